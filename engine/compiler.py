@@ -1,0 +1,186 @@
+"""Compile checked rules into durable-rules JSON rulesets.
+
+Each alternative (DNF branch) of a rule becomes one durable rule named
+``<rule-id>`` or ``<rule-id>#<n>``. Every durable rule starts with a pattern on
+the phase fact of its stratum, so it fires only once every fact it may test
+for absence is complete. Facts in the engine are ``{id, name, value}``;
+values of ordered enums are stored as their rank so that they compare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxm.engine.conditions import Conjunction, Literal, Ref, Test
+from cxm.engine.knowledge import DerivedSpec, KnowledgeBase, Rule
+from cxm.facts.source import Problem, SourceError
+from cxm.facts.vocabulary import FieldSpec
+
+SINK = "cxm_sink"  # not a valid rule id, so it cannot collide
+_CMP = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
+
+
+@dataclass
+class Compiled:
+    """One durable rule and what the action needs to record a firing."""
+
+    name: str
+    rule: Rule
+    branch: int
+    definition: dict[str, Any]
+    aliases: dict[str, str] = field(default_factory=dict)  # positive alias -> fact name
+    source_alias: dict[str, str] = field(default_factory=dict)  # fact name -> first alias matching it
+
+
+@dataclass
+class CompiledBase:
+    """The compiled rulesets of a knowledge base."""
+
+    name: str
+    rules: dict[str, Compiled]
+    phases: list[int]
+    ruleset: dict[str, Any]
+
+
+def encode(spec: FieldSpec, value: Any) -> Any:
+    """A value as stored in the engine: ordered enums become their rank."""
+    if spec.kind == "enum" and spec.ordered and isinstance(value, str):
+        return spec.rank(value)
+    if isinstance(value, tuple):
+        return [encode(spec, v) for v in value]
+    if isinstance(value, list) and spec.kind == "list":
+        return value
+    return value
+
+
+def is_many(spec: FieldSpec) -> bool:
+    return isinstance(spec, DerivedSpec) and spec.many
+
+
+class _Branch:
+    def __init__(self, kb: KnowledgeBase, rule: Rule, conj: Conjunction, tag: str):
+        self.kb, self.rule, self.conj, self.tag = kb, rule, conj, tag
+        self.alias_of: dict[str, str] = {}
+
+    def rvalue(self, ref: Ref) -> Any:
+        alias = self.alias_of[ref.fact]
+        base = {alias: "value"}
+        return {"$add": {"$l": base, "$r": ref.plus}} if ref.plus else base
+
+    def test(self, spec: FieldSpec, t: Test) -> dict[str, Any]:
+        op, operand = t.op, t.operand
+        if isinstance(operand, Ref):
+            rv = self.rvalue(operand)
+            return {{"is": "$eq", "is_not": "$neq"}.get(op) or _CMP[op]: {"value": rv}}
+        enc = encode(spec, operand)
+        if op == "is":
+            return {"value": enc}
+        if op == "is_not":
+            return {"$neq": {"value": enc}}
+        if op == "in":
+            return {"value": enc[0]} if len(enc) == 1 else {"$or": [{"value": v} for v in enc]}
+        if op == "not_in":
+            return {"$and": [{"$neq": {"value": v}} for v in enc]}
+        if op in _CMP:
+            return {_CMP[op]: {"value": enc}}
+        if op == "between":
+            return {"$and": [{"$gte": {"value": enc[0]}}, {"$lte": {"value": enc[1]}}]}
+        if op == "has":
+            return {"$iany": {"value": {"$i": enc}}}
+        if op == "has_any":
+            if len(enc) == 1:
+                return {"$iany": {"value": {"$i": enc[0]}}}
+            return {"$iany": {"value": {"$or": [{"$i": v} for v in enc]}}}
+        if op == "has_all":
+            return {"$and": [{"$iany": {"value": {"$i": v}}} for v in enc]}
+        raise ValueError(f"unknown operator {op}")  # the parser admits no other
+
+    def pattern(self, fact: str, tests: list[Test]) -> dict[str, Any]:
+        spec = self.kb.specs[fact]
+        parts = [{"name": fact}] + [self.test(spec, t) for t in tests]
+        refs = [t.operand.fact for t in tests if isinstance(t.operand, Ref)]
+        if refs:
+            # durable-rules 2.0.28 reads past the end of a join's test list when the *last* test of
+            # an "$and" fails (reduceExpressionSequence, events.c), which crashed the process. A
+            # final test that always holds (every fact has k = 1, and 1 != 1 + 0.5) keeps the
+            # failing test from ever being the last.
+            parts.append({"$neq": {"k": {"$add": {"$l": {self.alias_of[refs[0]]: "k"}, "$r": 0.5}}}})
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+
+    def build(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        positive = [lit for lit in self.conj if not lit.negated]
+        negative = [lit for lit in self.conj if lit.negated]
+        # merge the tests of single-valued facts; a many-valued fact gets a pattern per literal
+        groups: list[tuple[str, list[Test], Literal]] = []
+        for lit in positive:
+            merged = next((g for g in groups if g[0] == lit.fact and not is_many(self.kb.specs[lit.fact])), None)
+            if merged:
+                merged[1].extend(lit.tests)
+            else:
+                groups.append((lit.fact, list(lit.tests), lit))
+        named = {g[0] for g in groups}
+        for lit in self.conj:
+            for ref in lit.refs():
+                if ref not in named:
+                    groups.append((ref, [], lit))
+                    named.add(ref)
+        # referenced facts first
+        ordered: list[tuple[str, list[Test], Literal]] = []
+        pending = list(groups)
+        while pending:
+            ready = [g for g in pending if all(isinstance(t.operand, Ref) is False or t.operand.fact in
+                                               {o[0] for o in ordered} for t in g[1])]
+            if not ready:
+                raise _Fail(pending[0][2].path, "facts compare with each other in a circle")
+            for g in ready:
+                if any(isinstance(t.operand, Ref) and t.operand.fact == g[0] for t in g[1]):
+                    raise _Fail(g[2].path, f"{g[0]!r} is compared with itself")
+            ordered.extend(ready)
+            pending = [g for g in pending if g not in ready]
+        patterns: list[dict[str, Any]] = []
+        aliases: dict[str, str] = {}
+        for n, (fact, tests, _) in enumerate(ordered):
+            pat = self.pattern(fact, tests)
+            alias = f"{self.tag}f{n}"
+            self.alias_of.setdefault(fact, alias)
+            aliases[alias] = fact
+            patterns.append({alias: pat})
+        for n, lit in enumerate(negative):
+            patterns.append({f"{self.tag}n{n}$not": self.pattern(lit.fact, list(lit.tests))})
+        return patterns, aliases
+
+
+class _Fail(Exception):
+    def __init__(self, path: tuple, message: str):
+        self.path, self.message = path, message
+
+
+def compile_base(kb: KnowledgeBase) -> CompiledBase:
+    """Compile every rule of ``kb``; a rule that cannot compile is a located error."""
+    rules: dict[str, Compiled] = {}
+    problems: list[Problem] = []
+    for rule in kb.rules:
+        for b, conj in enumerate(rule.branches):
+            name = rule.id if len(rule.branches) == 1 else f"{rule.id}#{b + 1}"
+            # aliases unique across the ruleset: durable-rules shares join nodes between rules and
+            # resolved a reference to the wrong fact (a segfault) when two rules reused "f0"
+            branch = _Branch(kb, rule, conj, f"r{len(rules)}")
+            try:
+                patterns, aliases = branch.build()
+            except _Fail as exc:
+                problems.append(rule.doc.problem(exc.path, exc.message))
+                continue
+            definition = {"all": [{"p": {"phase": rule.stratum}}, *patterns], "run": name}
+            rules[name] = Compiled(name, rule, b, definition, aliases, dict(branch.alias_of))
+    if problems:
+        raise SourceError(problems)
+    body = {name: c.definition for name, c in rules.items()}
+    # A rule that never fires but accepts every fact: durable-rules rejects a fact no pattern
+    # accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
+    body[SINK] = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}], "run": SINK}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    phases = sorted({c.rule.stratum for c in rules.values()})
+    return CompiledBase(f"cxm_{digest}", rules, phases, {f"cxm_{digest}": body})

@@ -1,0 +1,118 @@
+"""The loaded, checked knowledge base: model, fact vocabulary, catalogue and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxm.engine.conclusions import Conclusion
+from cxm.engine.conditions import Conjunction, Node
+from cxm.engine.ruleschema import Bilingual, CompetencyDef, Recommendation, StageDef, Status
+from cxm.facts.source import Document, Path_, Problem
+from cxm.facts.vocabulary import FieldSpec
+
+
+@dataclass(frozen=True)
+class DerivedSpec(FieldSpec):
+    """A fact that rules conclude; ``many`` facts may hold several values at once."""
+
+    many: bool = False
+    description_ru: str = ""
+
+
+@dataclass
+class Rule:
+    """A rule ready to compile: its text, checked condition (in normal form) and conclusions."""
+
+    id: str
+    title: Bilingual
+    because: Bilingual
+    source: str
+    status: Status
+    priority: int
+    aliases: list[str]
+    condition: Node
+    branches: list[Conjunction]
+    conclusions: list[Conclusion]
+    doc: Document
+    path: Path_
+    bindings: dict[str, str] = field(default_factory=dict)
+    stratum: int = 0
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    @property
+    def line(self) -> int:
+        return self.doc.where(self.path)[0]
+
+    @property
+    def location(self) -> str:
+        line, col = self.doc.where(self.path)
+        return f"{self.doc.file}:{line}:{col}"
+
+    def needs(self) -> tuple[set[str], set[str]]:
+        """Facts this rule reads positively, and those it reads under negation."""
+        positive: set[str] = set()
+        negative: set[str] = set()
+        for branch in self.branches:
+            for lit in branch:
+                (negative if lit.negated else positive).add(lit.fact)
+                positive.update(lit.refs())
+        return positive, negative
+
+    def produces(self) -> set[str]:
+        return {c.fact for c in self.conclusions}
+
+
+@dataclass
+class Entry:
+    """A catalogue recommendation and where it was defined."""
+
+    rec: Recommendation
+    doc: Document
+    path: Path_
+
+    @property
+    def location(self) -> str:
+        line, col = self.doc.where(self.path)
+        return f"{self.doc.file}:{line}:{col}"
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the engine needs, validated."""
+
+    stages: list[StageDef]
+    competencies: list[CompetencyDef]
+    levels: tuple[int, int]
+    model_source: str
+    specs: dict[str, FieldSpec]
+    catalogue: dict[str, Entry]
+    rules: list[Rule]
+    digest: str
+    files: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule_id == rule.id or rule_id in rule.aliases:
+                return rule
+        raise KeyError(rule_id)
+
+    def stage(self, stage_id: str) -> StageDef:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def stage_rank(self, stage_id: str) -> int:
+        return [s.id for s in self.stages].index(stage_id) + 1
+
+    def competency(self, comp_id: str) -> CompetencyDef:
+        return next(c for c in self.competencies if c.id == comp_id)
+
+    def decode(self, fact: str, value: Any) -> Any:
+        """The readable value of a fact as stored in the engine (ordered enums are ranks there)."""
+        spec = self.specs[fact]
+        if spec.kind == "enum" and spec.ordered and isinstance(value, int):
+            return spec.values[value]
+        return value

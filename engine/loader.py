@@ -1,0 +1,269 @@
+"""Load rule folders into a checked :class:`KnowledgeBase`; every problem is located.
+
+The built-in folder comes first; each extra folder may add rules, facts and
+recommendations, and a rule whose id is already defined replaces the earlier
+one (with a warning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cxm.engine.conclusions import check_sources, parse_then
+from cxm.engine.conditions import ConditionError, Parser, dnf
+from cxm.engine.knowledge import DerivedSpec, Entry, KnowledgeBase, Rule
+from cxm.engine.ruleschema import RULE_ID, FactType, Kind, ModelDef, RuleDef, RuleFile, Status
+from cxm.facts.source import Document, Problem, SourceError, read_document
+from cxm.facts.validation import problems as pydantic_problems
+from cxm.facts.validation import suggest
+from cxm.facts.vocabulary import FieldSpec, input_fields
+from cxm.rules import BUILTIN_DIR
+
+_VAR = re.compile(r"<([a-z_][a-z0-9_]*)>")
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """The rule files of a folder, in a stable order (rule tests ``*.test.yaml`` excluded)."""
+    return sorted(p for p in folder.rglob("*.yaml") if not p.name.endswith(".test.yaml"))
+
+
+def _display(path: Path, folder: Path) -> str:
+    if folder.resolve() == BUILTIN_DIR.resolve():
+        return "rules/" + path.relative_to(folder).as_posix()
+    return str(path)
+
+
+def _substitute(raw: Any, bindings: dict[str, str]) -> Any:
+    if isinstance(raw, str):
+        return _VAR.sub(lambda m: bindings.get(m.group(1), m.group(0)), raw)
+    if isinstance(raw, list):
+        return [_substitute(x, bindings) for x in raw]
+    if isinstance(raw, dict):
+        return {_substitute(k, bindings): _substitute(v, bindings) for k, v in raw.items()}
+    return raw
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.model: tuple[ModelDef, Document] | None = None
+        self.decls: dict[str, tuple[Any, Document, tuple]] = {}
+        self.catalogue: dict[str, Entry] = {}
+        self.raw_rules: dict[str, tuple[RuleDef, Document, tuple, dict[str, str]]] = {}
+        self.digest = hashlib.sha256()
+        self.files: list[str] = []
+
+    def read(self, folder: Path, builtin: bool) -> None:
+        if not folder.is_dir():
+            self.problems.append(Problem(str(folder), 1, 1, "(root)", "no such rules folder"))
+            return
+        files = rule_files(folder)
+        if not files:
+            self.problems.append(Problem(str(folder), 1, 1, "(root)", "the folder holds no rule files (*.yaml)"))
+        seen: set[str] = set()
+        for path in files:
+            name = _display(path, folder)
+            try:
+                doc = read_document(path, name)
+            except SourceError as exc:
+                self.problems.extend(exc.problems)
+                continue
+            self.files.append(name)
+            self.digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            if not isinstance(doc.data, dict):
+                self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations "
+                                                     "or rules"))
+                continue
+            try:
+                parsed = RuleFile.model_validate(doc.data)
+            except ValidationError as exc:
+                self.problems.extend(pydantic_problems(doc, exc, RuleFile))
+                continue
+            self.collect(parsed, doc, builtin, seen)
+
+    def collect(self, parsed: RuleFile, doc: Document, builtin: bool, seen: set[str]) -> None:
+        if parsed.model is not None:
+            if self.model is not None:
+                first = self.model[1].where(("model",), key=True)[0]
+                self.problems.append(doc.problem(("model",), f"the model is already defined in "
+                                                            f"{self.model[1].file}:{first}", key=True))
+            else:
+                self.model = (parsed.model, doc)
+        for name, decl in parsed.facts.items():
+            if name in self.decls or name in input_fields():
+                self.problems.append(doc.problem(("facts", name), f"fact {name!r} is already defined", key=True))
+            self.decls[name] = (decl, doc, ("facts", name))
+        for i, rec in enumerate(parsed.recommendations):
+            if rec.id in self.catalogue:
+                self.problems.append(doc.problem(("recommendations", i, "id"), f"recommendation {rec.id!r} is "
+                                                 f"already defined at {self.catalogue[rec.id].location}"))
+            self.catalogue[rec.id] = Entry(rec, doc, ("recommendations", i))
+        for i, rule in enumerate(parsed.rules):
+            for bindings in rule.for_each or [{}]:
+                rule_id = _substitute(rule.id, bindings)
+                path = ("rules", i)
+                if not re.match(RULE_ID, rule_id):
+                    self.problems.append(doc.problem(path + ("id",), f"rule id {rule_id!r} is not kebab-case "
+                                                     "(check the for_each variables)"))
+                    continue
+                if rule_id in seen:
+                    self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}"))
+                    continue
+                seen.add(rule_id)
+                if rule_id in self.raw_rules:
+                    if builtin:
+                        self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}"))
+                        continue
+                    old = self.raw_rules[rule_id][1]
+                    self.warnings.append(doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
+                                                     f"{old.file}"))
+                    del self.raw_rules[rule_id]
+                self.raw_rules[rule_id] = (rule, doc, path, bindings)
+
+    def specs(self, model: ModelDef) -> dict[str, FieldSpec]:
+        stages = tuple(s.id for s in model.stages)
+        comps = tuple(c.id for c in model.competencies)
+        specs: dict[str, FieldSpec] = dict(input_fields())
+        for c in comps:
+            specs[f"level.{c}"] = DerivedSpec(f"level.{c}", "int", description=f"level of {c}")
+        specs["stage"] = DerivedSpec("stage", "enum", stages, True, description="the company's stage")
+        specs["gate"] = DerivedSpec("gate", "enum", stages, True, many=True, description="stage gates met")
+        specs["recommendation"] = DerivedSpec("recommendation", "enum", tuple(sorted(self.catalogue)),
+                                              many=True, description="recommendations made")
+        specs["weakest"] = DerivedSpec("weakest", "enum", comps, many=True, description="weakest competencies")
+        for name, (decl, doc, path) in self.decls.items():
+            values: tuple[str, ...] = ()
+            if decl.type is FactType.ENUM:
+                values = {"stages": stages, "competencies": comps}.get(decl.values_from or "", ())
+                values = tuple(decl.values or values)
+                if not values:
+                    self.problems.append(doc.problem(path, "an enum fact needs 'values' or 'values_from'"))
+            elif decl.values or decl.values_from or decl.ordered:
+                self.problems.append(doc.problem(path, "'values' and 'ordered' apply to enum facts only"))
+            specs[name] = DerivedSpec(name, decl.type.value, values, decl.ordered, many=decl.many,
+                                      description=decl.description.en, description_ru=decl.description.ru)
+        return specs
+
+    def check_catalogue(self, model: ModelDef) -> None:
+        stages = [s.id for s in model.stages]
+        comps = [c.id for c in model.competencies]
+        parent_kind = {Kind.ACTION: Kind.DECISION, Kind.TOOL: Kind.ACTION}
+        for entry in self.catalogue.values():
+            rec, doc, path = entry.rec, entry.doc, entry.path
+            if rec.competency not in comps:
+                self.problems.append(doc.problem(path + ("competency",), f"unknown competency {rec.competency!r}"
+                                                 f"{suggest(rec.competency, comps)}"))
+            for j, stage in enumerate(rec.stages):
+                if stage not in stages:
+                    self.problems.append(doc.problem(path + ("stages", j), f"unknown stage {stage!r}"
+                                                     f"{suggest(stage, stages)}"))
+            if rec.kind is Kind.DECISION:
+                if rec.serves:
+                    self.problems.append(doc.problem(path + ("serves",), "a decision serves nothing"))
+                continue
+            parent = self.catalogue.get(rec.serves or "")
+            want = parent_kind[rec.kind].value
+            if parent is None:
+                hint = suggest(rec.serves or "", self.catalogue) if rec.serves else ""
+                self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} must serve a {want}"
+                                                 f"; {rec.serves!r} is not in the catalogue{hint}"))
+            elif parent.rec.kind.value != want:
+                self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} serves a {want}, "
+                                                 f"but {rec.serves!r} is a {parent.rec.kind.value}"))
+
+    def build_rules(self, specs: dict[str, FieldSpec], model: ModelDef) -> list[Rule]:
+        derived = {name for name in specs if name not in input_fields()}
+        rules = []
+        lo, hi = model.levels
+        for rule_id, (rdef, doc, path, bindings) in self.raw_rules.items():
+            raw_when = _substitute(rdef.when, bindings)
+            raw_then = _substitute(rdef.then, bindings)
+            try:
+                condition = Parser(specs).parse(raw_when, path + ("when",))
+                try:
+                    branches = dnf(condition)
+                except ConditionError as exc:
+                    raise ConditionError(path + ("when",), exc.message) from None
+                conclusions = parse_then(raw_then, path + ("then",), specs, derived)
+                check_sources(conclusions, branches)
+            except ConditionError as exc:
+                prefix = f"rule {rule_id!r}: " if bindings else ""
+                self.problems.append(doc.problem(exc.path, prefix + exc.message))
+                continue
+            for c in conclusions:
+                if c.fact.startswith("level.") and isinstance(c.value, int) and not lo <= c.value <= hi:
+                    self.problems.append(doc.problem(c.path, f"a level runs from {lo} to {hi}, got {c.value}"))
+            if not branches:
+                self.problems.append(doc.problem(path + ("when",), "the condition can never hold"))
+                continue
+            rules.append(Rule(
+                id=rule_id, title=_substitute_model(rdef.title, bindings),
+                because=_substitute_model(rdef.because, bindings), source=rdef.source, status=rdef.status,
+                priority=rdef.priority, aliases=list(rdef.aliases), condition=condition, branches=branches,
+                conclusions=conclusions, doc=doc, path=path, bindings=bindings,
+            ))
+        return rules
+
+    def stratify(self, rules: list[Rule]) -> None:
+        """Order rules so that a fact is complete before any rule tests its absence."""
+        producers: dict[str, list[Rule]] = {}
+        for rule in rules:
+            for fact in rule.produces():
+                producers.setdefault(fact, []).append(rule)
+        for _ in range(len(rules) + 2):
+            changed = False
+            for rule in rules:
+                positive, negative = rule.needs()
+                level = 0
+                for fact in positive:
+                    level = max([level] + [p.stratum for p in producers.get(fact, [])])
+                for fact in negative:
+                    level = max([level] + [p.stratum + 1 for p in producers.get(fact, [])])
+                if level != rule.stratum:
+                    rule.stratum, changed = level, True
+                if rule.stratum > len(rules):
+                    self.problems.append(rule.doc.problem(rule.path + ("when",), "this rule depends on the absence "
+                                         "of a fact that it helps to produce (a cycle through 'not')"))
+                    return
+            if not changed:
+                return
+
+
+def _substitute_model(text: Any, bindings: dict[str, str]) -> Any:
+    return text.model_copy(update={"en": _substitute(text.en, bindings), "ru": _substitute(text.ru, bindings)})
+
+
+def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = True) -> KnowledgeBase:
+    """Load the built-in rules (unless ``builtin`` is false) plus ``extra`` folders."""
+    loader = _Loader()
+    folders = ([BUILTIN_DIR] if builtin else []) + [Path(p) for p in extra]
+    for i, folder in enumerate(folders):
+        loader.read(folder, builtin=builtin and i == 0)
+    if loader.model is None and not loader.problems:
+        where = str(folders[0]) if folders else "rules"
+        loader.problems.append(Problem(where, 1, 1, "model", "no rule file defines the model (stages, "
+                                                             "competencies)"))
+    if loader.problems:
+        raise SourceError(loader.problems)
+    assert loader.model is not None
+    model, _ = loader.model
+    loader.check_catalogue(model)
+    specs = loader.specs(model)
+    rules = loader.build_rules(specs, model)
+    loader.stratify(rules)
+    if loader.problems:
+        raise SourceError(loader.problems)
+    order = {rule.id: n for n, rule in enumerate(rules)}
+    rules.sort(key=lambda r: (r.stratum, order[r.id]))
+    return KnowledgeBase(
+        stages=list(model.stages), competencies=list(model.competencies), levels=tuple(model.levels),
+        model_source=model.source, specs=specs, catalogue=dict(sorted(loader.catalogue.items())),
+        rules=[r for r in rules if r.status is not Status.DEPRECATED], digest=loader.digest.hexdigest()[:16],
+        files=loader.files, warnings=loader.warnings,
+    )

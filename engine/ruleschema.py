@@ -1,0 +1,142 @@
+"""The shape of a rule file, as pydantic models (structure only).
+
+A rule file is a YAML mapping with any of these sections: ``model`` (stages
+and competencies; one file only), ``facts`` (derived facts the rules may
+conclude), ``recommendations`` (the catalogue) and ``rules``. Conditions and
+conclusions are checked against the fact vocabulary afterwards
+(:mod:`cxm.engine.conditions`, :mod:`cxm.engine.conclusions`).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+FACT_NAME = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+
+Id = Annotated[str, StringConstraints(pattern=RULE_ID, max_length=80)]
+TemplateId = Annotated[str, StringConstraints(pattern=r"^[a-z<][a-z0-9<>_]*(-[a-z0-9<>_]+)*$", max_length=80)]
+FactName = Annotated[str, StringConstraints(pattern=FACT_NAME, max_length=80)]
+EnumValue = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Strict):
+    """A text shown to users, in English and Russian."""
+
+    en: Text
+    ru: Text
+
+
+class Status(str, Enum):
+    """Lifecycle of a rule: drafts and active rules run, deprecated ones do not."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+
+
+class Scale(str, Enum):
+    """Effort and cost of a recommendation."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Kind(str, Enum):
+    """Where a recommendation sits: a key decision, an action serving it, a tool carrying an action."""
+
+    DECISION = "decision"
+    ACTION = "action"
+    TOOL = "tool"
+
+
+class StageDef(_Strict):
+    """One maturity stage."""
+
+    id: Id
+    name: Bilingual
+    meaning: Bilingual
+
+
+class CompetencyDef(_Strict):
+    """One of the four competencies."""
+
+    id: Id
+    name: Bilingual
+
+
+class ModelDef(_Strict):
+    """The maturity model: stages in ascending order, competencies, level range."""
+
+    stages: list[StageDef] = Field(min_length=2)
+    competencies: list[CompetencyDef] = Field(min_length=1)
+    levels: Annotated[list[int], Field(min_length=2, max_length=2)] = Field(description="lowest and highest level")
+    source: Text
+
+
+class FactType(str, Enum):
+    """The type of a derived fact."""
+
+    ENUM = "enum"
+    INT = "int"
+    BOOL = "bool"
+
+
+class FactDecl(_Strict):
+    """A derived fact that rules may conclude and test."""
+
+    type: FactType
+    values: list[EnumValue] | None = Field(None, description="the members of an enum")
+    values_from: Literal["stages", "competencies"] | None = Field(None, description="take the members from the model")
+    ordered: bool = False
+    many: bool = Field(False, description="true when several values may hold at once (a set)")
+    description: Bilingual
+
+
+class Recommendation(_Strict):
+    """An entry of the recommendation catalogue."""
+
+    id: Id
+    kind: Kind
+    serves: Id | None = Field(None, description="the decision an action serves, the action a tool carries")
+    competency: Id
+    stages: list[Id] = Field(min_length=1)
+    effort: Scale
+    cost: Scale
+    requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
+    title: Bilingual
+    text: Bilingual
+    source: Text
+
+
+class RuleDef(_Strict):
+    """One production rule: when a condition holds, conclude something."""
+
+    id: TemplateId
+    title: Bilingual
+    because: Bilingual
+    source: Text
+    status: Status = Status.ACTIVE
+    priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
+    aliases: list[Id] = Field(default_factory=list)
+    for_each: list[dict[str, str]] | None = Field(None, description="expand the rule once per item")
+    when: Any
+    then: Any
+
+
+class RuleFile(_Strict):
+    """A whole rule file."""
+
+    model: ModelDef | None = None
+    facts: dict[FactName, FactDecl] = Field(default_factory=dict)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    rules: list[RuleDef] = Field(default_factory=list)

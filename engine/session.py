@@ -1,0 +1,170 @@
+"""One assessment = one durable-rules session: assert the facts, run the phases, record every firing.
+
+Actions never raise into durable-rules (it would swallow the error, and a later
+call may crash the process): each action records what it matched and asserted,
+and any failure is kept and reported once the session is over, naming the rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxm.engine import host as hosting
+from cxm.engine.compiler import SINK, Compiled, CompiledBase, encode
+from cxm.engine.conclusions import Conclusion, Copy, Sum
+from cxm.engine.errors import EngineError
+from cxm.engine.knowledge import KnowledgeBase
+from cxm.facts.vocabulary import Value
+
+
+@dataclass
+class FactRecord:
+    """A fact of the session: an input (with its place in the file) or a conclusion."""
+
+    id: str
+    name: str
+    value: Value
+    input: bool
+    by: list[int] = field(default_factory=list)  # firings that concluded it
+
+
+@dataclass
+class FiringRecord:
+    """One rule firing as durable-rules ran it."""
+
+    seq: int
+    rule: str
+    branch: int
+    stratum: int
+    matched: list[str]
+    asserted: list[str]
+    new: list[bool]
+
+
+@dataclass
+class Trace:
+    """Everything a session produced, in the order it happened."""
+
+    facts: dict[str, FactRecord]
+    firings: list[FiringRecord]
+    unused: list[str]
+
+
+class _Run:
+    def __init__(self, kb: KnowledgeBase, base: CompiledBase):
+        self.kb, self.base = kb, base
+        self.facts: dict[str, FactRecord] = {}
+        self.firings: list[FiringRecord] = []
+        self.seen: set[tuple[str, tuple[str, ...]]] = set()
+        self.errors: list[str] = []
+
+    def fire(self, compiled: Compiled, matched: dict[str, Any], closure: Any) -> None:
+        rule = compiled.rule
+        ids = tuple(matched[a]["id"] for a in compiled.aliases)
+        key = (rule.id, tuple(sorted(ids)))
+        if key in self.seen:  # durable fires an $or once per true branch; one firing is enough
+            return
+        self.seen.add(key)
+        record = FiringRecord(len(self.firings), rule.id, compiled.branch, rule.stratum, list(ids), [], [])
+        self.firings.append(record)
+        pending = []
+        for conclusion in rule.conclusions:
+            value = self.value(conclusion, compiled, matched)
+            readable = self.kb.decode(conclusion.fact, value)
+            fact_id = f"{conclusion.fact}={readable}"
+            new = fact_id not in self.facts
+            if new:
+                self.facts[fact_id] = FactRecord(fact_id, conclusion.fact, readable, False)
+                pending.append({"id": fact_id, "name": conclusion.fact, "value": value, "k": 1})
+            self.facts[fact_id].by.append(record.seq)
+            record.asserted.append(fact_id)
+            record.new.append(new)
+        engine = hosting.durable()
+        for fact in pending:
+            try:
+                closure.assert_fact(fact)
+            except engine.MessageNotHandledException:
+                pass  # no rule tests this fact: nothing more follows from it
+
+    def value(self, conclusion: Conclusion, compiled: Compiled, matched: dict[str, Any]) -> Any:
+        """The engine value a conclusion asserts (copied or added up from the matched facts)."""
+        spec = conclusion.value
+        if isinstance(spec, Copy):
+            return matched[compiled.source_alias[spec.fact]]["value"] + spec.plus
+        if isinstance(spec, Sum):
+            total = 0
+            for name in spec.facts:
+                v = matched[compiled.source_alias[name]]["value"]
+                total += sum(v) if isinstance(v, list) else v
+            return total
+        return encode(self.kb.specs[conclusion.fact], spec)
+
+
+_RUNS: dict[str, _Run] = {}
+_SIDS = itertools.count(1)
+
+
+def _action(name: str) -> Any:
+    if name == SINK:
+        return lambda c: None
+
+    def act(c: Any) -> None:
+        run = _RUNS.get(c.s.sid)
+        if run is None:
+            return
+        compiled = run.base.rules.get(name)
+        try:
+            if compiled is None:
+                raise KeyError(f"no compiled rule {name!r}")
+            run.fire(compiled, c._m, c)
+        except Exception as exc:  # recorded and raised after the session; never into durable
+            where = compiled.rule.location if compiled else "?"
+            rule = compiled.rule.id if compiled else name
+            run.errors.append(f"{where}: rule {rule!r} failed while firing: {type(exc).__name__}: {exc}")
+
+    return act
+
+
+def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trace:
+    """Assess one company's flattened facts; the session is deleted afterwards."""
+    engine = hosting.durable()
+    with hosting.LOCK:
+        host = hosting.register(base.name, base.ruleset, _action)
+        sid = str(next(_SIDS))
+        session = _Run(kb, base)
+        _RUNS[sid] = session
+        unused: list[str] = []
+        try:
+            for path, value in inputs.items():
+                fact_id = f"in:{path}"
+                session.facts[fact_id] = FactRecord(fact_id, path, value, True)
+                fact = {"id": fact_id, "sid": sid, "name": path, "value": encode(kb.specs[path], value), "k": 1}
+                try:
+                    _check(host.assert_fact(base.name, fact), session)
+                except engine.MessageNotHandledException:
+                    unused.append(path)
+            for phase in base.phases:
+                try:
+                    _check(host.assert_fact(base.name, {"id": f"phase:{phase}", "sid": sid, "phase": phase}), session)
+                except engine.MessageNotHandledException:
+                    continue
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"the rule engine failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            del _RUNS[sid]
+            try:
+                host.delete_state(base.name, sid)
+            except Exception:  # noqa: S110 - the session may never have been created
+                pass
+        if session.errors:
+            raise EngineError("\n".join(session.errors))
+        return Trace(session.facts, session.firings, unused)
+
+
+def _check(state: Any, session: _Run) -> None:
+    if isinstance(state, dict) and "exception" in state:
+        session.errors.append(f"the rule engine reported: {str(state['exception']).splitlines()[0]}")

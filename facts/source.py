@@ -1,0 +1,218 @@
+"""Strict YAML/JSON reading that keeps the position of every node.
+
+PyYAML only *composes* the document (builds a node graph; no tag is ever
+constructed, so nothing in a file can run). This module turns that graph into
+plain Python values and a map from each path to its line and column, and
+rejects what a hand-written data file should never contain: duplicate keys,
+non-string keys, explicit tags, YAML 1.1 surprises (``NO`` read as false, dates
+turned into objects) and alias bombs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C composer is ~10x faster; fall back when libyaml is missing
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Path_ = tuple[str | int, ...]
+
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+MAX_BYTES = 5_000_000
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in a data file, printed compiler-style."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+
+
+class SourceError(Exception):
+    """A data file could not be read; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def dotted(path: Path_) -> str:
+    """Render a path as ``a.b[2].c``; the root is ``(root)``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(root)"
+
+
+@dataclass
+class Document:
+    """A parsed data file: its values and where each one stands."""
+
+    file: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of a path (of its key when ``key``), else of its nearest parent."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False, at: Path_ | None = None) -> Problem:
+        """A problem about ``path``, located at ``at`` (default: ``path`` itself)."""
+        line, col = self.where(path if at is None else at, key=key)
+        return Problem(self.file, line, col, dotted(path), message)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node, path: Path_, message: str) -> None:
+        line, col = _mark(node)
+        self.problems.append(Problem(self.doc.file, line, col, dotted(path), message))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(node, f"more than {MAX_NODES} values (an alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise _TooBig(node, f"nested deeper than {MAX_DEPTH} levels")
+        self.doc.values[path] = _mark(node)
+        if node.tag not in _ALLOWED_TAGS:
+            self.fail(node, path, f"tag {node.tag!r} is not allowed in a data file")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, yaml.ScalarNode) or knode.tag not in (_STD + "str", _STD + "int"):
+                self.fail(knode, path, "keys must be plain words")
+                continue
+            key = knode.value
+            if key == "<<":
+                self.fail(knode, path, "YAML merge keys ('<<') are not supported; write the keys out")
+                continue
+            if key in out:
+                first = self.doc.keys[path + (key,)]
+                self.fail(knode, path + (key,), f"duplicate key (first given at line {first[0]})")
+                continue
+            self.doc.keys[path + (key,)] = _mark(knode)
+            out[key] = self.build(vnode, path + (key,), depth + 1)
+        return out
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        self.node = node
+        self.message = message
+
+
+def scalar(node: yaml.ScalarNode) -> Any:
+    """Resolve a plain scalar the YAML 1.2 way: only true/false are booleans, no dates."""
+    text, tag = node.value, node.tag
+    if tag == _STD + "null":
+        return None
+    if tag == _STD + "bool":
+        low = text.lower()
+        return {"true": True, "false": False}.get(low, text)
+    if tag == _STD + "int":
+        try:
+            return int(text.replace("_", ""), 0) if text.lower().startswith(("0x", "0o")) else int(text)
+        except ValueError:
+            return text
+    if tag == _STD + "float":
+        try:
+            value = float(text)
+        except ValueError:
+            return text
+        return value if value == value and abs(value) != float("inf") else text
+    return text
+
+
+def parse_text(text: str, file: str) -> Document:
+    """Parse YAML (or JSON) text into a :class:`Document`, or raise :class:`SourceError`."""
+    doc = Document(file, None)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "malformed YAML"
+        raise SourceError([Problem(file, line, col, "(root)", f"malformed YAML: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError([Problem(file, 1, 1, "(root)", f"malformed YAML: {exc}")]) from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise SourceError([Problem(file, 1, 1, "(root)", "the file is empty")])
+    if len(nodes) > 1:
+        line, col = _mark(nodes[1])
+        raise SourceError([Problem(file, line, col, "(root)", "expected one document, found several")])
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(nodes[0], (), 0)
+    except _TooBig as exc:
+        line, col = _mark(exc.node)
+        raise SourceError([Problem(file, line, col, "(root)", exc.message)]) from None
+    if builder.problems:
+        raise SourceError(builder.problems)
+    return doc
+
+
+def read_document(path: Path | str, display: str | None = None) -> Document:
+    """Read and parse a file; every failure is a located :class:`SourceError`."""
+    p = Path(path)
+    name = display or str(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise SourceError([Problem(name, 1, 1, "(root)", f"cannot read the file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise SourceError([Problem(name, 1, 1, "(root)", f"the file is larger than {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError([Problem(name, line, col, "(root)", "the file is not valid UTF-8")]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_text(text, name)

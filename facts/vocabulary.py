@@ -1,0 +1,110 @@
+"""The input fact vocabulary: every leaf field of the facts file as a typed, dotted path.
+
+Rules may only name these paths (or facts that other rules derive); the engine
+asserts one fact per path present, with :func:`flatten`.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from cxm.facts.enums import ORDERED
+from cxm.facts.schema import Facts
+
+Scalar = str | int | float | bool
+Value = Scalar | list[Scalar]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What a rule may know about one fact: its type, its values and their order."""
+
+    path: str
+    kind: str  # "bool" | "int" | "number" | "text" | "enum" | "list"
+    values: tuple[str, ...] = ()  # enum members (for "enum", and for "list" of enums)
+    ordered: bool = False
+    item: str = ""  # the kind of a list's items: "enum" | "int"
+    description: str = ""
+
+    def rank(self, value: str) -> int:
+        """Position of ``value`` on an ordered scale."""
+        return self.values.index(value)
+
+
+def _leaf(annotation: Any) -> tuple[str, type | None]:
+    """Classify a (possibly Annotated/Optional) annotation as a leaf kind."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _leaf(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _leaf(args[0])
+    if origin is list:
+        kind, cls = _leaf(typing.get_args(annotation)[0])
+        return "list:" + kind, cls
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return "model", annotation
+        if issubclass(annotation, Enum):
+            return "enum", annotation
+        if annotation is bool:
+            return "bool", None
+        if annotation is int:
+            return "int", None
+        if annotation is float:
+            return "number", None
+        if annotation is str:
+            return "text", None
+    raise TypeError(f"unsupported annotation {annotation!r}")
+
+
+def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
+    out: list[FieldSpec] = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        kind, cls = _leaf(field.annotation)
+        doc = field.description or ""
+        if kind == "model":
+            out.extend(_walk(cls, path + "."))
+        elif kind == "enum":
+            out.append(FieldSpec(path, "enum", tuple(m.value for m in cls), cls in ORDERED, description=doc))
+        elif kind.startswith("list:"):
+            item = kind.split(":", 1)[1]
+            values = tuple(m.value for m in cls) if item == "enum" else ()
+            out.append(FieldSpec(path, "list", values, item=item, description=doc))
+        else:
+            out.append(FieldSpec(path, kind, description=doc))
+    return out
+
+
+@cache
+def input_fields() -> dict[str, FieldSpec]:
+    """Every input fact path, in schema order."""
+    return {spec.path: spec for spec in _walk(Facts, "")}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def flatten(facts: Facts) -> dict[str, Value]:
+    """The facts as ``{path: value}``; absent optional values are left out."""
+    out: dict[str, Value] = {}
+    for path in input_fields():
+        node: Any = facts
+        for part in path.split("."):
+            node = getattr(node, part, None) if node is not None else None
+        if node is not None:
+            out[path] = _plain(node)
+    return out
