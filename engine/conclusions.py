@@ -8,6 +8,7 @@ Forms (a mapping with one or more of these keys, or a list of such mappings)::
       gate: mobilize                          # a stage gate is met
       stage: explore                          # the company's stage
       recommend: brand-book-and-standards     # a catalogue recommendation
+      hold_back: in-house-booking-system      # a recommendation held back (the rule says why)
       weakest: brand                          # a weakest competency
 
 A value may be taken from a fact the rule matched: ``{copy: FACT}`` or
@@ -26,7 +27,7 @@ from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec
 
 KINDS = {"derive": None, "level": "level.", "gate": "gate", "stage": "stage",
-         "recommend": "recommendation", "weakest": "weakest"}
+         "recommend": "recommendation", "hold_back": "held_back", "weakest": "weakest"}
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,11 @@ def parse_then(raw: Any, path: Path_, specs: dict[str, FieldSpec], derived: set[
             at = here + (kind,)
             if kind not in KINDS:
                 raise ConditionError(at, f"unknown conclusion {kind!r}{suggest(str(kind), KINDS)}; "
-                                         f"choose from: {', '.join(KINDS)}")
+                                         f"choose from: {', '.join(KINDS)}", key=True)
             if kind in ("derive", "level"):
                 if not isinstance(body, dict) or not body:
-                    raise ConditionError(at, f"{kind!r} takes a mapping of {'facts' if kind == 'derive' else 'competencies'} to values")
+                    what = "facts" if kind == "derive" else "competencies"
+                    raise ConditionError(at, f"{kind!r} takes a mapping of {what} to values")
                 for name, value in body.items():
                     fact = f"{KINDS[kind] or ''}{name}"
                     out.append(_conclusion(fact, value, at + (name,), specs, derived))
@@ -89,7 +91,7 @@ def _conclusion(fact: str, raw: Any, path: Path_, specs: dict[str, FieldSpec], d
     if spec is None or fact not in derived:
         known = sorted(derived)
         why = "is an input fact; rules may not change inputs" if spec else f"is not declared{suggest(fact, known)}"
-        raise ConditionError(path, f"{fact!r} {why}")
+        raise ConditionError(path, f"{fact!r} {why}", key=True)
     if isinstance(raw, dict):
         return Conclusion(fact, _computed(spec, raw, path, specs), path)
     kind = spec.kind
@@ -97,7 +99,7 @@ def _conclusion(fact: str, raw: Any, path: Path_, specs: dict[str, FieldSpec], d
         kind == "bool" and isinstance(raw, bool)) or (
         kind == "int" and isinstance(raw, int) and not isinstance(raw, bool))
     if not ok:
-        choices = f"; choose from: {', '.join(spec.values)}" if spec.values else ""
+        choices = f"; choose from: {', '.join(spec.values)}" if 0 < len(spec.values) <= 12 else ""
         hint = suggest(str(raw), spec.values) if spec.values else ""
         raise ConditionError(path, f"{raw!r} is not a valid value of {fact!r}{hint}{choices}")
     return Conclusion(fact, raw, path)

@@ -39,9 +39,10 @@ KEYWORDS = {"all", "any", "not"}
 class ConditionError(Exception):
     """A problem in a condition, at a path inside the rule file."""
 
-    def __init__(self, path: Path_, message: str):
+    def __init__(self, path: Path_, message: str, *, key: bool = False):
         self.path = path
         self.message = message
+        self.key = key  # point at the key (an unknown name) rather than at its value
         super().__init__(message)
 
 
@@ -134,7 +135,7 @@ class Parser:
         spec = self.specs.get(name)
         if spec is None:
             hint = suggest(name, list(self.specs) + sorted(KEYWORDS))
-            raise ConditionError(path, f"unknown fact {name!r}{hint}")
+            raise ConditionError(path, f"unknown fact {name!r}{hint}", key=True)
         return spec
 
     def atom(self, name: str, raw: Any, path: Path_) -> Literal:
@@ -151,8 +152,12 @@ class Parser:
         for op, operand in raw.items():
             here = path + (op,)
             if op not in ALL_OPS:
-                raise ConditionError(here, f"unknown operator {op!r}{suggest(str(op), sorted(ALL_OPS))}")
-            self.check_op(spec, op, here)
+                raise ConditionError(here, f"unknown operator {op!r}{suggest(str(op), sorted(ALL_OPS))}", key=True)
+            try:
+                self.check_op(spec, op, here)
+            except ConditionError as exc:
+                exc.key = True
+                raise
             if op == "present":
                 if not isinstance(operand, bool):
                     raise ConditionError(here, "'present' takes true or false")

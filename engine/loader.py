@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from cxm.engine.conclusions import check_sources, parse_then
 from cxm.engine.conditions import ConditionError, Parser, dnf
 from cxm.engine.knowledge import DerivedSpec, Entry, KnowledgeBase, Rule
-from cxm.engine.ruleschema import RULE_ID, FactType, Kind, ModelDef, RuleDef, RuleFile, Status
+from cxm.engine.ruleschema import RULE_ID, FactType, Kind, ModelDef, Recommendation, RuleDef, RuleFile, Status
 from cxm.facts.source import Document, Problem, SourceError, read_document
 from cxm.facts.validation import problems as pydantic_problems
 from cxm.facts.validation import suggest
@@ -51,6 +51,7 @@ def _substitute(raw: Any, bindings: dict[str, str]) -> Any:
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.fatal = False  # a whole file could not be read: checking the rest would mislead
         self.warnings: list[Problem] = []
         self.model: tuple[ModelDef, Document] | None = None
         self.decls: dict[str, tuple[Any, Document, tuple]] = {}
@@ -73,19 +74,41 @@ class _Loader:
                 doc = read_document(path, name)
             except SourceError as exc:
                 self.problems.extend(exc.problems)
+                self.fatal = True
                 continue
             self.files.append(name)
             self.digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
             if not isinstance(doc.data, dict):
                 self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations "
                                                      "or rules"))
+                self.fatal = True
                 continue
-            try:
-                parsed = RuleFile.model_validate(doc.data)
-            except ValidationError as exc:
-                self.problems.extend(pydantic_problems(doc, exc, RuleFile))
+            parsed = self.validate(doc)
+            if parsed is not None:
+                self.collect(parsed, doc, builtin, seen)
+
+    def validate(self, doc: Document) -> RuleFile | None:
+        """Check a file's structure entry by entry, so one bad rule does not hide the others."""
+        data = dict(doc.data)
+        kept: dict[str, Any] = {}
+        for section, model in (("recommendations", Recommendation), ("rules", RuleDef)):
+            items = data.pop(section, [])
+            if not isinstance(items, list):
+                kept[section] = items  # let the file model report it
                 continue
-            self.collect(parsed, doc, builtin, seen)
+            good = []
+            for i, item in enumerate(items):
+                try:
+                    good.append(model.model_validate(item))
+                except ValidationError as exc:
+                    self.problems.extend(pydantic_problems(doc, exc, model, prefix=(section, i)))
+            kept[section] = good
+        try:
+            return RuleFile.model_validate({**data, **kept})
+        except ValidationError as exc:
+            self.problems.extend(pydantic_problems(doc, exc, RuleFile))
+            self.fatal = True
+            return None
 
     def collect(self, parsed: RuleFile, doc: Document, builtin: bool, seen: set[str]) -> None:
         if parsed.model is not None:
@@ -136,6 +159,8 @@ class _Loader:
         specs["gate"] = DerivedSpec("gate", "enum", stages, True, many=True, description="stage gates met")
         specs["recommendation"] = DerivedSpec("recommendation", "enum", tuple(sorted(self.catalogue)),
                                               many=True, description="recommendations made")
+        specs["held_back"] = DerivedSpec("held_back", "enum", tuple(sorted(self.catalogue)), many=True,
+                                         description="recommendations held back, with the reason in the rule")
         specs["weakest"] = DerivedSpec("weakest", "enum", comps, many=True, description="weakest competencies")
         for name, (decl, doc, path) in self.decls.items():
             values: tuple[str, ...] = ()
@@ -194,7 +219,7 @@ class _Loader:
                 check_sources(conclusions, branches)
             except ConditionError as exc:
                 prefix = f"rule {rule_id!r}: " if bindings else ""
-                self.problems.append(doc.problem(exc.path, prefix + exc.message))
+                self.problems.append(doc.problem(exc.path, prefix + exc.message, key=exc.key))
                 continue
             for c in conclusions:
                 if c.fact.startswith("level.") and isinstance(c.value, int) and not lo <= c.value <= hi:
@@ -245,13 +270,12 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
     folders = ([BUILTIN_DIR] if builtin else []) + [Path(p) for p in extra]
     for i, folder in enumerate(folders):
         loader.read(folder, builtin=builtin and i == 0)
-    if loader.model is None and not loader.problems:
+    if loader.model is None and not loader.fatal:
         where = str(folders[0]) if folders else "rules"
         loader.problems.append(Problem(where, 1, 1, "model", "no rule file defines the model (stages, "
                                                              "competencies)"))
-    if loader.problems:
+    if loader.fatal or loader.model is None:
         raise SourceError(loader.problems)
-    assert loader.model is not None
     model, _ = loader.model
     loader.check_catalogue(model)
     specs = loader.specs(model)

@@ -9,7 +9,7 @@ conclusions are checked against the fact vocabulary afterwards
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -35,7 +35,7 @@ class Bilingual(_Strict):
     ru: Text
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Lifecycle of a rule: drafts and active rules run, deprecated ones do not."""
 
     DRAFT = "draft"
@@ -43,7 +43,7 @@ class Status(str, Enum):
     DEPRECATED = "deprecated"
 
 
-class Scale(str, Enum):
+class Scale(StrEnum):
     """Effort and cost of a recommendation."""
 
     LOW = "low"
@@ -51,7 +51,7 @@ class Scale(str, Enum):
     HIGH = "high"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """Where a recommendation sits: a key decision, an action serving it, a tool carrying an action."""
 
     DECISION = "decision"
@@ -83,7 +83,7 @@ class ModelDef(_Strict):
     source: Text
 
 
-class FactType(str, Enum):
+class FactType(StrEnum):
     """The type of a derived fact."""
 
     ENUM = "enum"

@@ -7,6 +7,8 @@ and any failure is kept and reported once the session is over, naming the rule.
 
 from __future__ import annotations
 
+import contextlib
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,10 +85,9 @@ class _Run:
             record.new.append(new)
         engine = hosting.durable()
         for fact in pending:
-            try:
+            # a fact no rule tests is rejected; nothing more follows from it
+            with contextlib.suppress(engine.MessageNotHandledException):
                 closure.assert_fact(fact)
-            except engine.MessageNotHandledException:
-                pass  # no rule tests this fact: nothing more follows from it
 
     def value(self, conclusion: Conclusion, compiled: Compiled, matched: dict[str, Any]) -> Any:
         """The engine value a conclusion asserts (copied or added up from the matched facts)."""
@@ -156,10 +157,8 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
             raise EngineError(f"the rule engine failed: {type(exc).__name__}: {exc}") from None
         finally:
             del _RUNS[sid]
-            try:
+            with contextlib.suppress(Exception):
                 host.delete_state(base.name, sid)
-            except Exception:  # noqa: S110 - the session may never have been created
-                pass
         if session.errors:
             raise EngineError("\n".join(session.errors))
         return Trace(session.facts, session.firings, unused)

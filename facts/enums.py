@@ -6,11 +6,10 @@ with ``at_least``/``at_most``; the order is the order of definition.
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Any
+from enum import StrEnum
 
 
-class DocEnum(str, Enum):
+class DocEnum(StrEnum):
     """A string enum whose members carry a one-line description."""
 
     description: str
@@ -23,16 +22,6 @@ class DocEnum(str, Enum):
 
     def __str__(self) -> str:
         return self.value
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        schema = handler(core_schema)
-        schema = handler.resolve_ref_schema(schema)
-        schema["enumDescriptions"] = [m.description for m in cls]
-        schema["markdownEnumDescriptions"] = [f"`{m.value}`: {m.description}" for m in cls]
-        if cls in ORDERED:
-            schema["x-ordered"] = True
-        return schema
 
 
 class Industry(DocEnum):

@@ -7,17 +7,19 @@ from these models. Fields left out take the conservative default (``none``,
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from cxm.facts.enums import (
+    ORDERED,
     Amount,
     Analytics,
     BrandValues,
     Channel,
     Collection,
     CxOwner,
+    DocEnum,
     EmployeeFeedback,
     FeedbackChannel,
     Frequency,
@@ -211,3 +213,17 @@ class Facts(_Section):
     self_assessment: SelfAssessment | None = Field(
         None, description="Optional 20-statement self-assessment (1-5 per statement)."
     )
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the facts file, with a description for every enum value (for editors)."""
+    schema = Facts.model_json_schema()
+    enums = {cls.__name__: cls for cls in DocEnum.__subclasses__()}
+    for name, definition in schema.get("$defs", {}).items():
+        cls = enums.get(name)
+        if cls is not None:
+            definition["enumDescriptions"] = [m.description for m in cls]
+            definition["markdownEnumDescriptions"] = [f"`{m.value}`: {m.description}" for m in cls]
+            if cls in ORDERED:
+                definition["x-ordered"] = True
+    return schema

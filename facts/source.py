@@ -113,7 +113,8 @@ class _Builder:
             raise _TooBig(node, f"nested deeper than {MAX_DEPTH} levels")
         self.doc.values[path] = _mark(node)
         if node.tag not in _ALLOWED_TAGS:
-            self.fail(node, path, f"tag {node.tag!r} is not allowed in a data file")
+            shown = node.tag.replace(_STD, "!!", 1)
+            self.fail(node, path, f"tag {shown!r} is not allowed in a data file (nothing in it is ever run)")
             return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)

@@ -1,0 +1,91 @@
+"""Render an assessment as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from cxm.cli.i18n import t
+from cxm.engine.result import Assessment, Recommendation
+
+
+def to_json(assessment: Assessment, *, trace: bool = False) -> str:
+    """The documented JSON shape; byte-identical for identical input."""
+    data = assessment.model_dump(mode="json", exclude=None if trace else {"trace"})
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _wrap(text: str, indent: int, width: int = 100) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=pad) or [pad]
+
+
+def _bar(level: int, top: int = 6) -> str:
+    return "■" * level + "□" * (top - level)
+
+
+def to_text(a: Assessment, lang: str) -> str:
+    """A readable report for the terminal."""
+    lines = [f"{t('title', lang)}: {a.company}", f"{t('file', lang)}: {a.file}", ""]
+    s = a.stage
+    lines.append(f"{t('stage', lang, n=s.number, total=6)}: {getattr(s.name, lang)}")
+    lines += _wrap(getattr(s.meaning, lang), 2)
+    lines += _wrap(f"{t('why', lang)}: {getattr(s.because, lang)}", 2)
+    if s.basis != s.because:
+        lines += _wrap(getattr(s.basis, lang), 2)
+    lines += ["", t("levels", lang)]
+    width = max(len(getattr(lv.name, lang)) for lv in a.levels.values())
+    for lv in a.levels.values():
+        lines.append(f"  {getattr(lv.name, lang):<{width}}  {lv.level}  {_bar(lv.level)}")
+        lines += _wrap(getattr(lv.basis, lang), 6)
+    names = [getattr(a.levels[c].name, lang) for c in a.weakest]
+    lines.append("")
+    if len(names) == 1:
+        lines.append(f"{t('weakest', lang)}: {names[0]} ({a.levels[a.weakest[0]].level})")
+    elif names:
+        lines.append(f"{t('weakest_tied', lang, n=a.levels[a.weakest[0]].level)}: {', '.join(names)}")
+    lines += ["", t("recommendations", lang)]
+    if not a.recommendations:
+        lines.append("  " + t("none", lang))
+    lines += _recommendations(a.recommendations, lang)
+    if a.held_back:
+        lines += ["", t("held_back", lang)]
+        for h in a.held_back:
+            lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
+            lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:
+    lines: list[str] = []
+    numbers: dict[str, str] = {}
+    counters: dict[str | None, int] = {}
+    for r in recs:
+        parent = r.serves if r.serves in numbers else None
+        counters[parent] = counters.get(parent, 0) + 1
+        prefix = f"{numbers[parent]}." if parent else ""
+        number = f"{prefix}{counters[parent]}"
+        numbers[r.id] = number
+        depth = number.count(".")
+        indent = 2 + 4 * depth
+        head = f"{number}. {t(r.kind, lang)}: {getattr(r.title, lang)} [{r.id}]"
+        if r.kind == "tool":
+            cost = t("effort_cost", lang, effort=t(r.effort, lang), cost=t(r.cost, lang))
+            head += f" ({cost})"
+        if r.kind == "decision":
+            lines.append("")
+        lines += _wrap(head, indent)
+        lines += _wrap(getattr(r.text, lang), indent + len(number) + 2)
+        lines += _wrap(f"{t('why', lang)}: {getattr(r.because, lang)}", indent + len(number) + 2)
+    return lines
+
+
+def trace_text(a: Assessment) -> str:
+    """The firing sequence as durable-rules ran it: order, phase, rule, facts matched and asserted."""
+    if a.trace is None:
+        return ""
+    lines = ["", "Trace (order, phase, rule: matched -> asserted)"]
+    for f in a.trace.firings:
+        matched = ", ".join(f.matched) or "-"
+        lines.append(f"  {f.seq:>4}  [{f.phase}] {f.rule}: {matched} -> {', '.join(f.asserted)}")
+    return "\n".join(lines) + "\n"

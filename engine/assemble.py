@@ -1,0 +1,151 @@
+"""Assemble an :class:`Assessment` from a session trace: read the conclusions, never compute them."""
+
+from __future__ import annotations
+
+from cxm.engine.conclusions import Copy
+from cxm.engine.errors import EngineError
+from cxm.engine.explain import chain, input_fact
+from cxm.engine.knowledge import KnowledgeBase
+from cxm.engine.result import (
+    Assessment,
+    Fact,
+    Firing,
+    HeldBack,
+    Level,
+    Recommendation,
+    Stage,
+    Trace,
+)
+from cxm.engine.session import Trace as SessionTrace
+from cxm.facts.load import LoadedFacts
+
+
+class _Reader:
+    def __init__(self, kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts):
+        self.kb, self.trace, self.loaded = kb, trace, loaded
+
+    def values(self, name: str) -> list[str]:
+        return [f.id for f in self.trace.facts.values() if f.name == name and not f.input]
+
+    def one(self, name: str) -> str:
+        found = self.values(name)
+        if len(found) != 1:
+            rules = sorted({self.trace.firings[s].rule for f in found for s in self.trace.facts[f].by})
+            what = "no value" if not found else f"{len(found)} values ({', '.join(found)}; rules {', '.join(rules)})"
+            raise EngineError(f"the knowledge base concluded {what} for {name!r}; exactly one is needed")
+        return found[0]
+
+    def rules_of(self, fact_id: str) -> list[str]:
+        out: list[str] = []
+        for seq in self.trace.facts[fact_id].by:
+            rule = self.trace.firings[seq].rule
+            if rule not in out:
+                out.append(rule)
+        return out
+
+    def because(self, fact_id: str):
+        return self.kb.rule(self.rules_of(fact_id)[0]).because
+
+    def basis(self, fact_id: str):
+        """The because-text of the rule that produced the value, following plain copies back."""
+        current = fact_id
+        for _ in range(len(self.trace.firings) + 1):
+            firing = self.trace.firings[self.trace.facts[current].by[0]]
+            rule = self.kb.rule(firing.rule)
+            name = self.trace.facts[current].name
+            conclusion = next(c for c in rule.conclusions if c.fact == name)
+            source = conclusion.value
+            if not (isinstance(source, Copy) and source.plus == 0 and len(rule.conclusions) == 1):
+                return rule.because
+            current = next(f for f in firing.matched if self.trace.facts[f].name == source.fact)
+        return self.because(fact_id)
+
+    def chain(self, fact_id: str):
+        return chain(self.trace, self.loaded.doc, fact_id)
+
+    def stage(self) -> Stage:
+        fid = self.one("stage")
+        sid = self.trace.facts[fid].value
+        sdef = self.kb.stage(str(sid))
+        return Stage(id=sdef.id, number=self.kb.stage_rank(sdef.id), name=sdef.name, meaning=sdef.meaning,
+                     because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid),
+                     chain=self.chain(fid))
+
+    def levels(self) -> dict[str, Level]:
+        out = {}
+        for comp in self.kb.competencies:
+            fid = self.one(f"level.{comp.id}")
+            out[comp.id] = Level(competency=comp.id, name=comp.name, level=int(self.trace.facts[fid].value),
+                                 because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid),
+                     chain=self.chain(fid))
+        return out
+
+    def recommendations(self) -> list[Recommendation]:
+        made = {str(self.trace.facts[f].value): f for f in self.values("recommendation")}
+        recs = {}
+        for rec_id, fid in made.items():
+            entry = self.kb.catalogue[rec_id].rec
+            priority = min(self.kb.rule(r).priority for r in self.rules_of(fid))
+            recs[rec_id] = Recommendation(
+                id=rec_id, kind=entry.kind.value, serves=entry.serves, competency=entry.competency,
+                priority=priority, effort=entry.effort.value, cost=entry.cost.value, title=entry.title,
+                text=entry.text, because=self.because(fid), rules=self.rules_of(fid), source=entry.source,
+                chain=self.chain(fid),
+            )
+        return ordered(list(recs.values()))
+
+    def held_back(self) -> list[HeldBack]:
+        out = []
+        for fid in self.values("held_back"):
+            rec_id = str(self.trace.facts[fid].value)
+            entry = self.kb.catalogue[rec_id].rec
+            out.append(HeldBack(id=rec_id, kind=entry.kind.value, title=entry.title, because=self.because(fid),
+                                rules=self.rules_of(fid)))
+        return sorted(out, key=lambda h: h.id)
+
+    def full_trace(self) -> Trace:
+        doc = self.loaded.doc
+        firings = [Firing(seq=f.seq, rule=f.rule, branch=f.branch, phase=f.stratum, matched=f.matched,
+                          asserted=f.asserted) for f in self.trace.firings]
+        facts = [Fact(id=f.id, name=f.name, value=f.value, input=input_fact(doc, f.name, f.value) if f.input else None,
+                      by=f.by) for f in self.trace.facts.values()]
+        return Trace(firings=firings, facts=facts)
+
+
+def ordered(recs: list[Recommendation]) -> list[Recommendation]:
+    """Decisions by priority, each followed by its actions, each action by its tools; orphans last."""
+    def key(r: Recommendation) -> tuple[int, str]:
+        return (r.priority, r.id)
+
+    children: dict[str | None, list[Recommendation]] = {}
+    ids = {r.id for r in recs}
+    for r in recs:
+        parent = r.serves if r.serves in ids else None
+        if r.kind != "decision" and parent is None:
+            parent = "(orphan)"
+        children.setdefault(parent, []).append(r)
+    out: list[Recommendation] = []
+
+    def walk(node: Recommendation) -> None:
+        out.append(node)
+        for child in sorted(children.get(node.id, []), key=key):
+            walk(child)
+
+    for top in sorted(children.get(None, []), key=key):
+        walk(top)
+    for orphan in sorted(children.get("(orphan)", []), key=key):
+        walk(orphan)
+    return out
+
+
+def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, with_trace: bool = False) -> Assessment:
+    """The assessment of one company, read from the facts durable-rules concluded."""
+    reader = _Reader(kb, trace, loaded)
+    weakest = [str(trace.facts[f].value) for f in reader.values("weakest")]
+    order = [c.id for c in kb.competencies]
+    return Assessment(
+        company=loaded.facts.company.name, file=loaded.file, knowledge_base=kb.digest,
+        stage=reader.stage(), levels=reader.levels(), weakest=sorted(weakest, key=order.index),
+        recommendations=reader.recommendations(), held_back=reader.held_back(),
+        trace=reader.full_trace() if with_trace else None,
+    )

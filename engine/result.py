@@ -1,0 +1,132 @@
+"""The result of an assessment: a stable, documented shape (``cxm assess --format json``).
+
+Ids are stable; texts come in English and Russian. ``trace`` (every firing and
+every fact, as durable-rules produced them) is filled in only when asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cxm.engine.ruleschema import Bilingual
+
+SCHEMA_VERSION = 1
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputFact(_Out):
+    """An input fact at the leaf of a derivation, with its place in the facts file."""
+
+    path: str = Field(description="dotted path of the field in the facts file")
+    value: Any
+    line: int | None = Field(description="line of the field in the facts file; null when the default was used")
+    column: int | None
+
+
+class Chain(_Out):
+    """How a conclusion was reached: the rules in firing order, down to the input facts."""
+
+    rules: list[str] = Field(description="ids of every rule in the derivation, in the order they fired")
+    inputs: list[InputFact] = Field(description="the input facts the derivation rests on")
+
+
+class Level(_Out):
+    """The level of one competency."""
+
+    competency: str
+    name: Bilingual
+    level: int
+    because: Bilingual = Field(description="why the rule that set the level fired")
+    basis: Bilingual = Field(description="what the value rests on: the rule that produced it, through copies")
+    rules: list[str]
+    chain: Chain
+
+
+class Stage(_Out):
+    """The company's stage."""
+
+    id: str = Field(description="ignore, explore, mobilize, operationalize, align or embed")
+    number: int = Field(description="1 to 6")
+    name: Bilingual
+    meaning: Bilingual
+    because: Bilingual = Field(description="why the rule that set the stage fired")
+    basis: Bilingual = Field(description="what the value rests on: the rule that produced it, through copies")
+    rules: list[str]
+    chain: Chain
+
+
+class Recommendation(_Out):
+    """A recommended key decision, action or tool."""
+
+    id: str
+    kind: str = Field(description="decision, action or tool")
+    serves: str | None = Field(description="the decision an action serves, or the action a tool carries")
+    competency: str
+    priority: int = Field(description="lower comes first")
+    effort: str
+    cost: str
+    title: Bilingual
+    text: Bilingual
+    because: Bilingual = Field(description="why it was recommended (the first rule that concluded it)")
+    rules: list[str] = Field(description="ids of the rules that concluded it")
+    source: str
+    chain: Chain
+
+
+class HeldBack(_Out):
+    """A recommendation deliberately held back, and why."""
+
+    id: str
+    kind: str
+    title: Bilingual
+    because: Bilingual
+    rules: list[str]
+
+
+class Firing(_Out):
+    """One rule firing as durable-rules ran it."""
+
+    seq: int
+    rule: str
+    branch: int = Field(description="which alternative of the rule's condition matched (from 0)")
+    phase: int
+    matched: list[str] = Field(description="ids of the facts the rule matched")
+    asserted: list[str] = Field(description="ids of the facts it concluded")
+
+
+class Fact(_Out):
+    """A fact of the session."""
+
+    id: str
+    name: str
+    value: Any
+    input: InputFact | None = Field(description="where it stands in the facts file, for input facts")
+    by: list[int] = Field(description="the firings that concluded it")
+
+
+class Trace(_Out):
+    """The whole session: every firing in order, every fact."""
+
+    firings: list[Firing]
+    facts: list[Fact]
+
+
+class Assessment(_Out):
+    """A company's CX maturity: levels, stage, weakest competencies and recommendations."""
+
+    schema_version: int = SCHEMA_VERSION
+    company: str
+    file: str
+    knowledge_base: str = Field(description="fingerprint of the rule files used")
+    stage: Stage
+    levels: dict[str, Level]
+    weakest: list[str] = Field(description="competencies tied for the lowest level")
+    recommendations: list[Recommendation] = Field(description="decisions, each followed by its actions and "
+                                                              "each action by its tools, in priority order")
+    held_back: list[HeldBack]
+    trace: Trace | None = None

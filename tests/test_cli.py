@@ -1,0 +1,117 @@
+"""The command line: help everywhere, version, schema, text and JSON output, as click sees it and as a process."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import pytest
+
+from cxm.cli import main as cli_main
+from cxm.cli.main import cli
+from tests.conftest import example, run_cxm
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        out.append(prefix + (name,))
+        if isinstance(command, click.Group):
+            out.extend(_commands(command, prefix + (name,)))
+    return out
+
+
+@pytest.mark.parametrize("path", [(), *_commands(cli)], ids=lambda p: " ".join(p) or "cxm")
+def test_every_command_has_help_with_an_example(runner, path: tuple[str, ...]) -> None:
+    result = runner.invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert "cxm " in result.output.split("Example:", 1)[1]
+
+
+def test_version(runner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == "cxm, version 0.1.0\n"
+
+
+def test_schema_is_a_json_schema_documenting_every_field(runner) -> None:
+    result = runner.invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "cx-maturity company facts"
+    assert schema["required"] == ["company"]
+    defs = schema["$defs"]
+    for name, model in defs.items():
+        if model.get("type") == "object":
+            for field, spec in model["properties"].items():
+                target = defs[spec["$ref"].rsplit("/", 1)[1]] if "$ref" in spec else {}
+                assert spec.get("description") or target.get("description"), f"{name}.{field} has no description"
+        else:
+            assert len(model["enumDescriptions"]) == len(model["enum"]), name
+    assert defs["CxOwner"]["enum"] == ["none", "part_time", "full_time", "department"]
+    assert defs["CxOwner"]["x-ordered"] is True
+
+
+def test_assess_text(runner) -> None:
+    result = runner.invoke(cli, ["assess", str(example("article-2-regional-lender"))])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "CX maturity assessment: Regional credit organisation (article, company 2)"
+    assert "Stage 3 of 6: Mobilize" in lines
+    assert "  Purposeful leadership    3  ■■■□□□" in lines
+
+
+def test_assess_text_in_russian(runner) -> None:
+    result = runner.invoke(cli, ["assess", str(example("article-2-regional-lender")), "--lang", "ru"])
+    assert result.exit_code == 0
+    assert "Стадия 3 из 6: Мобилизация" in result.output.splitlines()
+
+
+def test_assess_json_shape(runner) -> None:
+    result = runner.invoke(cli, ["assess", str(example("article-3-manufacturer")), "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert list(data) == ["schema_version", "company", "file", "knowledge_base", "stage", "levels", "weakest",
+                          "recommendations", "held_back"]
+    assert data["stage"]["id"] == "operationalize"
+    assert data["stage"]["number"] == 4
+    assert {c: v["level"] for c, v in data["levels"].items()} == {
+        "leadership": 4, "brand": 4, "employees": 4, "customers": 4}
+    for rec in data["recommendations"]:
+        assert rec["id"] and rec["rules"] and rec["chain"]["rules"][-1] in rec["rules"]
+
+
+def test_assess_trace(runner) -> None:
+    result = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort")), "--format", "json", "--trace"])
+    data = json.loads(result.output)
+    firings = data["trace"]["firings"]
+    assert [f["seq"] for f in firings] == list(range(len(firings)))
+    assert firings[0]["phase"] == 0
+    assert all(f["asserted"] for f in firings)
+    text = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort")), "--trace"]).output
+    assert "Trace (order, phase, rule: matched -> asserted)" in text
+
+
+def test_assess_as_a_real_process() -> None:
+    proc = run_cxm("assess", str(example("article-1-wellness-resort")), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert json.loads(proc.stdout)["stage"]["id"] == "explore"
+
+
+def test_python_313_gets_a_clear_message(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "version_info", (3, 13, 0, "final", 0))
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main.main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cx-maturity needs Python 3.11 or 3.12: its rule engine, durable-rules 2.0.28, "
+                          "does not import on Python 3.13")
+
+
+def test_package_metadata_excludes_python_313() -> None:
+    from importlib import metadata
+
+    assert metadata.metadata("cx-maturity")["Requires-Python"] == "<3.13,>=3.11"
