@@ -8,7 +8,6 @@ and any failure is kept and reported once the session is over, naming the rule.
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
