@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cxm.engine.conclusions import Copy
 from cxm.engine.errors import EngineError
-from cxm.engine.explain import chain, input_fact
+from cxm.engine.explain import Explainer, input_fact
 from cxm.engine.knowledge import KnowledgeBase
 from cxm.engine.result import (
     Assessment,
@@ -23,6 +23,7 @@ from cxm.facts.load import LoadedFacts
 class _Reader:
     def __init__(self, kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts):
         self.kb, self.trace, self.loaded = kb, trace, loaded
+        self.explainer = Explainer(trace, loaded.doc)
 
     def values(self, name: str) -> list[str]:
         return [f.id for f in self.trace.facts.values() if f.name == name and not f.input]
@@ -61,7 +62,7 @@ class _Reader:
         return self.because(fact_id)
 
     def chain(self, fact_id: str):
-        return chain(self.trace, self.loaded.doc, fact_id)
+        return self.explainer.chain(fact_id)
 
     def stage(self) -> Stage:
         fid = self.one("stage")

@@ -13,49 +13,62 @@ from cxm.facts.source import Document
 
 def input_fact(doc: Document, path: str, value: object) -> InputFact:
     """An input fact with its line and column in the facts file (null when it took its default)."""
-    key = tuple(path.split("."))
-    line_col = doc.keys.get(key)
+    line_col = doc.keys.get(tuple(path.split(".")))
     if line_col is None:
         return InputFact(path=path, value=value, line=None, column=None)
     return InputFact(path=path, value=value, line=line_col[0], column=line_col[1])
 
 
-def derivation(trace: Trace, fact_id: str) -> list[int]:
-    """The firings (by sequence number, ascending) that a fact rests on."""
-    seen: set[int] = set()
-    stack = [fact_id]
-    visited: set[str] = set()
-    while stack:
-        current = stack.pop()
-        if current in visited:
-            continue
-        visited.add(current)
-        record = trace.facts[current]
-        if record.input or not record.by:
-            continue
-        seq = record.by[0]
-        seen.add(seq)
-        stack.extend(trace.firings[seq].matched)
-    return sorted(seen)
+class Explainer:
+    """Derivations of the facts of one session, each computed once."""
 
+    def __init__(self, trace: Trace, doc: Document):
+        self.trace, self.doc = trace, doc
+        self._firings: dict[str, frozenset[int]] = {}
+        self._inputs: dict[str, frozenset[str]] = {}
+        self._order = {fid: n for n, fid in enumerate(trace.facts)}
 
-def leaves(trace: Trace, fact_id: str) -> list[str]:
-    """The input facts a fact rests on, in schema order of their ids."""
-    out: set[str] = set()
-    for seq in derivation(trace, fact_id) or []:
-        out.update(f for f in trace.firings[seq].matched if trace.facts[f].input)
-    if trace.facts[fact_id].input:
-        out.add(fact_id)
-    order = {fid: n for n, fid in enumerate(trace.facts)}
-    return sorted(out, key=order.__getitem__)
+    def _walk(self, fact_id: str) -> None:
+        # iterative post-order: a firing's matched facts were all concluded before it fired
+        stack = [fact_id]
+        while stack:
+            current = stack[-1]
+            if current in self._firings:
+                stack.pop()
+                continue
+            record = self.trace.facts[current]
+            if record.input or not record.by:
+                self._firings[current] = frozenset()
+                self._inputs[current] = frozenset({current}) if record.input else frozenset()
+                stack.pop()
+                continue
+            seq = record.by[0]
+            matched = self.trace.firings[seq].matched
+            pending = [m for m in matched if m not in self._firings]
+            if pending:
+                stack.extend(pending)
+                continue
+            self._firings[current] = frozenset({seq}).union(*(self._firings[m] for m in matched))
+            self._inputs[current] = frozenset().union(*(self._inputs[m] for m in matched))
+            stack.pop()
 
+    def derivation(self, fact_id: str) -> list[int]:
+        """The firings (by sequence number, ascending) that a fact rests on."""
+        self._walk(fact_id)
+        return sorted(self._firings[fact_id])
 
-def chain(trace: Trace, doc: Document, fact_id: str) -> Chain:
-    """The chain of rules behind a fact, ending at input facts with their place in the file."""
-    rules: list[str] = []
-    for seq in derivation(trace, fact_id):
-        rule = trace.firings[seq].rule
-        if rule not in rules:
-            rules.append(rule)
-    inputs = [input_fact(doc, trace.facts[f].name, trace.facts[f].value) for f in leaves(trace, fact_id)]
-    return Chain(rules=rules, inputs=inputs)
+    def leaves(self, fact_id: str) -> list[str]:
+        """The input facts a fact rests on, in the order they were asserted."""
+        self._walk(fact_id)
+        return sorted(self._inputs[fact_id], key=self._order.__getitem__)
+
+    def chain(self, fact_id: str) -> Chain:
+        """The chain of rules behind a fact, ending at input facts with their place in the file."""
+        rules: list[str] = []
+        for seq in self.derivation(fact_id):
+            rule = self.trace.firings[seq].rule
+            if rule not in rules:
+                rules.append(rule)
+        facts = self.trace.facts
+        inputs = [input_fact(self.doc, facts[f].name, facts[f].value) for f in self.leaves(fact_id)]
+        return Chain(rules=rules, inputs=inputs)
