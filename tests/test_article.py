@@ -1,0 +1,144 @@
+"""The article's three companies: their stage and every decision, action and tool the article gives them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cxm.cli.main import cli
+from cxm.engine.result import Assessment
+from tests.conftest import example
+
+# decision -> action -> tools, as the article gives them (ids of the built-in catalogue)
+ARTICLE_1 = {
+    "written-brand-values": {
+        "brand-book-and-service-standards": ["brand-book-working-groups", "service-best-practice-review",
+                                             "service-standards-training", "mystery-shopper-check"],
+    },
+    "introduce-cx-metrics": {
+        "cx-bonus-regulation": ["nps-csi-staff-briefing", "internal-service-contest", "guest-feedback-forms"],
+    },
+    "collect-digital-footprint": {
+        "crm-telephony-booking-setup": ["crm-digital-footprint", "director-promotion-sales-monitoring",
+                                        "sales-funnels-per-client-type"],
+    },
+}
+ARTICLE_2 = {
+    "scale-cx-across-company": {
+        "hand-cx-expertise-to-departments": ["customer-journey-map", "kpi-based-empowerment", "csi-through-metrics",
+                                             "enps-survey", "employee-journey-map", "pilot-branch-cjm-training",
+                                             "cx-suggestion-rewards"],
+    },
+    "integrated-customer-analytics": {
+        "join-crm-ivr-contact-centre-finance": ["integration-working-groups", "integration-oversight-by-directors"],
+        "co-developed-segment-services": ["segment-cjm-training-pilot-branch", "cross-selling-scenarios-group"],
+    },
+    "adapt-service-standards": {},  # the article names the decision; its action is the project's own
+}
+ARTICLE_3 = {
+    "faster-response-wider-feedback": {
+        "rebuild-target-group-feedback": ["yearly-research-map", "internal-external-mystery-shopper",
+                                          "pickup-feedback-tablets", "employee-pulse-internal-services"],
+    },
+    "cx-monitoring-and-analytics": {
+        "better-customer-data-handling": ["multichannel-data-integration", "b2b-contract-152fz-update",
+                                          "extended-crm-export"],
+        "balance-cx-and-process-metrics": ["through-metrics-cross-functional-teams", "kpi-per-touchpoint"],
+    },
+    "sharpen-target-profile-widen-range": {
+        "customer-segmentation": ["sales-procurement-nuance-study", "ltv-per-customer-group",
+                                  "in-depth-interviews-trigger-surveys"],
+    },
+}
+ARTICLE = {
+    "article-1-wellness-resort": ("explore", ARTICLE_1),
+    "article-2-regional-lender": ("mobilize", ARTICLE_2),
+    "article-3-manufacturer": ("operationalize", ARTICLE_3),
+}
+# what the knowledge base adds beyond the article, on purpose
+EXTRA = {
+    "article-1-wellness-resort": set(),
+    "article-2-regional-lender": {"standards-fit-to-processes", "standards-process-walkthrough"},
+    "article-3-manufacturer": set(),
+}
+
+
+def tree(result: Assessment) -> dict[str, dict[str, list[str]]]:
+    """The recommendations as decision -> action -> tools."""
+    by_id = {r.id: r for r in result.recommendations}
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in result.recommendations:
+        if r.kind == "decision":
+            out[r.id] = {}
+        elif r.kind == "action":
+            out[r.serves][r.id] = []
+        else:
+            out[by_id[r.serves].serves][r.serves].append(r.id)
+    return out
+
+
+def _flatten(expected: dict[str, dict[str, list[str]]]) -> set[str]:
+    return {d for d in expected} | {a for acts in expected.values() for a in acts} | {
+        t for acts in expected.values() for tools in acts.values() for t in tools}
+
+
+@pytest.mark.parametrize("name", sorted(ARTICLE))
+def test_article_company_gets_its_stage_and_every_recommendation(engine, name: str) -> None:
+    stage, expected = ARTICLE[name]
+    result = engine.assess_file(example(name))
+    assert result.stage.id == stage
+    got = {r.id for r in result.recommendations}
+    assert got == _flatten(expected) | EXTRA[name]
+    shape = tree(result)
+    for decision, actions in expected.items():
+        for action, tools in actions.items():
+            assert sorted(shape[decision][action]) == sorted(tools), (decision, action)
+    for r in result.recommendations:
+        assert r.because.en and r.because.ru and r.title.en and r.title.ru and r.text.en and r.text.ru
+        assert r.source.startswith(("Article, company", "Temkin")), r.source
+
+
+def test_company_1_holds_back_only_what_its_budget_cannot_carry(engine) -> None:
+    result = engine.assess_file(example("article-1-wellness-resort"))
+    assert [(h.id, h.rules) for h in result.held_back] == [
+        ("end-to-end-marketing-analytics", ["low-budget-defers-end-to-end-analytics"])]
+    assert result.held_back[0].because.en.startswith("The budget is low")
+
+
+def test_recommendations_come_in_priority_order_under_their_parents(engine) -> None:
+    result = engine.assess_file(example("article-3-manufacturer"))
+    decisions = [r for r in result.recommendations if r.kind == "decision"]
+    assert [d.priority for d in decisions] == sorted(d.priority for d in decisions)
+    seen: set[str] = set()
+    for r in result.recommendations:
+        assert r.serves is None or r.serves in seen, f"{r.id} comes before {r.serves}"
+        seen.add(r.id)
+
+
+def test_one_whole_chain_ends_at_input_facts(runner) -> None:
+    out = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort")), "--format", "json"]).output
+    rec = next(r for r in json.loads(out)["recommendations"] if r["id"] == "mystery-shopper-check")
+    assert rec["rules"] == ["promise-not-checked-by-mystery-shopper"]
+    assert rec["chain"]["rules"] == [
+        "leadership-rung-1", "leadership-rung-2", "brand-rung-1", "brand-rung-2", "employees-rung-1",
+        "employees-rung-2", "customers-rung-1", "customers-rung-2", "gate-explore-feedback", "reach-ignore",
+        "leadership-evidence-level", "brand-evidence-level", "employees-evidence-level", "customers-evidence-level",
+        "leadership-level-from-evidence", "brand-level-from-evidence", "employees-level-from-evidence",
+        "customers-level-from-evidence", "cx-score", "band-explore", "reach-explore", "stage-cap",
+        "stage-from-score", "explore-values-unwritten", "explore-no-brand-book-or-standards",
+        "promise-not-checked-by-mystery-shopper",
+    ]
+    # the leaves are input facts, with their lines in facts/examples/article-1-wellness-resort.yaml
+    assert rec["chain"]["inputs"] == [
+        {"path": "leadership.executive_sponsor", "value": "declared", "line": 13, "column": 3},
+        {"path": "brand.values", "value": "implicit", "line": 19, "column": 3},
+        {"path": "brand.brand_book", "value": False, "line": 20, "column": 3},
+        {"path": "employees.cx_training", "value": "periodic", "line": 25, "column": 3},
+        {"path": "customers.feedback_collection", "value": "ad_hoc", "line": 30, "column": 3},
+        {"path": "customers.mystery_shopping", "value": "none", "line": 32, "column": 3},
+    ]
+    lines = example("article-1-wellness-resort").read_text(encoding="utf-8").splitlines()
+    for leaf in rec["chain"]["inputs"]:
+        key = leaf["path"].rsplit(".", 1)[1]
+        assert lines[leaf["line"] - 1][leaf["column"] - 1:].startswith(f"{key}:")
