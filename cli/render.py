@@ -15,9 +15,12 @@ def to_json(assessment: Assessment, *, trace: bool = False) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _wrap(text: str, indent: int, width: int = 100) -> list[str]:
+def _wrap(text: str, indent: int, hang: int | None = None, width: int = 100) -> list[str]:
+    """Wrap ``text`` at ``indent``; continuation lines at ``hang`` (default: the same)."""
     pad = " " * indent
-    return textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=pad) or [pad]
+    rest = " " * (indent if hang is None else hang)
+    return textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=rest,
+                         break_on_hyphens=False, break_long_words=False) or [pad]
 
 
 def _bar(level: int, top: int = 6) -> str:
@@ -74,9 +77,10 @@ def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:
             head += f" ({cost})"
         if r.kind == "decision":
             lines.append("")
-        lines += _wrap(head, indent)
-        lines += _wrap(getattr(r.text, lang), indent + len(number) + 2)
-        lines += _wrap(f"{t('why', lang)}: {getattr(r.because, lang)}", indent + len(number) + 2)
+        body = indent + len(number) + 2
+        lines += _wrap(head, indent, body)
+        lines += _wrap(getattr(r.text, lang), body)
+        lines += _wrap(f"{t('why', lang)}: {getattr(r.because, lang)}", body)
     return lines
 
 
