@@ -21,6 +21,17 @@ LABELS: dict[str, dict[str, str]] = {
     "low": {"en": "low", "ru": "низкие"},
     "medium": {"en": "medium", "ru": "средние"},
     "high": {"en": "high", "ru": "высокие"},
+    "roadmap": {"en": "Roadmap to {stage} (stage {n})", "ru": "Дорожная карта к стадии «{stage}» ({n})"},
+    "top_stage": {"en": "Roadmap: the top stage is reached; keep it up.",
+                  "ru": "Дорожная карта: достигнута высшая стадия, её нужно поддерживать."},
+    "gate_unmet": {"en": "Gate not met: {title} [{rule}]", "ru": "Не выполнено условие: {title} [{rule}]"},
+    "gate_met": {"en": "Gate met: {title} [{rule}]", "ru": "Условие выполнено: {title} [{rule}]"},
+    "score_unmet": {"en": "Score not yet in the band: {title} [{rule}]",
+                    "ru": "Балл пока не в диапазоне: {title} [{rule}]"},
+    "now": {"en": "now", "ru": "сейчас"},
+    "absent": {"en": "absent", "ru": "нет"},
+    "focus": {"en": "Strengthen first", "ru": "Укрепить в первую очередь"},
+    "start_with": {"en": "Start with", "ru": "Начать с"},
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
 }
 

@@ -51,12 +51,43 @@ def to_text(a: Assessment, lang: str) -> str:
     if not a.recommendations:
         lines.append("  " + t("none", lang))
     lines += _recommendations(a.recommendations, lang)
+    lines += _roadmap(a, lang)
     if a.held_back:
         lines += ["", t("held_back", lang)]
         for h in a.held_back:
             lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
             lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _roadmap(a: Assessment, lang: str) -> list[str]:
+    road = a.roadmap
+    if road.next_stage is None:
+        return ["", t("top_stage", lang)]
+    nxt = road.next_stage
+    lines = ["", t("roadmap", lang, stage=getattr(nxt.name, lang), n=nxt.number)]
+    for check, key in [(c, "gate") for c in road.gates] + [(c, "score") for c in road.score]:
+        if check.held and key == "score":
+            continue
+        label = "score_unmet" if key == "score" else ("gate_met" if check.held else "gate_unmet")
+        lines += _wrap(t(label, lang, title=getattr(check.title, lang), rule=check.rule), 2, 4)
+        for cond in check.conditions:
+            if not cond.held:
+                now = ", ".join(_plain(v) for v in cond.actual) or t("absent", lang)
+                lines += _wrap(f"- {getattr(cond.test, lang)} ({t('now', lang)}: {now})", 4, 6)
+    names = [getattr(a.levels[c].name, lang) for c in road.weakest]
+    lines += _wrap(f"{t('focus', lang)}: {', '.join(names)}", 2, 4)
+    titles = {r.id: r for r in a.recommendations}
+    first = [titles[i] for i in road.recommendations if titles[i].kind == "decision"][:3]
+    if first:
+        lines += _wrap(f"{t('start_with', lang)}: " + "; ".join(getattr(r.title, lang) for r in first), 2, 4)
+    return lines
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxm.engine.conclusions import Copy
 from cxm.engine.errors import EngineError
+from cxm.engine.evaluate import group_facts
 from cxm.engine.explain import Explainer, input_fact
 from cxm.engine.knowledge import KnowledgeBase
 from cxm.engine.result import (
@@ -13,10 +14,13 @@ from cxm.engine.result import (
     HeldBack,
     Level,
     Recommendation,
+    Roadmap,
     Stage,
+    StageRef,
     Trace,
 )
 from cxm.engine.session import Trace as SessionTrace
+from cxm.engine.whynot import why_not
 from cxm.facts.load import LoadedFacts
 
 
@@ -104,6 +108,26 @@ class _Reader:
                                 rules=self.rules_of(fid)))
         return sorted(out, key=lambda h: h.id)
 
+    def roadmap(self, stage: Stage, weakest: list[str], recs: list[Recommendation]) -> Roadmap:
+        """The next stage, the checks of its gates and score band, and what to do first."""
+        # whole decision subtrees, those touching a weakest competency first, otherwise in reading order
+        subtrees: list[list[Recommendation]] = []
+        for r in recs:
+            if r.kind == "decision" or not subtrees:
+                subtrees.append([])
+            subtrees[-1].append(r)
+        subtrees.sort(key=lambda tree: not any(r.competency in weakest for r in tree))
+        order = [r.id for tree in subtrees for r in tree]
+        if stage.number >= len(self.kb.stages):
+            return Roadmap(next_stage=None, gates=[], score=[], weakest=weakest, recommendations=order)
+        nxt = self.kb.stages[stage.number]
+        target = nxt.id
+        facts = group_facts(self.trace.facts.values())
+        score = why_not(self.kb, "stage_band", target, facts) if "stage_band" in self.kb.specs else []
+        ref = StageRef(id=nxt.id, number=stage.number + 1, name=nxt.name)
+        return Roadmap(next_stage=ref, gates=why_not(self.kb, "gate", target, facts), score=score,
+                       weakest=weakest, recommendations=order)
+
     def full_trace(self) -> Trace:
         doc = self.loaded.doc
         firings = [Firing(seq=f.seq, rule=f.rule, branch=f.branch, phase=f.stratum, matched=f.matched,
@@ -142,11 +166,12 @@ def ordered(recs: list[Recommendation]) -> list[Recommendation]:
 def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, with_trace: bool = False) -> Assessment:
     """The assessment of one company, read from the facts durable-rules concluded."""
     reader = _Reader(kb, trace, loaded)
-    weakest = [str(trace.facts[f].value) for f in reader.values("weakest")]
     order = [c.id for c in kb.competencies]
+    weakest = sorted((str(trace.facts[f].value) for f in reader.values("weakest")), key=order.index)
+    stage = reader.stage()
+    recs = reader.recommendations()
     return Assessment(
         company=loaded.facts.company.name, file=loaded.file, knowledge_base=kb.digest,
-        stage=reader.stage(), levels=reader.levels(), weakest=sorted(weakest, key=order.index),
-        recommendations=reader.recommendations(), held_back=reader.held_back(),
-        trace=reader.full_trace() if with_trace else None,
+        stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
+        roadmap=reader.roadmap(stage, weakest, recs), trace=reader.full_trace() if with_trace else None,
     )

@@ -88,6 +88,46 @@ class HeldBack(_Out):
     rules: list[str]
 
 
+class ConditionCheck(_Out):
+    """One test of a rule's condition, checked against the final facts."""
+
+    fact: str
+    test: Bilingual = Field(description="the test in words")
+    held: bool
+    actual: list[Any] = Field(description="the values the fact has (empty when it is absent)")
+
+
+class RuleCheck(_Out):
+    """One alternative of a rule's condition, test by test."""
+
+    rule: str
+    branch: int
+    held: bool
+    title: Bilingual
+    source: str
+    location: str = Field(description="FILE:LINE:COL of the rule")
+    conditions: list[ConditionCheck]
+
+
+class StageRef(_Out):
+    """A stage named in passing."""
+
+    id: str
+    number: int
+    name: Bilingual
+
+
+class Roadmap(_Out):
+    """The way to the next stage: what holds the company back and what to do first."""
+
+    next_stage: StageRef | None = Field(description="the next stage; null at the top stage")
+    gates: list[RuleCheck] = Field(description="the gate rules of the next stage, test by test")
+    score: list[RuleCheck] = Field(description="the score-band rules of the next stage, test by test")
+    weakest: list[str]
+    recommendations: list[str] = Field(description="recommendation ids: those for the weakest competencies "
+                                                   "first, then the rest, each in reading order")
+
+
 class Firing(_Out):
     """One rule firing as durable-rules ran it."""
 
@@ -129,4 +169,5 @@ class Assessment(_Out):
     recommendations: list[Recommendation] = Field(description="decisions, each followed by its actions and "
                                                               "each action by its tools, in priority order")
     held_back: list[HeldBack]
+    roadmap: Roadmap
     trace: Trace | None = None

@@ -61,6 +61,14 @@ def test_assess_text(runner) -> None:
     assert lines[0] == "CX maturity assessment: Regional credit organisation (article, company 2)"
     assert "Stage 3 of 6: Mobilize" in lines
     assert "  Purposeful leadership    3  ■■■□□□" in lines
+    roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)"):]
+    assert roadmap[1:6] == [
+        "  Gate not met: Cross-functional CX work in operation [gate-operationalize]",
+        "    - leadership.governance is cross_functional (now: ad_hoc)",
+        "    - leadership.cx_metrics_in_reviews is at least regularly (now: occasionally)",
+        "    - customers.processes_redesigned_from_insight is true (now: false)",
+        "  Score not yet in the band: Score in the Operationalize band [band-operationalize]",
+    ]
 
 
 def test_assess_text_in_russian(runner) -> None:
@@ -74,13 +82,24 @@ def test_assess_json_shape(runner) -> None:
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert list(data) == ["schema_version", "company", "file", "knowledge_base", "stage", "levels", "weakest",
-                          "recommendations", "held_back"]
+                          "recommendations", "held_back", "roadmap"]
     assert data["stage"]["id"] == "operationalize"
     assert data["stage"]["number"] == 4
     assert {c: v["level"] for c, v in data["levels"].items()} == {
         "leadership": 4, "brand": 4, "employees": 4, "customers": 4}
     for rec in data["recommendations"]:
         assert rec["id"] and rec["rules"] and rec["chain"]["rules"][-1] in rec["rules"]
+    road = data["roadmap"]
+    assert road["next_stage"] == {"id": "align", "number": 5,
+                                  "name": {"en": "Align", "ru": "Согласование всех элементов"}}
+    assert [(g["rule"], g["held"]) for g in road["gates"]] == [("gate-align", False)]
+    assert [(c["test"]["en"], c["held"], c["actual"]) for c in road["gates"][0]["conditions"]] == [
+        ("employees.incentives_linked_to_cx is true", False, [False]),
+        ("employees.hr_aligned_with_cx is true", False, [False]),
+        ("metrics.in_use has any of nps, csi, csat, ces", True, [["nps", "csat"]]),
+    ]
+    assert [(s["rule"], s["conditions"][0]["actual"]) for s in road["score"]] == [("band-align", [16])]
+    assert sorted(road["recommendations"]) == sorted(r["id"] for r in data["recommendations"])
 
 
 def test_assess_trace(runner) -> None:
