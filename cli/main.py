@@ -101,6 +101,11 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
+def _register() -> None:
+    """Attach the commands that live in their own modules."""
+    from cxm.cli import explain  # noqa: F401 - registers why, why-not, what-if
+
+
 def main() -> None:
     """Entry point of the ``cxm`` script."""
     if sys.version_info >= (3, 13):
@@ -110,3 +115,6 @@ def main() -> None:
             "(its C extension calls PyEval_CallObject, which Python 3.13 removed).", err=True)
         sys.exit(2)
     cli()
+
+
+_register()

@@ -7,11 +7,17 @@ from pathlib import Path
 
 from cxm.engine import session
 from cxm.engine.assemble import assemble
+from cxm.engine.changes import Change, apply
 from cxm.engine.compiler import CompiledBase, compile_base
+from cxm.engine.evaluate import group_facts
 from cxm.engine.knowledge import KnowledgeBase
 from cxm.engine.loader import load_knowledge
-from cxm.engine.result import Assessment
+from cxm.engine.result import Assessment, WhatIf, Why, WhyNot
+from cxm.engine.whatif import search, what_if
+from cxm.engine.why import why
+from cxm.engine.whynot import why_not
 from cxm.facts.load import LoadedFacts, load_facts
+from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import flatten
 
 
@@ -33,3 +39,54 @@ class Engine:
     def assess_file(self, path: Path | str, *, trace: bool = False) -> Assessment:
         """Load, validate and assess a facts file."""
         return self.assess(load_facts(path), trace=trace)
+
+    # --- explanations -------------------------------------------------------------------------
+
+    def targets(self) -> list[str]:
+        """What `why` can explain: ``stage``, a competency, or a catalogue recommendation."""
+        return ["stage", *(c.id for c in self.kb.competencies), *self.kb.catalogue]
+
+    def _unknown(self, target: str, choices: list[str]) -> TargetError:
+        return TargetError(f"unknown target {target!r}{suggest(target, choices)}; "
+                           "give 'stage', a competency or a recommendation id")
+
+    def why(self, loaded: LoadedFacts, target: str) -> Why:
+        """The derivation tree of the stage, a competency's level or a recommendation."""
+        trace = self.run(loaded)
+        if target == "stage":
+            fact = next((f.id for f in trace.facts.values() if f.name == "stage"), None)
+        elif target in {c.id for c in self.kb.competencies}:
+            fact = next((f.id for f in trace.facts.values() if f.name == f"level.{target}"), None)
+        elif target in self.kb.catalogue:
+            fact = f"recommendation={target}"
+            if fact not in trace.facts:
+                held = " (it was held back)" if f"held_back={target}" in trace.facts else ""
+                raise TargetError(f"{target!r} was not recommended for this company{held}; "
+                                  f"`cxm why-not {loaded.file} {target}` says why")
+        else:
+            raise self._unknown(target, self.targets())
+        if fact is None:
+            raise TargetError(f"the rules concluded nothing for {target!r}")
+        return why(self.kb, trace, loaded.doc, target, fact)
+
+    def why_not(self, loaded: LoadedFacts, rec_id: str) -> WhyNot:
+        """Every rule that could make a recommendation, test by test, and the fewest changes that would."""
+        if rec_id not in self.kb.catalogue:
+            raise self._unknown(rec_id, list(self.kb.catalogue))
+        trace = self.run(loaded)
+        facts = group_facts(trace.facts.values())
+        made = f"recommendation={rec_id}" in trace.facts
+        suggestion = None if made else search(loaded, self.run, self.kb, "recommendation", rec_id)
+        return WhyNot(target=rec_id, file=loaded.file, made=made, held_back=f"held_back={rec_id}" in trace.facts,
+                      rules=why_not(self.kb, "recommendation", rec_id, facts), suggestion=suggestion)
+
+    def what_if(self, loaded: LoadedFacts, changes: list[Change]) -> WhatIf:
+        """Re-assess with changed facts; the difference, with the rules that made it."""
+        changed = apply(loaded, changes)
+        after_trace = self.run(changed)
+        after = assemble(self.kb, after_trace, changed)
+        return what_if(self.kb, self.assess(loaded), after, group_facts(after_trace.facts.values()), changes)
+
+
+class TargetError(ValueError):
+    """An explanation was asked for something that is not there."""

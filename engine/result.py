@@ -171,3 +171,83 @@ class Assessment(_Out):
     held_back: list[HeldBack]
     roadmap: Roadmap
     trace: Trace | None = None
+
+
+class RuleRef(_Out):
+    """A rule named in an explanation."""
+
+    id: str
+    title: Bilingual
+    because: Bilingual
+    source: str
+    location: str = Field(description="FILE:LINE:COL of the rule")
+
+
+class WhyNode(_Out):
+    """A fact in a derivation tree: an input (with its place in the file) or a conclusion (with its rule)."""
+
+    fact: str = Field(description="the fact's id")
+    name: str
+    value: Any
+    input: InputFact | None = Field(description="for an input fact, where it stands in the facts file")
+    rule: RuleRef | None = Field(description="for a conclusion, the rule whose firing concluded it first")
+    children: list[WhyNode] = Field(description="the facts that rule matched")
+    repeated: bool = Field(False, description="explained earlier in the tree; children left out")
+
+
+class Why(_Out):
+    """Why a conclusion holds: its derivation tree down to input facts."""
+
+    target: str
+    file: str
+    tree: WhyNode
+
+
+class Suggestion(_Out):
+    """Input changes that make a withheld recommendation appear, confirmed by re-running the engine."""
+
+    changes: list[str] = Field(description="PATH=VALUE, as `cxm what-if --set` takes them")
+    confirmed: bool
+    runs: int = Field(description="engine runs the search took")
+
+
+class WhyNot(_Out):
+    """Why a recommendation was not made: every rule that could make it, test by test."""
+
+    target: str
+    file: str
+    made: bool
+    held_back: bool
+    rules: list[RuleCheck]
+    suggestion: Suggestion | None = Field(description="null when no change set was found within the search limits")
+
+
+class LevelChange(_Out):
+    """A competency level before and after."""
+
+    competency: str
+    before: int
+    after: int
+
+
+class Difference(_Out):
+    """A recommendation that appeared or disappeared, with the rules that made the difference."""
+
+    id: str
+    kind: str
+    title: Bilingual
+    rules: list[str] = Field(description="for an added one, the rules that now make it; for a removed one, "
+                                         "the rules that made it before")
+    failing: list[RuleCheck] = Field(description="for a removed one, those rules checked against the new facts")
+
+
+class WhatIf(_Out):
+    """The difference a change of input facts makes."""
+
+    file: str
+    changes: list[str]
+    stage_before: StageRef
+    stage_after: StageRef
+    levels: list[LevelChange] = Field(description="competencies whose level changed")
+    added: list[Difference]
+    removed: list[Difference]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxm.engine.compiler import is_many
 from cxm.engine.conclusions import Copy, Sum
 from cxm.engine.conditions import Literal, Ref
 from cxm.engine.evaluate import Facts, holds, passes
@@ -60,7 +61,10 @@ def check_literal(kb: KnowledgeBase, lit: Literal, facts: Facts) -> ConditionChe
     """One test of a condition against the facts, with the values found."""
     values = [v for _, v in facts.get(lit.fact, [])]
     bound = _bound(lit, facts)
-    found = any(all(passes(kb, lit.fact, v, t, bound) for t in lit.tests) for v in values)
+    passing = [v for v in values if all(passes(kb, lit.fact, v, t, bound) for t in lit.tests)]
+    found = bool(passing)
+    if is_many(kb.specs[lit.fact]):
+        values = passing  # of a set of values, only those the test is about
     test = Bilingual(en=describe(lit, "en"), ru=describe(lit, "ru"))
     return ConditionCheck(fact=lit.fact, test=test, held=found != lit.negated, actual=values)
 

@@ -1,0 +1,109 @@
+"""`cxm why`, `cxm why-not` and `cxm what-if`: explanations a consultant can act on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxm.cli.main import FORMATS, LANGS, cli, fail_on, rules_option
+from cxm.engine.errors import EngineError
+from cxm.facts.source import SourceError
+
+
+def _dump(model: object) -> str:
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)  # type: ignore[attr-defined]
+
+
+def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any]) -> Any:
+    """Load the facts and the engine, run ``action(engine, facts)``; errors end the command."""
+    from cxm.engine.api import Engine, TargetError
+    from cxm.facts.load import load_facts
+
+    try:
+        loaded = load_facts(file)
+        return action(Engine(rules), loaded)
+    except TargetError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except (SourceError, EngineError) as exc:
+        fail_on(exc)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@rules_option
+def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
+    """Explain a conclusion: its derivation tree down to the input facts.
+
+    TARGET is a recommendation id, 'stage', or a competency (leadership, brand, employees, customers).
+    Each rule shows its reason and source; each input fact its value and line in FILE.
+
+    \b
+    Example:
+      cxm why facts/examples/article-3-manufacturer.yaml kpi-per-touchpoint
+      cxm why facts/examples/article-1-wellness-resort.yaml stage --lang ru
+    """
+    from cxm.cli.render_explain import why_text
+
+    answer = _run(file, rules, lambda engine, loaded: engine.why(loaded, target))
+    click.echo(_dump(answer) if fmt == "json" else why_text(answer, lang), nl=fmt == "json")
+
+
+@cli.command("why-not")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("recommendation")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@rules_option
+def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
+    """Explain why a recommendation was not made, and what would change that.
+
+    Lists every rule that could make it, each test checked against the company's final facts with
+    the actual values, and the fewest input changes that make it appear (found by re-running the
+    engine on each candidate).
+
+    \b
+    Example:
+      cxm why-not facts/examples/article-2-regional-lender.yaml crm-card-for-agents
+    """
+    from cxm.cli.render_explain import why_not_text
+
+    answer = _run(file, rules, lambda engine, loaded: engine.why_not(loaded, recommendation))
+    click.echo(_dump(answer) if fmt == "json" else why_not_text(answer, lang), nl=fmt == "json")
+
+
+@cli.command("what-if")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUE",
+              help="Change an input fact (repeatable); VALUE is YAML: true, 3, full_time, [crm, ivr].")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@rules_option
+def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
+    """Re-assess with changed facts and show the difference.
+
+    Prints the stage and levels before and after, and the recommendations added and removed, each
+    with the rules that made the difference.
+
+    \b
+    Example:
+      cxm what-if facts/examples/article-1-wellness-resort.yaml --set company.resources.budget=high
+      cxm what-if company.yaml --set systems.present=[crm,ivr] --set leadership.cx_owner=full_time
+    """
+    from cxm.cli.render_explain import what_if_text
+    from cxm.engine.changes import parse_change
+
+    try:
+        changes = [parse_change(s) for s in sets]
+    except SourceError as exc:
+        fail_on(exc)
+        return
+    answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes))
+    click.echo(_dump(answer) if fmt == "json" else what_if_text(answer, lang), nl=fmt == "json")

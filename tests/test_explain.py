@@ -1,0 +1,173 @@
+"""why, why-not and what-if: answers built from what durable-rules fired, checked exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cxm.cli.main import cli
+from cxm.engine.result import WhyNode
+from cxm.facts.load import load_facts
+from tests.conftest import example
+
+GOLDEN = Path(__file__).parent / "golden"
+WHY_CASES = [
+    ("article-1-wellness-resort", "guest-feedback-forms"),
+    ("article-2-regional-lender", "integration-working-groups"),
+    ("article-3-manufacturer", "kpi-per-touchpoint"),
+]
+
+
+def compact(node: WhyNode, depth: int = 0) -> list[str]:
+    """One line per node: conclusions with their rule, inputs with their line and column."""
+    pad = "  " * depth
+    value = json.dumps(node.value, ensure_ascii=False)
+    if node.input is not None:
+        return [f"{pad}{node.name} = {value} @ {node.input.line}:{node.input.column}"]
+    line = f"{pad}{node.name} = {value} <- {node.rule.id}" + (" (above)" if node.repeated else "")
+    return [line] + [x for child in node.children for x in compact(child, depth + 1)]
+
+
+@pytest.mark.parametrize(("company", "rec"), WHY_CASES)
+def test_why_tree_is_the_whole_derivation(engine, company: str, rec: str) -> None:
+    loaded = load_facts(example(company))
+    answer = engine.why(loaded, rec)
+    golden = (GOLDEN / f"why-{company}-{rec}.txt").read_text(encoding="utf-8").splitlines()
+    assert compact(answer.tree) == golden
+
+
+@pytest.mark.parametrize(("company", "rec"), WHY_CASES)
+def test_why_tree_follows_the_firings_and_ends_at_lines_of_the_file(engine, company: str, rec: str) -> None:
+    loaded = load_facts(example(company))
+    trace = engine.run(loaded)
+    lines = example(company).read_text(encoding="utf-8").splitlines()
+
+    def walk(node: WhyNode) -> int:
+        if node.input is not None:
+            assert node.children == []
+            key = node.name.rsplit(".", 1)[1]
+            if node.input.line is not None:
+                assert lines[node.input.line - 1][node.input.column - 1:].startswith(f"{key}:")
+            return 1
+        firing = trace.firings[trace.facts[node.fact].by[0]]
+        assert node.rule.id == firing.rule
+        if not node.repeated:
+            assert [c.fact for c in node.children] == firing.matched
+        return sum(walk(c) for c in node.children)
+
+    assert walk(engine.why(loaded, rec).tree) > 0
+
+
+def test_why_stage_and_competency(runner) -> None:
+    out = runner.invoke(cli, ["why", str(example("article-1-wellness-resort")), "brand"]).output.splitlines()
+    assert out[2] == "- level.brand = 2  <- brand-level-from-evidence"
+    assert out[-1] == ("      - brand.values = implicit  (input, "
+                       f"{example('article-1-wellness-resort')}:19)")
+    ru = runner.invoke(cli, ["why", str(example("article-1-wellness-resort")), "stage", "--lang", "ru"]).output
+    assert "- stage = explore  <- stage-from-score" in ru
+    assert "Стадию определяет диапазон балла, и обязательные условия её допускают." in ru
+
+
+def test_why_of_a_withheld_recommendation_points_to_why_not(runner) -> None:
+    result = runner.invoke(cli, ["why", str(example("article-3-manufacturer")), "mystery-shopper-check"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: 'mystery-shopper-check' was not recommended for this company; "
+                             f"`cxm why-not {example('article-3-manufacturer')} mystery-shopper-check` says why\n")
+
+
+@pytest.mark.parametrize("command", ["why", "why-not"])
+def test_unknown_id_gets_did_you_mean(runner, command: str) -> None:
+    result = runner.invoke(cli, [command, str(example("article-2-regional-lender")), "crm-card-for-agnts"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: unknown target 'crm-card-for-agnts' (did you mean 'crm-card-for-agents'?)")
+
+
+# (company, recommendation, the failing tests with the actual values, the suggested change)
+WHY_NOT_CASES = [
+    ("article-1-wellness-resort", "end-to-end-marketing-analytics",
+     [("ad-spend-not-linked-to-sales", "company.resources.budget is at least medium", ["low"])],
+     ["company.resources.budget=medium"]),
+    ("article-2-regional-lender", "crm-card-for-agents",
+     [("agents-work-without-crm-card", "recommendation is join-crm-contact-centre", [])],
+     ["systems.present=[crm, contact_centre]"]),
+    ("article-1-wellness-resort", "existing-crm-footprint-setup",
+     [("explore-crm-without-footprint", "systems.present has crm", [[]])],
+     ["systems.present=[crm]"]),
+    ("article-3-manufacturer", "pickup-qr-survey",
+     [("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"])],
+     ["company.resources.budget=low"]),
+    ("article-3-manufacturer", "enps-survey",
+     [("enps-not-measured", "recommendation is hand-cx-expertise-to-departments", [])],
+     ["leadership.governance=ad_hoc"]),
+]
+
+
+@pytest.mark.parametrize(("company", "rec", "failing", "change"), WHY_NOT_CASES, ids=lambda x: str(x)[:30])
+def test_why_not_lists_failing_tests_and_a_change_that_what_if_confirms(runner, company, rec, failing, change):
+    path = str(example(company))
+    result = runner.invoke(cli, ["why-not", path, rec, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["made"] is False
+    got = [(r["rule"], c["test"]["en"], c["actual"]) for r in answer["rules"] for c in r["conditions"]
+           if not c["held"]]
+    assert got == failing
+    assert answer["suggestion"]["changes"] == change
+    assert answer["suggestion"]["confirmed"] is True
+    args = ["what-if", path, "--format", "json"] + [x for c in change for x in ("--set", c)]
+    after = json.loads(runner.invoke(cli, args).output)
+    assert rec in [d["id"] for d in after["added"]]
+
+
+def test_why_not_of_a_made_recommendation(runner) -> None:
+    out = runner.invoke(cli, ["why-not", str(example("article-3-manufacturer")), "kpi-per-touchpoint"]).output
+    assert "kpi-per-touchpoint IS recommended for this company; `cxm why` explains it." in out
+
+
+def test_what_if_difference_is_exact(runner) -> None:
+    path = str(example("article-2-regional-lender"))
+    result = runner.invoke(cli, ["what-if", path, "--set", "systems.present=[crm, contact_centre]",
+                                 "--format", "json"])
+    assert result.exit_code == 0
+    answer = json.loads(result.output)
+    assert answer["changes"] == ["systems.present=[crm, contact_centre]"]
+    assert answer["stage_before"]["id"] == answer["stage_after"]["id"] == "mobilize"
+    assert answer["levels"] == []
+    assert [(d["id"], d["rules"]) for d in answer["added"]] == [
+        ("join-crm-contact-centre", ["no-ivr-crm-contact-centre-apart"]),
+        ("crm-card-for-agents", ["agents-work-without-crm-card"]),
+    ]
+    assert [(d["id"], d["rules"]) for d in answer["removed"]] == [
+        ("join-crm-ivr-contact-centre-finance", ["crm-ivr-records-apart"]),
+        ("integration-working-groups", ["integration-brief-unwritten"]),
+        ("integration-oversight-by-directors", ["integration-without-executive-owner"]),
+    ]
+    failing = answer["removed"][0]["failing"][0]["conditions"]
+    assert [(c["test"]["en"], c["held"], c["actual"]) for c in failing] == [
+        ("recommendation is integrated-customer-analytics", True, ["integrated-customer-analytics"]),
+        ("systems.present has all of crm, ivr", False, [["crm", "contact_centre"]]),
+        ("data_silos is true", True, [True]),
+    ]
+
+
+def test_what_if_stage_and_levels(runner) -> None:
+    path = str(example("article-3-manufacturer"))
+    result = runner.invoke(cli, ["what-if", path, "--set", "leadership.cx_owner=part_time", "--format", "json"])
+    answer = json.loads(result.output)
+    assert (answer["stage_before"]["id"], answer["stage_after"]["id"]) == ("operationalize", "explore")
+    assert answer["levels"] == [{"competency": "leadership", "before": 4, "after": 2}]
+    text = runner.invoke(cli, ["what-if", path, "--set", "leadership.cx_owner=part_time", "--lang", "ru"]).output
+    assert "Стадия: Операционные преобразования -> Исследование" in text.splitlines()
+
+
+def test_what_if_rejects_unknown_paths_and_bad_values(runner) -> None:
+    path = str(example("article-2-regional-lender"))
+    result = runner.invoke(cli, ["what-if", path, "--set", "systems.presnt=[crm]"])
+    assert result.exit_code == 2
+    assert result.stderr == "--set:1:1: systems.presnt: unknown fact (did you mean 'systems.present'?)\n"
+    result = runner.invoke(cli, ["what-if", path, "--set", "company.employees=lots"])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:7:14: company.employees: expected a whole number, got 'lots'\n"
