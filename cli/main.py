@@ -101,9 +101,18 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
+# Modules that attach their commands to `cli` when imported (one per command group).
+COMMAND_MODULES = (
+    "cxm.cli.explain",  # why, why-not, what-if
+)
+
+
 def _register() -> None:
     """Attach the commands that live in their own modules."""
-    from cxm.cli import explain  # noqa: F401 - registers why, why-not, what-if
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
 
 
 def main() -> None:
