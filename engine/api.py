@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cxm.engine import session
 from cxm.engine.assemble import assemble
+from cxm.engine.cache import cached
 from cxm.engine.changes import Change, apply
 from cxm.engine.compiler import CompiledBase, compile_base
 from cxm.engine.evaluate import group_facts
@@ -19,14 +20,23 @@ from cxm.engine.whynot import why_not
 from cxm.facts.load import LoadedFacts, load_facts
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import flatten
+from cxm.rules import BUILTIN_DIR
+
+_VERSION = "0.1.0"  # the cache key includes it: an upgrade invalidates cached rule bases
 
 
 class Engine:
     """A loaded, compiled knowledge base, reusable for any number of assessments."""
 
     def __init__(self, extra_rules: Sequence[Path | str] = (), *, builtin: bool = True):
-        self.kb: KnowledgeBase = load_knowledge([Path(p) for p in extra_rules], builtin=builtin)
-        self.compiled: CompiledBase = compile_base(self.kb)
+        extra = [Path(p) for p in extra_rules]
+        folders = ([BUILTIN_DIR] if builtin else []) + extra
+
+        def build() -> tuple[KnowledgeBase, CompiledBase]:
+            kb = load_knowledge(extra, builtin=builtin)
+            return kb, compile_base(kb)
+
+        self.kb, self.compiled = cached(folders, f"{_VERSION}\0{builtin}", build)
 
     def run(self, loaded: LoadedFacts) -> session.Trace:
         """Run durable-rules on one company; the raw trace of the session."""

@@ -1,0 +1,60 @@
+"""A cache of the validated, compiled rule base, so that each command does not re-read every rule file.
+
+The key is a hash of the package version and the bytes of every rule file loaded, so any change to
+any rule file (or an upgrade) invalidates it. Set ``CXM_NO_CACHE=1`` to bypass it and
+``CXM_CACHE_DIR`` to move it (default: ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
+A cache that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from cxm.engine.atomic import write_bytes
+from cxm.engine.loader import rule_files
+
+T = TypeVar("T")
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    if os.environ.get("CXM_CACHE_DIR"):
+        return Path(os.environ["CXM_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cx-maturity"
+
+
+def key(folders: list[Path], extra: str) -> str:
+    """A hash of every rule file's path and bytes, in load order."""
+    digest = hashlib.sha256(f"{FORMAT}\0{extra}\0".encode())
+    for folder in folders:
+        digest.update(str(folder.resolve()).encode() + b"\0")
+        if folder.is_dir():
+            for path in rule_files(folder):
+                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cached(folders: list[Path], extra: str, build: Callable[[], T]) -> T:
+    """``build()``, or its result from an earlier run with the same rule files."""
+    if os.environ.get("CXM_NO_CACHE"):
+        return build()
+    try:
+        path = cache_dir() / f"rules-{key(folders, extra)}.pickle"
+    except OSError:
+        return build()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # our own file, named by the hash of its inputs
+    except Exception:  # a missing, stale or damaged cache is rebuilt
+        pass
+    value = build()
+    with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
+        write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
