@@ -13,10 +13,8 @@ from cxm.facts.source import Document
 
 def input_fact(doc: Document, path: str, value: object) -> InputFact:
     """An input fact with its line and column in the facts file (null when it took its default)."""
-    line_col = doc.keys.get(tuple(path.split(".")))
-    if line_col is None:
-        return InputFact(path=path, value=value, line=None, column=None)
-    return InputFact(path=path, value=value, line=line_col[0], column=line_col[1])
+    line, column = doc.keys.get(tuple(path.split(".")), (None, None))
+    return InputFact.model_construct(path=path, value=value, line=line, column=column)
 
 
 class Explainer:
@@ -26,6 +24,7 @@ class Explainer:
         self.trace, self.doc = trace, doc
         self._firings: dict[str, frozenset[int]] = {}
         self._inputs: dict[str, frozenset[str]] = {}
+        self._input_facts: dict[str, InputFact] = {}
         self._order = {fid: n for n, fid in enumerate(trace.facts)}
 
     def _walk(self, fact_id: str) -> None:
@@ -64,11 +63,14 @@ class Explainer:
 
     def chain(self, fact_id: str) -> Chain:
         """The chain of rules behind a fact, ending at input facts with their place in the file."""
-        rules: list[str] = []
-        for seq in self.derivation(fact_id):
-            rule = self.trace.firings[seq].rule
-            if rule not in rules:
-                rules.append(rule)
-        facts = self.trace.facts
-        inputs = [input_fact(self.doc, facts[f].name, facts[f].value) for f in self.leaves(fact_id)]
-        return Chain(rules=rules, inputs=inputs)
+        firings = self.trace.firings
+        rules = list(dict.fromkeys(firings[seq].rule for seq in self.derivation(fact_id)))
+        return Chain.model_construct(rules=rules, inputs=[self.input_fact(f) for f in self.leaves(fact_id)])
+
+    def input_fact(self, fact_id: str) -> InputFact:
+        """The input fact ``fact_id`` with its place in the file (built once)."""
+        found = self._input_facts.get(fact_id)
+        if found is None:
+            record = self.trace.facts[fact_id]
+            found = self._input_facts[fact_id] = input_fact(self.doc, record.name, record.value)
+        return found

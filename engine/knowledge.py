@@ -94,12 +94,27 @@ class KnowledgeBase:
     digest: str
     files: list[str]
     warnings: list[Problem] = field(default_factory=list)
+    declared: dict[str, tuple[Document, Path_]] = field(default_factory=dict)  # derived fact -> where declared
 
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule_id == rule.id or rule_id in rule.aliases:
-                return rule
-        raise KeyError(rule_id)
+        """A rule by id (or by one of its former ids)."""
+        index = self.__dict__.get("_by_id")
+        if index is None:
+            index = {alias: r for r in self.rules for alias in r.aliases}
+            index.update({r.id: r for r in self.rules})
+            self.__dict__["_by_id"] = index
+        return index[rule_id]
+
+    def producing(self, fact: str) -> list[Rule]:
+        """The rules that conclude ``fact``, in rule order."""
+        index = self.__dict__.get("_producing")
+        if index is None:
+            index = {}
+            for r in self.rules:
+                for name in dict.fromkeys(c.fact for c in r.conclusions):
+                    index.setdefault(name, []).append(r)
+            self.__dict__["_producing"] = index
+        return index.get(fact, [])
 
     def stage(self, stage_id: str) -> StageDef:
         return next(s for s in self.stages if s.id == stage_id)

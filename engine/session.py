@@ -70,22 +70,24 @@ class _Run:
         record = FiringRecord(len(self.firings), rule.id, compiled.branch, rule.stratum, list(ids), [], [])
         self.firings.append(record)
         pending = []
+        facts = self.facts
         for conclusion in rule.conclusions:
             value = self.value(conclusion, compiled, matched)
             readable = self.kb.decode(conclusion.fact, value)
             fact_id = f"{conclusion.fact}={readable}"
-            new = fact_id not in self.facts
-            if new:
-                self.facts[fact_id] = FactRecord(fact_id, conclusion.fact, readable, False)
+            found = facts.get(fact_id)
+            if found is None:
+                found = facts[fact_id] = FactRecord(fact_id, conclusion.fact, readable, False)
                 pending.append({"id": fact_id, "name": conclusion.fact, "value": value, "k": 1})
-            self.facts[fact_id].by.append(record.seq)
+            found.by.append(record.seq)
             record.asserted.append(fact_id)
-            record.new.append(new)
-        engine = hosting.durable()
-        for fact in pending:
-            # a fact no rule tests is rejected; nothing more follows from it
-            with contextlib.suppress(engine.MessageNotHandledException):
-                closure.assert_fact(fact)
+            record.new.append(found.by[0] == record.seq)
+        if pending:
+            not_handled = hosting.durable().MessageNotHandledException
+            for fact in pending:
+                # a fact no rule tests is rejected; nothing more follows from it
+                with contextlib.suppress(not_handled):
+                    closure.assert_fact(fact)
 
     def value(self, conclusion: Conclusion, compiled: Compiled, matched: dict[str, Any]) -> Any:
         """The engine value a conclusion asserts (copied or added up from the matched facts)."""
@@ -130,7 +132,7 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
     """Assess one company's flattened facts; the session is deleted afterwards."""
     engine = hosting.durable()
     with hosting.LOCK:
-        host = hosting.register(base.name, base.ruleset, _action)
+        host = hosting.register(base.name, base.ruleset, _action, where=lambda name: _where(base, name))
         sid = str(next(_SIDS))
         session = _Run(kb, base)
         _RUNS[sid] = session
@@ -150,7 +152,7 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
         except EngineError:
             raise
         except Exception as exc:
-            raise EngineError(f"the rule engine failed: {type(exc).__name__}: {exc}") from None
+            raise hosting.engine_error(exc, f"running ruleset {base.name!r}{_after(session)}") from None
         finally:
             del _RUNS[sid]
             with contextlib.suppress(Exception):
@@ -162,4 +164,21 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
 
 def _check(state: Any, session: _Run) -> None:
     if isinstance(state, dict) and "exception" in state:
-        session.errors.append(f"the rule engine reported: {str(state['exception']).splitlines()[0]}")
+        error = hosting.engine_error(str(state["exception"]), f"running the rules{_after(session)}")
+        session.errors.append(str(error))
+
+
+def _where(base: CompiledBase, name: str) -> str:
+    """A durable rule's name as the user knows it: the rule id and where it is written."""
+    compiled = base.rules.get(name)
+    return f"rule {compiled.rule.id!r} at {compiled.rule.location}" if compiled else f"rule {name!r}"
+
+
+def _after(session: _Run) -> str:
+    if not session.firings:
+        return ""
+    rule = session.firings[-1].rule
+    try:
+        return f", after rule {rule!r} ({session.kb.rule(rule).location}) fired"
+    except KeyError:
+        return f", after rule {rule!r} fired"

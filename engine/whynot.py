@@ -81,7 +81,7 @@ def check_rule(kb: KnowledgeBase, rule: Rule, facts: Facts) -> list[RuleCheck]:
 
 def producers(kb: KnowledgeBase, fact: str, value: Any) -> list[Rule]:
     """Rules that could conclude ``fact`` with ``value`` (a copied or added-up value could be any)."""
-    return [rule for rule in kb.rules
+    return [rule for rule in kb.producing(fact)
             if any(c.fact == fact and (isinstance(c.value, Copy | Sum) or c.value == value) for c in rule.conclusions)]
 
 
