@@ -1,0 +1,377 @@
+"""`cxm interview`: ask for a company's facts, question by question, and write a facts file.
+
+The questions come from the facts schema itself (``cxm.facts.schema`` and
+``cxm.facts.vocabulary.input_fields``): one per field, grouped by section, each with the field's
+description as its line of help, the values of its vocabulary with their descriptions, and a
+default (the schema's, or the value in the ``--from`` file). Each answer is validated as it is
+given, with the schema's own constraints, and asked again with the reason when it is wrong; each
+section is validated as a whole once answered (e.g. B2B and B2C shares must add up to 100). The
+file written is validated with the facts loader before it is written, atomically.
+
+``--lang ru`` translates the interview's own words; the field and value descriptions come from the
+schema and stay in English.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+
+from cxm.cli.main import LANGS, cli, fail_on
+from cxm.facts.source import SourceError
+
+LABELS: dict[str, dict[str, str]] = {
+    "intro": {"en": "Answer each question; press Enter to keep the value in brackets.",
+              "ru": "Ответьте на каждый вопрос; Enter оставляет значение в скобках."},
+    "section": {"en": "== {title} ==", "ru": "== {title} =="},
+    "one_of": {"en": "Choose one (name or number):", "ru": "Выберите одно (название или номер):"},
+    "some_of": {"en": "Choose any, separated by commas (names or numbers); '-' for none:",
+                "ru": "Выберите любые через запятую (названия или номера); '-' — ни одного:"},
+    "yes_no": {"en": "Answer yes or no.", "ru": "Ответьте да или нет (yes/no)."},
+    "number": {"en": "A whole number.", "ru": "Целое число."},
+    "number_or_none": {"en": "A whole number; '-' if unknown.", "ru": "Целое число; '-' если неизвестно."},
+    "ratings": {"en": "Five ratings from 1 to 5, separated by commas.",
+                "ru": "Пять оценок от 1 до 5 через запятую."},
+    "bad_yes_no": {"en": "answer yes or no", "ru": "ответьте да или нет (yes/no)"},
+    "bad_number": {"en": "expected a whole number, got {value!r}", "ru": "ожидалось целое число, получено {value!r}"},
+    "bad_choice": {"en": "{value!r} is not one of: {choices}", "ru": "{value!r} — не из списка: {choices}"},
+    "bad_number_choice": {"en": "choice {value} does not exist: choose 1 to {n}",
+                          "ru": "варианта {value} нет: выберите от 1 до {n}"},
+    "not_present": {"en": "not among the systems present: {items}", "ru": "этих систем нет среди present: {items}"},
+    "section_bad": {"en": "This section does not add up: {reason}. Please answer it again.",
+                    "ru": "Ответы раздела не согласуются: {reason}. Ответьте на вопросы раздела ещё раз."},
+    "self_assessment": {"en": "Add the optional self-assessment (20 statements, each rated 1 to 5)?",
+                        "ru": "Добавить необязательную самооценку (20 утверждений, оценки от 1 до 5)?"},
+    "overwrite": {"en": "{file} exists. Overwrite it?", "ru": "{file} уже есть. Перезаписать?"},
+    "written": {"en": "Wrote {file}. Assess it with: cxm assess {file}",
+                "ru": "Записан {file}. Оценка: cxm assess {file}"},
+    "company": {"en": "Company", "ru": "Компания"},
+    "leadership": {"en": "Purposeful leadership", "ru": "Целенаправленное руководство"},
+    "brand": {"en": "Compelling brand values", "ru": "Ценности бренда"},
+    "employees": {"en": "Employee engagement", "ru": "Вовлечение сотрудников"},
+    "customers": {"en": "Customer connectedness", "ru": "Вовлечение клиентов"},
+    "metrics": {"en": "Metrics", "ru": "Метрики"},
+    "systems": {"en": "Systems", "ru": "Системы"},
+}
+
+YES = {"y", "yes", "true", "1", "д", "да"}
+NO = {"n", "no", "false", "0", "н", "нет"}
+NONE = "-"
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    return LABELS[key][lang].format(**values)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One field of the facts file, as a question."""
+
+    path: str
+    kind: str  # bool, int, text, enum, list
+    item: str  # for a list: enum or int
+    values: tuple[str, ...]
+    descriptions: tuple[str, ...]  # of the enum values
+    help: str
+    annotation: Any  # the field's type with its constraints, for validation
+    default: Any  # the schema's default (plain), or REQUIRED
+    optional: bool  # null is allowed
+
+    @property
+    def section(self) -> str:
+        return self.path.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.path.split(".", 1)[1]
+
+
+REQUIRED = object()
+
+
+def _plain(value: Any) -> Any:
+    from enum import Enum
+
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _field(path: str) -> Any:
+    """The pydantic FieldInfo of a dotted path."""
+    from pydantic import BaseModel
+
+    from cxm.facts.schema import Facts
+
+    model: Any = Facts
+    info = None
+    for part in path.split("."):
+        info = model.model_fields[part]
+        inner = info.annotation
+        for arg in [inner, *typing.get_args(inner)]:
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                model = arg
+                break
+    return info
+
+
+def _enum(annotation: Any) -> Any:
+    from cxm.facts.enums import DocEnum
+
+    if isinstance(annotation, type) and issubclass(annotation, DocEnum):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _enum(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def questions() -> list[Question]:
+    """Every leaf field of the facts file, in schema order."""
+    from pydantic_core import PydanticUndefined
+
+    from cxm.facts.vocabulary import input_fields
+
+    out = []
+    for path, spec in input_fields().items():
+        info = _field(path)
+        enum = _enum(info.annotation)
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        if info.default is not PydanticUndefined:
+            default = _plain(info.default)
+        elif info.default_factory is not None:
+            default = _plain(info.default_factory())
+        else:
+            default = REQUIRED
+        optional = type(None) in typing.get_args(info.annotation)
+        kind = spec.kind if spec.kind in ("bool", "int", "text", "enum", "list") else "text"
+        out.append(Question(path, kind, spec.item, spec.values,
+                            tuple(m.description for m in enum) if enum else (), info.description or "",
+                            annotation, default, optional))
+    return out
+
+
+def _reason(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
+        return f"{loc}: {msg}" if loc else msg
+    return str(exc)
+
+
+class Answer(click.ParamType):
+    """Parses and validates the answer to one question; a bad answer makes click ask again."""
+
+    name = "answer"
+
+    def __init__(self, q: Question, lang: str, answers: dict[str, Any]):
+        self.q, self.lang, self.answers = q, lang, answers
+
+    def _choice(self, text: str) -> str:
+        q = self.q
+        if text.isdigit():
+            n = int(text)
+            if 1 <= n <= len(q.values):
+                return q.values[n - 1]
+            self.fail(label("bad_number_choice", self.lang, value=n, n=len(q.values)))
+        if text in q.values:
+            return text
+        from cxm.facts.validation import suggest
+
+        self.fail(label("bad_choice", self.lang, value=text, choices=", ".join(q.values)) + suggest(text, q.values))
+        raise AssertionError  # fail() raises
+
+    def _int(self, text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            self.fail(label("bad_number", self.lang, value=text))
+            raise
+
+    def parse(self, text: str) -> Any:
+        q, text = self.q, text.strip()
+        if q.optional and text in ("", NONE):
+            return None
+        if q.kind == "bool":
+            if text.lower() in YES:
+                return True
+            if text.lower() in NO:
+                return False
+            self.fail(label("bad_yes_no", self.lang))
+        if q.kind == "int":
+            return self._int(text)
+        if q.kind == "enum":
+            return self._choice(text)
+        if q.kind == "list":
+            parts = [] if text in ("", NONE) else [p.strip() for p in text.replace(";", ",").split(",")]
+            if q.item == "int":
+                return [self._int(p) for p in parts]
+            return [self._choice(p) for p in parts if p]
+        return text
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from pydantic import TypeAdapter, ValidationError
+
+        value = self.parse(value) if isinstance(value, str) else value
+        try:
+            TypeAdapter(self.q.annotation).validate_python(value)
+        except ValidationError as exc:
+            self.fail(_reason(exc))
+        if self.q.path == "systems.integrated":
+            missing = [s for s in value if s not in self.answers.get("systems.present", [])]
+            if missing:
+                self.fail(label("not_present", self.lang, items=", ".join(missing)))
+        return value
+
+
+def _shown(q: Question, value: Any) -> str:
+    """A value as it is typed back at the prompt."""
+    if value is None:
+        return NONE
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else NONE
+    return str(value)
+
+
+def _ask(q: Question, default: Any, lang: str, answers: dict[str, Any]) -> Any:
+    click.echo(f"{q.path}: {q.help}")
+    if q.kind == "enum" or (q.kind == "list" and q.item == "enum"):
+        click.echo("  " + label("one_of" if q.kind == "enum" else "some_of", lang))
+        width = max(len(v) for v in q.values)
+        for i, (value, doc) in enumerate(zip(q.values, q.descriptions, strict=True), 1):
+            click.echo(f"  {i:>2}. {value:<{width}}  {doc}")
+    elif q.kind == "bool":
+        click.echo("  " + label("yes_no", lang))
+    elif q.kind == "int":
+        click.echo("  " + label("number_or_none" if q.optional else "number", lang))
+    elif q.kind == "list" and q.item == "int":
+        click.echo("  " + label("ratings", lang))
+    shown = None if default is REQUIRED else _shown(q, default)
+    return click.prompt(q.name, default=shown, type=Answer(q, lang, answers), show_default=shown is not None)
+
+
+def _nest(answers: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, value in answers.items():
+        if value is None:
+            continue
+        node = out
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
+
+
+def _check_section(section: str, answers: dict[str, Any]) -> str | None:
+    """The reason a whole section is invalid, or None."""
+    from pydantic import ValidationError
+
+    from cxm.facts.schema import Facts
+
+    model = Facts.model_fields[section].annotation
+    model = next(a for a in [model, *typing.get_args(model)] if isinstance(a, type) and a is not type(None))
+    data = _nest({p: v for p, v in answers.items() if p.split(".", 1)[0] == section}).get(section, {})
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return _reason(exc)
+    return None
+
+
+def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Ask every question; the answers as dotted paths (``start`` gives the defaults)."""
+    qs = questions()
+    answers: dict[str, Any] = {}
+    sections = list(dict.fromkeys(q.section for q in qs))
+    click.echo(label("intro", lang))
+    for section in sections:
+        group = [q for q in qs if q.section == section]
+        if section == "self_assessment":
+            click.echo("\n" + label("section", lang, title=section))
+            wanted = click.confirm(label("self_assessment", lang), default=any(q.path in start for q in group))
+            if not wanted:
+                continue
+        defaults = {q.path: start.get(q.path, q.default) for q in group}
+        while True:
+            if section != "self_assessment":
+                click.echo("\n" + label("section", lang, title=label(section, lang)))
+            for q in group:
+                default = defaults[q.path]
+                if q.path == "company.markets.b2c" and q.path not in start and "company.markets.b2b" in answers:
+                    default = 100 - answers["company.markets.b2b"]
+                answers[q.path] = _ask(q, default, lang, answers)
+            reason = _check_section(section, answers)
+            if reason is None:
+                break
+            click.echo(label("section_bad", lang, reason=reason))
+            defaults = {q.path: answers[q.path] for q in group}
+    return answers
+
+
+def to_yaml(answers: dict[str, Any]) -> str:
+    """The answers as a facts file."""
+    import yaml
+
+    data = _nest(answers)
+    name = data.get("company", {}).get("name", "")
+    head = (f"# Facts about {name}, written by `cxm interview`.\n"
+            "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n")
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+
+
+@cli.command()
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The facts file to write (default: the --from file, else company.yaml).")
+@click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Start from an existing facts file: its values become the defaults.")
+@click.option("--lang", type=LANGS, default="en", show_default=True,
+              help="Language of the interview's own words (field descriptions stay English).")
+def interview(output: Path | None, source: Path | None, lang: str) -> None:
+    """Ask for a company's facts, question by question, and write a facts file.
+
+    Every field of the facts file is asked in turn, section by section, with a line of help, the
+    choices of each vocabulary and a default (press Enter to keep it). A wrong answer is explained
+    and asked again. The file written is checked before it is written and is ready for
+    `cxm assess`. With --from, the existing file's values are the defaults, to update it.
+
+    \b
+    Example:
+      cxm interview -o my-company.yaml
+      cxm interview --from facts/examples/article-1-wellness-resort.yaml -o resort-2026.yaml
+    """
+    from cxm.engine.atomic import write_text
+    from cxm.facts.load import load_facts, load_facts_text
+    from cxm.facts.vocabulary import flatten
+
+    start: dict[str, Any] = {}
+    if source is not None:
+        try:
+            start = flatten(load_facts(source).facts)
+        except SourceError as exc:
+            fail_on(exc)
+            return
+    target = output or source or Path("company.yaml")
+    if target.exists() and target != source and not click.confirm(label("overwrite", lang, file=target)):
+        raise click.Abort
+    answers = run(start, lang)
+    text = to_yaml(answers)
+    try:
+        load_facts_text(text, str(target))
+    except SourceError as exc:  # pragma: no cover - every answer and section was validated
+        fail_on(exc)
+        return
+    write_text(target, text)
+    click.echo("\n" + label("written", lang, file=target))

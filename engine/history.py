@@ -1,0 +1,318 @@
+"""The history of a company's assessments and of its action plan, in an embedded SQLite database.
+
+A company is identified by a *slug* of ``company.name`` in its facts file: lower-cased, every run of
+characters other than letters and digits turned into one ``-`` ("Regional wellness resort (article,
+company 1)" -> ``regional-wellness-resort-article-company-1``). Commands accept the name or the slug.
+
+Each save is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, SQLite's rollback journal): a
+process killed in the middle leaves the database as it was before the save began. The save stores
+the facts and the result as JSON, the time (ISO 8601, UTC), the knowledge-base fingerprint and the
+package version, and brings the plan up to date:
+
+- a recommendation made for the first time is added to the plan with status ``open``;
+- the consultant sets ``done`` or ``dropped`` (with a reason); a later save keeps that status;
+- a recommendation that a re-assessment no longer makes is marked *closed* by that assessment
+  (its gap was closed), or *held back* when the new result holds it back; if a later assessment
+  makes it again, the mark is cleared.
+
+``CXM_NOW`` (an ISO 8601 time) replaces the clock, for reproducible outputs and tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+STATUSES = ("open", "done", "dropped")
+
+# Test hook: seconds to sleep inside the save transaction, after the rows are written and before
+# COMMIT (a test kills the process then and checks that the database is intact).
+PAUSE_ENV = "CXM_TEST_PAUSE_IN_SAVE"
+NOW_ENV = "CXM_NOW"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS assessments (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    company        TEXT NOT NULL,
+    company_name   TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    knowledge_base TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    file           TEXT NOT NULL,
+    stage          TEXT NOT NULL,
+    stage_number   INTEGER NOT NULL,
+    levels         TEXT NOT NULL,
+    facts          TEXT NOT NULL,
+    result         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS assessments_company ON assessments (company, id);
+CREATE TABLE IF NOT EXISTS plan (
+    company       TEXT NOT NULL,
+    rec           TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    title_en      TEXT NOT NULL,
+    title_ru      TEXT NOT NULL,
+    position      INTEGER NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('open', 'done', 'dropped')),
+    why           TEXT,
+    status_at     TEXT,
+    first_seen    INTEGER NOT NULL REFERENCES assessments (id),
+    last_seen     INTEGER NOT NULL REFERENCES assessments (id),
+    closed_by     INTEGER REFERENCES assessments (id),
+    closed_reason TEXT CHECK (closed_reason IN ('gap_closed', 'held_back')),
+    PRIMARY KEY (company, rec)
+);
+"""
+
+
+class HistoryError(ValueError):
+    """A history request that cannot be met (unknown company, recommendation or status)."""
+
+
+def slug(name: str) -> str:
+    """The company identity used in the database: see the module docstring."""
+    return re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC with seconds (``CXM_NOW`` overrides it)."""
+    fixed = os.environ.get(NOW_ENV)
+    if fixed:
+        moment = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+    else:
+        moment = datetime.now(UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def default_path() -> Path:
+    """``history.sqlite3`` in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("cx-maturity", appauthor=False) / "history.sqlite3"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did."""
+
+    id: int
+    company: str
+    at: str
+    added: list[str]
+    closed: list[str]
+    held_back: list[str]
+    reopened: list[str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored assessment, as the history shows it."""
+
+    id: int
+    at: str
+    knowledge_base: str
+    version: str
+    file: str
+    stage: str
+    stage_number: int
+    levels: dict[str, int]
+    result: dict[str, Any] = field(repr=False)
+
+    @property
+    def recommendations(self) -> list[str]:
+        return [r["id"] for r in self.result["recommendations"]]
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """A recommendation in the company's action plan."""
+
+    rec: str
+    kind: str
+    title: dict[str, str]
+    status: str
+    why: str | None
+    status_at: str | None
+    first_seen: int
+    last_seen: int
+    closed_by: int | None
+    closed_reason: str | None
+
+    @property
+    def current(self) -> bool:
+        """Still made by the latest assessment."""
+        return self.closed_by is None
+
+
+class History:
+    """A history database; open it with :func:`open_history`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def save(self, facts: dict[str, Any], result: dict[str, Any], *, version: str, at: str | None = None) -> Saved:
+        """Store one assessment (facts and result as JSON) and bring the plan up to date."""
+        name = result["company"]
+        company = slug(name)
+        at = at or now()
+        recs = result["recommendations"]
+        held = {h["id"] for h in result["held_back"]}
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO assessments (company, company_name, at, knowledge_base, version, file, stage, "
+                "stage_number, levels, facts, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (company, name, at, result["knowledge_base"], version, result["file"], result["stage"]["id"],
+                 result["stage"]["number"], _json({c: v["level"] for c, v in result["levels"].items()}),
+                 _json(facts), _json(result)))
+            aid = int(cur.lastrowid or 0)
+            known: dict[str, int | None] = dict(db.execute(
+                "SELECT rec, closed_by FROM plan WHERE company = ?", (company,)).fetchall())
+            added, reopened, closed, held_back = [], [], [], []
+            for position, rec in enumerate(recs):
+                if rec["id"] not in known:
+                    added.append(rec["id"])
+                    db.execute(
+                        "INSERT INTO plan (company, rec, kind, title_en, title_ru, position, status, first_seen, "
+                        "last_seen) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+                        (company, rec["id"], rec["kind"], rec["title"]["en"], rec["title"]["ru"], position, aid, aid))
+                    continue
+                if known[rec["id"]] is not None:
+                    reopened.append(rec["id"])
+                db.execute(
+                    "UPDATE plan SET kind = ?, title_en = ?, title_ru = ?, position = ?, last_seen = ?, "
+                    "closed_by = NULL, closed_reason = NULL WHERE company = ? AND rec = ?",
+                    (rec["kind"], rec["title"]["en"], rec["title"]["ru"], position, aid, company, rec["id"]))
+            made = {r["id"] for r in recs}
+            for rec_id, closed_by in known.items():
+                if rec_id in made or closed_by is not None:
+                    continue
+                reason = "held_back" if rec_id in held else "gap_closed"
+                (held_back if reason == "held_back" else closed).append(rec_id)
+                db.execute("UPDATE plan SET closed_by = ?, closed_reason = ? WHERE company = ? AND rec = ?",
+                           (aid, reason, company, rec_id))
+            _pause()
+        return Saved(aid, company, at, added, sorted(closed), sorted(held_back), reopened)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def resolve(self, company: str) -> str:
+        """The slug of a company given by name or slug; an error when it has no assessment."""
+        key = slug(company)
+        if self.conn.execute("SELECT 1 FROM assessments WHERE company = ? LIMIT 1", (key,)).fetchone():
+            return key
+        names = [r[0] for r in self.conn.execute("SELECT DISTINCT company FROM assessments ORDER BY company")]
+        hint = f"; saved companies: {', '.join(names)}" if names else "; the database has no assessment yet"
+        raise HistoryError(f"no saved assessment of {company!r} in {self.path}{hint}")
+
+    def name(self, company: str) -> str:
+        row = self.conn.execute("SELECT company_name FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1",
+                                (company,)).fetchone()
+        return row[0]
+
+    def entries(self, company: str) -> list[Entry]:
+        """Every stored assessment of a company, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, at, knowledge_base, version, file, stage, stage_number, levels, result FROM assessments "
+            "WHERE company = ? ORDER BY id", (company,))
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8])) for r in rows]
+
+    def plan(self, company: str) -> list[PlanItem]:
+        """The plan: recommendations still made, in the latest assessment's order, then the closed ones."""
+        rows = self.conn.execute(
+            "SELECT rec, kind, title_en, title_ru, status, why, status_at, first_seen, last_seen, closed_by, "
+            "closed_reason FROM plan WHERE company = ? "
+            "ORDER BY closed_by IS NOT NULL, closed_by, position, rec", (company,))
+        return [PlanItem(r[0], r[1], {"en": r[2], "ru": r[3]}, r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+                for r in rows]
+
+    def set_status(self, company: str, rec: str, status: str, why: str | None = None,
+                   at: str | None = None) -> PlanItem:
+        """The consultant's status of a recommendation: open, done or dropped (with a reason)."""
+        if status not in STATUSES:
+            raise HistoryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        if status == "dropped" and not (why or "").strip():
+            raise HistoryError("dropping a recommendation needs a reason (--why TEXT)")
+        with self._write() as db:
+            cur = db.execute("UPDATE plan SET status = ?, why = ?, status_at = ? WHERE company = ? AND rec = ?",
+                             (status, why if status == "dropped" else None, at or now(), company, rec))
+            if cur.rowcount == 0:
+                recs = [r[0] for r in db.execute("SELECT rec FROM plan WHERE company = ? ORDER BY position",
+                                                 (company,))]
+                raise HistoryError(f"{rec!r} is not in the plan of {company}{_close(rec, recs)}")
+        return next(item for item in self.plan(company) if item.rec == rec)
+
+
+def _close(word: str, choices: list[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+
+
+def _pause() -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        sys.stderr.write("cxm: paused inside the save transaction\n")
+        sys.stderr.flush()
+        time.sleep(float(seconds))
+
+
+def open_history(path: Path | str | None = None) -> History:
+    """Open (and create, the first time) the history database at ``path`` (default: :func:`default_path`)."""
+    target = Path(path) if path is not None else default_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(target, isolation_level=None, timeout=30)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise HistoryError(f"{target} was written by a newer cx-maturity (schema {version})")
+        if version < SCHEMA_VERSION:
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise HistoryError(f"{target}: not a cx-maturity history database ({exc})") from None
+    except BaseException:
+        conn.close()
+        raise
+    return History(conn, target)

@@ -1,0 +1,150 @@
+"""`cxm interview`, driven with scripted answers: wrong answers are asked again; the file written assesses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cxm.cli.interview import questions
+from cxm.cli.main import cli
+from cxm.facts.load import load_facts
+from cxm.facts.vocabulary import flatten
+from tests.conftest import example
+
+# company section, first pass: wrong answers are followed by right ones
+COMPANY_FIRST = [
+    "Northwind Clinics",  # name
+    "bank",  # industry: not a choice
+    "healthcare, 5",  # industry: a name and a number (retail)
+    "150",  # markets.b2b: over 100
+    "10",
+    "80",  # markets.b2c: 10 + 80 != 100, caught when the section is checked
+    "many",  # employees: not a number
+    "120",
+    "9",  # geography: no such choice
+    "2",  # geography: regional
+    "maybe",  # exports: not yes/no
+    "no",
+    "3",  # branches
+    "ru",  # country: must be upper case
+    "RU",
+    "",  # resources.budget: default medium
+    "low",  # resources.it_capacity
+]
+# company section again (the shares did not add up): keep every answer, b2c now defaults to 100 - b2b
+COMPANY_AGAIN = [""] * 11
+REST = [
+    "active", "full_time", "", "occasionally",  # leadership
+    "documented", "yes", "local", "n",  # brand
+    "periodic", "y", "annual", "", "", "", "",  # employees
+    "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24",  # customers
+    "nps, csat", "", "-",  # metrics
+    "crm, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (booking is not present)
+    "",  # no self-assessment
+]
+
+
+def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(runner, tmp_path: Path) -> None:
+    out = tmp_path / "northwind.yaml"
+    script = COMPANY_FIRST + COMPANY_AGAIN + REST
+    result = runner.invoke(cli, ["interview", "-o", str(out)], input="\n".join(script) + "\n")
+    assert result.exit_code == 0, result.output
+    errors = [line.split("Error: ", 1)[1] for line in result.output.splitlines() if "Error: " in line]
+    assert errors == [
+        "'bank' is not one of: hospitality, healthcare, finance, manufacturing, retail, telecom, it, logistics, "
+        "education, public, other",
+        "Input should be less than or equal to 100",
+        "expected a whole number, got 'many'",
+        "choice 9 does not exist: choose 1 to 4",
+        "answer yes or no",
+        "String should match pattern '^[A-Z]{2}$'",
+        "not among the systems present: booking",
+    ]
+    assert ("This section does not add up: markets: b2b and b2c shares must add up to 100, they add up to 90. "
+            "Please answer it again.") in result.output.splitlines()
+    assert result.output.count("== Company ==") == 2
+    # every question has its line of help; enums list their choices with descriptions
+    assert "company.geography: How far the market reaches." in result.output
+    assert "   2. regional       One region of a country" in result.output
+    assert "markets.b2c [90]: " in result.output
+    assert result.output.endswith(f"Wrote {out}. Assess it with: cxm assess {out}\n")
+
+    facts = flatten(load_facts(out).facts)
+    assert facts == {
+        "company.name": "Northwind Clinics", "company.industry": ["healthcare", "retail"],
+        "company.markets.b2b": 10, "company.markets.b2c": 90, "company.employees": 120,
+        "company.geography": "regional", "company.exports": False, "company.branches": 3, "company.country": "RU",
+        "company.resources.budget": "medium", "company.resources.it_capacity": "low",
+        "leadership.executive_sponsor": "active", "leadership.cx_owner": "full_time", "leadership.governance": "none",
+        "leadership.cx_metrics_in_reviews": "occasionally",
+        "brand.values": "documented", "brand.brand_book": True, "brand.service_standards": "local",
+        "brand.promise_monitored": False,
+        "employees.cx_training": "periodic", "employees.engagement_measured": True, "employees.feedback": "annual",
+        "employees.incentives_linked_to_cx": False, "employees.suggestion_scheme": False,
+        "employees.hr_aligned_with_cx": False, "employees.journey_map": False,
+        "customers.feedback_collection": "regular", "customers.feedback_channels": ["online", "phone"],
+        "customers.feedback_from_employees": False, "customers.feedback_from_suppliers": False,
+        "customers.journey_map": False, "customers.segmentation": False, "customers.ltv_by_segment": False,
+        "customers.leaders_meet_customers": False, "customers.insight_drives_decisions": False,
+        "customers.processes_redesigned_from_insight": False, "customers.mystery_shopping": "none",
+        "customers.response_time_hours": 24,
+        "metrics.in_use": ["nps", "csat"], "metrics.kpi_per_touchpoint": False, "metrics.through_kpis": [],
+        "systems.present": ["crm", "ivr"], "systems.channels": ["website"], "systems.integrated": ["crm"],
+        "systems.digital_footprint_in_crm": False, "systems.analytics": "basic",
+    }
+    assert out.read_text(encoding="utf-8").startswith(
+        "# Facts about Northwind Clinics, written by `cxm interview`.\n"
+        "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n"
+        "company:\n  name: Northwind Clinics\n  industry: [healthcare, retail]\n  markets: {b2b: 10, b2c: 90}\n")
+
+    assessed = runner.invoke(cli, ["assess", str(out), "--format", "json"])
+    assert assessed.exit_code == 0, assessed.output
+    data = json.loads(assessed.output)
+    assert data["company"] == "Northwind Clinics"
+    assert data["stage"]["id"] == "mobilize"
+
+
+def test_interview_from_a_file_keeps_its_values_as_defaults(runner, tmp_path: Path) -> None:
+    source = example("article-3-manufacturer")
+    out = tmp_path / "manufacturer.yaml"
+    n = len([q for q in questions() if q.section != "self_assessment"])
+    answers = [""] * n + ["y"] + ["3,3,4,4,3", "4, 4, 4, 3, 3", "3,3,3,3,3", "4,4,4,4,4"]
+    governance = [q.path for q in questions()].index("leadership.governance")
+    answers[governance] = "ad_hoc"
+    result = runner.invoke(cli, ["interview", "--from", str(source), "-o", str(out)], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "customers.response_time_hours: Typical time, in hours, to answer a customer request." in result.output
+    assert "response_time_hours [48]: " in result.output
+    before, after = flatten(load_facts(source).facts), flatten(load_facts(out).facts)
+    changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
+    assert changed == {
+        "leadership.governance": ("cross_functional", "ad_hoc"),
+        "self_assessment.leadership": (None, [3, 3, 4, 4, 3]),
+        "self_assessment.brand": (None, [4, 4, 4, 3, 3]),
+        "self_assessment.employees": (None, [3, 3, 3, 3, 3]),
+        "self_assessment.customers": (None, [4, 4, 4, 4, 4]),
+    }
+    assert set(before) - set(after) == set()
+    assert runner.invoke(cli, ["assess", str(out)]).exit_code == 0
+
+
+def test_interview_updates_the_from_file_in_place_and_speaks_russian(runner, tmp_path: Path) -> None:
+    target = tmp_path / "resort.yaml"
+    target.write_bytes(example("article-1-wellness-resort").read_bytes())
+    n = len([q for q in questions() if q.section != "self_assessment"])
+    answers = [""] * n + ["n"]
+    result = runner.invoke(cli, ["interview", "--from", str(target), "--lang", "ru"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Ответьте на каждый вопрос; Enter оставляет значение в скобках."
+    assert "== Целенаправленное руководство ==" in result.output
+    assert result.output.endswith(f"Записан {target}. Оценка: cxm assess {target}\n")
+    assert load_facts(target).facts == load_facts(example("article-1-wellness-resort")).facts
+
+
+def test_interview_does_not_overwrite_another_file_without_asking(runner, tmp_path: Path) -> None:
+    target = tmp_path / "company.yaml"
+    target.write_text("keep me\n", encoding="utf-8")
+    result = runner.invoke(cli, ["interview", "-o", str(target)], input="n\n")
+    assert result.exit_code == 1
+    assert result.output == f"{target} exists. Overwrite it? [y/N]: n\nAborted!\n"
+    assert target.read_text(encoding="utf-8") == "keep me\n"
