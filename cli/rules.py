@@ -1,0 +1,332 @@
+"""`cxm rules ...`: tools for the experts who write the rules (lint, tests, list, show, doc, graph)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxm.cli.main import FORMATS, LANGS, cli, fail_on, rules_option
+from cxm.engine.errors import EngineError
+from cxm.facts.source import SourceError
+
+LABELS: dict[str, dict[str, str]] = {
+    "because": {"en": "Because", "ru": "Потому что"},
+    "source": {"en": "Source", "ru": "Источник"},
+    "when": {"en": "When", "ru": "Когда"},
+    "when_any": {"en": "When any of", "ru": "Когда выполнено одно из"},
+    "then": {"en": "Then", "ru": "Вывод"},
+    "depends_on": {"en": "Depends on", "ru": "Зависит от"},
+    "used_by": {"en": "Used by", "ru": "Используется в"},
+    "inputs_only": {"en": "input facts only", "ru": "только исходные факты"},
+    "final": {"en": "nothing (a final conclusion)", "ru": "нигде (окончательный вывод)"},
+    "tests": {"en": "Tests covering it", "ru": "Тесты, которые его покрывают"},
+    "no_tests": {"en": "none: write a case in a *.test.yaml file beside the rules",
+                 "ru": "нет: добавьте пример в файл *.test.yaml рядом с правилами"},
+    "status": {"en": "status {status}, priority {priority}", "ru": "статус {status}, приоритет {priority}"},
+    "summary": {"en": "{passed} passed, {failed} failed, {todo} todo ({total} cases)",
+                "ru": "успешно: {passed}, с ошибкой: {failed}, известных пробелов: {todo} (примеров: {total})"},
+    "covered": {"en": "Coverage: all {total} rules fired in at least one case.",
+                "ru": "Покрытие: все {total} правил сработали хотя бы в одном примере."},
+    "uncovered": {"en": "Coverage: {n} of {total} rules fired in no case:",
+                  "ru": "Покрытие: {n} из {total} правил не сработали ни в одном примере:"},
+    "fixed": {"en": "a todo case now passes: remove its 'todo'", "ru": "пример с todo теперь проходит: уберите todo"},
+    "no_cases": {"en": "No rule tests found (*.test.yaml beside the rule files).",
+                 "ru": "Тесты правил (*.test.yaml рядом с файлами правил) не найдены."},
+    "clean": {"en": "All checks passed ({rules} rules, {files} files).",
+              "ru": "Все проверки пройдены (правил: {rules}, файлов: {files})."},
+    "found": {"en": "Found {errors} error(s) and {warnings} warning(s) ({rules} rules, {files} files).",
+              "ru": "Найдено ошибок: {errors}, предупреждений: {warnings} (правил: {rules}, файлов: {files})."},
+    "schema_first": {"en": "Semantic checks run once the schema errors above are fixed.",
+                     "ru": "Смысловые проверки выполняются после исправления ошибок схемы выше."},
+    "wrote": {"en": "Wrote {n} files to {dir}.", "ru": "Записано файлов: {n} в {dir}."},
+    "what": {"en": "What it finds", "ru": "Что находит"},
+    "why": {"en": "Why it matters", "ru": "Почему это важно"},
+    "fix": {"en": "How to fix", "ru": "Как исправить"},
+    "severity": {"en": "severity", "ru": "серьёзность"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    return LABELS[key][lang].format(**values)
+
+
+def _load(rules: tuple[Path, ...]) -> Any:
+    from cxm.engine.loader import load_knowledge
+
+    try:
+        return load_knowledge(list(rules))
+    except SourceError as exc:
+        fail_on(exc)
+
+
+def _engine(rules: tuple[Path, ...]) -> Any:
+    from cxm.engine.api import Engine
+
+    try:
+        return Engine(rules)
+    except (SourceError, EngineError) as exc:
+        fail_on(exc)
+
+
+def _warn(kb: Any) -> None:
+    for w in kb.warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+@cli.group()
+def rules() -> None:
+    """Tools for the experts who write the rules: lint, test, list, show, doc, graph.
+
+    Every subcommand takes --rules DIR (repeatable) to add a folder of your own rules to the built-in
+    ones; a rule with a built-in id replaces it, with a warning.
+
+    \b
+    Example:
+      cxm rules lint --strict
+      cxm rules test --rules my-rules/
+      cxm rules show size-small
+    """
+
+
+@rules.command("lint")
+@rules_option
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--explain", "explain", metavar="CODE", help="Print what a check finds, why, and how to fix it.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of --explain.")
+def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: str) -> None:
+    """Check the rules: schema, dead or shadowed rules, conflicts, cycles, texts, unreachable recommendations.
+
+    Prints one finding per line, FILE:LINE:COL: CODE message, sorted, then a summary. Exit code 1 on
+    any error; warnings exit 0 unless --strict. Messages are in English (codes are stable); the
+    explanation of each code (--explain) is in English and Russian. rules/README.md lists the checks.
+
+    \b
+    Example:
+      cxm rules lint --strict
+      cxm rules lint --rules my-rules/
+      cxm rules lint --explain CXL201 --lang ru
+    """
+    from cxm.engine.lint import CHECKS, lint
+    from cxm.facts.validation import suggest
+
+    if explain is not None:
+        code = explain.upper()
+        check = CHECKS.get(code)
+        if check is None:
+            click.echo(f"error: unknown check {explain!r}{suggest(code, CHECKS)}; one of: {', '.join(CHECKS)}",
+                       err=True)
+            sys.exit(2)
+        click.echo(f"{check.code} ({check.name}, {t('severity', lang)}: {check.severity})")
+        for key in ("what", "why", "fix"):
+            click.echo(f"{t(key, lang)}: {getattr(getattr(check, key), lang)}")
+        return
+    report = lint(rules)
+    for finding in report.findings:
+        click.echo(str(finding))
+    if report.findings:
+        click.echo(t("found", "en", errors=len(report.errors), warnings=len(report.warnings), rules=report.rules,
+                     files=report.files))
+    else:
+        click.echo(t("clean", "en", rules=report.rules, files=report.files))
+    if not report.loaded:
+        click.echo(t("schema_first", "en"))
+    sys.exit(report.exit_code(strict))
+
+
+@rules.command("test")
+@rules_option
+@click.option("-k", "select", metavar="TEXT", help="Run only the cases whose id (FILE::CASE) contains TEXT.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a rule fired in no case (incomplete coverage).")
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the summary.")
+def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose: bool, lang: str) -> None:
+    """Run the rule tests (*.test.yaml beside the rule files) and report coverage.
+
+    Runs the built-in tests and those in every --rules folder against the combined rules. A failing
+    case prints its place and a diff (- expected, + actual). Coverage lists the rules that fired in
+    no case. Exit code 1 when a case fails (or, with --strict, a rule is not covered); 2 when a
+    test file is invalid. rules/README.md documents the test format.
+
+    \b
+    Example:
+      cxm rules test
+      cxm rules test --rules my-rules/ -k stage -v
+    """
+    from cxm.engine import ruletest
+    from cxm.rules import BUILTIN_DIR
+
+    engine = _engine(rules)
+    _warn(engine.kb)
+    try:
+        cases = ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules]))
+        if select:
+            cases = [c for c in cases if select in c.id]
+        outcomes = ruletest.run_cases(engine, cases)
+    except (SourceError, EngineError) as exc:
+        fail_on(exc)
+        return
+    if not outcomes:
+        click.echo(t("no_cases", lang))
+        sys.exit(1)
+    counts = {"pass": 0, "fail": 0, "todo": 0, "fixed": 0}
+    for o in outcomes:
+        counts[o.status] += 1
+        if o.status == "pass" and not verbose:
+            continue
+        click.echo(f"{o.status.upper():5} {o.case.id}" + ("" if o.status == "pass" else f"  ({o.case.location})"))
+        for line in o.diff:
+            click.echo(f"      {line}")
+        if o.status == "fixed":
+            click.echo(f"      {t('fixed', lang)}")
+    uncovered = ruletest.coverage(engine.kb, outcomes) if not select else []
+    if not select:
+        if uncovered:
+            click.echo(t("uncovered", lang, n=len(uncovered), total=len(engine.kb.rules)))
+            for rule in uncovered:
+                click.echo(f"  {rule.id} ({rule.location})")
+        else:
+            click.echo(t("covered", lang, total=len(engine.kb.rules)))
+    click.echo(t("summary", lang, passed=counts["pass"] + counts["fixed"], failed=counts["fail"],
+                 todo=counts["todo"], total=len(outcomes)))
+    sys.exit(1 if counts["fail"] or (strict and uncovered) else 0)
+
+
+@rules.command("list")
+@rules_option
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the titles.")
+def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
+    """List every rule: id, status, place and title, in the order the files define them.
+
+    \b
+    Example:
+      cxm rules list
+      cxm rules list --rules my-rules/ --format json
+    """
+    kb = _load(rules)
+    _warn(kb)
+    ordered = sorted(kb.rules, key=lambda r: (kb.files.index(r.file), r.line, r.id))
+    if fmt == "json":
+        data = [{"id": r.id, "status": r.status.value, "priority": r.priority, "file": r.file, "line": r.line,
+                 "title": {"en": r.title.en, "ru": r.title.ru}} for r in ordered]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    width = max((len(r.id) for r in ordered), default=0)
+    for r in ordered:
+        click.echo(f"{r.id:<{width}}  {r.status.value:<6}  {r.file}:{r.line}  {getattr(r.title, lang)}")
+
+
+@rules.command("show")
+@click.argument("rule_id", metavar="ID")
+@rules_option
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
+@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
+    """Show one rule: its text, condition, conclusions, what it depends on, what uses it, its tests.
+
+    The tests covering it are found by running the rule tests.
+
+    \b
+    Example:
+      cxm rules show size-small
+      cxm rules show brand-rung-3 --lang ru
+    """
+    from cxm.engine import ruletest
+    from cxm.engine.ruledocs import conclusion_text, condition_lines, depends_on, used_by
+    from cxm.facts.validation import suggest
+    from cxm.rules import BUILTIN_DIR
+
+    engine = _engine(rules)
+    kb = engine.kb
+    _warn(kb)
+    try:
+        rule = kb.rule(rule_id)
+    except KeyError:
+        click.echo(f"error: unknown rule {rule_id!r}{suggest(rule_id, [r.id for r in kb.rules])}", err=True)
+        sys.exit(2)
+    try:
+        outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
+    except (SourceError, EngineError) as exc:
+        fail_on(exc)
+        return
+    tests = ruletest.covering(outcomes, rule.id)
+    deps, users = depends_on(kb, rule), used_by(kb, rule)
+    conds = condition_lines(rule)
+    if fmt == "json":
+        data = {"id": rule.id, "status": rule.status.value, "priority": rule.priority, "location": rule.location,
+                "title": rule.title.model_dump(), "because": rule.because.model_dump(), "source": rule.source,
+                "when": conds, "then": [conclusion_text(c) for c in rule.conclusions],
+                "depends_on": [r.id for r in deps], "used_by": [r.id for r in users], "tests": tests}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    lines = [f"{rule.id}: {getattr(rule.title, lang)}",
+             f"  {rule.location}, {t('status', lang, status=rule.status.value, priority=rule.priority)}",
+             f"  {t('because', lang)}: {getattr(rule.because, lang)}", f"  {t('source', lang)}: {rule.source}"]
+    if len(conds) == 1:
+        lines.append(f"  {t('when', lang)}: {conds[0]}")
+    else:
+        lines.append(f"  {t('when_any', lang)}:")
+        lines += [f"    - {c}" for c in conds]
+    lines.append(f"  {t('then', lang)}: " + "; ".join(conclusion_text(c) for c in rule.conclusions))
+    lines.append(f"  {t('depends_on', lang)}:" + ("" if deps else f" {t('inputs_only', lang)}"))
+    lines += [f"    {r.id} ({r.location})" for r in deps]
+    lines.append(f"  {t('used_by', lang)}:" + ("" if users else f" {t('final', lang)}"))
+    lines += [f"    {r.id} ({r.location})" for r in users]
+    lines.append(f"  {t('tests', lang)}:" + ("" if tests else f" {t('no_tests', lang)}"))
+    lines += [f"    {case}" for case in tests]
+    click.echo("\n".join(lines))
+
+
+@rules.command("doc")
+@rules_option
+@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the Markdown catalogue to (created if missing).")
+def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
+    """Write the Markdown catalogue of the rules: an index and a page per rule file.
+
+    The pages are generated (do not edit them); the built-in copy lives in rules/docs/ and a test
+    checks it is fresh.
+
+    \b
+    Example:
+      cxm rules doc -o rules/docs
+      cxm rules doc --rules my-rules/ -o /tmp/my-docs
+    """
+    from cxm.engine.atomic import write_text
+    from cxm.engine.ruledocs import HEADER, markdown
+
+    kb = _load(rules)
+    _warn(kb)
+    pages = markdown(kb)
+    output.mkdir(parents=True, exist_ok=True)
+    for old in output.glob("*.md"):  # pages of rule files that are gone (only generated ones)
+        if old.name not in pages and old.read_text(encoding="utf-8").startswith(HEADER):
+            old.unlink()
+    for name, text in pages.items():
+        write_text(output / name, text)
+    click.echo(t("wrote", "en", n=len(pages), dir=output))
+
+
+@rules.command("graph")
+@rules_option
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
+              help="Mermaid flowchart or Graphviz dot.")
+def graph_cmd(rules: tuple[Path, ...], fmt: str) -> None:
+    """Print the derivation graph: input facts -> rules -> derived facts -> ... -> recommendations.
+
+    Dashed edges marked 'not' are tests of absence.
+
+    \b
+    Example:
+      cxm rules graph --format mermaid > rules.mmd
+      cxm rules graph --format dot | dot -Tsvg > rules.svg
+    """
+    from cxm.engine.ruledocs import graph
+
+    kb = _load(rules)
+    _warn(kb)
+    click.echo(graph(kb, fmt), nl=False)

@@ -1,0 +1,136 @@
+"""The experts' rule tests (*.test.yaml beside the rules): every case runs here, and every rule is covered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxm.cli.main import cli
+from cxm.engine import ruletest
+from cxm.facts.source import SourceError
+from cxm.rules import BUILTIN_DIR
+from tests.conftest import run_cxm
+
+CASES = ruletest.load_cases(ruletest.discover([BUILTIN_DIR]))
+
+
+@pytest.fixture(scope="module")
+def outcomes(engine) -> dict[str, ruletest.Outcome]:
+    return {o.case.id: o for o in ruletest.run_cases(engine, CASES)}
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in CASES])
+def test_rule_case(case_id: str, outcomes) -> None:
+    outcome = outcomes[case_id]
+    if outcome.case.case.todo:
+        pytest.xfail(f"todo: {outcome.case.case.todo}")
+    assert outcome.passed, (f"{outcome.case.location}: the rules no longer give what {case_id} expects "
+                            "(- expected, + actual); fix the rules or the case:\n" + "\n".join(outcome.diff))
+
+
+def test_every_builtin_rule_fires_in_some_case(engine, outcomes) -> None:
+    missing = [f"{r.id} ({r.location})" for r in ruletest.coverage(engine.kb, list(outcomes.values()))]
+    assert not missing, ("these rules fire in no rule test; add a case to the *.test.yaml beside them: "
+                         + ", ".join(missing))
+
+
+def test_every_rule_file_has_a_test_file() -> None:
+    from cxm.engine.loader import rule_files
+
+    for path in rule_files(BUILTIN_DIR):
+        if path.name == "model.yaml":
+            continue
+        assert path.with_name(path.stem + ".test.yaml").exists(), f"write {path.stem}.test.yaml beside {path}"
+
+
+CASE = """\
+cases:
+  - name: small-resort
+    example: article-1-wellness-resort
+    patch: {company.employees: 8}
+    expect:
+      stage: explore
+      fired: [size-micro]
+"""
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "x.test.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        ruletest.check_ids(_kb(), ruletest.load_cases([(path, "x.test.yaml")]))
+    return [str(p) for p in err.value.problems]
+
+
+def _kb():
+    from cxm.engine.loader import load_knowledge
+
+    return load_knowledge()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (CASE.replace("    patch", "    pach"),
+     "x.test.yaml:4:5: cases[0].pach: unknown key 'pach' (did you mean 'patch'?)"),
+    (CASE.replace("article-1-wellness-resort", "article-1-wellnes-resort"),
+     "x.test.yaml:3:14: cases[0].example: no example 'article-1-wellnes-resort' (did you mean "
+     "'article-1-wellness-resort'?); give a built-in example name or a facts file next to this test"),
+    (CASE.replace("company.employees: 8", "company.employes: 8"),
+     "x.test.yaml:4:13: cases[0].patch.company.employes: unknown input path 'company.employes' (did you mean "
+     "'company.employees'?)"),
+    (CASE.replace("company.employees: 8", "company.employees: many"),
+     "x.test.yaml:4:32: patch: company.employees: expected a whole number, got 'many'"),
+    (CASE.replace("stage: explore", "stage: explor"),
+     "x.test.yaml:6:14: cases[0].expect.stage: unknown stage 'explor' (did you mean 'explore'?)"),
+    (CASE.replace("[size-micro]", "[size-mikro]"),
+     "x.test.yaml:7:15: cases[0].expect.fired[0]: unknown rule 'size-mikro' (did you mean 'size-micro'?)"),
+    (CASE.replace("    expect:\n      stage: explore\n      fired: [size-micro]\n", "    expect: {}\n"),
+     "x.test.yaml:5:13: cases[0].expect: expect nothing? give stage, levels, weakest, recommendations, "
+     "held_back, fired or not_fired"),
+    (CASE + CASE.replace("cases:\n", ""),
+     "x.test.yaml:8:11: cases[1].name: duplicate case name 'small-resort' (first at line 2)"),
+    (CASE.replace("    patch:", "    facts: {}\n    patch:"),
+     "x.test.yaml:2:5: cases[0]: give either 'example' or 'facts' (not both)"),
+])
+def test_bad_test_file_is_located(tmp_path: Path, text: str, expected: str) -> None:
+    assert _problems(tmp_path, text)[0] == expected
+
+
+def test_facts_profile_errors_are_located_in_the_test_file(tmp_path: Path) -> None:
+    text = ("cases:\n  - name: inline\n    facts:\n      company: {name: X, industry: [retail], markets: {b2c: 100},\n"
+            "                employees: lots, geography: local, country: RU}\n    expect: {stage: ignore}\n")
+    assert _problems(tmp_path, text) == [
+        "x.test.yaml:5:28: cases[0].facts.company.employees: expected a whole number, got 'lots'"]
+
+
+def test_failing_case_shows_a_diff_and_coverage(tmp_path: Path, runner) -> None:
+    rules = tmp_path / "mine"
+    rules.mkdir()
+    (rules / "mine.test.yaml").write_text(CASE.replace("stage: explore", "stage: mobilize")
+                                          .replace("[size-micro]", "[size-micro, size-small]"), encoding="utf-8")
+    (rules / "mine.yaml").write_text(
+        "rules:\n  - id: tiny-team\n    title: {en: Tiny team, ru: Крошечная команда}\n"
+        "    because: {en: Fewer than 3., ru: Меньше трёх.}\n    source: Test\n"
+        "    when: {company.employees: {below: 3}}\n    then: {gate: explore}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["rules", "test", "--rules", str(rules)])
+    assert result.exit_code == 1
+    out = result.stdout.splitlines()
+    at = out.index(f"FAIL  {rules / 'mine.test.yaml'}::small-resort  ({rules / 'mine.test.yaml'}:2:5)")
+    assert out[at + 1:at + 5] == ["      - stage: mobilize", "      + stage: explore",
+                                  "      - fired: size-small", "      + fired: did not fire"]
+    assert "Coverage: 1 of 205 rules fired in no case:" in out
+    assert f"  tiny-team ({rules / 'mine.yaml'}:2:5)" in out
+    assert out[-1].endswith("1 failed, 0 todo (70 cases)") or "1 failed" in out[-1]
+
+
+def test_rules_test_passes_on_the_builtin_base(runner) -> None:
+    result = runner.invoke(cli, ["rules", "test", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "Coverage: all" in result.stdout
+    assert result.stdout.splitlines()[-1].endswith(f"passed, 0 failed, 0 todo ({len(CASES)} cases)")
+
+
+def test_rules_test_as_a_subprocess() -> None:
+    proc = run_cxm("rules", "test", "-k", "stage/bands", "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[0].startswith("PASS  rules/stage/bands.test.yaml::")
