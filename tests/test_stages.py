@@ -14,6 +14,14 @@ EXPECTED = {
     "article-3-manufacturer": ("operationalize", (4, 4, 4, 4), ["leadership", "brand", "employees", "customers"]),
     "align-telecom": ("align", (5, 6, 5, 5), ["leadership", "employees", "customers"]),
     "embed-boutique-bank": ("embed", (6, 6, 6, 6), ["leadership", "brand", "employees", "customers"]),
+    "ignore-furniture-workshop": ("ignore", (1, 2, 2, 1), ["leadership", "customers"]),
+    "explore-accounting-saas": ("explore", (2, 3, 2, 3), ["leadership", "employees"]),
+    "mobilize-city-hotels": ("mobilize", (3, 4, 2, 3), ["employees"]),
+    # the score (20) is in the Align band; pay not tied to CX keeps the Align gate shut
+    "operationalize-electronics-retailer": ("operationalize", (4, 6, 4, 6), ["leadership", "employees"]),
+    "align-contract-logistics": ("align", (5, 4, 5, 6), ["brand"]),
+    # the Embed gate needs every competency at 6, so an Embed company's levels are always equal
+    "embed-engineering-consultancy": ("embed", (6, 6, 6, 6), ["leadership", "brand", "employees", "customers"]),
 }
 
 

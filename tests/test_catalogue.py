@@ -1,0 +1,131 @@
+"""Catalogue coverage: every recommendation is made for some test profile and withheld for another.
+
+The profiles are every example file plus the variants below, each a small text patch of an example. A
+recommendation held back (``result.held_back``) counts as not made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from cxm.engine.result import Assessment
+from cxm.facts.load import load_facts_text
+from tests.conftest import EXAMPLES
+from tests.test_stages import EXPECTED
+
+# variant name: (example it patches, its stage, [(text, replacement), ...]); each text occurs once in the example
+VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
+    "article-1+budget-high": ("article-1-wellness-resort", "explore", [("budget: low", "budget: high")]),
+    "article-1+b2b": ("article-1-wellness-resort", "explore", [("{b2c: 85, b2b: 15}", "{b2c: 15, b2b: 85}")]),
+    "article-1+crm": ("article-1-wellness-resort", "explore", [("present: []", "present: [crm]")]),
+    "article-2-ivr": ("article-2-regional-lender", "mobilize",
+                      [("present: [crm, ivr, contact_centre]", "present: [crm, contact_centre]")]),
+    "article-3+de": ("article-3-manufacturer", "operationalize", [("country: RU", "country: DE")]),
+    "article-3+b2c": ("article-3-manufacturer", "operationalize", [("{b2b: 100, b2c: 0}", "{b2b: 0, b2c: 100}")]),
+    "article-3+budget-low": ("article-3-manufacturer", "operationalize", [("budget: high", "budget: low")]),
+    # pay tied to CX but hiring and reviews not: the levels reach the Align band (6+5+4+6), the gate holds it back
+    "retailer+pay-not-hr": ("operationalize-electronics-retailer", "operationalize", [
+        ("cx_metrics_in_reviews: regularly", "cx_metrics_in_reviews: on_par"),
+        ("incentives_linked_to_cx: false", "incentives_linked_to_cx: true"),
+        ("hr_aligned_with_cx: true", "hr_aligned_with_cx: false"),
+    ]),
+}
+
+
+def patched(example: str, patches: list[tuple[str, str]]) -> str:
+    text = (EXAMPLES / f"{example}.yaml").read_text(encoding="utf-8")
+    for old, new in patches:
+        assert text.count(old) == 1, f"{example}: {old!r} occurs {text.count(old)} times"
+        text = text.replace(old, new)
+    return text
+
+
+def made(result: Assessment) -> set[str]:
+    """The recommendations made, held-back ones excluded."""
+    return {r.id for r in result.recommendations} - {h.id for h in result.held_back}
+
+
+@pytest.fixture(scope="module")
+def profiles(engine) -> dict[str, Assessment]:
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.yaml"))}
+    texts |= {name: patched(example, patches) for name, (example, _, patches) in VARIANTS.items()}
+    return {name: engine.assess(load_facts_text(text, f"{name}.yaml")) for name, text in texts.items()}
+
+
+def test_examples_are_all_expected_and_reach_each_stage_twice(engine, profiles) -> None:
+    examples = {p.stem for p in EXAMPLES.glob("*.yaml")}
+    assert examples == set(EXPECTED)
+    assert Counter(profiles[name].stage.id for name in examples) == {s.id: 2 for s in engine.kb.stages}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variant_keeps_its_stage(profiles, name: str) -> None:
+    assert profiles[name].stage.id == VARIANTS[name][1]
+
+
+def test_every_recommendation_is_made_for_some_profile(engine, profiles) -> None:
+    produced = set().union(*(made(r) for r in profiles.values()))
+    missing = sorted(set(engine.kb.catalogue) - produced)
+    assert not missing, f"no test profile produces {len(missing)} recommendation(s): {', '.join(missing)}"
+
+
+def test_every_recommendation_is_withheld_for_some_profile(engine, profiles) -> None:
+    always = sorted(rec for rec in engine.kb.catalogue if all(rec in made(r) for r in profiles.values()))
+    assert not always, f"every test profile gets {len(always)} recommendation(s): {', '.join(always)}"
+
+
+def test_variants_add_what_the_examples_lack(profiles) -> None:
+    # the recommendations only the variants produce, so none of the variants is dead weight
+    from_examples = set().union(*(made(profiles[p.stem]) for p in EXAMPLES.glob("*.yaml")))
+    only = {name: sorted(made(profiles[name]) - from_examples) for name in VARIANTS}
+    assert only == {
+        "article-1+budget-high": ["end-to-end-marketing-analytics"],
+        "article-1+b2b": [],
+        "article-1+crm": [],
+        "article-2-ivr": [],
+        "article-3+de": [],
+        "article-3+b2c": [],
+        "article-3+budget-low": ["pickup-qr-survey"],
+        "retailer+pay-not-hr": ["service-behaviour-in-hiring-and-reviews"],
+    }
+
+
+def test_align_gate_shut_by_pay_or_hr_brings_the_align_decision_to_operationalize(profiles) -> None:
+    # At Align pay and HR are always tied to CX (its gate), so the tools for them apply only to a company
+    # whose levels reach the Align band while pay or HR keep it at Operationalize.
+    def decision(name: str) -> tuple[list[str], list[str]]:
+        result = profiles[name]
+        rules = next(r.rules for r in result.recommendations if r.id == "tie-hr-and-pay-to-cx")
+        return rules, [r.id for r in result.recommendations if r.serves == "employee-lifecycle-cx-alignment"]
+
+    assert decision("operationalize-electronics-retailer") == (
+        ["operationalize-pay-keeps-below-align"], ["cx-enablement-pulse", "lifecycle-ejm-workshop", "cx-share-of-pay"])
+    assert decision("retailer+pay-not-hr") == (
+        ["operationalize-hr-keeps-below-align"],
+        ["cx-enablement-pulse", "lifecycle-ejm-workshop", "service-behaviour-in-hiring-and-reviews"])
+    # company 3 ties neither, but its levels (16) are in the Operationalize band: no Align decision yet
+    assert "tie-hr-and-pay-to-cx" not in made(profiles["article-3-manufacturer"])
+
+
+PLACEHOLDER = re.compile(r"<[a-z_]+>")
+
+
+def test_every_rule_has_both_languages_and_a_source(engine) -> None:
+    bad = []
+    for rule in engine.kb.rules:
+        texts = [rule.title.en, rule.title.ru, rule.because.en, rule.because.ru]
+        if not all(t.strip() for t in texts) or not rule.source.strip():
+            bad.append(f"{rule.id}: empty title, because or source")
+        if PLACEHOLDER.search(" ".join([rule.id, *texts])):
+            bad.append(f"{rule.id}: unexpanded placeholder")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_catalogue_entry_has_both_languages_and_a_source(engine) -> None:
+    bad = [rec_id for rec_id, entry in engine.kb.catalogue.items()
+           if not all(t.strip() for t in (entry.rec.title.en, entry.rec.title.ru, entry.rec.text.en,
+                                          entry.rec.text.ru, entry.rec.source))]
+    assert not bad, f"entries with an empty title, text or source: {', '.join(bad)}"
