@@ -1,0 +1,95 @@
+"""``cxm batch``: assess many companies from a CSV, JSON Lines file or folder (see :mod:`cxm.engine.batch`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cxm.cli.main import cli, rules_option
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the results: .jsonl (one JSON object per company) or .csv.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (each holds its own engine).")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead of local processes; "
+                   "needs `pip install 'cx-maturity[dask]'`.")
+@click.option("--resume", is_flag=True,
+              help="Keep the rows an interrupted run already finished (OUTPUT.partial) and do the rest.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to list the rows that could not be assessed [default: OUTPUT.errors.txt].")
+@click.option("--input-format", type=click.Choice(["csv", "jsonl", "folder"]),
+              help="The input's format [default: from its name: .csv, .jsonl, or a folder].")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
+              help="The output's format [default: from its name: .jsonl or .csv].")
+@rules_option
+def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume: bool, errors_path: Path | None,
+          input_format: str | None, fmt: str | None, rules: tuple[Path, ...]) -> None:
+    """Assess every company in INPUT and write one result per company to OUTPUT.
+
+    INPUT is a CSV file (a header of fact paths such as company.name,
+    company.markets.b2b; list values ';'-separated, e.g. hospitality;finance
+    or self_assessment.brand as 3;3;2;4;3; true/false for yes/no fields; an
+    empty cell leaves the field out), a JSON Lines file (one facts mapping per
+    line) or a folder of facts files (*.yaml, *.yml, *.json, in name order).
+
+    Each result holds the row number, company, stage, competency levels and
+    the ids of the recommendations and of those held back, in input order
+    whatever --jobs is. A bad row is listed in the errors file (row N: FIELD:
+    MESSAGE [FILE:LINE:COL]) and the others go on. OUTPUT appears only when
+    the run completes; an interrupted run continues with --resume.
+    Exit code 0: all rows assessed; 2: some rows (or the input) were bad.
+
+    \b
+    Example:
+      cxm batch companies.csv -o results.jsonl --jobs 4
+      cxm batch companies.jsonl -o results.csv --resume
+      cxm batch facts/examples -o examples.jsonl
+      cxm batch companies.csv -o results.jsonl --cluster tcp://10.0.0.5:8786
+    """
+    from cxm.engine import batch as runner
+    from cxm.engine.errors import EngineError
+    from cxm.facts.source import SourceError
+
+    bar = None
+    if sys.stderr.isatty():
+        def on_total(total: int) -> None:
+            nonlocal bar
+            bar = click.progressbar(length=total, label="Assessing", file=sys.stderr)
+            bar.__enter__()
+
+        def progress(n: int) -> None:
+            if bar is not None:
+                bar.update(n)
+    else:
+        on_total = progress = None  # type: ignore[assignment]
+    try:
+        summary = runner.run_batch(input_path, output, jobs=jobs, cluster=cluster, resume=resume,
+                                   errors_path=errors_path, rules=rules, input_format=input_format,
+                                   output_fmt=fmt, progress=progress, on_total=on_total)
+    except runner.BatchError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    except SourceError as exc:  # a bad rule file
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    except EngineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if summary.resumed:
+        click.echo(f"{summary.resumed} rows kept from the interrupted run", err=True)
+    if summary.errors_path is not None:
+        click.echo(f"errors: {summary.errors_path}", err=True)
+    click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)
+    if summary.errors:
+        sys.exit(2)
