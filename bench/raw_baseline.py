@@ -30,6 +30,9 @@ class RawRunner:
             definition["run"] = definition["run"] + "_raw"
         actions = {name + "_raw": self._action(name) for name in base.rules}
         actions[SINK + "_raw"] = lambda c: None
+        anchor = getattr(hosting, "ANCHOR", None)  # the rule `register` adds to every ruleset (if any)
+        if anchor:
+            actions[anchor] = lambda c: None
         hosting.register(self.name, {self.name: body}, actions.__getitem__)
         self.engine = hosting.durable()
 
@@ -49,7 +52,7 @@ class RawRunner:
                                 for x in (m[compiled.source_alias[f]]["value"] for f in v.facts))
                 else:
                     value = encode(specs[conclusion.fact], v)
-                try:
+                try:  # noqa: SIM105 - cheaper than contextlib.suppress in this hot path
                     c.assert_fact({"id": f"{conclusion.fact}={value}", "name": conclusion.fact, "value": value, "k": 1})
                 except self.engine.MessageObservedException:
                     pass
@@ -60,6 +63,9 @@ class RawRunner:
         sid = str(next(_SIDS))
         h = hosting.host()
         with hosting.LOCK:
+            start = getattr(hosting, "START", None)  # as the engine does, before the inputs
+            if start:
+                h.assert_fact(self.name, {**start, "sid": sid})
             batch = [{"id": f"in:{p}", "sid": sid, "name": p, "value": encode(self.kb.specs[p], v), "k": 1}
                      for p, v in inputs.items()]
             h.assert_facts(self.name, batch)

@@ -57,7 +57,11 @@ def cli() -> None:
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
 @click.option("--trace", is_flag=True, help="Add every rule firing, in order, to the output.")
 @rules_option
-def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]) -> None:
+@click.option("--save", is_flag=True, help="Store the assessment in the history database (see `cxm history`).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="CXM_DB",
+              help="The history database for --save (default: in the user's data directory; env CXM_DB).")
+def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...], save: bool = False,
+           db: Path | None = None) -> None:
     """Assess the company described in FILE (YAML or JSON facts).
 
     Prints the four competency levels, the stage, the weakest competency and
@@ -68,6 +72,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     Example:
       cxm assess facts/examples/article-2-regional-lender.yaml --lang ru
       cxm assess my-company.yaml --format json > result.json
+      cxm assess my-company.yaml --save    # keep it for `cxm history` and `cxm plan`
     """
     from cxm.cli import render
     from cxm.engine.api import Engine
@@ -86,6 +91,10 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
         click.echo(render.to_text(result, lang), nl=False)
         if trace:
             click.echo(render.trace_text(result), nl=False)
+    if save:
+        from cxm.cli.history import save_assessment
+
+        save_assessment(loaded, result, db)
 
 
 @cli.command()
@@ -104,6 +113,11 @@ def schema() -> None:
 # Modules that attach their commands to `cli` when imported (one per command group).
 COMMAND_MODULES = (
     "cxm.cli.explain",  # why, why-not, what-if
+    "cxm.cli.history",  # history, plan (and assess --save)
+    "cxm.cli.report",  # report
+    "cxm.cli.interview",  # interview
+    "cxm.cli.batch",  # batch
+    "cxm.cli.rules",  # rules lint, test, list, show, doc, graph
 )
 
 

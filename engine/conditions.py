@@ -263,7 +263,10 @@ def dnf(node: Node, negate: bool = False) -> list[Conjunction]:
         return out
     if not parts:  # negated "always"
         return []
-    return [alt for alternatives in parts for alt in alternatives]
+    out = [alt for alternatives in parts for alt in alternatives]
+    if len(out) > MAX_BRANCHES:
+        raise ConditionError((), f"the condition expands to more than {MAX_BRANCHES} alternatives")
+    return out
 
 
 def facts_of(conjunction: Conjunction) -> tuple[set[str], set[str]]:

@@ -108,7 +108,7 @@ _SIDS = itertools.count(1)
 
 
 def _action(name: str) -> Any:
-    if name == SINK:
+    if name in (SINK, hosting.ANCHOR):
         return lambda c: None
 
     def act(c: Any) -> None:
@@ -137,6 +137,7 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
         session = _Run(kb, base)
         _RUNS[sid] = session
         try:
+            _check(host.assert_fact(base.name, {**hosting.START, "sid": sid}), session)
             batch = []
             for path, value in inputs.items():
                 fact_id = f"in:{path}"

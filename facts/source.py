@@ -10,6 +10,8 @@ turned into objects) and alias bombs.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,8 @@ def dotted(path: Path_) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not part.isprintable() or not part.strip():  # a line break would split the message
+            out += f"[{part!r}]"
         else:
             out += ("." if out else "") + part
     return out or "(root)"
@@ -125,13 +129,13 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for knode, vnode in node.value:
+            if isinstance(knode, yaml.ScalarNode) and knode.value == "<<" and knode.tag == _STD + "merge":
+                self.fail(knode, path, "YAML merge keys ('<<') are not supported; write the keys out")
+                continue
             if not isinstance(knode, yaml.ScalarNode) or knode.tag not in (_STD + "str", _STD + "int"):
                 self.fail(knode, path, "keys must be plain words")
                 continue
             key = knode.value
-            if key == "<<":
-                self.fail(knode, path, "YAML merge keys ('<<') are not supported; write the keys out")
-                continue
             if key in out:
                 first = self.doc.keys[path + (key,)]
                 self.fail(knode, path + (key,), f"duplicate key (first given at line {first[0]})")
@@ -169,15 +173,51 @@ def scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _json_pairs(text: str) -> str:
+    """JSON writes a character beyond U+FFFF as an escaped surrogate pair, which YAML rejects: rewrite
+    each pair inside a JSON string as YAML's ``\\UXXXXXXXX`` (only when the whole text is JSON)."""
+    if "\\u" not in text or not text.lstrip().startswith(("{", "[")):
+        return text
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or nested too deep (YAML reports that, located)
+        return text
+
+    def pairs(string: re.Match[str]) -> str:
+        def one(m: re.Match[str]) -> str:
+            code = 0x10000 + ((int(m.group(1), 16) - 0xD800) << 10) + (int(m.group(2), 16) - 0xDC00)
+            return f"\\U{code:08X}"
+
+        # only escapes not preceded by an odd number of backslashes
+        return re.sub(r"(?<!\\)((?:\\\\)*)" + _PAIR.pattern, lambda m: m.group(1) + one(
+            _PAIR.match(m.group(0)[len(m.group(1)):])), string.group(0))
+
+    return _JSON_STRING.sub(pairs, text)
+
+
 def parse_text(text: str, file: str) -> Document:
     """Parse YAML (or JSON) text into a :class:`Document`, or raise :class:`SourceError`."""
     doc = Document(file, None)
+    text = _json_pairs(text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "malformed YAML"
+        raise SourceError([Problem(file, line, col, "(root)", f"malformed YAML: {what}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say where it is
+        at = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, not characters
+            at = len(text.encode("utf-8", "surrogatepass")[:at].decode("utf-8", "ignore"))
+        at = max(0, min(at, len(text)))
+        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        what = f"character U+{exc.character:04X} is not allowed ({exc.reason})" if isinstance(
+            exc.character, int) else exc.reason
         raise SourceError([Problem(file, line, col, "(root)", f"malformed YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise SourceError([Problem(file, 1, 1, "(root)", f"malformed YAML: {exc}")]) from None
