@@ -64,14 +64,11 @@ def cold(runs: int) -> dict[str, float]:
 def in_process(rounds: int) -> dict[str, float]:
     """Median time of one assessment of each example: the engine, raw durable-rules, plain Python."""
     from cxm.engine.api import Engine
-    from cxm.engine.batch import quiet
-    from cxm.engine.host import host
     from cxm.facts.load import load_facts
     from cxm.facts.vocabulary import flatten
 
     engine = Engine()
     raw = RawRunner(engine.kb, engine.compiled)
-    quiet(host())
     plain = PlainEvaluator(engine.kb)
     loaded = [load_facts(p) for p in sorted((ROOT / "facts" / "examples").glob("*.yaml"))]
     flat = [flatten(x.facts) for x in loaded]

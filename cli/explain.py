@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import FORMATS, LANGS, cli, fail_on, rules_option
+from cxm.cli.main import cli, fail_on, output_options, rules_option
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
 
@@ -36,8 +36,7 @@ def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any])
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("target")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 @rules_option
 def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
     """Explain a conclusion: its derivation tree down to the input facts.
@@ -59,8 +58,7 @@ def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...]) -
 @cli.command("why-not")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("recommendation")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 @rules_option
 def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
     """Explain why a recommendation was not made, and what would change that.
@@ -83,8 +81,7 @@ def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[P
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUE",
               help="Change an input fact (repeatable); VALUE is YAML: true, 3, full_time, [crm, ivr].")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 @rules_option
 def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
     """Re-assess with changed facts and show the difference.

@@ -13,9 +13,7 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import LANGS, cli
-
-FORMATS = click.Choice(["text", "json"])
+from cxm.cli.main import cli, output_options
 
 LABELS: dict[str, dict[str, str]] = {
     "saved": {"en": "Saved assessment #{id} of {company} ({at}) to {path}",
@@ -79,12 +77,12 @@ def _open(db: Path | None) -> Any:
 
 def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
     """Store an assessment made by `cxm assess --save` and say where, on stderr."""
-    from cxm.cli.main import _version
+    from cxm.cli.main import package_version
 
     history = _open(db)
     try:
         saved = history.save(loaded.facts.model_dump(mode="json"),
-                             result.model_dump(mode="json", exclude={"trace"}), version=_version())
+                             result.model_dump(mode="json", exclude={"trace"}), version=package_version())
     finally:
         history.close()
     click.echo(t("saved", "en", id=saved.id, company=saved.company, at=saved.at, path=history.path), err=True)
@@ -122,8 +120,7 @@ def changes(before: Any, after: Any) -> dict[str, Any]:
 @cli.command()
 @click.argument("company")
 @db_option
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
     """Show a company's stage and levels over time and what changed between assessments.
 
@@ -185,8 +182,7 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
 @click.argument("recommendation", required=False)
 @click.option("--why", "why", help="Why the recommendation is dropped (required with drop).")
 @db_option
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 def plan(company: str, action: str | None, recommendation: str | None, why: str | None, db: Path | None,
          fmt: str, lang: str) -> None:
     """List a company's recommendations with their status, or set one's status.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import click
@@ -16,7 +16,10 @@ FORMATS = click.Choice(["text", "json"])
 LANGS = click.Choice(["en", "ru"])
 
 
-def _version() -> str:
+def package_version() -> str:
+    """The installed version of cx-maturity (looked up only when asked: it costs start-up time)."""
+    from importlib import metadata
+
     try:
         return metadata.version("cx-maturity")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -39,8 +42,39 @@ rules_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="cxm")
+# The commands that live in modules of their own, imported only when used (start-up stays small).
+LAZY_COMMANDS = {
+    "why": "cxm.cli.explain", "why-not": "cxm.cli.explain", "what-if": "cxm.cli.explain",
+    "history": "cxm.cli.history", "plan": "cxm.cli.history",
+    "report": "cxm.cli.report",
+    "interview": "cxm.cli.interview",
+    "batch": "cxm.cli.batch",
+    "rules": "cxm.cli.rules",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands from other modules are imported the first time they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            importlib.import_module(LAZY_COMMANDS[cmd_name])  # the module registers its commands on `cli`
+        return super().get_command(ctx, cmd_name)
+
+
+def output_options(command: click.Command) -> click.Command:
+    """--format and --lang, shared by every command that prints a result."""
+    command = click.option("--lang", type=LANGS, default="en", show_default=True,
+                           help="Language of the text output.")(command)
+    return click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+                        help="Output format.")(command)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cx-maturity", prog_name="cxm")
 def cli() -> None:
     """cx-maturity: how mature is a company's customer experience, what to do next, and why.
 
@@ -53,8 +87,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 @click.option("--trace", is_flag=True, help="Add every rule firing, in order, to the output.")
 @rules_option
 @click.option("--save", is_flag=True, help="Store the assessment in the history database (see `cxm history`).")
@@ -110,25 +143,6 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-# Modules that attach their commands to `cli` when imported (one per command group).
-COMMAND_MODULES = (
-    "cxm.cli.explain",  # why, why-not, what-if
-    "cxm.cli.history",  # history, plan (and assess --save)
-    "cxm.cli.report",  # report
-    "cxm.cli.interview",  # interview
-    "cxm.cli.batch",  # batch
-    "cxm.cli.rules",  # rules lint, test, list, show, doc, graph
-)
-
-
-def _register() -> None:
-    """Attach the commands that live in their own modules."""
-    import importlib
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(name)
-
-
 def main() -> None:
     """Entry point of the ``cxm`` script."""
     if sys.version_info >= (3, 13):
@@ -138,6 +152,3 @@ def main() -> None:
             "(its C extension calls PyEval_CallObject, which Python 3.13 removed).", err=True)
         sys.exit(2)
     cli()
-
-
-_register()

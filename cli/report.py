@@ -171,7 +171,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
-    from cxm.cli.main import _version
+    from cxm.cli.main import package_version
     from cxm.engine.history import now
 
     env = Environment(
@@ -185,7 +185,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     a = report.assessment
     context = {
-        "r": report, "a": a, "lang": lang, "version": _version(), "date": now()[:10],
+        "r": report, "a": a, "lang": lang, "version": package_version(), "date": now()[:10],
         "weakest": [a.levels[c] for c in a.weakest],
         "weakest_text": ", ".join(f"{getattr(a.levels[c].name, lang)} ({a.levels[c].level})" for c in a.weakest),
         "focus_text": ", ".join(getattr(a.levels[c].name, lang) for c in a.roadmap.weakest),

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import FORMATS, LANGS, cli, fail_on, rules_option
+from cxm.cli.main import LANGS, cli, fail_on, output_options, rules_option
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
 
@@ -197,8 +197,7 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
 
 @rules.command("list")
 @rules_option
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the titles.")
+@output_options
 def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
     """List every rule: id, status, place and title, in the order the files define them.
 
@@ -223,8 +222,7 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
 @rules.command("show")
 @click.argument("rule_id", metavar="ID")
 @rules_option
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Output format.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the text output.")
+@output_options
 def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
     """Show one rule: its text, condition, conclusions, what it depends on, what uses it, its tests.
 

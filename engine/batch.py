@@ -307,37 +307,14 @@ _ENGINES: dict[tuple[str, ...], Any] = {}  # one engine per process (and per rul
 
 
 def engine_for(rules: Sequence[str]) -> Any:
-    """This process's engine for these rule folders, built once (its Host made quiet, see below)."""
+    """This process's engine for these rule folders, built once."""
     key = tuple(rules)
     engine = _ENGINES.get(key)
     if engine is None:
-        from cxm.engine import host
         from cxm.engine.api import Engine
 
         engine = _ENGINES[key] = Engine(list(rules))
-        quiet(host.host())
     return engine
-
-
-def quiet(h: Any) -> None:
-    """Stop the Host's two dispatch timer threads, which this project never needs.
-
-    Every 0.2 s they call ``Ruleset.dispatch()`` without the engine's lock, which can take an action
-    of the session being run and make it fail with durable-rules error 307 (about 1 assessment in
-    4,000 in a long run). A timer re-arms itself from its callback, so cancel until none is pending.
-    """
-    for name in ("_d_timer", "_t_timer"):
-        for _ in range(1000):
-            timer = getattr(h, name, None)
-            if timer is None:
-                break
-            timer.cancel()
-            if timer.ident is None:  # assigned but not started yet: it will start, see the cancel and end
-                time.sleep(0.005)
-                continue
-            timer.join(5)
-            if getattr(h, name, None) is timer:  # it ended without re-arming
-                break
 
 
 def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) -> list[Done]:

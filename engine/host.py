@@ -1,9 +1,9 @@
 """The one durable-rules Host of this process, and the rulesets registered on it.
 
-durable-rules starts two timer threads per Host that never stop and cannot
-delete a ruleset, so the process keeps a single Host and registers each
-compiled knowledge base once, under a name derived from its content. All use
-goes through :data:`LOCK`: the C extension is not safe to call from threads.
+durable-rules cannot delete a ruleset, so the process keeps a single Host and
+registers each compiled knowledge base once, under a name derived from its
+content (its timer threads are not started: see ``_Host._run``). All use goes
+through :data:`LOCK`: the C extension is not safe to call from threads.
 """
 
 from __future__ import annotations
@@ -46,8 +46,16 @@ def host(actions: Callable[[str], Callable[[Any], None]] | None = None) -> Any:
                 resolve: Callable[[str], Callable[[Any], None]] | None = None
 
                 def get_action(self, action_name: str) -> Callable[[Any], None]:
-                    assert self.resolve is not None
+                    if self.resolve is None:
+                        raise EngineError(f"no action for rule {action_name!r}")
                     return self.resolve(action_name)
+
+                def _run(self) -> None:
+                    # durable-rules starts two timer threads that call Ruleset.dispatch() every 0.2 s
+                    # outside our lock; one once took an action from a running session ("error code:
+                    # 307"). Every assessment runs synchronously inside assert_fact(s), and no rule
+                    # uses timers or queued events, so the threads are not started.
+                    return None
 
             _HOST = _Host()
         return _HOST

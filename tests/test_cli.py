@@ -14,12 +14,20 @@ from tests.conftest import example, run_cxm
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    ctx = click.Context(group)
     out = []
-    for name, command in sorted(group.commands.items()):
-        out.append(prefix + (name,))
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        out.append((*prefix, name))
         if isinstance(command, click.Group):
-            out.extend(_commands(command, prefix + (name,)))
+            out.extend(_commands(command, (*prefix, name)))
     return out
+
+
+def test_every_command_is_listed() -> None:
+    assert [p for p in _commands(cli) if len(p) == 1] == [
+        ("assess",), ("batch",), ("history",), ("interview",), ("plan",), ("report",), ("rules",), ("schema",),
+        ("what-if",), ("why",), ("why-not",)]
 
 
 @pytest.mark.parametrize("path", [(), *_commands(cli)], ids=lambda p: " ".join(p) or "cxm")
