@@ -69,6 +69,6 @@ class RawRunner:
             batch = [{"id": f"in:{p}", "sid": sid, "name": p, "value": encode(self.kb.specs[p], v), "k": 1}
                      for p, v in inputs.items()]
             h.assert_facts(self.name, batch)
-            for phase in self.base.phases:
-                h.assert_fact(self.name, {"id": f"phase:{phase}", "sid": sid, "phase": phase})
+            for phase, group in self.base.phases:
+                h.assert_fact(self.name, {"id": f"phase:{phase}:{group}", "sid": sid, "phase": phase, "group": group})
             h.delete_state(self.name, sid)

@@ -2,8 +2,8 @@
 
 Each alternative (DNF branch) of a rule becomes one durable rule named
 ``<rule-id>`` or ``<rule-id>#<n>``. Every durable rule starts with a pattern on
-the phase fact of its stratum, so it fires only once every fact it may test
-for absence is complete. Facts in the engine are ``{id, name, value}``;
+a control fact of its stratum (a phase, split into groups of rules), so it
+fires only once every fact it may test for absence is complete. Facts in the engine are ``{id, name, value}``;
 values of ordered enums are stored as their rank so that they compare.
 """
 
@@ -41,7 +41,7 @@ class CompiledBase:
 
     name: str
     rules: dict[str, Compiled]
-    phases: list[int]
+    phases: list[tuple[int, int]]  # (stratum, group) control facts, asserted in this order
     ruleset: dict[str, Any]
 
 
@@ -158,10 +158,20 @@ class _Fail(Exception):
         self.path, self.message = path, message
 
 
+# durable-rules 2.0.28 hangs at most 256 rules on one node of its network (BETA_LIST_LENGTH in
+# rules.h; more fails with "error code: 108"). Every rule of a phase starts with the test of the phase
+# fact, so a phase is split into groups with a control fact each; a test repeated word for word in more
+# rules than that is a located error.
+GROUP_SIZE = 200
+MAX_SHARED = 256
+
+
 def compile_base(kb: KnowledgeBase) -> CompiledBase:
     """Compile every rule of ``kb``; a rule that cannot compile is a located error."""
     rules: dict[str, Compiled] = {}
     problems: list[Problem] = []
+    in_stratum: dict[int, int] = {}
+    shared: dict[str, int] = {}
     for rule in kb.rules:
         for b, conj in enumerate(rule.branches):
             name = rule.id if len(rule.branches) == 1 else f"{rule.id}#{b + 1}"
@@ -173,7 +183,17 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
             except _Fail as exc:
                 problems.append(rule.doc.problem(exc.path, exc.message))
                 continue
-            definition = {"all": [{"p": {"phase": rule.stratum}}, *patterns], "run": name}
+            group = in_stratum.get(rule.stratum, 0) // GROUP_SIZE
+            in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
+            for pattern in patterns:
+                key = json.dumps(next(iter(pattern.values())), sort_keys=True)
+                shared[key] = shared.get(key, 0) + 1
+                if shared[key] == MAX_SHARED + 1:
+                    problems.append(rule.doc.problem(
+                        rule.path + ("when",), f"this test is written word for word in more than {MAX_SHARED} "
+                        "rules, which durable-rules cannot hold; vary it or merge the rules"))
+            control = {"p": {"$and": [{"phase": rule.stratum}, {"group": group}]}}
+            definition = {"all": [control, *patterns], "run": name}
             rules[name] = Compiled(name, rule, b, definition, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
@@ -182,5 +202,6 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
     # accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
     body[SINK] = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}], "run": SINK}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
-    phases = sorted({c.rule.stratum for c in rules.values()})
+    phases = [(stratum, g) for stratum in sorted(in_stratum)
+              for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1)]
     return CompiledBase(f"cxm_{digest}", rules, phases, {f"cxm_{digest}": body})

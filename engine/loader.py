@@ -38,15 +38,20 @@ def _display(path: Path, folder: Path) -> str:
     return str(path)
 
 
-def _substitute(raw: Any, bindings: dict[str, str]) -> Any:
+def _substitute(raw: Any, bindings: dict[str, Any]) -> Any:
+    """``raw`` with every ``<name>`` replaced; a text that is exactly one ``<name>`` takes the value as it is
+    (so ``at_least: <n>`` with ``n: 5`` compares with the number 5)."""
     if not bindings:  # a rule without for_each: nothing to substitute (keeps loading 5,000 rules fast)
         return raw
     if isinstance(raw, str):
-        return _VAR.sub(lambda m: bindings.get(m.group(1), m.group(0)), raw)
+        whole = _VAR.fullmatch(raw)
+        if whole and whole.group(1) in bindings:
+            return bindings[whole.group(1)]
+        return _VAR.sub(lambda m: str(bindings.get(m.group(1), m.group(0))), raw)
     if isinstance(raw, list):
         return [_substitute(x, bindings) for x in raw]
     if isinstance(raw, dict):
-        return {_substitute(k, bindings): _substitute(v, bindings) for k, v in raw.items()}
+        return {str(_substitute(k, bindings)): _substitute(v, bindings) for k, v in raw.items()}
     return raw
 
 
@@ -131,7 +136,7 @@ class _Loader:
             self.catalogue[rec.id] = Entry(rec, doc, ("recommendations", i))
         for i, rule in enumerate(parsed.rules):
             for bindings in rule.for_each or [{}]:
-                rule_id = _substitute(rule.id, bindings)
+                rule_id = str(_substitute(rule.id, bindings))
                 path = ("rules", i)
                 if not re.match(RULE_ID, rule_id):
                     hint = " (check the for_each variables)" if bindings else ""
@@ -239,11 +244,14 @@ class _Loader:
 
     def stratify(self, rules: list[Rule]) -> None:
         """Order rules so that a fact is complete before any rule tests its absence."""
+        if self.negative_cycles(rules):
+            return
         producers: dict[str, list[Rule]] = {}
         for rule in rules:
             for fact in rule.produces():
                 producers.setdefault(fact, []).append(rule)
-        for _ in range(len(rules) + 2):
+        changed = True
+        while changed:  # ends: without a cycle through 'not', strata are bounded by the number of facts
             changed = False
             for rule in rules:
                 positive, negative = rule.needs()
@@ -254,33 +262,76 @@ class _Loader:
                     level = max([level] + [p.stratum + 1 for p in producers.get(fact, [])])
                 if level != rule.stratum:
                     rule.stratum, changed = level, True
-                if rule.stratum > len(rules):
-                    self.problems.append(rule.doc.problem(rule.path + ("when",), "this rule depends on the absence "
-                                         "of a fact that it helps to produce (a cycle through 'not')"))
-                    return
-            if not changed:
-                return
+
+    def negative_cycles(self, rules: list[Rule]) -> bool:
+        """Report each rule that tests the absence of a fact its own conclusions lead back to."""
+        edges: dict[str, set[str]] = {}
+        for rule in rules:
+            positive, negative = rule.needs()
+            for fact in positive | negative:
+                edges.setdefault(fact, set()).update(rule.produces())
+        component = _components(edges)
+        found = False
+        for rule in rules:
+            _, negative = rule.needs()
+            if any(component.get(f) is not None and component.get(f) == component.get(g)
+                   for f in negative for g in rule.produces()):
+                self.problems.append(rule.doc.problem(rule.path + ("when",), "this rule depends on the absence "
+                                                      "of a fact that it helps to produce (a cycle through 'not')"))
+                found = True
+        return found
 
 
-# durable-rules 2.0.28 hangs at most 256 rules on one test (BETA_LIST_LENGTH, rules.h); every compiled
-# rule of a phase starts with the test of that phase's fact, so more would fail as "error code: 108".
-MAX_RULES_PER_PHASE = 256
-
-
-def _check_phase_sizes(loader: _Loader, rules: list[Rule]) -> None:
-    counts: dict[int, int] = {}
-    for rule in rules:
-        if rule.status is Status.DEPRECATED:
+def _components(edges: dict[str, set[str]]) -> dict[str, int]:
+    """Strongly connected components of a graph (Tarjan, iterative), for the nodes on a cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: dict[str, int] = {}
+    counter = 0
+    for root in sorted(edges):
+        if root in index:
             continue
-        counts[rule.stratum] = counts.get(rule.stratum, 0) + len(rule.branches)
-        if counts[rule.stratum] > MAX_RULES_PER_PHASE >= counts[rule.stratum] - len(rule.branches):
-            loader.problems.append(rule.doc.problem(rule.path + ("id",), f"rule {rule.id!r} is one too many: a phase "
-                                                    f"holds at most {MAX_RULES_PER_PHASE} rules (each alternative "
-                                                    "of an 'any' counts as one)"))
+        work = [(root, iter(sorted(edges.get(root, ()))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                cyclic = len(members) > 1 or node in edges.get(node, ())
+                for member in members:
+                    if cyclic:
+                        out[member] = index[node]
+    return out
 
 
 def _substitute_model(text: Any, bindings: dict[str, str]) -> Any:
-    return text.model_copy(update={"en": _substitute(text.en, bindings), "ru": _substitute(text.ru, bindings)})
+    return text.model_copy(update={"en": str(_substitute(text.en, bindings)),
+                                   "ru": str(_substitute(text.ru, bindings))})
 
 
 def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = True) -> KnowledgeBase:
@@ -300,7 +351,6 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
     specs = loader.specs(model)
     rules = loader.build_rules(specs, model)
     loader.stratify(rules)
-    _check_phase_sizes(loader, rules)
     if loader.problems:
         raise SourceError(loader.problems)
     order = {rule.id: n for n, rule in enumerate(rules)}

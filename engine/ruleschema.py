@@ -128,7 +128,8 @@ class RuleDef(_Strict):
     status: Status = Status.ACTIVE
     priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
     aliases: list[Id] = Field(default_factory=list)
-    for_each: list[dict[str, str]] | None = Field(None, description="expand the rule once per item")
+    for_each: list[dict[str, str | int | float | bool]] | None = Field(
+        None, description="expand the rule once per item; '<name>' stands for the item's value of name")
     when: Any
     then: Any
 

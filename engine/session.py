@@ -145,9 +145,10 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
                 batch.append({"id": fact_id, "sid": sid, "name": path, "value": encode(kb.specs[path], value), "k": 1})
             # one call for all inputs; the compiled "sink" rule accepts every fact, so none is rejected
             _check(host.assert_facts(base.name, batch), session)
-            for phase in base.phases:
+            for phase, group in base.phases:
+                control = {"id": f"phase:{phase}:{group}", "sid": sid, "phase": phase, "group": group}
                 try:
-                    _check(host.assert_fact(base.name, {"id": f"phase:{phase}", "sid": sid, "phase": phase}), session)
+                    _check(host.assert_fact(base.name, control), session)
                 except engine.MessageNotHandledException:
                     continue
         except EngineError:

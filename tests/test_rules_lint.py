@@ -77,6 +77,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
         FLAGS + rules(("a-unless-b", "    when: {not: {flag_b: true}}\n    then: {derive: {flag_a: true}}\n"),
                       ("b-unless-a", "    when: {not: {flag_a: true}}\n    then: {derive: {flag_b: true}}\n")),
         ["{f}:9:11: CXL006 rules[0].when: this rule depends on the absence of a fact that it helps to produce "
+         "(a cycle through 'not')",
+         "{f}:15:11: CXL006 rules[1].when: this rule depends on the absence of a fact that it helps to produce "
          "(a cycle through 'not')"],
     ),
     "CXL007_override": (
