@@ -1,8 +1,9 @@
 """A cache of the validated, compiled rule base, so that each command does not re-read every rule file.
 
-The key is a hash of the package version and the bytes of every rule file loaded, so any change to
-any rule file (or an upgrade) invalidates it. Set ``CXM_NO_CACHE=1`` to bypass it and
-``CXM_CACHE_DIR`` to move it (default: ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
+The key is a hash of the package version, the source of the modules that build the rule base, and
+the bytes of every rule file loaded, so any change to any of them invalidates it. Set
+``CXM_NO_CACHE=1`` to bypass it and ``CXM_CACHE_DIR`` to move it (default:
+``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
 A cache that cannot be read or written is ignored.
 """
 
@@ -30,9 +31,23 @@ def cache_dir() -> Path:
     return Path(base) / "cx-maturity"
 
 
+# the code that turns rule files into the cached objects: a change to any of it invalidates the cache
+_CODE = ("engine/loader.py", "engine/compiler.py", "engine/conditions.py", "engine/conclusions.py",
+         "engine/knowledge.py", "engine/ruleschema.py", "facts/schema.py", "facts/enums.py", "facts/vocabulary.py")
+
+
+def _code() -> bytes:
+    import cxm.engine
+    import cxm.facts
+
+    roots = {"engine": Path(cxm.engine.__file__).parent, "facts": Path(cxm.facts.__file__).parent}
+    return b"".join((roots[name.split("/")[0]] / name.split("/")[1]).read_bytes() for name in _CODE)
+
+
 def key(folders: list[Path], extra: str) -> str:
-    """A hash of every rule file's path and bytes, in load order."""
+    """A hash of the code that builds the rule base and of every rule file's path and bytes, in load order."""
     digest = hashlib.sha256(f"{FORMAT}\0{extra}\0".encode())
+    digest.update(_code())
     for folder in folders:
         digest.update(str(folder.resolve()).encode() + b"\0")
         if folder.is_dir():

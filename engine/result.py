@@ -16,7 +16,8 @@ SCHEMA_VERSION = 1
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built on first use: a command that never validates or dumps a model does not pay for it
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class InputFact(_Out):

@@ -25,7 +25,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whi
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built on first use: a command that never validates or dumps a model does not pay for it
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Bilingual(_Strict):
