@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import resource
 import shlex
 import statistics
@@ -210,6 +211,10 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
     md += ["", "The in-process loop reads, validates, assesses and projects every row in this process "
            "(`cxm.engine.batch.assess_rows`); its RSS is read from /proc at row 1,000 and at the end, the peak "
            "from getrusage.", ""]
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    lint = re.search(r"## Lint\n.*?(?=\n## |\Z)", old, flags=re.S)  # bench/lint_bench.py's section stays
+    if lint:
+        md += [lint.group(0).rstrip("\n"), ""]
     out.write_text("\n".join(md), encoding="utf-8")
 
 
