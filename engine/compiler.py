@@ -175,8 +175,8 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
     for rule in kb.rules:
         for b, conj in enumerate(rule.branches):
             name = rule.id if len(rule.branches) == 1 else f"{rule.id}#{b + 1}"
-            # aliases unique across the ruleset: durable-rules shares join nodes between rules and
-            # resolved a reference to the wrong fact (a segfault) when two rules reused "f0"
+            # aliases unique across the ruleset (a precaution: durable-rules shares network nodes between
+            # rules, and a reference names another fact by its alias)
             branch = _Branch(kb, rule, conj, f"r{len(rules)}")
             try:
                 patterns, aliases = branch.build()
