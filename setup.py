@@ -12,6 +12,6 @@ if sys.version_info >= (3, 13):
         "extension calls PyEval_CallObject, which Python 3.13 removed. Create the venv with python3.11 or python3.12."
     )
 
-from setuptools import setup  # noqa: E402
+from setuptools import setup
 
 setup()
