@@ -93,16 +93,6 @@ class Question:
 REQUIRED = object()
 
 
-def _plain(value: Any) -> Any:
-    from enum import Enum
-
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _field(path: str) -> Any:
     """The pydantic FieldInfo of a dotted path."""
     from pydantic import BaseModel
@@ -137,7 +127,7 @@ def questions() -> list[Question]:
     """Every leaf field of the facts file, in schema order."""
     from pydantic_core import PydanticUndefined
 
-    from cxm.facts.vocabulary import input_fields
+    from cxm.facts.vocabulary import input_fields, plain
 
     out = []
     for path, spec in input_fields().items():
@@ -145,9 +135,9 @@ def questions() -> list[Question]:
         enum = _enum(info.annotation)
         annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         if info.default is not PydanticUndefined:
-            default = _plain(info.default)
+            default = plain(info.default)
         elif info.default_factory is not None:
-            default = _plain(info.default_factory())
+            default = plain(info.default_factory())
         else:
             default = REQUIRED
         optional = type(None) in typing.get_args(info.annotation)

@@ -90,11 +90,12 @@ def input_fields() -> dict[str, FieldSpec]:
     return {spec.path: spec for spec in _walk(Facts, "")}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A fact value as plain data: enum members become their value, lists element by element."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -106,5 +107,5 @@ def flatten(facts: Facts) -> dict[str, Value]:
         for part in path.split("."):
             node = getattr(node, part, None) if node is not None else None
         if node is not None:
-            out[path] = _plain(node)
+            out[path] = plain(node)
     return out
