@@ -179,7 +179,8 @@ _PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{
 
 def _json_pairs(text: str) -> str:
     """JSON writes a character beyond U+FFFF as an escaped surrogate pair, which YAML rejects: rewrite
-    each pair inside a JSON string as YAML's ``\\UXXXXXXXX`` (only when the whole text is JSON)."""
+    each pair inside a JSON string as YAML's ``\\U`` escape of eight hex digits (only when the whole
+    text is JSON)."""
     if "\\u" not in text or not text.lstrip().startswith(("{", "[")):
         return text
     try:
