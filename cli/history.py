@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from cxm.cli.i18n import translator
 from cxm.cli.main import cli, output_options
 
 LABELS: dict[str, dict[str, str]] = {
@@ -56,8 +57,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **values: object) -> str:
-    return LABELS[key][lang].format(**values)
+t = translator(LABELS)
 
 
 db_option = click.option(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "CX maturity assessment", "ru": "Оценка зрелости клиентского опыта"},
     "file": {"en": "Facts file", "ru": "Файл фактов"},
@@ -62,6 +64,13 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **values: object) -> str:
-    """The label ``key`` in ``lang``, with ``values`` filled in."""
-    return LABELS[key][lang].format(**values)
+def translator(table: dict[str, dict[str, str]]) -> Callable[..., str]:
+    """A lookup ``t(key, lang, **values)`` into a table of labels, each in English and Russian."""
+
+    def t(key: str, lang: str, **values: object) -> str:
+        return table[key][lang].format(**values)
+
+    return t
+
+
+t = translator(LABELS)

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 import click
 
+from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, fail_on
 from cxm.facts.source import SourceError
 
@@ -63,8 +64,7 @@ NO = {"n", "no", "false", "0", "н", "нет"}
 NONE = "-"
 
 
-def label(key: str, lang: str, **values: object) -> str:
-    return LABELS[key][lang].format(**values)
+label = translator(LABELS)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, fail_on, rules_option
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
@@ -89,8 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def label(key: str, lang: str, **values: object) -> str:
-    return LABELS[key][lang].format(**values)
+label = translator(LABELS)
 
 
 def _strip_comments(root: Any) -> Any:

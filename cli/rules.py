@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, fail_on, output_options, rules_option
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
@@ -50,8 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **values: object) -> str:
-    return LABELS[key][lang].format(**values)
+t = translator(LABELS)
 
 
 def _load(rules: tuple[Path, ...]) -> Any:

@@ -78,14 +78,17 @@ class Source:
     header: tuple[str, ...] = ()
 
 
+def _by_suffix(path: Path) -> str | None:
+    """``csv`` or ``jsonl`` from a file name, or None."""
+    suffix = path.suffix.lower()
+    return "csv" if suffix == ".csv" else "jsonl" if suffix in (".jsonl", ".ndjson", ".json") else None
+
+
 def input_kind(path: Path) -> str:
     if path.is_dir():
         return "folder"
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
+    if kind := _by_suffix(path):
+        return kind
     raise BatchError([f"{path}: cannot tell the input format from the name; use .csv, .jsonl or a folder "
                       "(or --input-format)"])
 
@@ -492,11 +495,8 @@ class Summary:
 def output_format(path: Path, fmt: str | None) -> str:
     if fmt:
         return fmt
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
+    if kind := _by_suffix(path):
+        return kind
     raise BatchError([f"{path}: cannot tell the output format from the name; use .jsonl or .csv "
                       "(or --format)"])
 
