@@ -44,6 +44,15 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def install_kind() -> str:
+    """How cx-maturity is installed: the cold start of an editable install also reads the source tree."""
+    import cxm.engine
+
+    where = Path(cxm.engine.__file__).resolve()
+    kind = "installed in site-packages" if "site-packages" in where.parts else f"run from {where.parent.parent}"
+    return f"cx-maturity {kind}"
+
+
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -72,7 +81,7 @@ def in_process(rounds: int) -> dict[str, float]:
     raw = RawRunner(engine.kb, engine.compiled)
     plain = PlainEvaluator(engine.kb)
     loaded = [load_facts(p) for p in sorted((ROOT / "facts" / "examples").glob("*.yaml"))]
-    flat = [flatten(x.facts) for x in loaded]
+    flat = [flatten(x.data) for x in loaded]
     samples: dict[str, list[float]] = {"engine": [], "session": [], "raw": [], "plain": [],
                                        "engine_cpu": [], "raw_cpu": []}
     cpu = time.process_time
@@ -172,7 +181,7 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
         "",
         f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"load average {before[0]:.1f} before and {after[0]:.1f} after (the machine is shared).",
+        f"load average {before[0]:.1f} before and {after[0]:.1f} after (the machine is shared); {install_kind()}.",
         "Medians; ratios are between figures of this same run.",
         "",
         "## Start-up and one assessment",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cxm.cli.main import cli, rules_option
+from cxm.cli.main import cli, rules_option, started
 
 
 @cli.command()
@@ -55,6 +55,8 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     from cxm.engine import batch as runner
     from cxm.engine.errors import EngineError
     from cxm.facts.source import SourceError
+
+    started()  # many assessments follow: collect garbage as usual
 
     bar = None
     if sys.stderr.isatty():

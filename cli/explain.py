@@ -9,23 +9,26 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import cli, fail_on, output_options, rules_option
+from cxm.cli.main import cli, fail_on, output_options, rules_option, started
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
 
 
 def _dump(model: object) -> str:
-    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)  # type: ignore[attr-defined]
+    from cxm.engine.result import to_data
+
+    return json.dumps(to_data(model), ensure_ascii=False, indent=2)
 
 
 def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any]) -> Any:
     """Load the facts and the engine, run ``action(engine, facts)``; errors end the command."""
-    from cxm.engine.api import Engine, TargetError
-    from cxm.facts.load import load_facts
+    from cxm.engine.api import Engine, TargetError, read_facts
 
     try:
-        loaded = load_facts(file)
-        return action(Engine(rules), loaded)
+        loaded = read_facts(file)
+        engine = Engine(rules)
+        started()
+        return action(engine, loaded)
     except TargetError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None

@@ -78,11 +78,13 @@ def _open(db: Path | None) -> Any:
 def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
     """Store an assessment made by `cxm assess --save` and say where, on stderr."""
     from cxm.cli.main import package_version
+    from cxm.engine.result import to_data
+    from cxm.facts.vocabulary import plain
 
     history = _open(db)
     try:
-        saved = history.save(loaded.facts.model_dump(mode="json"),
-                             result.model_dump(mode="json", exclude={"trace"}), version=package_version())
+        saved = history.save(plain(loaded.data),
+                             to_data(result, exclude={"trace"}), version=package_version())
     finally:
         history.close()
     click.echo(t("saved", "en", id=saved.id, company=saved.company, at=saved.at, path=history.path), err=True)

@@ -349,7 +349,7 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     start: dict[str, Any] = {}
     if source is not None:
         try:
-            start = flatten(load_facts(source).facts)
+            start = flatten(load_facts(source).data)
         except SourceError as exc:
             fail_on(exc)
             return

@@ -6,12 +6,12 @@ import json
 import textwrap
 
 from cxm.cli.i18n import t
-from cxm.engine.result import Assessment, Recommendation
+from cxm.engine.result import Assessment, Recommendation, to_data
 
 
 def to_json(assessment: Assessment, *, trace: bool = False) -> str:
     """The documented JSON shape; byte-identical for identical input."""
-    data = assessment.model_dump(mode="json", exclude=None if trace else {"trace"})
+    data = to_data(assessment, exclude=None if trace else {"trace"})
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, fail_on, rules_option
+from cxm.cli.main import LANGS, cli, fail_on, rules_option, started
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
 
@@ -219,16 +219,18 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
       cxm report facts/examples/article-1-wellness-resort.yaml -o resort.html
       cxm report facts/examples/article-2-regional-lender.yaml -o lender.md --lang ru
     """
-    from cxm.engine.api import Engine
+    from cxm.engine.api import Engine, read_facts
     from cxm.engine.atomic import write_text
     from cxm.engine.report import build
-    from cxm.facts.load import load_facts
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):
         raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
     try:
-        data = build(Engine(rules), load_facts(file))
+        loaded = read_facts(file)
+        engine = Engine(rules)
+        started()
+        data = build(engine, loaded)
     except (SourceError, EngineError) as exc:
         fail_on(exc)
         return

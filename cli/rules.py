@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, fail_on, output_options, rules_option
+from cxm.cli.main import LANGS, cli, fail_on, output_options, rules_option, started
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
 
@@ -67,9 +67,11 @@ def _engine(rules: tuple[Path, ...]) -> Any:
     from cxm.engine.api import Engine
 
     try:
-        return Engine(rules)
+        engine = Engine(rules)
     except (SourceError, EngineError) as exc:
         fail_on(exc)
+    started()
+    return engine
 
 
 def _warn(kb: Any) -> None:
@@ -234,6 +236,7 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
       cxm rules show brand-rung-3 --lang ru
     """
     from cxm.engine import ruletest
+    from cxm.engine.result import to_data
     from cxm.engine.ruledocs import conclusion_text, condition_lines, depends_on, used_by
     from cxm.facts.validation import suggest
     from cxm.rules import BUILTIN_DIR
@@ -256,7 +259,7 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     conds = condition_lines(rule)
     if fmt == "json":
         data = {"id": rule.id, "status": rule.status.value, "priority": rule.priority, "location": rule.location,
-                "title": rule.title.model_dump(), "because": rule.because.model_dump(), "source": rule.source,
+                "title": to_data(rule.title), "because": to_data(rule.because), "source": rule.source,
                 "when": conds, "then": [conclusion_text(c) for c in rule.conclusions],
                 "depends_on": [r.id for r in deps], "used_by": [r.id for r in users], "tests": tests}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

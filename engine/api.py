@@ -1,26 +1,30 @@
-"""The engine's entry points: load and compile a knowledge base once, then assess companies."""
+"""The engine's entry points: load and compile a knowledge base once, then assess companies.
+
+Only what an assessment needs is imported up front; the rule loader and compiler (needed only when
+the cached rule base is stale) and the explanation modules are imported when first used, which keeps
+``cxm assess`` quick to start.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxm.engine import session
 from cxm.engine.assemble import assemble
-from cxm.engine.cache import cached
-from cxm.engine.changes import Change, apply
-from cxm.engine.compiler import CompiledBase, compile_base
-from cxm.engine.evaluate import group_facts
+from cxm.engine.cache import cached, facts_validator
+from cxm.engine.compiler import CompiledBase
 from cxm.engine.knowledge import KnowledgeBase
-from cxm.engine.loader import load_knowledge
-from cxm.engine.result import Assessment, WhatIf, Why, WhyNot
-from cxm.engine.whatif import search, what_if
-from cxm.engine.why import why
-from cxm.engine.whynot import why_not
+from cxm.engine.result import Assessment
 from cxm.facts.load import LoadedFacts, load_facts
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import flatten
 from cxm.rules import BUILTIN_DIR
+
+if TYPE_CHECKING:
+    from cxm.engine.changes import Change
+    from cxm.engine.result import WhatIf, Why, WhyNot
 
 _VERSION = "0.1.0"  # the cache key includes it: an upgrade invalidates cached rule bases
 
@@ -33,6 +37,9 @@ class Engine:
         folders = ([BUILTIN_DIR] if builtin else []) + extra
 
         def build() -> tuple[KnowledgeBase, CompiledBase]:
+            from cxm.engine.compiler import compile_base
+            from cxm.engine.loader import load_knowledge
+
             kb = load_knowledge(extra, builtin=builtin)
             return kb, compile_base(kb)
 
@@ -40,7 +47,7 @@ class Engine:
 
     def run(self, loaded: LoadedFacts) -> session.Trace:
         """Run durable-rules on one company; the raw trace of the session."""
-        return session.run(self.kb, self.compiled, flatten(loaded.facts))
+        return session.run(self.kb, self.compiled, flatten(loaded.data))
 
     def assess(self, loaded: LoadedFacts, *, trace: bool = False) -> Assessment:
         """Assess one company's validated facts."""
@@ -48,7 +55,7 @@ class Engine:
 
     def assess_file(self, path: Path | str, *, trace: bool = False) -> Assessment:
         """Load, validate and assess a facts file."""
-        return self.assess(load_facts(path), trace=trace)
+        return self.assess(read_facts(path), trace=trace)
 
     # --- explanations -------------------------------------------------------------------------
 
@@ -62,6 +69,8 @@ class Engine:
 
     def why(self, loaded: LoadedFacts, target: str) -> Why:
         """The derivation tree of the stage, a competency's level or a recommendation."""
+        from cxm.engine.why import why
+
         trace = self.run(loaded)
         if target == "stage":
             fact = next((f.id for f in trace.facts.values() if f.name == "stage"), None)
@@ -81,6 +90,11 @@ class Engine:
 
     def why_not(self, loaded: LoadedFacts, rec_id: str) -> WhyNot:
         """Every rule that could make a recommendation, test by test, and the fewest changes that would."""
+        from cxm.engine.evaluate import group_facts
+        from cxm.engine.result import WhyNot
+        from cxm.engine.whatif import search
+        from cxm.engine.whynot import why_not
+
         if rec_id not in self.kb.catalogue:
             raise self._unknown(rec_id, list(self.kb.catalogue))
         trace = self.run(loaded)
@@ -92,10 +106,19 @@ class Engine:
 
     def what_if(self, loaded: LoadedFacts, changes: list[Change]) -> WhatIf:
         """Re-assess with changed facts; the difference, with the rules that made it."""
+        from cxm.engine.changes import apply
+        from cxm.engine.evaluate import group_facts
+        from cxm.engine.whatif import what_if
+
         changed = apply(loaded, changes)
         after_trace = self.run(changed)
         after = assemble(self.kb, after_trace, changed)
         return what_if(self.kb, self.assess(loaded), after, group_facts(after_trace.facts.values()), changes)
+
+
+def read_facts(path: Path | str) -> LoadedFacts:
+    """Read and validate a facts file with the cached compiled validator (same result as the pydantic models)."""
+    return load_facts(path, facts_validator())
 
 
 class TargetError(ValueError):

@@ -72,17 +72,17 @@ class _Reader:
         fid = self.one("stage")
         sid = self.trace.facts[fid].value
         sdef = self.kb.stage(str(sid))
-        return Stage(id=sdef.id, number=self.kb.stage_rank(sdef.id), name=sdef.name, meaning=sdef.meaning,
-                     because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid),
-                     chain=self.chain(fid))
+        return Stage(
+            id=sdef.id, number=self.kb.stage_rank(sdef.id), name=sdef.name, meaning=sdef.meaning,
+            because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid))
 
     def levels(self) -> dict[str, Level]:
         out = {}
         for comp in self.kb.competencies:
             fid = self.one(f"level.{comp.id}")
-            out[comp.id] = Level(competency=comp.id, name=comp.name, level=int(self.trace.facts[fid].value),
-                                 because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid),
-                     chain=self.chain(fid))
+            out[comp.id] = Level(
+                competency=comp.id, name=comp.name, level=int(self.trace.facts[fid].value),
+                because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid))
         return out
 
     def recommendations(self) -> list[Recommendation]:
@@ -104,8 +104,8 @@ class _Reader:
         for fid in self.values("held_back"):
             rec_id = str(self.trace.facts[fid].value)
             entry = self.kb.catalogue[rec_id].rec
-            out.append(HeldBack(id=rec_id, kind=entry.kind.value, title=entry.title, because=self.because(fid),
-                                rules=self.rules_of(fid)))
+            out.append(HeldBack(id=rec_id, kind=entry.kind.value, title=entry.title,
+                                                because=self.because(fid), rules=self.rules_of(fid)))
         return sorted(out, key=lambda h: h.id)
 
     def roadmap(self, stage: Stage, weakest: list[str], recs: list[Recommendation]) -> Roadmap:
@@ -126,14 +126,15 @@ class _Reader:
         score = why_not(self.kb, "stage_band", target, facts) if "stage_band" in self.kb.specs else []
         ref = StageRef(id=nxt.id, number=stage.number + 1, name=nxt.name)
         return Roadmap(next_stage=ref, gates=why_not(self.kb, "gate", target, facts), score=score,
-                       weakest=weakest, recommendations=order)
+                                       weakest=weakest, recommendations=order)
 
     def full_trace(self) -> Trace:
         doc = self.loaded.doc
         firings = [Firing(seq=f.seq, rule=f.rule, branch=f.branch, phase=f.stratum, matched=f.matched,
-                          asserted=f.asserted) for f in self.trace.firings]
-        facts = [Fact(id=f.id, name=f.name, value=f.value, input=input_fact(doc, f.name, f.value) if f.input else None,
-                      by=f.by) for f in self.trace.facts.values()]
+                                           asserted=f.asserted) for f in self.trace.firings]
+        facts = [Fact(id=f.id, name=f.name, value=f.value, by=f.by,
+                                      input=input_fact(doc, f.name, f.value) if f.input else None)
+                 for f in self.trace.facts.values()]
         return Trace(firings=firings, facts=facts)
 
 
@@ -171,7 +172,7 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
     stage = reader.stage()
     recs = reader.recommendations()
     return Assessment(
-        company=loaded.facts.company.name, file=loaded.file, knowledge_base=kb.digest,
+        company=loaded.company, file=loaded.file, knowledge_base=kb.digest,
         stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
         roadmap=reader.roadmap(stage, weakest, recs), trace=reader.full_trace() if with_trace else None,
     )

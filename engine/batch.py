@@ -264,15 +264,18 @@ def jsonl_document(file: str, line: int, text: str) -> Document:
 
 def load_row(source: Source, raw: RawRow) -> Any:
     """The validated facts of one row (:class:`~cxm.facts.load.LoadedFacts`), or :class:`SourceError`."""
+    from cxm.engine.cache import facts_validator
     from cxm.facts.load import validate
     from cxm.facts.source import read_document
 
     if source.kind == "folder":
         path, shown = raw.data
-        return validate(read_document(path, display=shown))
-    if source.kind == "jsonl":
-        return validate(jsonl_document(source.path, raw.line, raw.data))
-    return validate(csv_document(source.path, source.header, raw.line, raw.data))
+        doc = read_document(path, display=shown)
+    elif source.kind == "jsonl":
+        doc = jsonl_document(source.path, raw.line, raw.data)
+    else:
+        doc = csv_document(source.path, source.header, raw.line, raw.data)
+    return validate(doc, facts_validator())
 
 
 # --- running ----------------------------------------------------------------------------------

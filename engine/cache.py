@@ -1,4 +1,5 @@
-"""A cache of the validated, compiled rule base, so that each command does not re-read every rule file.
+"""A cache of the validated, compiled rule base, so that each command does not re-read every rule file,
+and of the compiled facts schema (:mod:`cxm.facts.compiled`), so that it does not build the pydantic models.
 
 The key is a hash of the package version, the source of the modules that build the rule base, and
 the bytes of every rule file loaded, so any change to any of them invalidates it. Set
@@ -10,15 +11,19 @@ A cache that cannot be read or written is ignored.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cxm.engine.atomic import write_bytes
-from cxm.engine.loader import rule_files
+from cxm.rules import rule_files
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator
 
 T = TypeVar("T")
 FORMAT = 1
@@ -32,8 +37,10 @@ def cache_dir() -> Path:
 
 
 # the code that turns rule files into the cached objects: a change to any of it invalidates the cache
-_CODE = ("engine/loader.py", "engine/compiler.py", "engine/conditions.py", "engine/conclusions.py",
-         "engine/knowledge.py", "engine/ruleschema.py", "facts/schema.py", "facts/enums.py", "facts/vocabulary.py")
+_CODE = ("engine/loader.py", "engine/compiler.py", "engine/conditions.py", "engine/conclusions.py", "engine/result.py",
+         "engine/terms.py",
+         "engine/knowledge.py", "engine/ruleschema.py", "facts/schema.py", "facts/enums.py", "facts/vocabulary.py",
+         "facts/checks.py", "facts/compiled.py")
 
 
 def _code() -> bytes:
@@ -46,7 +53,9 @@ def _code() -> bytes:
 
 def key(folders: list[Path], extra: str) -> str:
     """A hash of the code that builds the rule base and of every rule file's path and bytes, in load order."""
-    digest = hashlib.sha256(f"{FORMAT}\0{extra}\0".encode())
+    import pydantic_core  # the facts validator is pydantic's core schema: its version is part of the key
+
+    digest = hashlib.sha256(f"{FORMAT}\0{extra}\0{pydantic_core.__version__}\0".encode())
     digest.update(_code())
     for folder in folders:
         digest.update(str(folder.resolve()).encode() + b"\0")
@@ -54,6 +63,16 @@ def key(folders: list[Path], extra: str) -> str:
             for path in rule_files(folder):
                 digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def facts_validator() -> SchemaValidator:
+    """The compiled facts validator (:mod:`cxm.facts.compiled`), its schema cached like the rule base."""
+    from pydantic_core import SchemaValidator
+
+    from cxm.facts.compiled import core_schema
+
+    return SchemaValidator(cached([], "facts schema", core_schema))
 
 
 def cached(folders: list[Path], extra: str, build: Callable[[], T]) -> T:

@@ -14,7 +14,7 @@ from cxm.facts.source import Document
 def input_fact(doc: Document, path: str, value: object) -> InputFact:
     """An input fact with its line and column in the facts file (null when it took its default)."""
     line, column = doc.keys.get(tuple(path.split(".")), (None, None))
-    return InputFact.model_construct(path=path, value=value, line=line, column=column)
+    return InputFact(path=path, value=value, line=line, column=column)
 
 
 class Explainer:
@@ -65,7 +65,7 @@ class Explainer:
         """The chain of rules behind a fact, ending at input facts with their place in the file."""
         firings = self.trace.firings
         rules = list(dict.fromkeys(firings[seq].rule for seq in self.derivation(fact_id)))
-        return Chain.model_construct(rules=rules, inputs=[self.input_fact(f) for f in self.leaves(fact_id)])
+        return Chain(rules=rules, inputs=[self.input_fact(f) for f in self.leaves(fact_id)])
 
     def input_fact(self, fact_id: str) -> InputFact:
         """The input fact ``fact_id`` with its place in the file (built once)."""

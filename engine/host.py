@@ -8,8 +8,8 @@ through :data:`LOCK`: the C extension is not safe to call from threads.
 
 from __future__ import annotations
 
-import copy
 import json
+import pickle
 import re
 import sys
 import threading
@@ -79,7 +79,8 @@ def register(name: str, ruleset: dict[str, Any], action: Callable[[str], Callabl
         h = host()
         if name not in _REGISTERED:
             h.resolve = action
-            definitions = copy.deepcopy(ruleset)  # durable pops 'run' from the dicts it is given
+            # durable pops "run" from the dicts it is given: a deep copy (pickle: 10x faster than deepcopy)
+            definitions = pickle.loads(pickle.dumps(ruleset, pickle.HIGHEST_PROTOCOL))
             for body in definitions.values():
                 body[ANCHOR] = {"all": [{"cxm_a": {"cxm_start": 1}}], "run": ANCHOR}
             try:

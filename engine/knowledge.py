@@ -7,9 +7,44 @@ from typing import Any
 
 from cxm.engine.conclusions import Conclusion
 from cxm.engine.conditions import Conjunction, Node
-from cxm.engine.ruleschema import Bilingual, CompetencyDef, Recommendation, StageDef, Status
+from cxm.engine.result import Bilingual
+from cxm.engine.terms import Kind, Scale, Status
 from cxm.facts.source import Document, Path_, Problem
 from cxm.facts.vocabulary import FieldSpec
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """One maturity stage of the model."""
+
+    id: str
+    name: Bilingual
+    meaning: Bilingual
+
+
+@dataclass(frozen=True)
+class CompetencyInfo:
+    """One competency of the model."""
+
+    id: str
+    name: Bilingual
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """A recommendation of the catalogue, as checked by the loader."""
+
+    id: str
+    kind: Kind
+    serves: str | None
+    competency: str
+    stages: list[str]
+    effort: Scale
+    cost: Scale
+    requires: list[str]
+    title: Bilingual
+    text: Bilingual
+    source: str
 
 
 @dataclass(frozen=True)
@@ -70,7 +105,7 @@ class Rule:
 class Entry:
     """A catalogue recommendation and where it was defined."""
 
-    rec: Recommendation
+    rec: CatalogueItem
     doc: Document
     path: Path_
 
@@ -84,8 +119,8 @@ class Entry:
 class KnowledgeBase:
     """Everything the engine needs, validated."""
 
-    stages: list[StageDef]
-    competencies: list[CompetencyDef]
+    stages: list[StageInfo]
+    competencies: list[CompetencyInfo]
     levels: tuple[int, int]
     model_source: str
     specs: dict[str, FieldSpec]
@@ -116,13 +151,13 @@ class KnowledgeBase:
             self.__dict__["_producing"] = index
         return index.get(fact, [])
 
-    def stage(self, stage_id: str) -> StageDef:
+    def stage(self, stage_id: str) -> StageInfo:
         return next(s for s in self.stages if s.id == stage_id)
 
     def stage_rank(self, stage_id: str) -> int:
         return [s.id for s in self.stages].index(stage_id) + 1
 
-    def competency(self, comp_id: str) -> CompetencyDef:
+    def competency(self, comp_id: str) -> CompetencyInfo:
         return next(c for c in self.competencies if c.id == comp_id)
 
     def decode(self, fact: str, value: Any) -> Any:

@@ -30,7 +30,7 @@ from cxm.engine.conditions import Conjunction, Literal, Ref, Test
 from cxm.engine.evaluate import passes
 from cxm.engine.knowledge import KnowledgeBase, Rule
 from cxm.engine.loader import load_knowledge
-from cxm.engine.ruleschema import Bilingual
+from cxm.engine.result import Bilingual
 from cxm.engine.whynot import describe
 from cxm.facts.source import Document, Path_, Problem, SourceError
 from cxm.facts.vocabulary import input_fields

@@ -16,20 +16,18 @@ from pydantic import ValidationError
 
 from cxm.engine.conclusions import check_sources, parse_then
 from cxm.engine.conditions import ConditionError, Parser, dnf
-from cxm.engine.knowledge import DerivedSpec, Entry, KnowledgeBase, Rule
-from cxm.engine.ruleschema import RULE_ID, FactType, Kind, ModelDef, Recommendation, RuleDef, RuleFile, Status
+from cxm.engine.knowledge import CatalogueItem, CompetencyInfo, DerivedSpec, Entry, KnowledgeBase, Rule, StageInfo
+from cxm.engine.result import Bilingual
+from cxm.engine.ruleschema import RULE_ID, FactType, ModelDef, Recommendation, RuleDef, RuleFile
+from cxm.engine.ruleschema import Bilingual as BilingualText
+from cxm.engine.terms import Kind, Status
 from cxm.facts.source import Document, Problem, SourceError, read_document
 from cxm.facts.validation import problems as pydantic_problems
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec, input_fields
-from cxm.rules import BUILTIN_DIR
+from cxm.rules import BUILTIN_DIR, rule_files
 
 _VAR = re.compile(r"<([a-z_][a-z0-9_]*)>")
-
-
-def rule_files(folder: Path) -> list[Path]:
-    """The rule files of a folder, in a stable order (rule tests ``*.test.yaml`` excluded)."""
-    return sorted(p for p in folder.rglob("*.yaml") if not p.name.endswith(".test.yaml"))
 
 
 def _display(path: Path, folder: Path) -> str:
@@ -133,7 +131,7 @@ class _Loader:
             if rec.id in self.catalogue:
                 self.problems.append(doc.problem(("recommendations", i, "id"), f"recommendation {rec.id!r} is "
                                                  f"already defined at {self.catalogue[rec.id].location}"))
-            self.catalogue[rec.id] = Entry(rec, doc, ("recommendations", i))
+            self.catalogue[rec.id] = Entry(_item(rec), doc, ("recommendations", i))
         for i, rule in enumerate(parsed.rules):
             for bindings in rule.for_each or [{}]:
                 rule_id = str(_substitute(rule.id, bindings))
@@ -235,8 +233,8 @@ class _Loader:
                 self.problems.append(doc.problem(path + ("when",), "the condition can never hold"))
                 continue
             rules.append(Rule(
-                id=rule_id, title=_substitute_model(rdef.title, bindings),
-                because=_substitute_model(rdef.because, bindings), source=rdef.source, status=rdef.status,
+                id=rule_id, title=_text(rdef.title, bindings),
+                because=_text(rdef.because, bindings), source=rdef.source, status=rdef.status,
                 priority=rdef.priority, aliases=list(rdef.aliases), condition=condition, branches=branches,
                 conclusions=conclusions, doc=doc, path=path, bindings=bindings,
             ))
@@ -329,9 +327,18 @@ def _components(edges: dict[str, set[str]]) -> dict[str, int]:
     return out
 
 
-def _substitute_model(text: Any, bindings: dict[str, str]) -> Any:
-    return text.model_copy(update={"en": str(_substitute(text.en, bindings)),
-                                   "ru": str(_substitute(text.ru, bindings))})
+def _text(text: BilingualText, bindings: dict[str, str] | None = None) -> Bilingual:
+    """A checked rule-file text as the knowledge base holds it (with ``<name>`` filled in)."""
+    if not bindings:
+        return Bilingual(en=text.en, ru=text.ru)
+    return Bilingual(en=str(_substitute(text.en, bindings)), ru=str(_substitute(text.ru, bindings)))
+
+
+def _item(rec: Recommendation) -> CatalogueItem:
+    return CatalogueItem(
+        id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency, stages=list(rec.stages),
+        effort=rec.effort, cost=rec.cost, requires=list(rec.requires), title=_text(rec.title), text=_text(rec.text),
+        source=rec.source)
 
 
 def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = True) -> KnowledgeBase:
@@ -356,7 +363,8 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
     order = {rule.id: n for n, rule in enumerate(rules)}
     rules.sort(key=lambda r: (r.stratum, order[r.id]))
     return KnowledgeBase(
-        stages=list(model.stages), competencies=list(model.competencies), levels=tuple(model.levels),
+        stages=[StageInfo(s.id, _text(s.name), _text(s.meaning)) for s in model.stages],
+        competencies=[CompetencyInfo(c.id, _text(c.name)) for c in model.competencies], levels=tuple(model.levels),
         model_source=model.source, specs=specs, catalogue=dict(sorted(loader.catalogue.items())),
         rules=[r for r in rules if r.status is not Status.DEPRECATED], digest=loader.digest.hexdigest()[:16],
         files=loader.files, warnings=loader.warnings,

@@ -11,8 +11,7 @@ from typing import Any
 
 from cxm.engine.api import Engine
 from cxm.engine.assemble import assemble
-from cxm.engine.result import Assessment, Recommendation, RuleCheck, WhyNode
-from cxm.engine.ruleschema import Bilingual
+from cxm.engine.result import Assessment, Bilingual, Recommendation, RuleCheck, WhyNode
 from cxm.engine.why import why
 from cxm.facts.load import LoadedFacts
 

@@ -2,83 +2,141 @@
 
 Ids are stable; texts come in English and Russian. ``trace`` (every firing and
 every fact, as durable-rules produced them) is filled in only when asked for.
+
+The shapes are dataclasses that pydantic validates, serialises and
+describes (:func:`to_data`, :func:`validate`, :func:`json_schema`; field
+descriptions are the attribute docstrings). They are plain dataclasses rather
+than ``BaseModel`` subclasses so that ``cxm assess`` does not pay for
+importing pydantic's model machinery when it only prints text.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
-
-from cxm.engine.ruleschema import Bilingual
+import functools
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 SCHEMA_VERSION = 1
 
-
-class _Out(BaseModel):
-    # built on first use: a command that never validates or dumps a model does not pay for it
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+T = TypeVar("T")
 
 
+class _Out:
+    """Settings pydantic reads when it validates or serialises a result."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "use_attribute_docstrings": True}
+
+
+@functools.cache
+def _adapter(cls: type) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+def to_data(obj: Any, *, exclude: set[str] | None = None) -> Any:
+    """A result as JSON-ready data (pydantic's serialisation, in field order)."""
+    return _adapter(type(obj)).dump_python(obj, mode="json", exclude=exclude)
+
+
+def validate(cls: type[T], data: Any) -> T:
+    """Check data (e.g. read back from JSON) against a result shape and build the result."""
+    return _adapter(cls).validate_python(data)
+
+
+def json_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema of a result shape."""
+    return _adapter(cls).json_schema()
+
+
+@dataclass(kw_only=True)
+class Bilingual(_Out):
+    """A text shown to users, in English and Russian."""
+
+    en: str
+    ru: str
+
+
+@dataclass(kw_only=True)
 class InputFact(_Out):
     """An input fact at the leaf of a derivation, with its place in the facts file."""
 
-    path: str = Field(description="dotted path of the field in the facts file")
+    path: str
+    """Dotted path of the field in the facts file."""
     value: Any
-    line: int | None = Field(description="line of the field in the facts file; null when the default was used")
+    line: int | None
+    """Line of the field in the facts file; null when the default was used."""
     column: int | None
 
 
+@dataclass(kw_only=True)
 class Chain(_Out):
     """How a conclusion was reached: the rules in firing order, down to the input facts."""
 
-    rules: list[str] = Field(description="ids of every rule in the derivation, in the order they fired")
-    inputs: list[InputFact] = Field(description="the input facts the derivation rests on")
+    rules: list[str]
+    """Ids of every rule in the derivation, in the order they fired."""
+    inputs: list[InputFact]
+    """The input facts the derivation rests on."""
 
 
+@dataclass(kw_only=True)
 class Level(_Out):
     """The level of one competency."""
 
     competency: str
     name: Bilingual
     level: int
-    because: Bilingual = Field(description="why the rule that set the level fired")
-    basis: Bilingual = Field(description="what the value rests on: the rule that produced it, through copies")
+    because: Bilingual
+    """Why the rule that set the level fired."""
+    basis: Bilingual
+    """What the value rests on: the rule that produced it, through copies."""
     rules: list[str]
     chain: Chain
 
 
+@dataclass(kw_only=True)
 class Stage(_Out):
     """The company's stage."""
 
-    id: str = Field(description="ignore, explore, mobilize, operationalize, align or embed")
-    number: int = Field(description="1 to 6")
+    id: str
+    """Ignore, explore, mobilize, operationalize, align or embed."""
+    number: int
+    """1 to 6."""
     name: Bilingual
     meaning: Bilingual
-    because: Bilingual = Field(description="why the rule that set the stage fired")
-    basis: Bilingual = Field(description="what the value rests on: the rule that produced it, through copies")
+    because: Bilingual
+    """Why the rule that set the stage fired."""
+    basis: Bilingual
+    """What the value rests on: the rule that produced it, through copies."""
     rules: list[str]
     chain: Chain
 
 
+@dataclass(kw_only=True)
 class Recommendation(_Out):
     """A recommended key decision, action or tool."""
 
     id: str
-    kind: str = Field(description="decision, action or tool")
-    serves: str | None = Field(description="the decision an action serves, or the action a tool carries")
+    kind: str
+    """Decision, action or tool."""
+    serves: str | None
+    """The decision an action serves, or the action a tool carries."""
     competency: str
-    priority: int = Field(description="lower comes first")
+    priority: int
+    """Lower comes first."""
     effort: str
     cost: str
     title: Bilingual
     text: Bilingual
-    because: Bilingual = Field(description="why it was recommended (the first rule that concluded it)")
-    rules: list[str] = Field(description="ids of the rules that concluded it")
+    because: Bilingual
+    """Why it was recommended (the first rule that concluded it)."""
+    rules: list[str]
+    """Ids of the rules that concluded it."""
     source: str
     chain: Chain
 
 
+@dataclass(kw_only=True)
 class HeldBack(_Out):
     """A recommendation deliberately held back, and why."""
 
@@ -89,15 +147,19 @@ class HeldBack(_Out):
     rules: list[str]
 
 
+@dataclass(kw_only=True)
 class ConditionCheck(_Out):
     """One test of a rule's condition, checked against the final facts."""
 
     fact: str
-    test: Bilingual = Field(description="the test in words")
+    test: Bilingual
+    """The test in words."""
     held: bool
-    actual: list[Any] = Field(description="the values the fact has (empty when it is absent)")
+    actual: list[Any]
+    """The values the fact has (empty when it is absent)."""
 
 
+@dataclass(kw_only=True)
 class RuleCheck(_Out):
     """One alternative of a rule's condition, test by test."""
 
@@ -106,10 +168,12 @@ class RuleCheck(_Out):
     held: bool
     title: Bilingual
     source: str
-    location: str = Field(description="FILE:LINE:COL of the rule")
+    location: str
+    """FILE:LINE:COL of the rule."""
     conditions: list[ConditionCheck]
 
 
+@dataclass(kw_only=True)
 class StageRef(_Out):
     """A stage named in passing."""
 
@@ -118,38 +182,50 @@ class StageRef(_Out):
     name: Bilingual
 
 
+@dataclass(kw_only=True)
 class Roadmap(_Out):
     """The way to the next stage: what holds the company back and what to do first."""
 
-    next_stage: StageRef | None = Field(description="the next stage; null at the top stage")
-    gates: list[RuleCheck] = Field(description="the gate rules of the next stage, test by test")
-    score: list[RuleCheck] = Field(description="the score-band rules of the next stage, test by test")
+    next_stage: StageRef | None
+    """The next stage; null at the top stage."""
+    gates: list[RuleCheck]
+    """The gate rules of the next stage, test by test."""
+    score: list[RuleCheck]
+    """The score-band rules of the next stage, test by test."""
     weakest: list[str]
-    recommendations: list[str] = Field(description="recommendation ids: those for the weakest competencies "
-                                                   "first, then the rest, each in reading order")
+    recommendations: list[str]
+    """Recommendation ids: those for the weakest competencies first, then the rest, each in reading order."""
 
 
+@dataclass(kw_only=True)
 class Firing(_Out):
     """One rule firing as durable-rules ran it."""
 
     seq: int
     rule: str
-    branch: int = Field(description="which alternative of the rule's condition matched (from 0)")
+    branch: int
+    """Which alternative of the rule's condition matched (from 0)."""
     phase: int
-    matched: list[str] = Field(description="ids of the facts the rule matched")
-    asserted: list[str] = Field(description="ids of the facts it concluded")
+    matched: list[str]
+    """Ids of the facts the rule matched."""
+    asserted: list[str]
+    """Ids of the facts it concluded."""
 
 
+@dataclass(kw_only=True)
 class Fact(_Out):
     """A fact of the session."""
 
     id: str
     name: str
     value: Any
-    input: InputFact | None = Field(description="where it stands in the facts file, for input facts")
-    by: list[int] = Field(description="the firings that concluded it")
+    input: InputFact | None
+    """Where it stands in the facts file, for input facts."""
+    by: list[int]
+    """The firings that concluded it."""
 
 
+@dataclass(kw_only=True)
 class Trace(_Out):
     """The whole session: every firing in order, every fact."""
 
@@ -157,23 +233,27 @@ class Trace(_Out):
     facts: list[Fact]
 
 
+@dataclass(kw_only=True)
 class Assessment(_Out):
     """A company's CX maturity: levels, stage, weakest competencies and recommendations."""
 
     schema_version: int = SCHEMA_VERSION
     company: str
     file: str
-    knowledge_base: str = Field(description="fingerprint of the rule files used")
+    knowledge_base: str
+    """Fingerprint of the rule files used."""
     stage: Stage
     levels: dict[str, Level]
-    weakest: list[str] = Field(description="competencies tied for the lowest level")
-    recommendations: list[Recommendation] = Field(description="decisions, each followed by its actions and "
-                                                              "each action by its tools, in priority order")
+    weakest: list[str]
+    """Competencies tied for the lowest level."""
+    recommendations: list[Recommendation]
+    """Decisions, each followed by its actions and each action by its tools, in priority order."""
     held_back: list[HeldBack]
     roadmap: Roadmap
     trace: Trace | None = None
 
 
+@dataclass(kw_only=True)
 class RuleRef(_Out):
     """A rule named in an explanation."""
 
@@ -181,21 +261,29 @@ class RuleRef(_Out):
     title: Bilingual
     because: Bilingual
     source: str
-    location: str = Field(description="FILE:LINE:COL of the rule")
+    location: str
+    """FILE:LINE:COL of the rule."""
 
 
+@dataclass(kw_only=True)
 class WhyNode(_Out):
     """A fact in a derivation tree: an input (with its place in the file) or a conclusion (with its rule)."""
 
-    fact: str = Field(description="the fact's id")
+    fact: str
+    """The fact's id."""
     name: str
     value: Any
-    input: InputFact | None = Field(description="for an input fact, where it stands in the facts file")
-    rule: RuleRef | None = Field(description="for a conclusion, the rule whose firing concluded it first")
-    children: list[WhyNode] = Field(description="the facts that rule matched")
-    repeated: bool = Field(False, description="explained earlier in the tree; children left out")
+    input: InputFact | None
+    """For an input fact, where it stands in the facts file."""
+    rule: RuleRef | None
+    """For a conclusion, the rule whose firing concluded it first."""
+    children: list[WhyNode]
+    """The facts that rule matched."""
+    repeated: bool = False
+    """Explained earlier in the tree; children left out."""
 
 
+@dataclass(kw_only=True)
 class Why(_Out):
     """Why a conclusion holds: its derivation tree down to input facts."""
 
@@ -204,14 +292,18 @@ class Why(_Out):
     tree: WhyNode
 
 
+@dataclass(kw_only=True)
 class Suggestion(_Out):
     """Input changes that make a withheld recommendation appear, confirmed by re-running the engine."""
 
-    changes: list[str] = Field(description="PATH=VALUE, as `cxm what-if --set` takes them")
+    changes: list[str]
+    """PATH=VALUE, as `cxm what-if --set` takes them."""
     confirmed: bool
-    runs: int = Field(description="engine runs the search took")
+    runs: int
+    """Engine runs the search took."""
 
 
+@dataclass(kw_only=True)
 class WhyNot(_Out):
     """Why a recommendation was not made: every rule that could make it, test by test."""
 
@@ -220,9 +312,11 @@ class WhyNot(_Out):
     made: bool
     held_back: bool
     rules: list[RuleCheck]
-    suggestion: Suggestion | None = Field(description="null when no change set was found within the search limits")
+    suggestion: Suggestion | None
+    """Null when no change set was found within the search limits."""
 
 
+@dataclass(kw_only=True)
 class LevelChange(_Out):
     """A competency level before and after."""
 
@@ -231,17 +325,20 @@ class LevelChange(_Out):
     after: int
 
 
+@dataclass(kw_only=True)
 class Difference(_Out):
     """A recommendation that appeared or disappeared, with the rules that made the difference."""
 
     id: str
     kind: str
     title: Bilingual
-    rules: list[str] = Field(description="for an added one, the rules that now make it; for a removed one, "
-                                         "the rules that made it before")
-    failing: list[RuleCheck] = Field(description="for a removed one, those rules checked against the new facts")
+    rules: list[str]
+    """For an added one, the rules that now make it; for a removed one, the rules that made it before."""
+    failing: list[RuleCheck]
+    """For a removed one, those rules checked against the new facts."""
 
 
+@dataclass(kw_only=True)
 class WhatIf(_Out):
     """The difference a change of input facts makes."""
 
@@ -249,6 +346,7 @@ class WhatIf(_Out):
     changes: list[str]
     stage_before: StageRef
     stage_after: StageRef
-    levels: list[LevelChange] = Field(description="competencies whose level changed")
+    levels: list[LevelChange]
+    """Competencies whose level changed."""
     added: list[Difference]
     removed: list[Difference]

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from cxm.engine.terms import Kind, Scale, Status
+
 RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 FACT_NAME = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 
@@ -30,34 +32,13 @@ class _Strict(BaseModel):
 
 
 class Bilingual(_Strict):
-    """A text shown to users, in English and Russian."""
+    """A text shown to users, in English and Russian, as written in a rule file.
+
+    The loaded knowledge base holds it as :class:`cxm.engine.result.Bilingual`.
+    """
 
     en: Text
     ru: Text
-
-
-class Status(StrEnum):
-    """Lifecycle of a rule: drafts and active rules run, deprecated ones do not."""
-
-    DRAFT = "draft"
-    ACTIVE = "active"
-    DEPRECATED = "deprecated"
-
-
-class Scale(StrEnum):
-    """Effort and cost of a recommendation."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class Kind(StrEnum):
-    """Where a recommendation sits: a key decision, an action serving it, a tool carrying an action."""
-
-    DECISION = "decision"
-    ACTION = "action"
-    TOOL = "tool"
 
 
 class StageDef(_Strict):

@@ -13,8 +13,7 @@ from cxm.engine.conclusions import Copy, Sum
 from cxm.engine.conditions import Literal, Ref
 from cxm.engine.evaluate import Facts, holds, passes
 from cxm.engine.knowledge import KnowledgeBase, Rule
-from cxm.engine.result import ConditionCheck, RuleCheck
-from cxm.engine.ruleschema import Bilingual
+from cxm.engine.result import Bilingual, ConditionCheck, RuleCheck
 
 _WORDS = {
     "en": {"is": "is", "is_not": "is not", "in": "is one of", "not_in": "is none of", "at_least": "is at least",

@@ -1,45 +1,75 @@
-"""Load a facts file: strict YAML/JSON, validated against :class:`Facts`."""
+"""Load a facts file: strict YAML/JSON, validated against the facts schema (:class:`~cxm.facts.schema.Facts`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
-from cxm.facts.schema import Facts
 from cxm.facts.source import Document, Problem, SourceError, parse_text, read_document
-from cxm.facts.validation import problems
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator
+
+    from cxm.facts.schema import Facts
 
 
 @dataclass(frozen=True)
 class LoadedFacts:
     """Validated facts and the document they came from (for line numbers)."""
 
-    facts: Facts
+    data: dict[str, Any]
+    """The validated facts: section -> field -> value (enum members, lists), every default filled in."""
     doc: Document
 
     @property
     def file(self) -> str:
         return self.doc.file
 
+    @property
+    def company(self) -> str:
+        """The company's name."""
+        return str(self.data["company"]["name"])
 
-def validate(doc: Document) -> LoadedFacts:
-    """Validate a parsed document as a facts file, or raise a located :class:`SourceError`."""
+    @cached_property
+    def facts(self) -> Facts:
+        """The facts as the pydantic model (built when first asked for)."""
+        from cxm.facts.schema import Facts
+
+        return Facts.model_validate(self.data)
+
+
+def validate(doc: Document, validator: SchemaValidator | None = None) -> LoadedFacts:
+    """Validate a parsed document as a facts file, or raise a located :class:`SourceError`.
+
+    ``validator`` is the compiled form of the schema (:mod:`cxm.facts.compiled`); it gives the same
+    data and the same errors as the pydantic models, without the cost of building them.
+    """
     if not isinstance(doc.data, dict):
         raise SourceError([Problem(doc.file, 1, 1, "(root)", "expected a mapping of sections (company, ...)")])
     try:
-        facts = Facts.model_validate(doc.data)
+        if validator is not None:
+            data = validator.validate_python(doc.data)
+        else:
+            from cxm.facts.schema import Facts
+
+            data = Facts.model_validate(doc.data).model_dump()
     except ValidationError as exc:
+        from cxm.facts.schema import Facts
+        from cxm.facts.validation import problems
+
         raise SourceError(problems(doc, exc, Facts)) from None
-    return LoadedFacts(facts, doc)
+    return LoadedFacts(data, doc)
 
 
-def load_facts(path: Path | str) -> LoadedFacts:
+def load_facts(path: Path | str, validator: SchemaValidator | None = None) -> LoadedFacts:
     """Read, parse and validate a facts file."""
-    return validate(read_document(path))
+    return validate(read_document(path), validator)
 
 
-def load_facts_text(text: str, name: str = "<facts>") -> LoadedFacts:
+def load_facts_text(text: str, name: str = "<facts>", validator: SchemaValidator | None = None) -> LoadedFacts:
     """Parse and validate facts given as text."""
-    return validate(parse_text(text, name))
+    return validate(parse_text(text, name), validator)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from cxm.facts import checks
 from cxm.facts.enums import (
     ORDERED,
     Amount,
@@ -43,20 +44,13 @@ class _Section(BaseModel):
 T = TypeVar("T")
 
 
-def _unique(items: list[T]) -> list[T]:
-    seen = [x for i, x in enumerate(items) if x in items[:i]]
-    if seen:
-        raise ValueError(f"{seen[0]} is listed twice")
-    return items
-
-
 Int = Annotated[int, Strict()]
 Bool = Annotated[bool, Strict()]
 Str = Annotated[str, Strict()]
 Share = Annotated[int, Strict(), Field(ge=0, le=100)]
 Rating = Annotated[int, Strict(), Field(ge=1, le=5)]
 Ratings = Annotated[list[Rating], Field(min_length=5, max_length=5)]
-UniqueList = Annotated[list[T], AfterValidator(_unique)]
+UniqueList = Annotated[list[T], AfterValidator(checks.unique)]
 
 
 class Markets(_Section):
@@ -67,8 +61,7 @@ class Markets(_Section):
 
     @model_validator(mode="after")
     def _shares(self) -> Markets:
-        if self.b2b + self.b2c != 100:
-            raise ValueError(f"b2b and b2c shares must add up to 100, they add up to {self.b2b + self.b2c}")
+        checks.shares(self.b2b, self.b2c)
         return self
 
 
@@ -180,9 +173,7 @@ class Systems(_Section):
 
     @model_validator(mode="after")
     def _integrated_present(self) -> Systems:
-        missing = [s.value for s in self.integrated if s not in self.present]
-        if missing:
-            raise ValueError(f"integrated lists systems that are not present: {', '.join(missing)}")
+        checks.integrated_present(self.present, self.integrated)
         return self
 
 

@@ -6,11 +6,12 @@ import difflib
 import types
 import typing
 from enum import Enum
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cxm.facts.source import Document, Problem
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
@@ -31,6 +32,8 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that a location (without its last key) points into."""
+    from pydantic import BaseModel
+
     model: type[BaseModel] | None = root
     for part in loc:
         if isinstance(part, int) or model is None:

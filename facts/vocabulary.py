@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from cxm.facts.enums import ORDERED
-from cxm.facts.schema import Facts
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 Scalar = str | int | float | bool
 Value = Scalar | list[Scalar]
@@ -50,6 +51,8 @@ def _leaf(annotation: Any) -> tuple[str, type | None]:
         kind, cls = _leaf(typing.get_args(annotation)[0])
         return "list:" + kind, cls
     if isinstance(annotation, type):
+        from pydantic import BaseModel
+
         if issubclass(annotation, BaseModel):
             return "model", annotation
         if issubclass(annotation, Enum):
@@ -87,25 +90,33 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
 @cache
 def input_fields() -> dict[str, FieldSpec]:
     """Every input fact path, in schema order."""
+    from cxm.facts.schema import Facts
+
     return {spec.path: spec for spec in _walk(Facts, "")}
 
 
 def plain(value: Any) -> Any:
-    """A fact value as plain data: enum members become their value, lists element by element."""
+    """Validated facts as plain data: enum members become their value (in lists and sections too)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
         return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 
-def flatten(facts: Facts) -> dict[str, Value]:
-    """The facts as ``{path: value}``; absent optional values are left out."""
+def flatten(data: Mapping[str, Any]) -> dict[str, Value]:
+    """Validated facts (:attr:`~cxm.facts.load.LoadedFacts.data`) as ``{path: value}``, in schema order;
+    absent optional values are left out."""
     out: dict[str, Value] = {}
-    for path in input_fields():
-        node: Any = facts
-        for part in path.split("."):
-            node = getattr(node, part, None) if node is not None else None
-        if node is not None:
-            out[path] = plain(node)
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, Mapping):
+                walk(value, f"{prefix}{key}.")
+            elif value is not None:
+                out[prefix + key] = plain(value)
+
+    walk(data, "")
     return out

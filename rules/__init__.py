@@ -3,3 +3,8 @@
 from pathlib import Path
 
 BUILTIN_DIR = Path(__file__).parent
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """The rule files of a folder, in a stable order (rule tests ``*.test.yaml`` excluded)."""
+    return sorted(p for p in folder.rglob("*.yaml") if not p.name.endswith(".test.yaml"))

@@ -30,7 +30,7 @@ def test_the_plain_evaluator_reaches_the_engines_conclusions(engine, path) -> No
     plain = _bench("plain").PlainEvaluator(engine.kb)
     loaded = load_facts(path)
     record = project(1, engine.assess(loaded))
-    assert plain.assess(flatten(loaded.facts)) == {k: record[k] for k in
+    assert plain.assess(flatten(loaded.data)) == {k: record[k] for k in
                                                    ("stage", "levels", "recommendations", "held_back")}
 
 
@@ -39,7 +39,7 @@ def test_the_plain_evaluator_agrees_on_generated_profiles(engine) -> None:
     for n, data in enumerate(_bench("profiles").profiles(40, seed=7), 1):
         loaded = validate(Document(f"<profile {n}>", data))
         record = project(n, engine.assess(loaded))
-        assert plain.assess(flatten(loaded.facts)) == {k: record[k] for k in
+        assert plain.assess(flatten(loaded.data)) == {k: record[k] for k in
                                                        ("stage", "levels", "recommendations", "held_back")}
 
 
@@ -54,4 +54,4 @@ def test_generated_profiles_are_valid_and_repeatable() -> None:
 def test_the_raw_baseline_runs_the_same_rulesets(engine) -> None:
     raw = _bench("raw_baseline").RawRunner(engine.kb, engine.compiled)
     for path in sorted(EXAMPLES.glob("*.yaml")):
-        raw.run(flatten(load_facts(path).facts))  # no error, session deleted
+        raw.run(flatten(load_facts(path).data))  # no error, session deleted

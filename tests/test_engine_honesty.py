@@ -155,7 +155,7 @@ from cxm.facts.vocabulary import flatten
 kb = load_knowledge([sys.argv[1]], builtin=False)
 base = compile_base(kb)
 for _ in range(3):
-    trace = session.run(kb, base, flatten(load_facts(sys.argv[2]).facts))
+    trace = session.run(kb, base, flatten(load_facts(sys.argv[2]).data))
     assert trace.firings == [], trace.firings
 print("survived")
 """

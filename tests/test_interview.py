@@ -69,7 +69,7 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
     assert "markets.b2c [90]: " in result.output
     assert result.output.endswith(f"Wrote {out}. Assess it with: cxm assess {out}\n")
 
-    facts = flatten(load_facts(out).facts)
+    facts = flatten(load_facts(out).data)
     assert facts == {
         "company.name": "Northwind Clinics", "company.industry": ["healthcare", "retail"],
         "company.markets.b2b": 10, "company.markets.b2c": 90, "company.employees": 120,
@@ -115,7 +115,7 @@ def test_interview_from_a_file_keeps_its_values_as_defaults(runner, tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert "customers.response_time_hours: Typical time, in hours, to answer a customer request." in result.output
     assert "response_time_hours [48]: " in result.output
-    before, after = flatten(load_facts(source).facts), flatten(load_facts(out).facts)
+    before, after = flatten(load_facts(source).data), flatten(load_facts(out).data)
     changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
     assert changed == {
         "leadership.governance": ("cross_functional", "ad_hoc"),

@@ -281,7 +281,7 @@ from cxm.engine.loader import load_knowledge
 from cxm.facts.load import load_facts
 from cxm.facts.vocabulary import flatten
 files = sorted(Path(sys.argv[1]).glob("*.yaml"))
-examples = [flatten(load_facts(p).facts) for p in files[::3]]  # four different companies
+examples = [flatten(load_facts(p).data) for p in files[::3]]  # four different companies
 for line in sys.stdin:
     kb = load_knowledge([line.strip()], builtin=False)
     base = compile_base(kb)

@@ -36,7 +36,7 @@ def test_every_builtin_rule_fires_in_some_case(engine, outcomes) -> None:
 
 
 def test_every_rule_file_has_a_test_file() -> None:
-    from cxm.engine.loader import rule_files
+    from cxm.rules import rule_files
 
     for path in rule_files(BUILTIN_DIR):
         if path.name == "model.yaml":
