@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from cxm.engine.atomic import write_bytes
 from cxm.rules import rule_files
 
 if TYPE_CHECKING:
@@ -89,6 +88,8 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T]) -> T:
     except Exception:  # a missing, stale or damaged cache is rebuilt
         pass
     value = build()
+    from cxm.engine.atomic import write_bytes  # (tempfile is slow to import: only when writing)
+
     with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
         write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
