@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from cxm.cli.main import cli, fail_on, output_options, rules_option, started
+from cxm.cli.render import terminal_safe
 from cxm.engine.errors import EngineError
 from cxm.facts.source import SourceError
 
@@ -55,7 +56,7 @@ def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...]) -
     from cxm.cli.render_explain import why_text
 
     answer = _run(file, rules, lambda engine, loaded: engine.why(loaded, target))
-    click.echo(_dump(answer) if fmt == "json" else why_text(answer, lang), nl=fmt == "json")
+    click.echo(_dump(answer) if fmt == "json" else terminal_safe(why_text(answer, lang)), nl=fmt == "json")
 
 
 @cli.command("why-not")
@@ -77,7 +78,7 @@ def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[P
     from cxm.cli.render_explain import why_not_text
 
     answer = _run(file, rules, lambda engine, loaded: engine.why_not(loaded, recommendation))
-    click.echo(_dump(answer) if fmt == "json" else why_not_text(answer, lang), nl=fmt == "json")
+    click.echo(_dump(answer) if fmt == "json" else terminal_safe(why_not_text(answer, lang)), nl=fmt == "json")
 
 
 @cli.command("what-if")
@@ -106,4 +107,4 @@ def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple
         fail_on(exc)
         return
     answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes))
-    click.echo(_dump(answer) if fmt == "json" else what_if_text(answer, lang), nl=fmt == "json")
+    click.echo(_dump(answer) if fmt == "json" else terminal_safe(what_if_text(answer, lang)), nl=fmt == "json")

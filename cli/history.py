@@ -15,6 +15,7 @@ import click
 
 from cxm.cli.i18n import translator
 from cxm.cli.main import cli, output_options
+from cxm.cli.render import terminal_safe
 
 LABELS: dict[str, dict[str, str]] = {
     "saved": {"en": "Saved assessment #{id} of {company} ({at}) to {path}",
@@ -175,7 +176,7 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
             body.append(t("kb_changed", lang, before=d["knowledge_base"]["before"][:12],
                           after=d["knowledge_base"]["after"][:12]))
         lines += [f"    {b}" for b in body or [t("no_change", lang)]]
-    click.echo("\n".join(lines))
+    click.echo(terminal_safe("\n".join(lines)))
 
 
 @cli.command()
@@ -216,8 +217,8 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
                 item = store.set_status(key, recommendation or "", status, why)
             except HistoryError as exc:
                 raise click.ClickException(str(exc)) from None
-            click.echo(t("set", lang, rec=item.rec, status=t(item.status, lang))
-                       + (f" ({t('why', lang)}: {item.why})" if item.why else ""))
+            click.echo(terminal_safe(t("set", lang, rec=item.rec, status=t(item.status, lang))
+                                     + (f" ({t('why', lang)}: {item.why})" if item.why else "")))
             return
         name, entries, items = store.name(key), store.entries(key), store.plan(key)
     finally:
@@ -251,4 +252,4 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
                 line += f" ({t('why', lang)}: {i.why})"
             lines.append(line)
         lines.append("")
-    click.echo("\n".join(lines).rstrip())
+    click.echo(terminal_safe("\n".join(lines).rstrip()))

@@ -29,11 +29,13 @@ def package_version() -> str:
 
 def fail_on(exc: Exception) -> None:
     """Print a domain error the way users expect and exit: located input errors exit 2."""
+    from cxm.cli.render import terminal_safe
+
     if isinstance(exc, SourceError):
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            click.echo(terminal_safe(str(problem)), err=True)
         sys.exit(2)
-    click.echo(f"error: {exc}", err=True)
+    click.echo(terminal_safe(f"error: {exc}"), err=True)
     sys.exit(1)
 
 
@@ -122,9 +124,9 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     if fmt == "json":
         click.echo(render.to_json(result, trace=trace), nl=False)
     else:
-        click.echo(render.to_text(result, lang), nl=False)
+        click.echo(render.terminal_safe(render.to_text(result, lang)), nl=False)
         if trace:
-            click.echo(render.trace_text(result), nl=False)
+            click.echo(render.terminal_safe(render.trace_text(result)), nl=False)
     if save:
         from cxm.cli.history import save_assessment
 

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 from cxm.cli.i18n import t
 from cxm.engine.result import Assessment, Recommendation, to_data
+
+# C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
+# cursor, recolour or retitle the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal, with every control character (but tab and line feed) shown as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def to_json(assessment: Assessment, *, trace: bool = False) -> str:

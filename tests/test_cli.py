@@ -121,6 +121,34 @@ def test_assess_trace(runner) -> None:
     assert "Trace (order, phase, rule: matched -> asserted)" in text
 
 
+EVIL = """company:
+  name: "Evil\\e[31mCo\\rX\\x9b\\ttab"
+  industry: [retail]
+  markets: {b2b: 0, b2c: 100}
+  employees: 5
+  geography: local
+  country: "NO"
+"""
+
+
+def test_control_characters_in_a_name_do_not_reach_the_terminal(runner, tmp_path) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text(EVIL, encoding="utf-8")
+    text = runner.invoke(cli, ["assess", str(path)]).output
+    assert text.splitlines()[0] == "CX maturity assessment: Evil\\x1b[31mCo\\x0dX\\x9b\ttab"
+    assert not any(ch in text for ch in "\x1b\r\x9b")
+    renamed = path.rename(tmp_path / "evil\x1b[2J.yaml")  # a file name is printed too
+    why = runner.invoke(cli, ["why", str(renamed), "stage"]).output
+    assert why.splitlines()[0] == f"Why stage: {tmp_path}/evil\\x1b[2J.yaml"
+    path = renamed
+    data = json.loads(runner.invoke(cli, ["assess", str(path), "--format", "json"]).output)
+    assert data["company"] == "Evil\x1b[31mCo\rX\x9b\ttab"  # JSON escapes what it must and keeps the name
+    path.write_text(EVIL.replace("employees: 5", "employees: lots"), encoding="utf-8")
+    bad = runner.invoke(cli, ["assess", str(path)])
+    assert bad.exit_code == 2
+    assert bad.output == f"{tmp_path}/evil\\x1b[2J.yaml:5:14: company.employees: expected a whole number, got 'lots'\n"
+
+
 def test_assess_as_a_real_process() -> None:
     proc = run_cxm("assess", str(example("article-1-wellness-resort")), "--format", "json")
     assert proc.returncode == 0, proc.stderr
