@@ -8,8 +8,9 @@ given, with the schema's own constraints, and asked again with the reason when i
 section is validated as a whole once answered (e.g. B2B and B2C shares must add up to 100). The
 file written is validated with the facts loader before it is written, atomically.
 
-``--lang ru`` translates the interview's own words; the field and value descriptions come from the
-schema and stay in English.
+``--lang ru`` asks in Russian: the interview's own words, and the field and value descriptions in
+the schema's Russian (``FieldSpec.description_ru``, ``DocEnum.description_ru``). In either language
+a choice is answered with the schema's value (``regional``, ``crm``) or its number.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ class Question:
     kind: str  # bool, int, text, enum, list
     item: str  # for a list: enum or int
     values: tuple[str, ...]
-    descriptions: tuple[str, ...]  # of the enum values
-    help: str
+    descriptions: dict[str, tuple[str, ...]]  # of the enum values, by language
+    help: dict[str, str]  # the field's description, by language
     annotation: Any  # the field's type with its constraints, for validation
     default: Any  # the schema's default (plain), or REQUIRED
     optional: bool  # null is allowed
@@ -142,9 +143,10 @@ def questions() -> list[Question]:
             default = REQUIRED
         optional = type(None) in typing.get_args(info.annotation)
         kind = spec.kind if spec.kind in ("bool", "int", "text", "enum", "list") else "text"
-        out.append(Question(path, kind, spec.item, spec.values,
-                            tuple(m.description for m in enum) if enum else (), info.description or "",
-                            annotation, default, optional))
+        descriptions = {"en": tuple(m.description for m in enum) if enum else (),
+                        "ru": tuple(m.description_ru for m in enum) if enum else ()}
+        out.append(Question(path, kind, spec.item, spec.values, descriptions,
+                            {"en": spec.description, "ru": spec.description_ru}, annotation, default, optional))
     return out
 
 
@@ -236,11 +238,11 @@ def _shown(q: Question, value: Any) -> str:
 
 
 def _ask(q: Question, default: Any, lang: str, answers: dict[str, Any]) -> Any:
-    click.echo(f"{q.path}: {q.help}")
+    click.echo(f"{q.path}: {q.help[lang]}")
     if q.kind == "enum" or (q.kind == "list" and q.item == "enum"):
         click.echo("  " + label("one_of" if q.kind == "enum" else "some_of", lang))
         width = max(len(v) for v in q.values)
-        for i, (value, doc) in enumerate(zip(q.values, q.descriptions, strict=True), 1):
+        for i, (value, doc) in enumerate(zip(q.values, q.descriptions[lang], strict=True), 1):
             click.echo(f"  {i:>2}. {value:<{width}}  {doc}")
     elif q.kind == "bool":
         click.echo("  " + label("yes_no", lang))
@@ -328,7 +330,7 @@ def to_yaml(answers: dict[str, Any]) -> str:
 @click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Start from an existing facts file: its values become the defaults.")
 @click.option("--lang", type=LANGS, default="en", show_default=True,
-              help="Language of the interview's own words (field descriptions stay English).")
+              help="Language of the questions, their help and the descriptions of the choices.")
 def interview(output: Path | None, source: Path | None, lang: str) -> None:
     """Ask for a company's facts, question by question, and write a facts file.
 

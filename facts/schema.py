@@ -1,6 +1,7 @@
 """The company facts file as a pydantic model: the input of every assessment.
 
-Every field is documented here; ``cxm schema`` prints the JSON Schema built
+Every field is documented here, in English (``description``) and in Russian
+(``x-description-ru``, see :func:`ru`); ``cxm schema`` prints the JSON Schema built
 from these models. Fields left out take the conservative default (``none``,
 ``false``, empty), which reads as "not in place".
 """
@@ -52,12 +53,26 @@ Rating = Annotated[int, Strict(), Field(ge=1, le=5)]
 Ratings = Annotated[list[Rating], Field(min_length=5, max_length=5)]
 UniqueList = Annotated[list[T], AfterValidator(checks.unique)]
 
+RU = "x-description-ru"
+"""The JSON Schema key of a field's description in Russian, beside ``description`` (in English)."""
+
+
+def ru(text: str) -> dict[str, str]:
+    """A field's ``json_schema_extra``: its description in Russian."""
+    return {RU: text}
+
 
 class Markets(_Section):
     """Share of revenue, in per cent, from business and from consumer clients."""
 
-    b2b: Share = Field(0, description="Per cent of revenue from business clients (B2B).")
-    b2c: Share = Field(0, description="Per cent of revenue from consumers (B2C).")
+    b2b: Share = Field(
+        0, description="Per cent of revenue from business clients (B2B).",
+        json_schema_extra=ru("Доля выручки от корпоративных клиентов (B2B), в процентах."),
+    )
+    b2c: Share = Field(
+        0, description="Per cent of revenue from consumers (B2C).",
+        json_schema_extra=ru("Доля выручки от частных потребителей (B2C), в процентах."),
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> Markets:
@@ -68,108 +83,227 @@ class Markets(_Section):
 class Resources(_Section):
     """What the company can spend on change."""
 
-    budget: Amount = Field(Amount.MEDIUM, description="Money available for CX work.")
-    it_capacity: Amount = Field(Amount.MEDIUM, description="IT people and time available for CX systems.")
+    budget: Amount = Field(
+        Amount.MEDIUM, description="Money available for CX work.",
+        json_schema_extra=ru("Сколько денег есть на работу с клиентским опытом."),
+    )
+    it_capacity: Amount = Field(
+        Amount.MEDIUM, description="IT people and time available for CX systems.",
+        json_schema_extra=ru("Сколько ИТ-специалистов и их времени есть на системы для клиентского опыта."),
+    )
 
 
 class Company(_Section):
     """Who the company is."""
 
-    name: Str = Field(min_length=1, max_length=200, description="Company name as it appears in reports.")
-    industry: UniqueList[Industry] = Field(min_length=1, description="One or more industries.")
-    markets: Markets = Field(description="Revenue split between B2B and B2C, in per cent.")
-    employees: Int = Field(ge=1, le=10_000_000, description="Number of employees (head count).")
-    geography: Geography = Field(description="How far the market reaches.")
-    exports: Bool = Field(False, description="Whether the company sells abroad.")
-    branches: Int = Field(0, ge=0, le=100_000, description="Number of branches or sites besides the head office.")
+    name: Str = Field(
+        min_length=1, max_length=200, description="Company name as it appears in reports.",
+        json_schema_extra=ru("Название компании, как оно будет выглядеть в отчётах."),
+    )
+    industry: UniqueList[Industry] = Field(
+        min_length=1, description="One or more industries.",
+        json_schema_extra=ru("Одна или несколько отраслей."),
+    )
+    markets: Markets = Field(
+        description="Revenue split between B2B and B2C, in per cent.",
+        json_schema_extra=ru("Распределение выручки между B2B и B2C, в процентах."),
+    )
+    employees: Int = Field(
+        ge=1, le=10_000_000, description="Number of employees (head count).",
+        json_schema_extra=ru("Число сотрудников (человек)."),
+    )
+    geography: Geography = Field(
+        description="How far the market reaches.",
+        json_schema_extra=ru("Насколько широк рынок компании."),
+    )
+    exports: Bool = Field(
+        False, description="Whether the company sells abroad.",
+        json_schema_extra=ru("Продаёт ли компания за рубеж."),
+    )
+    branches: Int = Field(
+        0, ge=0, le=100_000, description="Number of branches or sites besides the head office.",
+        json_schema_extra=ru("Число филиалов или площадок помимо головного офиса."),
+    )
     country: Str = Field(
         pattern=r"^[A-Z]{2}$",
         description="ISO 3166-1 alpha-2 code of the home country (RU brings personal-data law 152-FZ).",
+        json_schema_extra=ru(
+            "Код страны компании по ISO 3166-1 alpha-2 (для RU действует закон о персональных данных 152-ФЗ)."
+        ),
     )
-    resources: Resources = Field(default_factory=Resources, description="Budget and IT capacity.")
+    resources: Resources = Field(
+        default_factory=Resources, description="Budget and IT capacity.",
+        json_schema_extra=ru("Бюджет и возможности ИТ."),
+    )
 
 
 class Leadership(_Section):
     """Purposeful leadership: how leaders steer by customer experience."""
 
-    executive_sponsor: Sponsor = Field(Sponsor.NONE, description="Whether a top executive sponsors CX.")
-    cx_owner: CxOwner = Field(CxOwner.NONE, description="Who owns CX day to day.")
-    governance: Governance = Field(Governance.NONE, description="How CX work is organised across functions.")
+    executive_sponsor: Sponsor = Field(
+        Sponsor.NONE, description="Whether a top executive sponsors CX.",
+        json_schema_extra=ru("Поддерживает ли клиентский опыт кто-то из первых лиц компании."),
+    )
+    cx_owner: CxOwner = Field(
+        CxOwner.NONE, description="Who owns CX day to day.",
+        json_schema_extra=ru("Кто отвечает за клиентский опыт в повседневной работе."),
+    )
+    governance: Governance = Field(
+        Governance.NONE, description="How CX work is organised across functions.",
+        json_schema_extra=ru("Как работа с клиентским опытом организована между подразделениями."),
+    )
     cx_metrics_in_reviews: Frequency = Field(
-        Frequency.NEVER, description="How often CX metrics are weighed in management reviews."
+        Frequency.NEVER, description="How often CX metrics are weighed in management reviews.",
+        json_schema_extra=ru("Как часто метрики клиентского опыта разбирают на совещаниях руководства."),
     )
 
 
 class Brand(_Section):
     """Compelling brand values: what the company promises and how it keeps it."""
 
-    values: BrandValues = Field(BrandValues.NONE, description="How far brand values are written down and lived.")
-    brand_book: Bool = Field(False, description="A brand book exists.")
-    service_standards: Standards = Field(Standards.NONE, description="Service standards and their reach.")
+    values: BrandValues = Field(
+        BrandValues.NONE, description="How far brand values are written down and lived.",
+        json_schema_extra=ru("Насколько ценности бренда записаны и воплощены в работе."),
+    )
+    brand_book: Bool = Field(False, description="A brand book exists.", json_schema_extra=ru("Есть брендбук."))
+    service_standards: Standards = Field(
+        Standards.NONE, description="Service standards and their reach.",
+        json_schema_extra=ru("Стандарты обслуживания и их охват."),
+    )
     promise_monitored: Bool = Field(
-        False, description="Whether keeping the customer promise is checked (e.g. by mystery shopping)."
+        False, description="Whether keeping the customer promise is checked (e.g. by mystery shopping).",
+        json_schema_extra=ru(
+            "Проверяется ли, что компания выполняет своё обещание клиенту (например, с помощью тайного покупателя)."
+        ),
     )
 
 
 class Employees(_Section):
     """Employee engagement: how staff are trained, heard and rewarded."""
 
-    cx_training: Training = Field(Training.NONE, description="How staff are trained in service.")
-    engagement_measured: Bool = Field(False, description="Employee engagement is measured.")
-    feedback: EmployeeFeedback = Field(EmployeeFeedback.NONE, description="How employees are surveyed.")
-    incentives_linked_to_cx: Bool = Field(False, description="Pay or bonuses depend on CX results.")
-    suggestion_scheme: Bool = Field(False, description="Staff can propose CX improvements and are rewarded for it.")
-    hr_aligned_with_cx: Bool = Field(False, description="Hiring, reviews and promotion weigh CX behaviour.")
-    journey_map: Bool = Field(False, description="An employee journey map (EJM) exists.")
+    cx_training: Training = Field(
+        Training.NONE, description="How staff are trained in service.",
+        json_schema_extra=ru("Как сотрудников обучают обслуживанию клиентов."),
+    )
+    engagement_measured: Bool = Field(
+        False, description="Employee engagement is measured.",
+        json_schema_extra=ru("Вовлечённость сотрудников измеряется."),
+    )
+    feedback: EmployeeFeedback = Field(
+        EmployeeFeedback.NONE, description="How employees are surveyed.",
+        json_schema_extra=ru("Как проводятся опросы сотрудников."),
+    )
+    incentives_linked_to_cx: Bool = Field(
+        False, description="Pay or bonuses depend on CX results.",
+        json_schema_extra=ru("Оплата или премии зависят от показателей клиентского опыта."),
+    )
+    suggestion_scheme: Bool = Field(
+        False, description="Staff can propose CX improvements and are rewarded for it.",
+        json_schema_extra=ru("Сотрудники могут предлагать, как улучшить клиентский опыт, и получают за это поощрение."),
+    )
+    hr_aligned_with_cx: Bool = Field(
+        False, description="Hiring, reviews and promotion weigh CX behaviour.",
+        json_schema_extra=ru("При найме, оценке и повышении учитывается отношение сотрудника к клиентам."),
+    )
+    journey_map: Bool = Field(
+        False, description="An employee journey map (EJM) exists.",
+        json_schema_extra=ru("Есть карта пути сотрудника (EJM)."),
+    )
 
 
 class Customers(_Section):
     """Customer connectedness: how the company hears and acts on its customers."""
 
-    feedback_collection: Collection = Field(Collection.NONE, description="How customer feedback is gathered.")
-    feedback_channels: UniqueList[FeedbackChannel] = Field(
-        default_factory=list, description="Channels through which customer feedback arrives."
+    feedback_collection: Collection = Field(
+        Collection.NONE, description="How customer feedback is gathered.",
+        json_schema_extra=ru("Как собирается обратная связь от клиентов."),
     )
-    feedback_from_employees: Bool = Field(False, description="Employees are asked about the customer experience.")
-    feedback_from_suppliers: Bool = Field(False, description="Suppliers are asked for feedback.")
-    journey_map: Bool = Field(False, description="A customer journey map (CJM) exists.")
-    segmentation: Bool = Field(False, description="Customers are segmented.")
-    ltv_by_segment: Bool = Field(False, description="Lifetime value is computed per segment.")
-    leaders_meet_customers: Bool = Field(False, description="Leaders meet customers in person.")
+    feedback_channels: UniqueList[FeedbackChannel] = Field(
+        default_factory=list, description="Channels through which customer feedback arrives.",
+        json_schema_extra=ru("Каналы, по которым поступает обратная связь от клиентов."),
+    )
+    feedback_from_employees: Bool = Field(
+        False, description="Employees are asked about the customer experience.",
+        json_schema_extra=ru("Сотрудников спрашивают о клиентском опыте."),
+    )
+    feedback_from_suppliers: Bool = Field(
+        False, description="Suppliers are asked for feedback.",
+        json_schema_extra=ru("У поставщиков собирают обратную связь."),
+    )
+    journey_map: Bool = Field(
+        False, description="A customer journey map (CJM) exists.",
+        json_schema_extra=ru("Есть карта пути клиента (CJM)."),
+    )
+    segmentation: Bool = Field(
+        False, description="Customers are segmented.",
+        json_schema_extra=ru("Клиенты разделены на сегменты."),
+    )
+    ltv_by_segment: Bool = Field(
+        False, description="Lifetime value is computed per segment.",
+        json_schema_extra=ru("Пожизненная ценность клиента (LTV) рассчитывается по сегментам."),
+    )
+    leaders_meet_customers: Bool = Field(
+        False, description="Leaders meet customers in person.",
+        json_schema_extra=ru("Руководители лично встречаются с клиентами."),
+    )
     insight_drives_decisions: Bool = Field(
-        False, description="Customer insight shapes product and marketing decisions."
+        False, description="Customer insight shapes product and marketing decisions.",
+        json_schema_extra=ru("Знания о клиентах определяют решения по продуктам и маркетингу."),
     )
     processes_redesigned_from_insight: Bool = Field(
-        False, description="Products or processes have been redesigned from customer insight."
+        False, description="Products or processes have been redesigned from customer insight.",
+        json_schema_extra=ru("Продукты или процессы уже перестраивались на основе знаний о клиентах."),
     )
-    mystery_shopping: MysteryShopping = Field(MysteryShopping.NONE, description="Mystery-shopper checks.")
+    mystery_shopping: MysteryShopping = Field(
+        MysteryShopping.NONE, description="Mystery-shopper checks.",
+        json_schema_extra=ru("Проверки сервиса методом «тайный покупатель»."),
+    )
     response_time_hours: Int | None = Field(
-        None, ge=0, le=10_000, description="Typical time, in hours, to answer a customer request."
+        None, ge=0, le=10_000, description="Typical time, in hours, to answer a customer request.",
+        json_schema_extra=ru("Обычное время ответа на обращение клиента, в часах."),
     )
 
 
 class Metrics(_Section):
     """The experience metrics and KPIs in use."""
 
-    in_use: UniqueList[Metric] = Field(default_factory=list, description="Metrics measured today.")
-    kpi_per_touchpoint: Bool = Field(False, description="Each touchpoint has its own KPI.")
+    in_use: UniqueList[Metric] = Field(
+        default_factory=list, description="Metrics measured today.",
+        json_schema_extra=ru("Метрики, которые измеряются сейчас."),
+    )
+    kpi_per_touchpoint: Bool = Field(
+        False, description="Each touchpoint has its own KPI.",
+        json_schema_extra=ru("У каждой точки контакта есть свой KPI."),
+    )
     through_kpis: UniqueList[ProcessArea] = Field(
-        default_factory=list, description="Processes whose KPIs are linked to CX metrics ('through' KPIs)."
+        default_factory=list, description="Processes whose KPIs are linked to CX metrics ('through' KPIs).",
+        json_schema_extra=ru("Процессы, чьи KPI связаны с метриками клиентского опыта («сквозные» KPI)."),
     )
 
 
 class Systems(_Section):
     """Customer-facing systems and how they share data."""
 
-    present: UniqueList[System] = Field(default_factory=list, description="Systems in place.")
-    channels: UniqueList[Channel] = Field(default_factory=list, description="Digital channels customers use.")
+    present: UniqueList[System] = Field(
+        default_factory=list, description="Systems in place.",
+        json_schema_extra=ru("Системы, которые уже есть."),
+    )
+    channels: UniqueList[Channel] = Field(
+        default_factory=list, description="Digital channels customers use.",
+        json_schema_extra=ru("Цифровые каналы, которыми пользуются клиенты."),
+    )
     integrated: UniqueList[System] = Field(
-        default_factory=list, description="Systems among `present` that share one customer record."
+        default_factory=list, description="Systems among `present` that share one customer record.",
+        json_schema_extra=ru("Системы из `present`, которые ведут единую карточку клиента."),
     )
     digital_footprint_in_crm: Bool = Field(
-        False, description="The customer's online footprint (site, social) is recorded in the CRM."
+        False, description="The customer's online footprint (site, social) is recorded in the CRM.",
+        json_schema_extra=ru("Цифровой след клиента (сайт, соцсети) записывается в CRM."),
     )
-    analytics: Analytics = Field(Analytics.NONE, description="How far customer data is analysed.")
+    analytics: Analytics = Field(
+        Analytics.NONE, description="How far customer data is analysed.",
+        json_schema_extra=ru("Насколько глубоко анализируются данные о клиентах."),
+    )
 
     @model_validator(mode="after")
     def _integrated_present(self) -> Systems:
@@ -180,10 +314,22 @@ class Systems(_Section):
 class SelfAssessment(_Section):
     """Optional 20-statement self-assessment: five ratings from 1 to 5 per competency."""
 
-    leadership: Ratings = Field(description="Five ratings for purposeful leadership.")
-    brand: Ratings = Field(description="Five ratings for compelling brand values.")
-    employees: Ratings = Field(description="Five ratings for employee engagement.")
-    customers: Ratings = Field(description="Five ratings for customer connectedness.")
+    leadership: Ratings = Field(
+        description="Five ratings for purposeful leadership.",
+        json_schema_extra=ru("Пять оценок по целенаправленному руководству."),
+    )
+    brand: Ratings = Field(
+        description="Five ratings for compelling brand values.",
+        json_schema_extra=ru("Пять оценок по ценностям бренда."),
+    )
+    employees: Ratings = Field(
+        description="Five ratings for employee engagement.",
+        json_schema_extra=ru("Пять оценок по вовлечению сотрудников."),
+    )
+    customers: Ratings = Field(
+        description="Five ratings for customer connectedness.",
+        json_schema_extra=ru("Пять оценок по вовлечению клиентов."),
+    )
 
 
 class Facts(_Section):
@@ -202,12 +348,14 @@ class Facts(_Section):
     metrics: Metrics = Field(default_factory=Metrics)
     systems: Systems = Field(default_factory=Systems)
     self_assessment: SelfAssessment | None = Field(
-        None, description="Optional 20-statement self-assessment (1-5 per statement)."
+        None, description="Optional 20-statement self-assessment (1-5 per statement).",
+        json_schema_extra=ru("Необязательная самооценка из 20 утверждений (оценка от 1 до 5 за каждое)."),
     )
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the facts file, with a description for every enum value (for editors)."""
+    """The JSON Schema of the facts file, with a description for every enum value, in English and in Russian
+    (for editors)."""
     schema = Facts.model_json_schema()
     enums = {cls.__name__: cls for cls in DocEnum.__subclasses__()}
     for name, definition in schema.get("$defs", {}).items():
@@ -215,6 +363,7 @@ def json_schema() -> dict[str, Any]:
         if cls is not None:
             definition["enumDescriptions"] = [m.description for m in cls]
             definition["markdownEnumDescriptions"] = [f"`{m.value}`: {m.description}" for m in cls]
+            definition["x-enumDescriptions-ru"] = [m.description_ru for m in cls]
             if cls in ORDERED:
                 definition["x-ordered"] = True
     return schema

@@ -33,6 +33,7 @@ class FieldSpec:
     ordered: bool = False
     item: str = ""  # the kind of a list's items: "enum" | "int"
     description: str = ""
+    description_ru: str = ""  # the description in Russian (the schema's ``x-description-ru``)
 
     def rank(self, value: str) -> int:
         """Position of ``value`` on an ordered scale."""
@@ -69,21 +70,26 @@ def _leaf(annotation: Any) -> tuple[str, type | None]:
 
 
 def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
+    from cxm.facts.schema import RU
+
     out: list[FieldSpec] = []
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         kind, cls = _leaf(field.annotation)
         doc = field.description or ""
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        doc_ru = str(extra.get(RU, ""))
         if kind == "model":
             out.extend(_walk(cls, path + "."))
         elif kind == "enum":
-            out.append(FieldSpec(path, "enum", tuple(m.value for m in cls), cls in ORDERED, description=doc))
+            out.append(FieldSpec(path, "enum", tuple(m.value for m in cls), cls in ORDERED,
+                                 description=doc, description_ru=doc_ru))
         elif kind.startswith("list:"):
             item = kind.split(":", 1)[1]
             values = tuple(m.value for m in cls) if item == "enum" else ()
-            out.append(FieldSpec(path, "list", values, item=item, description=doc))
+            out.append(FieldSpec(path, "list", values, item=item, description=doc, description_ru=doc_ru))
         else:
-            out.append(FieldSpec(path, kind, description=doc))
+            out.append(FieldSpec(path, kind, description=doc, description_ru=doc_ru))
     return out
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from cxm.cli import main as cli_main
 from cxm.cli.main import cli
+from cxm.facts.enums import DocEnum, Geography
+from cxm.facts.vocabulary import input_fields
 from tests.conftest import example, run_cxm
 
 
@@ -60,6 +62,44 @@ def test_schema_is_a_json_schema_documenting_every_field(runner) -> None:
             assert len(model["enumDescriptions"]) == len(model["enum"]), name
     assert defs["CxOwner"]["enum"] == ["none", "part_time", "full_time", "department"]
     assert defs["CxOwner"]["x-ordered"] is True
+
+
+def test_schema_documents_every_field_and_value_in_russian_too(runner) -> None:
+    schema = json.loads(runner.invoke(cli, ["schema"]).output)
+    models = {"Facts": schema, **{n: d for n, d in schema["$defs"].items() if d.get("type") == "object"}}
+    described = 0
+    for name, model in models.items():
+        for field, spec in model["properties"].items():
+            if "description" not in spec and "x-description-ru" not in spec:
+                continue  # a section of Facts (company, leadership, ...), documented by its model
+            described += 1
+            # pydantic leaves out a field's description when it is the one of the enum it refers to
+            english = spec.get("description") or schema["$defs"][spec["$ref"].rsplit("/", 1)[1]]["description"]
+            assert spec.get("x-description-ru"), f"{name}.{field} has no x-description-ru"
+            assert spec["x-description-ru"] != english, f"{name}.{field}: the Russian is the English"
+    assert described == len(input_fields()) + 3  # every leaf, and company.markets, .resources, self_assessment
+    enums = [(n, d) for n, d in schema["$defs"].items() if "enum" in d]
+    assert len(enums) == len(DocEnum.__subclasses__())
+    for name, definition in enums:
+        ru = definition["x-enumDescriptions-ru"]
+        assert len(ru) == len(definition["enum"]), name
+        for value, en_text, ru_text in zip(definition["enum"], definition["enumDescriptions"], ru, strict=True):
+            assert ru_text and ru_text != en_text, f"{name}.{value}: {ru_text!r}"
+    assert schema["$defs"]["Geography"]["x-enumDescriptions-ru"][1] == "Один регион страны"
+    geography = schema["$defs"]["Company"]["properties"]["geography"]
+    assert geography["x-description-ru"] == "Насколько широк рынок компании."
+
+
+def test_every_vocabulary_value_and_input_field_has_a_russian_description() -> None:
+    for cls in DocEnum.__subclasses__():
+        for member in cls:
+            assert member.description_ru, f"{cls.__name__}.{member.name} has no description_ru"
+            assert member.description_ru != member.description, f"{cls.__name__}.{member.name}"
+    assert Geography.REGIONAL.description_ru == "Один регион страны"
+    assert Geography.REGIONAL.description == "One region of a country"
+    for path, spec in input_fields().items():
+        assert spec.description and spec.description_ru, f"{path} lacks a description"
+    assert input_fields()["customers.journey_map"].description_ru == "Есть карта пути клиента (CJM)."
 
 
 def test_assess_text(runner) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cxm.cli.interview import questions
 from cxm.cli.main import cli
 from cxm.facts.load import load_facts
@@ -139,6 +141,38 @@ def test_interview_updates_the_from_file_in_place_and_speaks_russian(runner, tmp
     assert "== Целенаправленное руководство ==" in result.output
     assert result.output.endswith(f"Записан {target}. Оценка: cxm assess {target}\n")
     assert load_facts(target).facts == load_facts(example("article-1-wellness-resort")).facts
+
+
+SHOWN = {
+    "ru": ["company.geography: Насколько широк рынок компании.",
+           "  Выберите одно (название или номер):",
+           "   2. regional       Один регион страны",
+           "systems.present: Системы, которые уже есть.",
+           "   3. contact_centre   Контакт-центр или колл-центр",
+           "customers.journey_map: Есть карта пути клиента (CJM).",
+           "  Ответьте да или нет (yes/no)."],
+    "en": ["company.geography: How far the market reaches.",
+           "  Choose one (name or number):",
+           "   2. regional       One region of a country",
+           "systems.present: Systems in place.",
+           "   3. contact_centre   Contact or call centre",
+           "customers.journey_map: A customer journey map (CJM) exists.",
+           "  Answer yes or no."],
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_interview_shows_field_and_value_descriptions_in_the_language_asked(runner, tmp_path: Path, lang) -> None:
+    n = len([q for q in questions() if q.section != "self_assessment"])
+    out = tmp_path / "resort.yaml"
+    result = runner.invoke(cli, ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out),
+                                 "--lang", lang], input="\n".join([""] * n + ["n"]) + "\n")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for line in SHOWN[lang]:
+        assert line in lines
+    other = SHOWN["en" if lang == "ru" else "ru"]
+    assert not set(other) & set(lines)
 
 
 def test_interview_does_not_overwrite_another_file_without_asking(runner, tmp_path: Path) -> None:
