@@ -52,7 +52,6 @@ class DerivedSpec(FieldSpec):
     """A fact that rules conclude; ``many`` facts may hold several values at once."""
 
     many: bool = False
-    description_ru: str = ""
 
 
 @dataclass
