@@ -36,12 +36,12 @@ def cache_dir() -> Path:
 
 
 # the code that turns rule files into the cached objects: a change to any of it invalidates the cache
-_CODE = ("engine/loader.py", "engine/compiler.py", "engine/conditions.py", "engine/conclusions.py", "engine/result.py",
-         "engine/terms.py",
-         "engine/knowledge.py", "engine/ruleschema.py", "facts/schema.py", "facts/enums.py", "facts/vocabulary.py",
-         "facts/checks.py", "facts/compiled.py")
+_CODE = ("engine/loader.py", "engine/compiler.py", "engine/conditions.py", "engine/conclusions.py",
+         "engine/knowledge.py", "engine/ruleschema.py", "engine/result.py", "engine/terms.py",
+         "facts/schema.py", "facts/enums.py", "facts/vocabulary.py", "facts/checks.py", "facts/compiled.py")
 
 
+@functools.cache  # read once per process (the rule base and the facts schema both key on it)
 def _code() -> bytes:
     import cxm.engine
     import cxm.facts
@@ -71,15 +71,15 @@ def facts_validator() -> SchemaValidator:
 
     from cxm.facts.compiled import core_schema
 
-    return SchemaValidator(cached([], "facts schema", core_schema))
+    return SchemaValidator(cached([], "facts schema", core_schema, kind="facts-schema"))
 
 
-def cached(folders: list[Path], extra: str, build: Callable[[], T]) -> T:
-    """``build()``, or its result from an earlier run with the same rule files."""
+def cached(folders: list[Path], extra: str, build: Callable[[], T], *, kind: str = "rules") -> T:
+    """``build()``, or its result from an earlier run with the same inputs (file ``KIND-KEY.pickle``)."""
     if os.environ.get("CXM_NO_CACHE"):
         return build()
     try:
-        path = cache_dir() / f"rules-{key(folders, extra)}.pickle"
+        path = cache_dir() / f"{kind}-{key(folders, extra)}.pickle"
     except OSError:
         return build()
     try:

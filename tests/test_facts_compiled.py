@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic_core import SchemaValidator
 
 from cxm.engine.cache import facts_validator
-from cxm.facts.compiled import core_schema
+from cxm.facts.compiled import SchemaCompileError, _Compiler, core_schema
 from cxm.facts.load import validate
 from cxm.facts.source import SourceError, parse_text, read_document
 from cxm.facts.vocabulary import flatten, input_fields
@@ -60,6 +61,21 @@ def test_the_schema_is_plain_data_that_pickles_without_the_models(tmp_path: Path
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout == "Regional wellness resort (article, company 1) []\n", proc.stderr
+
+
+def test_a_model_validator_without_a_mapping_form_is_refused() -> None:
+    from pydantic import BaseModel, model_validator
+
+    class Odd(BaseModel):
+        x: int
+
+        @model_validator(mode="after")
+        def _check(self) -> Odd:
+            return self
+
+    with pytest.raises(SchemaCompileError) as info:
+        _Compiler().convert(Odd.__pydantic_core_schema__)
+    assert str(info.value) == "the model validator of Odd has no mapping form in facts.checks"
 
 
 BROKEN = """company:
