@@ -5,7 +5,7 @@ The key is a hash of the package version, the source of the modules that build t
 the bytes of every rule file loaded, so any change to any of them invalidates it. Set
 ``CXM_NO_CACHE=1`` to bypass it and ``CXM_CACHE_DIR`` to move it (default:
 ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
-A cache that cannot be read or written is ignored.
+A cache that cannot be read or written is ignored; only the newest few files are kept.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 FORMAT = 1
+KEEP = 8  # cache files kept per kind (several rule folders in use each have their own)
 
 
 def cache_dir() -> Path:
@@ -92,4 +93,12 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T], *, kind: str
 
     with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
         write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(path.parent, kind)
     return value
+
+
+def _prune(folder: Path, kind: str) -> None:
+    """Keep the :data:`KEEP` newest files of a kind: each upgrade or rule edit leaves one behind."""
+    files = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)

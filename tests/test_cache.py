@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from cxm.engine.api import Engine
+from cxm.engine.cache import KEEP
 from cxm.rules import BUILTIN_DIR
 from tests.conftest import example
 
@@ -33,3 +35,23 @@ def test_cache_follows_the_rule_files(tmp_path: Path, monkeypatch) -> None:
     for path in (tmp_path / "cache").glob("rules-*.pickle"):
         path.write_bytes(b"not a pickle")
     assert Engine([rules], builtin=False).assess_file(company).stage.id == "ignore"
+
+
+def test_old_cache_files_are_pruned(tmp_path: Path, monkeypatch) -> None:
+
+    monkeypatch.delenv("CXM_NO_CACHE", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CXM_CACHE_DIR", str(cache))
+    cache.mkdir()
+    stale = [cache / f"rules-{n:032x}.pickle" for n in range(KEEP + 3)]
+    for age, path in enumerate(stale):
+        path.write_bytes(b"left by an older version")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))  # stale[0] is the newest of them
+    other = cache / "facts-schema-0.pickle"
+    other.write_bytes(b"another kind")
+    Engine()  # builds the rule base: a new file, then the oldest are removed
+    left = sorted(cache.glob("rules-*.pickle"))
+    assert len(left) == KEEP
+    assert set(left) - set(stale) != set()  # the new one is kept
+    assert set(left) & set(stale) == set(stale[:KEEP - 1])  # with the newest of the old ones
+    assert other.exists()
