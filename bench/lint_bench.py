@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cxm.engine.lint import lint
-from cxm.engine.loader import load_knowledge
+from cxm.engine.authoring.lint import lint
+from cxm.engine.knowledge.loader import load_knowledge
 
 STAGES = ["ignore", "explore", "mobilize", "operationalize", "align", "embed"]
 COMPETENCIES = ["leadership", "brand", "employees", "customers"]
@@ -53,7 +53,7 @@ def family(n: int, gate: str | None) -> tuple[str, str, str, int]:
     """One family of ten rules: (facts, recommendations, rules, rule count).
 
     ``gate`` is the fact of the previous layer: every rule tests its absence, which puts the family in
-    a later phase (durable-rules holds at most 256 rules per phase; see engine/loader.py).
+    a later phase (durable-rules holds at most 256 rules per phase; see engine/knowledge/loader.py).
     """
     fact = f"syn_{n}"
     stage = STAGES[n % len(STAGES)]

@@ -1,7 +1,7 @@
 """The floor of the work itself: a plain-Python forward-chaining evaluator of the same rule data.
 
 Strata in order; within a stratum every rule of that stratum or a lower one, every branch, every
-binding (``cxm.engine.evaluate.matches``) asserts its conclusions, until nothing new appears. No
+binding (``cxm.engine.runtime.evaluate.matches``) asserts its conclusions, until nothing new appears. No
 Rete network, no provenance, no result objects: only the facts. ``tests/test_batch_bench.py`` checks
 that it reaches the engine's stage, levels and recommendations on every built-in example.
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from cxm.engine.assemble import ordered
-from cxm.engine.compiler import encode
-from cxm.engine.conclusions import Copy, Sum
-from cxm.engine.evaluate import matches
-from cxm.engine.knowledge import KnowledgeBase
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.language.conclusions import Copy, Sum
+from cxm.engine.results.assemble import ordered
+from cxm.engine.runtime.compiler import encode
+from cxm.engine.runtime.evaluate import matches
 from cxm.facts.vocabulary import Value
 
 

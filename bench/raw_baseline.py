@@ -10,10 +10,10 @@ import copy
 import itertools
 from typing import Any
 
-from cxm.engine import host as hosting
-from cxm.engine.compiler import SINK, CompiledBase, encode
-from cxm.engine.conclusions import Copy, Sum
-from cxm.engine.knowledge import KnowledgeBase
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.language.conclusions import Copy, Sum
+from cxm.engine.runtime import host as hosting
+from cxm.engine.runtime.compiler import SINK, CompiledBase, encode
 from cxm.facts.vocabulary import Value
 
 _SIDS = itertools.count(1)

@@ -73,7 +73,7 @@ def cold(runs: int) -> dict[str, float]:
 
 def in_process(rounds: int) -> dict[str, float]:
     """Median time of one assessment of each example: the engine, raw durable-rules, plain Python."""
-    from cxm.engine.api import Engine
+    from cxm.engine.services.api import Engine
     from cxm.facts.load import load_facts
     from cxm.facts.vocabulary import flatten
 
@@ -111,7 +111,7 @@ def in_process(rounds: int) -> dict[str, float]:
 
 def loop(path: Path, mark: int = 1000) -> dict[str, float]:
     """The in-process loop a batch is measured against: read, validate, assess, project every row."""
-    from cxm.engine import batch
+    from cxm.engine.services import batch
 
     source = batch.open_source(path)
     batch.engine_for(())
@@ -218,7 +218,8 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
             f"| {lp['rss_mark']:.1f} → {lp['rss_end']:.1f} MiB (+{growth:.1f}) — {ok(growth < 10)} "
             f"| {lp['peak']:.0f} MiB | {'yes' if same else '**no**'} |")
     md += ["", "The in-process loop reads, validates, assesses and projects every row in this process "
-           "(`cxm.engine.batch.assess_rows`); its RSS is read from /proc at row 1,000 and at the end, the peak "
+           "(`cxm.engine.services.batch.assess_rows`); its RSS is read from /proc at row 1,000 and at the end, "
+           "the peak "
            "from getrusage.", ""]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
     lint = re.search(r"## Lint\n.*?(?=\n## |\Z)", old, flags=re.S)  # bench/lint_bench.py's section stays

@@ -1,4 +1,4 @@
-"""``cxm batch``: assess many companies from a CSV, JSON Lines file or folder (see :mod:`cxm.engine.batch`)."""
+"""``cxm batch``: assess many companies from a CSV, JSON Lines file or folder (see :mod:`cxm.engine.services.batch`)."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
       cxm batch facts/examples -o examples.jsonl
       cxm batch companies.csv -o results.jsonl --cluster tcp://10.0.0.5:8786
     """
-    from cxm.engine import batch as runner
-    from cxm.engine.errors import EngineError
+    from cxm.engine.base.errors import EngineError
+    from cxm.engine.services import batch as runner
     from cxm.facts.source import SourceError
 
     started()  # many assessments follow: collect garbage as usual

@@ -11,19 +11,19 @@ import click
 
 from cxm.cli.main import cli, fail_on, output_options, rules_option, started
 from cxm.cli.render import terminal_safe
-from cxm.engine.errors import EngineError
+from cxm.engine.base.errors import EngineError
 from cxm.facts.source import SourceError
 
 
 def _dump(model: object) -> str:
-    from cxm.engine.result import to_data
+    from cxm.engine.results.result import to_data
 
     return json.dumps(to_data(model), ensure_ascii=False, indent=2)
 
 
 def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any]) -> Any:
     """Load the facts and the engine, run ``action(engine, facts)``; errors end the command."""
-    from cxm.engine.api import Engine, TargetError, read_facts
+    from cxm.engine.services.api import Engine, TargetError, read_facts
 
     try:
         loaded = read_facts(file)
@@ -99,7 +99,7 @@ def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple
       cxm what-if company.yaml --set systems.present=[crm,ivr] --set leadership.cx_owner=full_time
     """
     from cxm.cli.render_explain import what_if_text
-    from cxm.engine.changes import parse_change
+    from cxm.facts.changes import parse_change
 
     try:
         changes = [parse_change(s) for s in sets]

@@ -1,6 +1,6 @@
 """`cxm history` and `cxm plan`, and the `--save` of `cxm assess`: progress across re-assessments.
 
-The database is SQLite (``cxm.engine.history``); by default ``history.sqlite3`` in the user's data
+The database is SQLite (``cxm.engine.services.history``); by default ``history.sqlite3`` in the user's data
 directory, or ``--db PATH`` (or the ``CXM_DB`` environment variable).
 """
 
@@ -68,7 +68,7 @@ db_option = click.option(
 
 
 def _open(db: Path | None) -> Any:
-    from cxm.engine.history import HistoryError, open_history
+    from cxm.engine.services.history import HistoryError, open_history
 
     try:
         return open_history(db)
@@ -79,7 +79,7 @@ def _open(db: Path | None) -> Any:
 def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
     """Store an assessment made by `cxm assess --save` and say where, on stderr."""
     from cxm.cli.main import package_version
-    from cxm.engine.result import to_data
+    from cxm.engine.results.result import to_data
     from cxm.facts.vocabulary import plain
 
     history = _open(db)
@@ -92,7 +92,7 @@ def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
 
 
 def _resolve(history: Any, company: str) -> str:
-    from cxm.engine.history import HistoryError
+    from cxm.engine.services.history import HistoryError
 
     try:
         return history.resolve(company)
@@ -200,7 +200,7 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
       cxm plan regional-wellness-resort-article-company-1 done written-brand-values
       cxm plan regional-wellness-resort-article-company-1 drop mystery-shopper --why "no budget this year"
     """
-    from cxm.engine.history import HistoryError
+    from cxm.engine.services.history import HistoryError
 
     if action and not recommendation:
         raise click.UsageError(f"{action} needs a recommendation id: cxm plan COMPANY {action} REC")

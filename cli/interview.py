@@ -344,7 +344,7 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
       cxm interview -o my-company.yaml
       cxm interview --from facts/examples/article-1-wellness-resort.yaml -o resort-2026.yaml
     """
-    from cxm.engine.atomic import write_text
+    from cxm.engine.base.atomic import write_text
     from cxm.facts.load import load_facts, load_facts_text
     from cxm.facts.vocabulary import flatten
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cxm.engine.errors import EngineError
+from cxm.engine.base.errors import EngineError
 from cxm.facts.source import SourceError
 
 FORMATS = click.Choice(["text", "json"])
@@ -111,7 +111,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
       cxm assess my-company.yaml --save    # keep it for `cxm history` and `cxm plan`
     """
     from cxm.cli import render
-    from cxm.engine.api import Engine, read_facts
+    from cxm.engine.services.api import Engine, read_facts
 
     try:
         loaded = read_facts(file)

@@ -7,7 +7,7 @@ import re
 import textwrap
 
 from cxm.cli.i18n import t
-from cxm.engine.result import Assessment, Recommendation, to_data
+from cxm.engine.results.result import Assessment, Recommendation, to_data
 
 # C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
 # cursor, recolour or retitle the user's terminal.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cxm.cli.i18n import t
 from cxm.cli.render import _plain, _wrap
-from cxm.engine.result import RuleCheck, WhatIf, Why, WhyNode, WhyNot
+from cxm.engine.results.result import RuleCheck, WhatIf, Why, WhyNode, WhyNot
 
 
 def why_text(w: Why, lang: str) -> str:
@@ -60,7 +60,7 @@ def why_not_text(w: WhyNot, lang: str) -> str:
     if not w.made:
         lines.append("")
         if w.suggestion is None:
-            from cxm.engine.whatif import MAX_CHANGES
+            from cxm.engine.explain.whatif import MAX_CHANGES
 
             lines.append(t("no_suggestion", lang, n=MAX_CHANGES))
         else:

@@ -15,7 +15,7 @@ import click
 
 from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, fail_on, rules_option, started
-from cxm.engine.errors import EngineError
+from cxm.engine.base.errors import EngineError
 from cxm.facts.source import SourceError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -172,7 +172,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
     from markupsafe import Markup
 
     from cxm.cli.main import package_version
-    from cxm.engine.history import now
+    from cxm.engine.services.history import now
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -219,9 +219,9 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
       cxm report facts/examples/article-1-wellness-resort.yaml -o resort.html
       cxm report facts/examples/article-2-regional-lender.yaml -o lender.md --lang ru
     """
-    from cxm.engine.api import Engine, read_facts
-    from cxm.engine.atomic import write_text
-    from cxm.engine.report import build
+    from cxm.engine.base.atomic import write_text
+    from cxm.engine.services.api import Engine, read_facts
+    from cxm.engine.services.report import build
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):

@@ -11,7 +11,7 @@ import click
 
 from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, fail_on, output_options, rules_option, started
-from cxm.engine.errors import EngineError
+from cxm.engine.base.errors import EngineError
 from cxm.facts.source import SourceError
 
 LABELS: dict[str, dict[str, str]] = {
@@ -55,7 +55,7 @@ t = translator(LABELS)
 
 
 def _load(rules: tuple[Path, ...]) -> Any:
-    from cxm.engine.loader import load_knowledge
+    from cxm.engine.knowledge.loader import load_knowledge
 
     try:
         return load_knowledge(list(rules))
@@ -64,7 +64,7 @@ def _load(rules: tuple[Path, ...]) -> Any:
 
 
 def _engine(rules: tuple[Path, ...]) -> Any:
-    from cxm.engine.api import Engine
+    from cxm.engine.services.api import Engine
 
     try:
         engine = Engine(rules)
@@ -112,7 +112,7 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
       cxm rules lint --rules my-rules/
       cxm rules lint --explain CXL201 --lang ru
     """
-    from cxm.engine.lint import CHECKS, lint
+    from cxm.engine.authoring.lint import CHECKS, lint
     from cxm.facts.validation import suggest
 
     if explain is not None:
@@ -158,7 +158,7 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
       cxm rules test
       cxm rules test --rules my-rules/ -k stage -v
     """
-    from cxm.engine import ruletest
+    from cxm.engine.authoring import ruletest
     from cxm.rules import BUILTIN_DIR
 
     engine = _engine(rules)
@@ -235,9 +235,9 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
       cxm rules show size-small
       cxm rules show brand-rung-3 --lang ru
     """
-    from cxm.engine import ruletest
-    from cxm.engine.result import to_data
-    from cxm.engine.ruledocs import conclusion_text, condition_lines, depends_on, used_by
+    from cxm.engine.authoring import ruletest
+    from cxm.engine.authoring.ruledocs import conclusion_text, condition_lines, depends_on, used_by
+    from cxm.engine.results.result import to_data
     from cxm.facts.validation import suggest
     from cxm.rules import BUILTIN_DIR
 
@@ -297,8 +297,8 @@ def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
       cxm rules doc -o rules/docs
       cxm rules doc --rules my-rules/ -o /tmp/my-docs
     """
-    from cxm.engine.atomic import write_text
-    from cxm.engine.ruledocs import HEADER, markdown
+    from cxm.engine.authoring.ruledocs import HEADER, markdown
+    from cxm.engine.base.atomic import write_text
 
     kb = _load(rules)
     _warn(kb)
@@ -326,7 +326,7 @@ def graph_cmd(rules: tuple[Path, ...], fmt: str) -> None:
       cxm rules graph --format mermaid > rules.mmd
       cxm rules graph --format dot | dot -Tsvg > rules.svg
     """
-    from cxm.engine.ruledocs import graph
+    from cxm.engine.authoring.ruledocs import graph
 
     kb = _load(rules)
     _warn(kb)

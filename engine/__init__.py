@@ -1,1 +1,5 @@
-"""The inference engine: rule schema, condition language, compiler to durable-rules, sessions, results."""
+"""The inference engine, in layers; each imports only the layers below it (import-linter keeps it so).
+
+base → language → knowledge → runtime → results → explain → authoring → services.
+See docs/ARCHITECTURE.md for what each layer holds and how an assessment flows through them.
+"""

@@ -5,7 +5,7 @@ its models costs a command more than everything else it does at start-up, so
 :func:`core_schema` takes the core schema pydantic generates for ``Facts`` and
 turns each model into a typed dictionary with the same fields, checks and
 defaults. The result holds only data, enums and functions of light modules: it
-can be pickled, cached (``cxm.engine.cache.facts_validator``) and run by
+can be pickled, cached (``cxm.engine.knowledge.cache.facts_validator``) and run by
 ``pydantic_core.SchemaValidator`` in a process that never imports the models.
 The output is what ``Facts.model_validate(data).model_dump()`` gives, and the
 errors are pydantic's own (a test compares both ways on generated documents).

@@ -42,6 +42,9 @@ class Problem:
     col: int
     field: str
     message: str
+    kind: str = field(default="", compare=False)
+    """What sort of problem, for tools that sort them (``unknown-name``, ``bad-value``, ``duplicate``,
+    ``missing``, ``cycle``); empty for any other. Not part of the message."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
@@ -89,10 +92,11 @@ class Document:
             p = p[:-1]
         return self.values.get((), (1, 1))
 
-    def problem(self, path: Path_, message: str, *, key: bool = False, at: Path_ | None = None) -> Problem:
+    def problem(self, path: Path_, message: str, *, key: bool = False, at: Path_ | None = None,
+                kind: str = "") -> Problem:
         """A problem about ``path``, located at ``at`` (default: ``path`` itself)."""
         line, col = self.where(path if at is None else at, key=key)
-        return Problem(self.file, line, col, dotted(path), message)
+        return Problem(self.file, line, col, dotted(path), message, kind)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

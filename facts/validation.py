@@ -119,7 +119,7 @@ def problems(doc: Document, exc: ValidationError, root: type[BaseModel], prefix:
         loc = tuple(error["loc"])
         message, at_key = describe(error, root)
         if error["type"] == "missing":
-            out.append(doc.problem(prefix + loc, message, key=True, at=prefix + loc[:-1]))
+            out.append(doc.problem(prefix + loc, message, key=True, at=prefix + loc[:-1], kind="missing"))
         else:
             out.append(doc.problem(prefix + loc, message, key=at_key))
     return out

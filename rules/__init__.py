@@ -8,3 +8,10 @@ BUILTIN_DIR = Path(__file__).parent
 def rule_files(folder: Path) -> list[Path]:
     """The rule files of a folder, in a stable order (rule tests ``*.test.yaml`` excluded)."""
     return sorted(p for p in folder.rglob("*.yaml") if not p.name.endswith(".test.yaml"))
+
+
+def display_path(path: Path, folder: Path) -> str:
+    """A rule file's path as messages show it: ``rules/…`` for a built-in file, the path as given otherwise."""
+    if folder.resolve() == BUILTIN_DIR.resolve():
+        return "rules/" + path.relative_to(folder).as_posix()
+    return str(path)

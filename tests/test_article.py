@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine.result import Assessment
+from cxm.engine.results.result import Assessment
 from tests.conftest import example
 
 # decision -> action -> tools, as the article gives them (ids of the built-in catalogue)

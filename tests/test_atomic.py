@@ -1,4 +1,4 @@
-"""engine/atomic.py: a write that fails leaves the old file (or none) and no temporary file."""
+"""engine/base/atomic.py: a write that fails leaves the old file (or none) and no temporary file."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cxm.engine import atomic
+from cxm.engine.base import atomic
 
 
 def test_write_replaces_the_file(tmp_path: Path) -> None:

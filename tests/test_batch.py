@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine import batch
+from cxm.engine.services import batch
 from cxm.facts.vocabulary import input_fields
 from tests.conftest import EXAMPLES, ROOT, run_cxm
 
@@ -68,7 +68,7 @@ def test_batch_equals_one_by_one_assess(runner, inputs, reference, engine, monke
     assert [r["row"] for r in records] == list(range(1, N + 1))
     files = sorted(inputs["folder"].iterdir())
     # the `assess` command as it is, with the test session's engine (building one costs ~50 ms each time)
-    monkeypatch.setattr("cxm.engine.api.Engine", lambda rules=(): engine)
+    monkeypatch.setattr("cxm.engine.services.api.Engine", lambda rules=(): engine)
     for record, path in zip(records, files, strict=True):
         result = runner.invoke(cli, ["assess", str(path), "--format", "json"])
         assert result.exit_code == 0, result.output
@@ -306,8 +306,8 @@ def test_a_dask_cluster_gives_the_local_output(runner, inputs, reference, tmp_pa
         assert result.stderr == f"{N} assessed, 0 errors\n"
         assert out.read_bytes() == reference
         with Client(cluster) as client:  # each worker process that took rows built one engine of its own
-            engines = client.run(lambda: len(sys.modules["cxm.engine.batch"]._ENGINES)
-                                 if "cxm.engine.batch" in sys.modules else 0)
+            engines = client.run(lambda: len(sys.modules["cxm.engine.services.batch"]._ENGINES)
+                                 if "cxm.engine.services.batch" in sys.modules else 0)
         assert len(engines) == 2 and set(engines.values()) <= {0, 1} and sum(engines.values()) >= 1
 
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cxm.engine.batch import project
+from cxm.engine.services.batch import project
 from cxm.facts.load import load_facts, validate
 from cxm.facts.source import Document
 from cxm.facts.vocabulary import flatten

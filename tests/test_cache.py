@@ -6,8 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-from cxm.engine.api import Engine
-from cxm.engine.cache import KEEP
+from cxm.engine.knowledge.cache import KEEP
+from cxm.engine.services.api import Engine
 from cxm.rules import BUILTIN_DIR
 from tests.conftest import example
 

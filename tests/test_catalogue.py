@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from cxm.engine.result import Assessment
+from cxm.engine.results.result import Assessment
 from cxm.facts.load import load_facts_text
 from tests.conftest import EXAMPLES
 from tests.test_stages import EXPECTED

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.render import to_json
-from cxm.engine import session
+from cxm.engine.runtime import session
 from cxm.facts.load import load_facts
 from tests.conftest import EXAMPLES, ROOT
 

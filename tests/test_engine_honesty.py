@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cxm.engine import host, session
-from cxm.engine.api import Engine
-from cxm.engine.errors import EngineError
+from cxm.engine.base.errors import EngineError
+from cxm.engine.runtime import host, session
+from cxm.engine.services.api import Engine
 from cxm.facts.load import load_facts
 from cxm.rules import BUILTIN_DIR
 from tests.conftest import ROOT, example
@@ -147,9 +147,9 @@ def test_every_known_code_has_a_meaning() -> None:
 
 CRASH = r"""
 import sys
-from cxm.engine import session
-from cxm.engine.compiler import compile_base
-from cxm.engine.loader import load_knowledge
+from cxm.engine.runtime import session
+from cxm.engine.runtime.compiler import compile_base
+from cxm.engine.knowledge.loader import load_knowledge
 from cxm.facts.load import load_facts
 from cxm.facts.vocabulary import flatten
 kb = load_knowledge([sys.argv[1]], builtin=False)

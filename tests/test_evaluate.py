@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxm.engine.evaluate import group_facts, holds
+from cxm.engine.runtime.evaluate import group_facts, holds
 from cxm.facts.load import load_facts
 from tests.conftest import EXAMPLES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine.result import WhyNode
+from cxm.engine.results.result import WhyNode
 from cxm.facts.load import load_facts
 from tests.conftest import example
 

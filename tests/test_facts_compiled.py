@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic_core import SchemaValidator
 
-from cxm.engine.cache import facts_validator
+from cxm.engine.knowledge.cache import facts_validator
 from cxm.facts.compiled import SchemaCompileError, _Compiler, core_schema
 from cxm.facts.load import validate
 from cxm.facts.source import SourceError, parse_text, read_document
@@ -25,7 +25,7 @@ from tests.test_properties_facts import PROPERTY, broken_facts, render, valid_fa
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = EXAMPLES / "article-1-wellness-resort.yaml"
-HEAVY = ("pydantic.main", "pydantic.fields", "jinja2", "cxm.engine.loader")
+HEAVY = ("pydantic.main", "pydantic.fields", "jinja2", "cxm.engine.knowledge.loader")
 
 
 def outcome(text: str, validator: SchemaValidator | None) -> tuple[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from cxm.cli.main import cli
-from cxm.engine.history import open_history, slug
+from cxm.engine.services.history import open_history, slug
 from tests.conftest import ROOT, example, run_cxm
 
 COMPANY = "Regional wellness resort (article, company 1)"
@@ -131,7 +131,7 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
 
 
 def _kb() -> str:
-    from cxm.engine.api import Engine
+    from cxm.engine.services.api import Engine
 
     return Engine().kb.digest
 

@@ -15,7 +15,7 @@ import pytest
 
 from cxm.cli.main import cli
 from cxm.cli.render import to_json
-from cxm.engine.api import Engine
+from cxm.engine.services.api import Engine
 from cxm.facts.load import load_facts_text
 from cxm.facts.source import SourceError
 from tests.conftest import example

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from cxm.engine.api import Engine
+from cxm.engine.services.api import Engine
 from cxm.rules import BUILTIN_DIR
 from tests.conftest import example
 

@@ -24,9 +24,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxm.engine.compiler import compile_base
-from cxm.engine.conditions import ALL_OPS
-from cxm.engine.loader import load_knowledge
+from cxm.engine.knowledge.loader import load_knowledge
+from cxm.engine.language.conditions import ALL_OPS
+from cxm.engine.runtime.compiler import compile_base
 from cxm.facts.source import SourceError
 from cxm.rules import BUILTIN_DIR
 from tests.conftest import ROOT
@@ -274,10 +274,10 @@ def test_any_condition_compiles_or_is_located(raw: Any) -> None:
 WORKER = r"""
 import json, sys, traceback
 from pathlib import Path
-from cxm.engine import session
-from cxm.engine.compiler import compile_base
-from cxm.engine.errors import EngineError
-from cxm.engine.loader import load_knowledge
+from cxm.engine.runtime import session
+from cxm.engine.runtime.compiler import compile_base
+from cxm.engine.base.errors import EngineError
+from cxm.engine.knowledge.loader import load_knowledge
 from cxm.facts.load import load_facts
 from cxm.facts.vocabulary import flatten
 files = sorted(Path(sys.argv[1]).glob("*.yaml"))

@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from cxm.engine.result import Assessment, WhyNot, json_schema, to_data, validate
+from cxm.engine.results.result import Assessment, WhyNot, json_schema, to_data, validate
 from cxm.facts.load import load_facts
 from tests.conftest import EXAMPLES
 

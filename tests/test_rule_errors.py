@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine.api import Engine
+from cxm.engine.services.api import Engine
 from cxm.facts.source import SourceError
 from tests.conftest import example, run_cxm
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine import ruletest
+from cxm.engine.authoring import ruletest
 from cxm.facts.source import SourceError
 from cxm.rules import BUILTIN_DIR
 from tests.conftest import run_cxm
@@ -64,7 +64,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
 
 
 def _kb():
-    from cxm.engine.loader import load_knowledge
+    from cxm.engine.knowledge.loader import load_knowledge
 
     return load_knowledge()
 

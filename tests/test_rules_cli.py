@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from cxm.cli.main import cli
-from cxm.engine.loader import load_knowledge
-from cxm.engine.ruledocs import graph, markdown
+from cxm.engine.authoring.ruledocs import graph, markdown
+from cxm.engine.knowledge.loader import load_knowledge
 from tests.conftest import ROOT, run_cxm
 
 OVERRIDE = (

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine.lint import CHECKS, lint
+from cxm.engine.authoring.lint import CHECKS, lint
 from tests.conftest import run_cxm
 
 HEAD = """\

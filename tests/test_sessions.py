@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxm.cli.render import to_json
-from cxm.engine import host, session
+from cxm.engine.runtime import host, session
 from cxm.facts.load import load_facts
 from tests.conftest import EXAMPLES, run_cxm
 

@@ -1,6 +1,8 @@
 """Fixed terms of the rule language, shared by the rule-file schema and the loaded knowledge base."""
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, ClassVar
 
 
 class Status(StrEnum):
@@ -25,3 +27,13 @@ class Kind(StrEnum):
     DECISION = "decision"
     ACTION = "action"
     TOOL = "tool"
+
+
+@dataclass(kw_only=True)
+class Bilingual:
+    """A text shown to users, in English and Russian."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "use_attribute_docstrings": True}
+
+    en: str
+    ru: str

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxm.engine.conclusions import Conclusion
-from cxm.engine.conditions import Conjunction, Node
-from cxm.engine.result import Bilingual
-from cxm.engine.terms import Kind, Scale, Status
+from cxm.engine.language.conclusions import Conclusion
+from cxm.engine.language.conditions import Conjunction, Node
+from cxm.engine.language.terms import Bilingual, Kind, Scale, Status
 from cxm.facts.source import Document, Path_, Problem
 from cxm.facts.vocabulary import FieldSpec
 
@@ -165,3 +164,8 @@ class KnowledgeBase:
         if spec.kind == "enum" and spec.ordered and isinstance(value, int):
             return spec.values[value]
         return value
+
+
+def is_many(spec: FieldSpec) -> bool:
+    """A derived fact that holds a set of values (one fact per value in the engine)."""
+    return isinstance(spec, DerivedSpec) and spec.many

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cxm.engine.explain import input_fact
-from cxm.engine.knowledge import KnowledgeBase
-from cxm.engine.result import RuleRef, Why, WhyNode
-from cxm.engine.session import Trace
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.results.chains import input_fact
+from cxm.engine.results.result import RuleRef, Why, WhyNode
+from cxm.engine.runtime.session import Trace
 from cxm.facts.source import Document
 
 

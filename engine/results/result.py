@@ -16,6 +16,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from cxm.engine.language.terms import Bilingual
+
 SCHEMA_VERSION = 1
 
 T = TypeVar("T")
@@ -47,14 +49,6 @@ def validate(cls: type[T], data: Any) -> T:
 def json_schema(cls: type) -> dict[str, Any]:
     """The JSON Schema of a result shape."""
     return _adapter(cls).json_schema()
-
-
-@dataclass(kw_only=True)
-class Bilingual(_Out):
-    """A text shown to users, in English and Russian."""
-
-    en: str
-    ru: str
 
 
 @dataclass(kw_only=True)

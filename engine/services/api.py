@@ -11,23 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxm.engine import session
-from cxm.engine.assemble import assemble
-from cxm.engine.cache import cached, facts_validator
-from cxm.engine.compiler import CompiledBase
-from cxm.engine.knowledge import KnowledgeBase
-from cxm.engine.result import Assessment
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.knowledge.cache import cached, facts_validator
+from cxm.engine.results.assemble import assemble
+from cxm.engine.results.result import Assessment
+from cxm.engine.runtime import session
+from cxm.engine.runtime.compiler import CompiledBase
 from cxm.facts.load import LoadedFacts, load_facts
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import flatten
 from cxm.rules import BUILTIN_DIR
 
 if TYPE_CHECKING:
-    from cxm.engine.changes import Change
-    from cxm.engine.result import WhatIf, Why, WhyNot
-
-_VERSION = "0.1.0"  # the cache key includes it: an upgrade invalidates cached rule bases
-
+    from cxm.engine.results.result import WhatIf, Why, WhyNot
+    from cxm.facts.changes import Change
 
 class Engine:
     """A loaded, compiled knowledge base, reusable for any number of assessments."""
@@ -37,13 +34,13 @@ class Engine:
         folders = ([BUILTIN_DIR] if builtin else []) + extra
 
         def build() -> tuple[KnowledgeBase, CompiledBase]:
-            from cxm.engine.compiler import compile_base
-            from cxm.engine.loader import load_knowledge
+            from cxm.engine.knowledge.loader import load_knowledge
+            from cxm.engine.runtime.compiler import compile_base
 
             kb = load_knowledge(extra, builtin=builtin)
             return kb, compile_base(kb)
 
-        self.kb, self.compiled = cached(folders, f"{_VERSION}\0{builtin}", build)
+        self.kb, self.compiled = cached(folders, f"{builtin}", build)
 
     def run(self, loaded: LoadedFacts) -> session.Trace:
         """Run durable-rules on one company; the raw trace of the session."""
@@ -69,7 +66,7 @@ class Engine:
 
     def why(self, loaded: LoadedFacts, target: str) -> Why:
         """The derivation tree of the stage, a competency's level or a recommendation."""
-        from cxm.engine.why import why
+        from cxm.engine.explain.why import why
 
         trace = self.run(loaded)
         if target == "stage":
@@ -90,10 +87,10 @@ class Engine:
 
     def why_not(self, loaded: LoadedFacts, rec_id: str) -> WhyNot:
         """Every rule that could make a recommendation, test by test, and the fewest changes that would."""
-        from cxm.engine.evaluate import group_facts
-        from cxm.engine.result import WhyNot
-        from cxm.engine.whatif import search
-        from cxm.engine.whynot import why_not
+        from cxm.engine.explain.whatif import search
+        from cxm.engine.results.checks import why_not
+        from cxm.engine.results.result import WhyNot
+        from cxm.engine.runtime.evaluate import group_facts
 
         if rec_id not in self.kb.catalogue:
             raise self._unknown(rec_id, list(self.kb.catalogue))
@@ -106,9 +103,9 @@ class Engine:
 
     def what_if(self, loaded: LoadedFacts, changes: list[Change]) -> WhatIf:
         """Re-assess with changed facts; the difference, with the rules that made it."""
-        from cxm.engine.changes import apply
-        from cxm.engine.evaluate import group_facts
-        from cxm.engine.whatif import what_if
+        from cxm.engine.explain.whatif import what_if
+        from cxm.engine.runtime.evaluate import group_facts
+        from cxm.facts.changes import apply
 
         changed = apply(loaded, changes)
         after_trace = self.run(changed)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cxm.engine.changes import Change, apply
-from cxm.engine.conclusions import Copy
-from cxm.engine.conditions import Literal, Ref
-from cxm.engine.evaluate import Facts, group_facts, passes
-from cxm.engine.knowledge import KnowledgeBase
-from cxm.engine.result import Assessment, Difference, LevelChange, StageRef, Suggestion, WhatIf
-from cxm.engine.session import Trace
-from cxm.engine.whynot import check_rule, producers
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.language.conclusions import Copy
+from cxm.engine.language.conditions import Literal, Ref
+from cxm.engine.results.checks import check_rule, producers
+from cxm.engine.results.result import Assessment, Difference, LevelChange, StageRef, Suggestion, WhatIf
+from cxm.engine.runtime.evaluate import Facts, group_facts, passes
+from cxm.engine.runtime.session import Trace
+from cxm.facts.changes import Change, apply
 from cxm.facts.load import LoadedFacts
 from cxm.facts.source import SourceError
 from cxm.facts.vocabulary import input_fields

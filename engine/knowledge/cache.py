@@ -1,7 +1,7 @@
 """A cache of the validated, compiled rule base, so that each command does not re-read every rule file,
 and of the compiled facts schema (:mod:`cxm.facts.compiled`), so that it does not build the pydantic models.
 
-The key is a hash of the package version, the source of the modules that build the rule base, and
+The key is a hash of the installed version, every source file of the engine and facts packages, and
 the bytes of every rule file loaded, so any change to any of them invalidates it. Set
 ``CXM_NO_CACHE=1`` to bypass it and ``CXM_CACHE_DIR`` to move it (default:
 ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
@@ -36,19 +36,29 @@ def cache_dir() -> Path:
     return Path(base) / "cx-maturity"
 
 
-# the code that turns rule files into the cached objects: a change to any of it invalidates the cache
-_CODE = ("engine/loader.py", "engine/compiler.py", "engine/conditions.py", "engine/conclusions.py",
-         "engine/knowledge.py", "engine/ruleschema.py", "engine/result.py", "engine/terms.py",
-         "facts/schema.py", "facts/enums.py", "facts/vocabulary.py", "facts/checks.py", "facts/compiled.py")
+def version() -> str:
+    """The installed version of cx-maturity (package metadata), or ``unknown`` when run from a bare source tree."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("cx-maturity")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @functools.cache  # read once per process (the rule base and the facts schema both key on it)
 def _code() -> bytes:
+    """Every source file of the engine and facts packages, by relative path: any edit invalidates the cache."""
     import cxm.engine
     import cxm.facts
 
-    roots = {"engine": Path(cxm.engine.__file__).parent, "facts": Path(cxm.facts.__file__).parent}
-    return b"".join((roots[name.split("/")[0]] / name.split("/")[1]).read_bytes() for name in _CODE)
+    digest = hashlib.sha256(version().encode() + b"\0")
+    for package in (cxm.engine, cxm.facts):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{package.__name__}/{path.relative_to(root).as_posix()}".encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.digest()
 
 
 def key(folders: list[Path], extra: str) -> str:
@@ -89,7 +99,7 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T], *, kind: str
     except Exception:  # a missing, stale or damaged cache is rebuilt
         pass
     value = build()
-    from cxm.engine.atomic import write_bytes  # (tempfile is slow to import: only when writing)
+    from cxm.engine.base.atomic import write_bytes  # (tempfile is slow to import: only when writing)
 
     with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
         write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -39,10 +39,11 @@ KEYWORDS = {"all", "any", "not"}
 class ConditionError(Exception):
     """A problem in a condition, at a path inside the rule file."""
 
-    def __init__(self, path: Path_, message: str, *, key: bool = False):
+    def __init__(self, path: Path_, message: str, *, key: bool = False, kind: str = ""):
         self.path = path
         self.message = message
         self.key = key  # point at the key (an unknown name) rather than at its value
+        self.kind = kind  # the sort of problem (see facts.source.Problem.kind)
         super().__init__(message)
 
 
@@ -135,7 +136,7 @@ class Parser:
         spec = self.specs.get(name)
         if spec is None:
             hint = suggest(name, list(self.specs) + sorted(KEYWORDS))
-            raise ConditionError(path, f"unknown fact {name!r}{hint}", key=True)
+            raise ConditionError(path, f"unknown fact {name!r}{hint}", key=True, kind="unknown-name")
         return spec
 
     def atom(self, name: str, raw: Any, path: Path_) -> Literal:
@@ -194,7 +195,7 @@ class Parser:
             if not isinstance(raw, str) or raw not in spec.values:
                 hint = suggest(str(raw), spec.values)
                 raise ConditionError(path, f"{raw!r} is not a value of {spec.path!r}{hint}; "
-                                           f"choose from: {', '.join(spec.values)}")
+                                           f"choose from: {', '.join(spec.values)}", kind="bad-value")
         elif kind == "bool":
             if not isinstance(raw, bool):
                 raise ConditionError(path, f"{spec.path!r} is true or false, got {raw!r}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cxm.engine.conclusions import Copy
-from cxm.engine.errors import EngineError
-from cxm.engine.evaluate import group_facts
-from cxm.engine.explain import Explainer, input_fact
-from cxm.engine.knowledge import KnowledgeBase
-from cxm.engine.result import (
+from cxm.engine.base.errors import EngineError
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.language.conclusions import Copy
+from cxm.engine.results.chains import Explainer, input_fact
+from cxm.engine.results.checks import why_not
+from cxm.engine.results.result import (
     Assessment,
     Fact,
     Firing,
@@ -19,8 +19,8 @@ from cxm.engine.result import (
     StageRef,
     Trace,
 )
-from cxm.engine.session import Trace as SessionTrace
-from cxm.engine.whynot import why_not
+from cxm.engine.runtime.evaluate import group_facts
+from cxm.engine.runtime.session import Trace as SessionTrace
 from cxm.facts.load import LoadedFacts
 
 

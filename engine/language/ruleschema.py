@@ -4,7 +4,7 @@ A rule file is a YAML mapping with any of these sections: ``model`` (stages
 and competencies; one file only), ``facts`` (derived facts the rules may
 conclude), ``recommendations`` (the catalogue) and ``rules``. Conditions and
 conclusions are checked against the fact vocabulary afterwards
-(:mod:`cxm.engine.conditions`, :mod:`cxm.engine.conclusions`).
+(:mod:`cxm.engine.language.conditions`, :mod:`cxm.engine.language.conclusions`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from cxm.engine.terms import Kind, Scale, Status
+from cxm.engine.language.terms import Kind, Scale, Status
 
 RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 FACT_NAME = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -34,7 +34,7 @@ class _Strict(BaseModel):
 class Bilingual(_Strict):
     """A text shown to users, in English and Russian, as written in a rule file.
 
-    The loaded knowledge base holds it as :class:`cxm.engine.result.Bilingual`.
+    The loaded knowledge base holds it as :class:`cxm.engine.results.result.Bilingual`.
     """
 
     en: Text

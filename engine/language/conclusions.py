@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxm.engine.conditions import ConditionError, Conjunction, facts_of
+from cxm.engine.language.conditions import ConditionError, Conjunction, facts_of
 from cxm.facts.source import Path_
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec
@@ -91,7 +91,7 @@ def _conclusion(fact: str, raw: Any, path: Path_, specs: dict[str, FieldSpec], d
     if spec is None or fact not in derived:
         known = sorted(derived)
         why = "is an input fact; rules may not change inputs" if spec else f"is not declared{suggest(fact, known)}"
-        raise ConditionError(path, f"{fact!r} {why}", key=True)
+        raise ConditionError(path, f"{fact!r} {why}", key=True, kind="" if spec else "unknown-name")
     if isinstance(raw, dict):
         return Conclusion(fact, _computed(spec, raw, path, specs), path)
     kind = spec.kind
@@ -101,7 +101,7 @@ def _conclusion(fact: str, raw: Any, path: Path_, specs: dict[str, FieldSpec], d
     if not ok:
         choices = f"; choose from: {', '.join(spec.values)}" if 0 < len(spec.values) <= 12 else ""
         hint = suggest(str(raw), spec.values) if spec.values else ""
-        raise ConditionError(path, f"{raw!r} is not a valid value of {fact!r}{hint}{choices}")
+        raise ConditionError(path, f"{raw!r} is not a valid value of {fact!r}{hint}{choices}", kind="bad-value")
     return Conclusion(fact, raw, path)
 
 
@@ -109,7 +109,8 @@ def _computed(spec: FieldSpec, raw: dict, path: Path_, specs: dict[str, FieldSpe
     if set(raw) <= {"copy", "plus"} and "copy" in raw:
         source = specs.get(str(raw["copy"]))
         if source is None:
-            raise ConditionError(path + ("copy",), f"unknown fact {raw['copy']!r}{suggest(str(raw['copy']), specs)}")
+            raise ConditionError(path + ("copy",), f"unknown fact {raw['copy']!r}{suggest(str(raw['copy']), specs)}",
+                                 kind="unknown-name")
         plus = raw.get("plus", 0)
         same = source.kind == spec.kind and source.values == spec.values
         if not same and not (spec.kind == "int" and source.kind in ("int", "number")):

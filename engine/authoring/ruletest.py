@@ -22,7 +22,7 @@ with a patch) and what must and must not follow from it::
         todo: false                              # true (or a reason): a known gap, reported, not failed
 
 Files are validated with pydantic; every problem is located FILE:LINE:COL like
-rule-file problems. :func:`run_cases` runs the cases on an :class:`~cxm.engine.api.Engine`
+rule-file problems. :func:`run_cases` runs the cases on an :class:`~cxm.engine.services.api.Engine`
 and :func:`coverage` lists the rules that fired in no case.
 """
 
@@ -35,16 +35,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from cxm.engine.assemble import assemble
-from cxm.engine.changes import Change, apply
-from cxm.engine.ruleschema import RULE_ID
+from cxm.engine.language.ruleschema import RULE_ID
+from cxm.engine.results.assemble import assemble
 from cxm.facts import EXAMPLES_DIR
+from cxm.facts.changes import Change, apply
 from cxm.facts.load import LoadedFacts, load_facts, validate
 from cxm.facts.source import Document, Path_, Problem, SourceError, read_document
 from cxm.facts.validation import problems as pydantic_problems
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import input_fields
-from cxm.rules import BUILTIN_DIR
+from cxm.rules import display_path
 
 CaseName = Annotated[str, StringConstraints(pattern=RULE_ID, max_length=80)]
 Ident = Annotated[str, StringConstraints(min_length=1, max_length=120)]
@@ -153,12 +153,6 @@ class Outcome:
 def case_files(folder: Path) -> list[Path]:
     """The rule-test files of a folder, in a stable order."""
     return sorted(folder.rglob("*.test.yaml")) if folder.is_dir() else []
-
-
-def _display(path: Path, folder: Path) -> str:
-    if folder.resolve() == BUILTIN_DIR.resolve():
-        return "rules/" + path.relative_to(folder).as_posix()
-    return str(path)
 
 
 def _subdoc(doc: Document, prefix: Path_) -> Document:
@@ -271,7 +265,7 @@ def load_cases(paths: Iterable[tuple[Path, str]]) -> list[LoadedCase]:
 
 def discover(folders: Iterable[Path]) -> list[tuple[Path, str]]:
     """Every case file of the given rule folders, with its display name."""
-    return [(p, _display(p, folder)) for folder in folders for p in case_files(folder)]
+    return [(p, display_path(p, folder)) for folder in folders for p in case_files(folder)]
 
 
 def check_ids(kb: Any, cases: list[LoadedCase]) -> None:

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxm.engine.conditions import Conjunction, Literal, Ref, Test
-from cxm.engine.knowledge import DerivedSpec, KnowledgeBase, Rule
+from cxm.engine.knowledge.base import KnowledgeBase, Rule, is_many
+from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
 from cxm.facts.source import Problem, SourceError
 from cxm.facts.vocabulary import FieldSpec
 
@@ -55,9 +55,6 @@ def encode(spec: FieldSpec, value: Any) -> Any:
         return value
     return value
 
-
-def is_many(spec: FieldSpec) -> bool:
-    return isinstance(spec, DerivedSpec) and spec.many
 
 
 class _Branch:

@@ -12,11 +12,11 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxm.engine import host as hosting
-from cxm.engine.compiler import SINK, Compiled, CompiledBase, encode
-from cxm.engine.conclusions import Conclusion, Copy, Sum
-from cxm.engine.errors import EngineError
-from cxm.engine.knowledge import KnowledgeBase
+from cxm.engine.base.errors import EngineError
+from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.language.conclusions import Conclusion, Copy, Sum
+from cxm.engine.runtime import host as hosting
+from cxm.engine.runtime.compiler import SINK, Compiled, CompiledBase, encode
 from cxm.facts.vocabulary import Value
 
 

@@ -20,7 +20,7 @@ is deleted. ``resume=True`` keeps the rows a journal already holds.
 
 Parallelism: ``jobs > 1`` runs chunks of rows in worker processes started with "forkserver"
 (durable-rules' Host starts threads: a process that has one must not fork); each worker builds its
-own :class:`~cxm.engine.api.Engine` once. ``cluster=ADDRESS`` runs the chunks on a Dask
+own :class:`~cxm.engine.services.api.Engine` once. ``cluster=ADDRESS`` runs the chunks on a Dask
 distributed cluster instead (``pip install cx-maturity[dask]``), each worker process holding its own
 engine. The output bytes are the same whatever the number of jobs or the backend.
 """
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxm.engine.atomic import atomic_open
+from cxm.engine.base.atomic import atomic_open
 from cxm.facts.source import Document, Path_, Problem, SourceError
 
 JOURNAL_VERSION = 1
@@ -264,7 +264,7 @@ def jsonl_document(file: str, line: int, text: str) -> Document:
 
 def load_row(source: Source, raw: RawRow) -> Any:
     """The validated facts of one row (:class:`~cxm.facts.load.LoadedFacts`), or :class:`SourceError`."""
-    from cxm.engine.cache import facts_validator
+    from cxm.engine.knowledge.cache import facts_validator
     from cxm.facts.load import validate
     from cxm.facts.source import read_document
 
@@ -317,7 +317,7 @@ def engine_for(rules: Sequence[str]) -> Any:
     key = tuple(rules)
     engine = _ENGINES.get(key)
     if engine is None:
-        from cxm.engine.api import Engine
+        from cxm.engine.services.api import Engine
 
         engine = _ENGINES[key] = Engine(list(rules))
     return engine
@@ -325,7 +325,7 @@ def engine_for(rules: Sequence[str]) -> Any:
 
 def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) -> list[Done]:
     """Assess a chunk of rows in this process (the task a worker runs)."""
-    from cxm.engine.errors import EngineError
+    from cxm.engine.base.errors import EngineError
 
     engine = engine_for(rules)
     slow = float(os.environ.get(SLOW_ENV) or 0)
@@ -378,7 +378,7 @@ def run_pool(jobs: int) -> Runner:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         ctx = multiprocessing.get_context(method)
         if method == "forkserver":
-            ctx.set_forkserver_preload(["cxm.engine.batch", "cxm.engine.api"])
+            ctx.set_forkserver_preload(["cxm.engine.services.batch", "cxm.engine.services.api"])
         with ctx.Pool(jobs, initializer=engine_for, initargs=(rules,)) as pool:
             yield from pool.imap(_task, ((source, rules, chunk) for chunk in tasks))
 

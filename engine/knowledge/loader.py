@@ -14,26 +14,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cxm.engine.conclusions import check_sources, parse_then
-from cxm.engine.conditions import ConditionError, Parser, dnf
-from cxm.engine.knowledge import CatalogueItem, CompetencyInfo, DerivedSpec, Entry, KnowledgeBase, Rule, StageInfo
-from cxm.engine.result import Bilingual
-from cxm.engine.ruleschema import RULE_ID, FactType, ModelDef, Recommendation, RuleDef, RuleFile
-from cxm.engine.ruleschema import Bilingual as BilingualText
-from cxm.engine.terms import Kind, Status
+from cxm.engine.base.graph import cycle_of
+from cxm.engine.knowledge.base import CatalogueItem, CompetencyInfo, DerivedSpec, Entry, KnowledgeBase, Rule, StageInfo
+from cxm.engine.language.conclusions import check_sources, parse_then
+from cxm.engine.language.conditions import ConditionError, Parser, dnf
+from cxm.engine.language.ruleschema import RULE_ID, FactType, ModelDef, Recommendation, RuleDef, RuleFile
+from cxm.engine.language.ruleschema import Bilingual as BilingualText
+from cxm.engine.language.terms import Bilingual, Kind, Status
 from cxm.facts.source import Document, Problem, SourceError, read_document
 from cxm.facts.validation import problems as pydantic_problems
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec, input_fields
-from cxm.rules import BUILTIN_DIR, rule_files
+from cxm.rules import BUILTIN_DIR, display_path, rule_files
 
 _VAR = re.compile(r"<([a-z_][a-z0-9_]*)>")
-
-
-def _display(path: Path, folder: Path) -> str:
-    if folder.resolve() == BUILTIN_DIR.resolve():
-        return "rules/" + path.relative_to(folder).as_posix()
-    return str(path)
 
 
 def _substitute(raw: Any, bindings: dict[str, Any]) -> Any:
@@ -74,7 +68,7 @@ class _Loader:
             self.problems.append(Problem(str(folder), 1, 1, "(root)", "the folder holds no rule files (*.yaml)"))
         seen: set[str] = set()
         for path in files:
-            name = _display(path, folder)
+            name = display_path(path, folder)
             try:
                 doc = read_document(path, name)
             except SourceError as exc:
@@ -120,17 +114,20 @@ class _Loader:
             if self.model is not None:
                 first = self.model[1].where(("model",), key=True)[0]
                 self.problems.append(doc.problem(("model",), f"the model is already defined in "
-                                                            f"{self.model[1].file}:{first}", key=True))
+                                                            f"{self.model[1].file}:{first}", key=True,
+                                                 kind="duplicate"))
             else:
                 self.model = (parsed.model, doc)
         for name, decl in parsed.facts.items():
             if name in self.decls or name in input_fields():
-                self.problems.append(doc.problem(("facts", name), f"fact {name!r} is already defined", key=True))
+                self.problems.append(doc.problem(("facts", name), f"fact {name!r} is already defined", key=True,
+                                                 kind="duplicate"))
             self.decls[name] = (decl, doc, ("facts", name))
         for i, rec in enumerate(parsed.recommendations):
             if rec.id in self.catalogue:
                 self.problems.append(doc.problem(("recommendations", i, "id"), f"recommendation {rec.id!r} is "
-                                                 f"already defined at {self.catalogue[rec.id].location}"))
+                                                 f"already defined at {self.catalogue[rec.id].location}",
+                                                 kind="duplicate"))
             self.catalogue[rec.id] = Entry(_item(rec), doc, ("recommendations", i))
         for i, rule in enumerate(parsed.rules):
             for bindings in rule.for_each or [{}]:
@@ -141,12 +138,14 @@ class _Loader:
                     self.problems.append(doc.problem(path + ("id",), f"rule id {rule_id!r} is not kebab-case{hint}"))
                     continue
                 if rule_id in seen:
-                    self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}"))
+                    self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}",
+                                                     kind="duplicate"))
                     continue
                 seen.add(rule_id)
                 if rule_id in self.raw_rules:
                     if builtin:
-                        self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}"))
+                        self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}",
+                                                     kind="duplicate"))
                         continue
                     old = self.raw_rules[rule_id][1]
                     self.warnings.append(doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
@@ -188,11 +187,11 @@ class _Loader:
             rec, doc, path = entry.rec, entry.doc, entry.path
             if rec.competency not in comps:
                 self.problems.append(doc.problem(path + ("competency",), f"unknown competency {rec.competency!r}"
-                                                 f"{suggest(rec.competency, comps)}"))
+                                                 f"{suggest(rec.competency, comps)}", kind="bad-value"))
             for j, stage in enumerate(rec.stages):
                 if stage not in stages:
                     self.problems.append(doc.problem(path + ("stages", j), f"unknown stage {stage!r}"
-                                                     f"{suggest(stage, stages)}"))
+                                                     f"{suggest(stage, stages)}", kind="bad-value"))
             if rec.kind is Kind.DECISION:
                 if rec.serves:
                     self.problems.append(doc.problem(path + ("serves",), "a decision serves nothing"))
@@ -202,7 +201,8 @@ class _Loader:
             if parent is None:
                 hint = suggest(rec.serves or "", self.catalogue) if rec.serves else ""
                 self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} must serve a {want}"
-                                                 f"; {rec.serves!r} is not in the catalogue{hint}"))
+                                                 f"; {rec.serves!r} is not in the catalogue{hint}",
+                                                 kind="bad-value"))
             elif parent.rec.kind.value != want:
                 self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} serves a {want}, "
                                                  f"but {rec.serves!r} is a {parent.rec.kind.value}"))
@@ -219,12 +219,12 @@ class _Loader:
                 try:
                     branches = dnf(condition)
                 except ConditionError as exc:
-                    raise ConditionError(path + ("when",), exc.message) from None
+                    raise ConditionError(path + ("when",), exc.message, kind=exc.kind) from None
                 conclusions = parse_then(raw_then, path + ("then",), specs, derived)
                 check_sources(conclusions, branches)
             except ConditionError as exc:
                 prefix = f"rule {rule_id!r}: " if bindings else ""
-                self.problems.append(doc.problem(exc.path, prefix + exc.message, key=exc.key))
+                self.problems.append(doc.problem(exc.path, prefix + exc.message, key=exc.key, kind=exc.kind))
                 continue
             for c in conclusions:
                 if c.fact.startswith("level.") and isinstance(c.value, int) and not lo <= c.value <= hi:
@@ -268,63 +268,17 @@ class _Loader:
             positive, negative = rule.needs()
             for fact in positive | negative:
                 edges.setdefault(fact, set()).update(rule.produces())
-        component = _components(edges)
+        component = cycle_of(edges)
         found = False
         for rule in rules:
             _, negative = rule.needs()
             if any(component.get(f) is not None and component.get(f) == component.get(g)
                    for f in negative for g in rule.produces()):
                 self.problems.append(rule.doc.problem(rule.path + ("when",), "this rule depends on the absence "
-                                                      "of a fact that it helps to produce (a cycle through 'not')"))
+                                                      "of a fact that it helps to produce (a cycle through 'not')",
+                                                      kind="cycle"))
                 found = True
         return found
-
-
-def _components(edges: dict[str, set[str]]) -> dict[str, int]:
-    """Strongly connected components of a graph (Tarjan, iterative), for the nodes on a cycle."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: dict[str, int] = {}
-    counter = 0
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges.get(root, ()))))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    members.append(member)
-                    if member == node:
-                        break
-                cyclic = len(members) > 1 or node in edges.get(node, ())
-                for member in members:
-                    if cyclic:
-                        out[member] = index[node]
-    return out
 
 
 def _text(text: BilingualText, bindings: dict[str, str] | None = None) -> Bilingual:

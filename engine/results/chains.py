@@ -1,4 +1,4 @@
-"""Build explanations from what durable-rules actually fired (a session :class:`~cxm.engine.session.Trace`).
+"""Build explanations from what durable-rules actually fired (a session :class:`~cxm.engine.runtime.session.Trace`).
 
 A derived fact's derivation follows the first firing that concluded it, then
 the facts that firing matched, down to input facts.
@@ -6,8 +6,8 @@ the facts that firing matched, down to input facts.
 
 from __future__ import annotations
 
-from cxm.engine.result import Chain, InputFact
-from cxm.engine.session import Trace
+from cxm.engine.results.result import Chain, InputFact
+from cxm.engine.runtime.session import Trace
 from cxm.facts.source import Document
 
 

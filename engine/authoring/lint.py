@@ -6,7 +6,7 @@ each code: what it finds, why it matters and how to fix it (English and
 Russian); ``cxm rules lint --explain CODE`` prints that text.
 
 The semantic checks read the conditions in normal form
-(:attr:`~cxm.engine.knowledge.Rule.branches`) and decide satisfiability by
+(:attr:`~cxm.engine.knowledge.base.Rule.branches`) and decide satisfiability by
 trying candidate values: for a single-valued fact, a conjunction of tests
 against constants holds for some value only if it holds for a value at or next
 to one of the constants, so trying those is exact. Tests that compare two facts
@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxm.engine.compiler import is_many
-from cxm.engine.conclusions import Conclusion, Copy, Sum
-from cxm.engine.conditions import Conjunction, Literal, Ref, Test
-from cxm.engine.evaluate import passes
-from cxm.engine.knowledge import KnowledgeBase, Rule
-from cxm.engine.loader import load_knowledge
-from cxm.engine.result import Bilingual
-from cxm.engine.whynot import describe
+from cxm.engine.base.graph import cycles
+from cxm.engine.knowledge.base import KnowledgeBase, Rule, is_many
+from cxm.engine.knowledge.loader import load_knowledge
+from cxm.engine.language.conclusions import Conclusion, Copy, Sum
+from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
+from cxm.engine.language.describe import describe
+from cxm.engine.language.terms import Bilingual
+from cxm.engine.runtime.evaluate import passes
 from cxm.facts.source import Document, Path_, Problem, SourceError
 from cxm.facts.vocabulary import input_fields
 
@@ -227,22 +227,15 @@ class Report:
 _TEXT_FIELDS = {"en", "ru", "source", "title", "because", "text", "description", "name", "meaning"}
 
 
+_CODES = {"unknown-name": "CXL002", "bad-value": "CXL003", "duplicate": "CXL004", "cycle": "CXL006"}
+
+
 def classify(problem: Problem) -> str:
-    """The lint code of a problem the loader reported."""
-    msg = problem.message
-    last = re.split(r"[.\[]", problem.field)[-1]
-    if "unknown fact" in msg or "is not declared" in msg:
-        return "CXL002"
-    if ("is not a value of" in msg or "is not a valid value of" in msg or msg.startswith("unknown stage")
-            or msg.startswith("unknown competency") or "is not in the catalogue" in msg):
-        return "CXL003"
-    if "duplicate rule id" in msg or "is already defined" in msg:
-        return "CXL004"
-    if msg.startswith("required field is missing") and last in _TEXT_FIELDS:
-        return "CXL005"
-    if "cycle through 'not'" in msg:
-        return "CXL006"
-    return "CXL001"
+    """The lint code of a problem the loader reported, from the sort of problem it is."""
+    if problem.kind == "missing":
+        last = re.split(r"[.\[]", problem.field)[-1]
+        return "CXL005" if last in _TEXT_FIELDS else "CXL001"
+    return _CODES.get(problem.kind, "CXL001")
 
 
 def _from_problem(problem: Problem, code: str | None = None) -> Finding:
@@ -624,9 +617,7 @@ def _cycles(an: Analysis) -> list[Finding]:
                 edges.setdefault(s, set()).add(t)
                 via.setdefault((s, t), rule)
     out = []
-    for comp in _scc(edges):
-        if len(comp) == 1 and comp[0] not in edges.get(comp[0], set()):
-            continue
+    for comp in cycles(edges, key=_node_text):
         members = set(comp)
         rules = sorted({via[(s, t)].id for s in comp for t in edges.get(s, ()) if t in members
                         and (s, t) in via})
@@ -642,54 +633,6 @@ def _node_text(node: tuple[str, Any]) -> str:
     if value is _ANY:
         return fact
     return f"{fact}={str(value).lower() if isinstance(value, bool) else value}"
-
-
-def _scc(edges: dict[Any, set[Any]]) -> list[list[Any]]:
-    """Tarjan's strongly connected components, iteratively (deep rule chains do not hit the recursion limit)."""
-    index: dict[Any, int] = {}
-    low: dict[Any, int] = {}
-    on: set[Any] = set()
-    stack: list[Any] = []
-    out: list[list[Any]] = []
-    counter = 0
-    nodes = sorted({*edges, *(t for ts in edges.values() for t in ts)}, key=_node_text)
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges.get(root, ()), key=_node_text)))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on.add(root)
-        while work:
-            node, it = work[-1]
-            advanced = False
-            for nxt in it:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on.add(nxt)
-                    work.append((nxt, iter(sorted(edges.get(nxt, ()), key=_node_text))))
-                    advanced = True
-                    break
-                if nxt in on:
-                    low[node] = min(low[node], index[nxt])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                comp = []
-                while True:
-                    top = stack.pop()
-                    on.discard(top)
-                    comp.append(top)
-                    if top == node:
-                        break
-                out.append(sorted(comp, key=_node_text))
-    return out
 
 
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")

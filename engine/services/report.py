@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cxm.engine.api import Engine
-from cxm.engine.assemble import assemble
-from cxm.engine.result import Assessment, Bilingual, Recommendation, RuleCheck, WhyNode
-from cxm.engine.why import why
+from cxm.engine.explain.why import why
+from cxm.engine.results.assemble import assemble
+from cxm.engine.results.result import Assessment, Bilingual, Recommendation, RuleCheck, WhyNode
+from cxm.engine.services.api import Engine
 from cxm.facts.load import LoadedFacts
 
 

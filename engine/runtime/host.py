@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from cxm.engine.errors import EngineError, EngineUnavailable
+from cxm.engine.base.errors import EngineError, EngineUnavailable
 
 LOCK = threading.RLock()
 _HOST: Any = None

@@ -1,7 +1,7 @@
 """Check a rule's condition against a set of facts, test by test, in Python.
 
 This reads the very rule definitions the compiler turned into durable-rules
-patterns (:class:`~cxm.engine.conditions.Literal` in normal form) and gives the
+patterns (:class:`~cxm.engine.language.conditions.Literal` in normal form) and gives the
 same answer the engine gives on the final facts of a session (a test checks
 that, for every rule and every example). It does not decide anything on its
 own: explanations use it to say *which* test failed and with what value.
@@ -12,9 +12,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from cxm.engine.compiler import is_many
-from cxm.engine.conditions import Conjunction, Literal, Ref, Test
-from cxm.engine.knowledge import KnowledgeBase
+from cxm.engine.knowledge.base import KnowledgeBase, is_many
+from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
 
 Facts = dict[str, list[tuple[str, Any]]]  # fact name -> [(fact id, readable value)]
 

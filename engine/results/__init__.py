@@ -1,0 +1,3 @@
+"""Results: what a session concluded, assembled into the documented result shapes, and rule conditions checked test by
+test.
+"""

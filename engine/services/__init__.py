@@ -1,0 +1,3 @@
+"""Services: the engine's entry points (:class:`~cxm.engine.services.api.Engine`), batch runs, assessment history,
+report data.
+"""
