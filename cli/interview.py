@@ -15,15 +15,23 @@ a choice is answered with the schema's value (``regional``, ``crm``) or its numb
 
 from __future__ import annotations
 
-import typing
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import click
 
 from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, fail_on
+from cxm.facts.questions import (
+    REQUIRED,
+    Question,
+    check_answer,
+    check_section,
+    nest,
+    questions,
+    reason,
+    suggested_default,
+)
 from cxm.facts.source import SourceError
 
 LABELS: dict[str, dict[str, str]] = {
@@ -66,99 +74,6 @@ NONE = "-"
 
 
 label = translator(LABELS)
-
-
-@dataclass(frozen=True)
-class Question:
-    """One field of the facts file, as a question."""
-
-    path: str
-    kind: str  # bool, int, text, enum, list
-    item: str  # for a list: enum or int
-    values: tuple[str, ...]
-    descriptions: dict[str, tuple[str, ...]]  # of the enum values, by language
-    help: dict[str, str]  # the field's description, by language
-    annotation: Any  # the field's type with its constraints, for validation
-    default: Any  # the schema's default (plain), or REQUIRED
-    optional: bool  # null is allowed
-
-    @property
-    def section(self) -> str:
-        return self.path.split(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        return self.path.split(".", 1)[1]
-
-
-REQUIRED = object()
-
-
-def _field(path: str) -> Any:
-    """The pydantic FieldInfo of a dotted path."""
-    from pydantic import BaseModel
-
-    from cxm.facts.schema import Facts
-
-    model: Any = Facts
-    info = None
-    for part in path.split("."):
-        info = model.model_fields[part]
-        inner = info.annotation
-        for arg in [inner, *typing.get_args(inner)]:
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                model = arg
-                break
-    return info
-
-
-def _enum(annotation: Any) -> Any:
-    from cxm.facts.enums import DocEnum
-
-    if isinstance(annotation, type) and issubclass(annotation, DocEnum):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _enum(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def questions() -> list[Question]:
-    """Every leaf field of the facts file, in schema order."""
-    from pydantic_core import PydanticUndefined
-
-    from cxm.facts.vocabulary import input_fields, plain
-
-    out = []
-    for path, spec in input_fields().items():
-        info = _field(path)
-        enum = _enum(info.annotation)
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        if info.default is not PydanticUndefined:
-            default = plain(info.default)
-        elif info.default_factory is not None:
-            default = plain(info.default_factory())
-        else:
-            default = REQUIRED
-        optional = type(None) in typing.get_args(info.annotation)
-        kind = spec.kind if spec.kind in ("bool", "int", "text", "enum", "list") else "text"
-        descriptions = {"en": tuple(m.description for m in enum) if enum else (),
-                        "ru": tuple(m.description_ru for m in enum) if enum else ()}
-        out.append(Question(path, kind, spec.item, spec.values, descriptions,
-                            {"en": spec.description, "ru": spec.description_ru}, annotation, default, optional))
-    return out
-
-
-def _reason(exc: Exception) -> str:
-    from pydantic import ValidationError
-
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
-        return f"{loc}: {msg}" if loc else msg
-    return str(exc)
 
 
 class Answer(click.ParamType):
@@ -218,11 +133,10 @@ class Answer(click.ParamType):
         try:
             TypeAdapter(self.q.annotation).validate_python(value)
         except ValidationError as exc:
-            self.fail(_reason(exc))
-        if self.q.path == "systems.integrated":
-            missing = [s for s in value if s not in self.answers.get("systems.present", [])]
-            if missing:
-                self.fail(label("not_present", self.lang, items=", ".join(missing)))
+            self.fail(reason(exc))
+        missing = check_answer(self.q.path, value, self.answers)
+        if missing:
+            self.fail(label("not_present", self.lang, items=", ".join(missing)))
         return value
 
 
@@ -254,35 +168,6 @@ def _ask(q: Question, default: Any, lang: str, answers: dict[str, Any]) -> Any:
     return click.prompt(q.name, default=shown, type=Answer(q, lang, answers), show_default=shown is not None)
 
 
-def _nest(answers: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for path, value in answers.items():
-        if value is None:
-            continue
-        node = out
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return out
-
-
-def _check_section(section: str, answers: dict[str, Any]) -> str | None:
-    """The reason a whole section is invalid, or None."""
-    from pydantic import ValidationError
-
-    from cxm.facts.schema import Facts
-
-    model = Facts.model_fields[section].annotation
-    model = next(a for a in [model, *typing.get_args(model)] if isinstance(a, type) and a is not type(None))
-    data = _nest({p: v for p, v in answers.items() if p.split(".", 1)[0] == section}).get(section, {})
-    try:
-        model.model_validate(data)
-    except ValidationError as exc:
-        return _reason(exc)
-    return None
-
-
 def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
     """Ask every question; the answers as dotted paths (``start`` gives the defaults)."""
     qs = questions()
@@ -302,13 +187,14 @@ def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
                 click.echo("\n" + label("section", lang, title=label(section, lang)))
             for q in group:
                 default = defaults[q.path]
-                if q.path == "company.markets.b2c" and q.path not in start and "company.markets.b2b" in answers:
-                    default = 100 - answers["company.markets.b2b"]
+                suggested = suggested_default(q.path, answers)
+                if suggested is not None and q.path not in start:
+                    default = suggested
                 answers[q.path] = _ask(q, default, lang, answers)
-            reason = _check_section(section, answers)
-            if reason is None:
+            problem = check_section(section, answers)
+            if problem is None:
                 break
-            click.echo(label("section_bad", lang, reason=reason))
+            click.echo(label("section_bad", lang, reason=problem))
             defaults = {q.path: answers[q.path] for q in group}
     return answers
 
@@ -317,7 +203,7 @@ def to_yaml(answers: dict[str, Any]) -> str:
     """The answers as a facts file."""
     import yaml
 
-    data = _nest(answers)
+    data = nest(answers)
     name = data.get("company", {}).get("name", "")
     head = (f"# Facts about {name}, written by `cxm interview`.\n"
             "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n")

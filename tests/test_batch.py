@@ -238,10 +238,25 @@ def test_every_column_is_an_input_field_and_examples_round_trip(runner, tmp_path
 # --- kill safety and resume ---------------------------------------------------------------------
 
 
+SLOW_ROWS = """
+import time
+from cxm.engine.services import batch
+_load_row = batch.load_row
+def _slow(source, raw):
+    time.sleep(0.02)
+    return _load_row(source, raw)
+batch.load_row = _slow
+"""
+
+
 def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
-    env = {**os.environ, batch.SLOW_ENV: "0.02"}
+    # slow every row down from outside the product: a sitecustomize module wraps load_row with a sleep
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(inputs["csv"]), "-o", str(out)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -257,7 +272,8 @@ def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl.partial"]  # no temporary output left behind
+    # no temporary output left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hook", "out.jsonl.partial"]
     kept = journal.read_bytes().count(b"\n") - 1
     assert 2 * batch.CHUNK <= kept < N
     resumed = run_cxm("batch", str(inputs["csv"]), "-o", str(out), "--resume")

@@ -1,0 +1,234 @@
+"""Companies in tables: a CSV file, a JSON Lines file or a folder of facts files, read row by row into facts
+documents (located like any facts file), for batch runs.
+
+- CSV: a header of fact paths (``company.name``, ``company.markets.b2b``, ... see
+  :func:`~cxm.facts.vocabulary.input_fields`), one company per record. A list value is ``;``-separated
+  (``hospitality;finance``, ``self_assessment.brand`` as ``3;3;2;4;3``); a yes/no value is ``true`` or
+  ``false``; an empty cell leaves the field out (its default applies).
+- JSON Lines: one facts mapping per line (blank lines are skipped).
+- A folder: every ``*.yaml``, ``*.yml`` and ``*.json`` file in it, in sorted name order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cxm.facts.source import Document, Path_, Problem, SourceError
+
+FOLDER_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class TableError(Exception):
+    """The input cannot be read at all (unreadable file, unknown format, bad header): every problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One company as read from the input, not yet converted or validated (cheap to send to a worker)."""
+
+    row: int
+    line: int
+    data: Any  # CSV: list of cells; JSONL: the line's text; folder: (absolute path, path as given)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input: its kind, its file, and what a worker needs to read its rows (the CSV header)."""
+
+    kind: str  # "csv" | "jsonl" | "folder"
+    path: str
+    header: tuple[str, ...] = ()
+
+
+def by_suffix(path: Path) -> str | None:
+    """``csv`` or ``jsonl`` from a file name, or None."""
+    suffix = path.suffix.lower()
+    return "csv" if suffix == ".csv" else "jsonl" if suffix in (".jsonl", ".ndjson", ".json") else None
+
+
+def input_kind(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    if kind := by_suffix(path):
+        return kind
+    raise TableError([f"{path}: cannot tell the input format from the name; use .csv, .jsonl or a folder "
+                      "(or --input-format)"])
+
+
+def open_source(path: Path, kind: str | None = None) -> Source:
+    """Check the input and read what every row needs (the CSV header); raises :class:`TableError`."""
+    kind = kind or input_kind(path)
+    if kind == "folder":
+        if not path.is_dir():
+            raise TableError([f"{path}: not a folder"])
+        return Source("folder", str(path))
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            first = next(csv.reader(handle), None) if kind == "csv" else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TableError([f"{path}: cannot read the input: {exc}"]) from None
+    if kind == "jsonl":
+        return Source("jsonl", str(path))
+    if not first:
+        raise TableError([f"{path}:1:1: the CSV file has no header"])
+    return Source("csv", str(path), check_header(str(path), first))
+
+
+def check_header(file: str, header: list[str]) -> tuple[str, ...]:
+    """Every column must name an input fact path, once."""
+    from cxm.facts.validation import suggest
+    from cxm.facts.vocabulary import input_fields
+
+    fields = input_fields()
+    problems, seen = [], set()
+    for col, name in enumerate(header, 1):
+        if name not in fields:
+            problems.append(f"{file}:1:{col}: unknown column {name!r}{suggest(name, fields)}")
+        elif name in seen:
+            problems.append(f"{file}:1:{col}: column {name!r} appears twice")
+        seen.add(name)
+    if problems:
+        raise TableError(problems)
+    return tuple(header)
+
+
+def read_rows(source: Source) -> Iterator[RawRow]:
+    """The input's rows in order (lazily: only one chunk is ever held); unreadable input is a TableError."""
+    try:
+        yield from _read_rows(source)
+    except (csv.Error, UnicodeDecodeError, OSError) as exc:
+        raise TableError([f"{source.path}: cannot read the input: {exc}"]) from None
+
+
+def _read_rows(source: Source) -> Iterator[RawRow]:
+    path = Path(source.path)
+    if source.kind == "folder":
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file())
+        for n, p in enumerate(files, 1):  # the absolute path to read (on any worker), the path to show
+            yield RawRow(n, 1, (str(p.resolve()), str(p)))
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        if source.kind == "jsonl":
+            n = 0
+            for line_no, text in enumerate(handle, 1):
+                if text.strip():
+                    n += 1
+                    yield RawRow(n, line_no, text)
+            return
+        reader = csv.reader(handle)
+        next(reader, None)
+        start, n = reader.line_num + 1, 0
+        for cells in reader:
+            if cells:  # a blank line is no row
+                n += 1
+                yield RawRow(n, start, cells)
+            start = reader.line_num + 1
+
+
+def count_rows(source: Source) -> int:
+    """How many rows :func:`read_rows` will give (for the progress bar)."""
+    return sum(1 for _ in read_rows(source))
+
+
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def _cell(spec: Any, text: str) -> Any:
+    """A CSV cell as the value the facts model expects; ValueError with a message when it cannot be."""
+    kind = spec.kind
+    if kind == "list":
+        items = [x.strip() for x in text.split(";")]
+        if any(x == "" for x in items):
+            raise ValueError(f"empty item in the list {text!r} (separate items with ';')")
+        return [int(x) if spec.item == "int" and _INT.match(x) else x for x in items]
+    text = text.strip() if kind != "text" else text
+    if kind == "bool":
+        low = text.lower()
+        if low in ("true", "false"):
+            return low == "true"
+        raise ValueError(f"expected true or false, got {text!r}")
+    if kind == "int":
+        if _INT.match(text):
+            return int(text)
+        raise ValueError(f"expected a whole number, got {text!r}")
+    if kind == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, got {text!r}") from None
+    return text
+
+
+def csv_document(file: str, header: Sequence[str], line: int, cells: list[str]) -> Document:
+    """A CSV record as a facts document: nested values, each located at its column (problems collected)."""
+    from cxm.facts.vocabulary import input_fields
+
+    fields = input_fields()
+    doc = Document(file, {}, {(): (line, 1)}, {(): (line, 1)})
+    problems: list[Problem] = []
+    if len(cells) != len(header):
+        problems.append(Problem(file, line, 1, "(row)", f"expected {len(header)} cells, found {len(cells)}"))
+    for col, (name, text) in enumerate(zip(header, cells, strict=False), 1):
+        path: Path_ = tuple(name.split("."))
+        for i in range(1, len(path) + 1):  # a missing or bad field is reported at its column
+            doc.values.setdefault(path[:i], (line, col))
+            doc.keys.setdefault(path[:i], (line, col))
+        if text == "":
+            continue
+        try:
+            value = _cell(fields[name], text)
+        except ValueError as exc:
+            problems.append(Problem(file, line, col, name, str(exc)))
+            continue
+        node = doc.data
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+    for i, name in enumerate(header[: len(cells)]):  # list items: located at their column too
+        path = tuple(name.split("."))
+        value = _get(doc.data, path)
+        if isinstance(value, list):
+            for j in range(len(value)):
+                doc.values[(*path, j)] = (line, i + 1)
+    if problems:
+        raise SourceError(problems)
+    return doc
+
+
+def _get(data: dict[str, Any], path: Path_) -> Any:
+    node: Any = data
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def jsonl_document(file: str, line: int, text: str) -> Document:
+    """A JSON Lines record as a facts document, positions on the file's lines."""
+    from cxm.facts.source import parse_text
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError([Problem(file, line, exc.colno, "(root)", f"malformed JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise SourceError([Problem(file, line, 1, "(root)", "the line is nested too deeply")]) from None
+    doc = parse_text(text, file)
+    shift = line - 1
+    doc.values = {p: (ln + shift, c) for p, (ln, c) in doc.values.items()}
+    doc.keys = {p: (ln + shift, c) for p, (ln, c) in doc.keys.items()}
+    doc.values.setdefault((), (line, 1))
+    if not isinstance(doc.data, dict):  # located here: `validate` would put it on line 1
+        raise SourceError([Problem(file, line, 1, "(root)", "expected a mapping of sections (company, ...)")])
+    return doc
