@@ -112,13 +112,14 @@ def in_process(rounds: int) -> dict[str, float]:
 def loop(path: Path, mark: int = 1000) -> dict[str, float]:
     """The in-process loop a batch is measured against: read, validate, assess, project every row."""
     from cxm.engine.services import batch
+    from cxm.facts import tabular
 
-    source = batch.open_source(path)
+    source = tabular.open_source(path)
     batch.engine_for(())
     rows = 0
     rss_mark = 0.0
     start = time.perf_counter()
-    for chunk in batch.chunks(batch.read_rows(source), batch.CHUNK):
+    for chunk in batch.chunks(tabular.read_rows(source), batch.CHUNK):
         rows += len(batch.assess_rows(source, (), chunk))
         if rss_mark == 0.0 and rows >= mark:
             rss_mark = rss_mib()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from cxm.cli.errors import Rejected
 from cxm.cli.main import cli, rules_option, started
 
 
@@ -52,9 +53,7 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
       cxm batch facts/examples -o examples.jsonl
       cxm batch companies.csv -o results.jsonl --cluster tcp://10.0.0.5:8786
     """
-    from cxm.engine.base.errors import EngineError
     from cxm.engine.services import batch as runner
-    from cxm.facts.source import SourceError
 
     started()  # many assessments follow: collect garbage as usual
 
@@ -74,17 +73,6 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         summary = runner.run_batch(input_path, output, jobs=jobs, cluster=cluster, resume=resume,
                                    errors_path=errors_path, rules=rules, input_format=input_format,
                                    output_fmt=fmt, progress=progress, on_total=on_total)
-    except runner.BatchError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(2)
-    except SourceError as exc:  # a bad rule file
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(2)
-    except EngineError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -94,4 +82,4 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         click.echo(f"errors: {summary.errors_path}", err=True)
     click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)
     if summary.errors:
-        sys.exit(2)
+        raise Rejected()

@@ -9,10 +9,8 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import cli, fail_on, output_options, rules_option, started
+from cxm.cli.main import cli, output_options, rules_option, started
 from cxm.cli.render import terminal_safe
-from cxm.engine.base.errors import EngineError
-from cxm.facts.source import SourceError
 
 
 def _dump(model: object) -> str:
@@ -22,19 +20,13 @@ def _dump(model: object) -> str:
 
 
 def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any]) -> Any:
-    """Load the facts and the engine, run ``action(engine, facts)``; errors end the command."""
-    from cxm.engine.services.api import Engine, TargetError, read_facts
+    """Load the facts and the engine, then run ``action(engine, facts)``."""
+    from cxm.engine.services.api import Engine, read_facts
 
-    try:
-        loaded = read_facts(file)
-        engine = Engine(rules)
-        started()
-        return action(engine, loaded)
-    except TargetError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
-    except (SourceError, EngineError) as exc:
-        fail_on(exc)
+    loaded = read_facts(file)
+    engine = Engine(rules)
+    started()
+    return action(engine, loaded)
 
 
 @cli.command()
@@ -101,10 +93,6 @@ def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple
     from cxm.cli.render_explain import what_if_text
     from cxm.facts.changes import parse_change
 
-    try:
-        changes = [parse_change(s) for s in sets]
-    except SourceError as exc:
-        fail_on(exc)
-        return
+    changes = [parse_change(s) for s in sets]
     answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes))
     click.echo(_dump(answer) if fmt == "json" else terminal_safe(what_if_text(answer, lang)), nl=fmt == "json")

@@ -68,12 +68,9 @@ db_option = click.option(
 
 
 def _open(db: Path | None) -> Any:
-    from cxm.engine.services.history import HistoryError, open_history
+    from cxm.engine.services.history import open_history
 
-    try:
-        return open_history(db)
-    except HistoryError as exc:
-        raise click.ClickException(str(exc)) from None
+    return open_history(db)
 
 
 def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
@@ -92,12 +89,7 @@ def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
 
 
 def _resolve(history: Any, company: str) -> str:
-    from cxm.engine.services.history import HistoryError
-
-    try:
-        return history.resolve(company)
-    except HistoryError as exc:
-        raise click.ClickException(str(exc)) from None
+    return history.resolve(company)
 
 
 def _name(result: dict[str, Any], competency: str, lang: str) -> str:
@@ -200,7 +192,6 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
       cxm plan regional-wellness-resort-article-company-1 done written-brand-values
       cxm plan regional-wellness-resort-article-company-1 drop mystery-shopper --why "no budget this year"
     """
-    from cxm.engine.services.history import HistoryError
 
     if action and not recommendation:
         raise click.UsageError(f"{action} needs a recommendation id: cxm plan COMPANY {action} REC")
@@ -213,10 +204,7 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
         key = _resolve(store, company)
         if action:
             status = {"done": "done", "drop": "dropped", "open": "open"}[action]
-            try:
-                item = store.set_status(key, recommendation or "", status, why)
-            except HistoryError as exc:
-                raise click.ClickException(str(exc)) from None
+            item = store.set_status(key, recommendation or "", status, why)
             click.echo(terminal_safe(t("set", lang, rec=item.rec, status=t(item.status, lang))
                                      + (f" ({t('why', lang)}: {item.why})" if item.why else "")))
             return

@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, fail_on
+from cxm.cli.main import LANGS, cli
 from cxm.facts.questions import (
     REQUIRED,
     Question,
@@ -32,7 +32,6 @@ from cxm.facts.questions import (
     reason,
     suggested_default,
 )
-from cxm.facts.source import SourceError
 
 LABELS: dict[str, dict[str, str]] = {
     "intro": {"en": "Answer each question; press Enter to keep the value in brackets.",
@@ -236,20 +235,12 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
 
     start: dict[str, Any] = {}
     if source is not None:
-        try:
-            start = flatten(load_facts(source).data)
-        except SourceError as exc:
-            fail_on(exc)
-            return
+        start = flatten(load_facts(source).data)
     target = output or source or Path("company.yaml")
     if target.exists() and target != source and not click.confirm(label("overwrite", lang, file=target)):
         raise click.Abort
     answers = run(start, lang)
     text = to_yaml(answers)
-    try:
-        load_facts_text(text, str(target))
-    except SourceError as exc:  # pragma: no cover - every answer and section was validated
-        fail_on(exc)
-        return
+    load_facts_text(text, str(target))  # every answer and section was validated: this only double-checks
     write_text(target, text)
     click.echo("\n" + label("written", lang, file=target))

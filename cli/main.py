@@ -10,9 +10,6 @@ from pathlib import Path
 
 import click
 
-from cxm.engine.base.errors import EngineError
-from cxm.facts.source import SourceError
-
 FORMATS = click.Choice(["text", "json"])
 LANGS = click.Choice(["en", "ru"])
 
@@ -25,18 +22,6 @@ def package_version() -> str:
         return metadata.version("cx-maturity")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "unknown"
-
-
-def fail_on(exc: Exception) -> None:
-    """Print a domain error the way users expect and exit: located input errors exit 2."""
-    from cxm.cli.render import terminal_safe
-
-    if isinstance(exc, SourceError):
-        for problem in exc.problems:
-            click.echo(terminal_safe(str(problem)), err=True)
-        sys.exit(2)
-    click.echo(terminal_safe(f"error: {exc}"), err=True)
-    sys.exit(1)
 
 
 rules_option = click.option(
@@ -66,6 +51,18 @@ class LazyGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
             importlib.import_module(LAZY_COMMANDS[cmd_name])  # the module registers its commands on `cli`
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; the project's errors end it here, and only here (:func:`cxm.cli.errors.handle`)."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from cxm.cli.errors import handle
+
+            code = handle(exc)
+            if code is None:
+                raise
+            raise click.exceptions.Exit(code) from None
 
 
 def output_options(command: click.Command) -> click.Command:
@@ -113,14 +110,10 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     from cxm.cli import render
     from cxm.engine.services.api import Engine, read_facts
 
-    try:
-        loaded = read_facts(file)
-        engine = Engine(rules)
-        started()
-        result = engine.assess(loaded, trace=trace)
-    except (SourceError, EngineError) as exc:
-        fail_on(exc)
-        return
+    loaded = read_facts(file)
+    engine = Engine(rules)
+    started()
+    result = engine.assess(loaded, trace=trace)
     if fmt == "json":
         click.echo(render.to_json(result, trace=trace), nl=False)
     else:

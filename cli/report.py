@@ -14,9 +14,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, fail_on, rules_option, started
-from cxm.engine.base.errors import EngineError
-from cxm.facts.source import SourceError
+from cxm.cli.main import LANGS, cli, rules_option, started
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -226,14 +224,10 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):
         raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
-    try:
-        loaded = read_facts(file)
-        engine = Engine(rules)
-        started()
-        data = build(engine, loaded)
-    except (SourceError, EngineError) as exc:
-        fail_on(exc)
-        return
+    loaded = read_facts(file)
+    engine = Engine(rules)
+    started()
+    data = build(engine, loaded)
     if suffix == ".md":
         chart = output.with_name(output.stem + ".radar.svg")
         write_text(chart, radar_svg(data, lang) + "\n")

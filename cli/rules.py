@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cxm.cli.errors import Findings, Rejected
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, fail_on, output_options, rules_option, started
-from cxm.engine.base.errors import EngineError
-from cxm.facts.source import SourceError
+from cxm.cli.main import LANGS, cli, output_options, rules_option, started
 
 LABELS: dict[str, dict[str, str]] = {
     "because": {"en": "Because", "ru": "Потому что"},
@@ -57,19 +55,13 @@ t = translator(LABELS)
 def _load(rules: tuple[Path, ...]) -> Any:
     from cxm.engine.knowledge.loader import load_knowledge
 
-    try:
-        return load_knowledge(list(rules))
-    except SourceError as exc:
-        fail_on(exc)
+    return load_knowledge(list(rules))
 
 
 def _engine(rules: tuple[Path, ...]) -> Any:
     from cxm.engine.services.api import Engine
 
-    try:
-        engine = Engine(rules)
-    except (SourceError, EngineError) as exc:
-        fail_on(exc)
+    engine = Engine(rules)
     started()
     return engine
 
@@ -119,9 +111,7 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
         code = explain.upper()
         check = CHECKS.get(code)
         if check is None:
-            click.echo(f"error: unknown check {explain!r}{suggest(code, CHECKS)}; one of: {', '.join(CHECKS)}",
-                       err=True)
-            sys.exit(2)
+            raise Rejected(f"error: unknown check {explain!r}{suggest(code, CHECKS)}; one of: {', '.join(CHECKS)}")
         click.echo(f"{check.code} ({check.name}, {t('severity', lang)}: {check.severity})")
         for key in ("what", "why", "fix"):
             click.echo(f"{t(key, lang)}: {getattr(getattr(check, key), lang)}")
@@ -136,7 +126,8 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
         click.echo(t("clean", "en", rules=report.rules, files=report.files))
     if not report.loaded:
         click.echo(t("schema_first", "en"))
-    sys.exit(report.exit_code(strict))
+    if report.exit_code(strict):
+        raise Findings()
 
 
 @rules.command("test")
@@ -163,17 +154,13 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
 
     engine = _engine(rules)
     _warn(engine.kb)
-    try:
-        cases = ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules]))
-        if select:
-            cases = [c for c in cases if select in c.id]
-        outcomes = ruletest.run_cases(engine, cases)
-    except (SourceError, EngineError) as exc:
-        fail_on(exc)
-        return
+    cases = ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules]))
+    if select:
+        cases = [c for c in cases if select in c.id]
+    outcomes = ruletest.run_cases(engine, cases)
     if not outcomes:
         click.echo(t("no_cases", lang))
-        sys.exit(1)
+        raise Findings()
     counts = {"pass": 0, "fail": 0, "todo": 0, "fixed": 0}
     for o in outcomes:
         counts[o.status] += 1
@@ -194,7 +181,8 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
             click.echo(t("covered", lang, total=len(engine.kb.rules)))
     click.echo(t("summary", lang, passed=counts["pass"] + counts["fixed"], failed=counts["fail"],
                  todo=counts["todo"], total=len(outcomes)))
-    sys.exit(1 if counts["fail"] or (strict and uncovered) else 0)
+    if counts["fail"] or (strict and uncovered):
+        raise Findings()
 
 
 @rules.command("list")
@@ -247,13 +235,8 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     try:
         rule = kb.rule(rule_id)
     except KeyError:
-        click.echo(f"error: unknown rule {rule_id!r}{suggest(rule_id, [r.id for r in kb.rules])}", err=True)
-        sys.exit(2)
-    try:
-        outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
-    except (SourceError, EngineError) as exc:
-        fail_on(exc)
-        return
+        raise Rejected(f"error: unknown rule {rule_id!r}{suggest(rule_id, [r.id for r in kb.rules])}") from None
+    outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
     tests = ruletest.covering(outcomes, rule.id)
     deps, users = depends_on(kb, rule), used_by(kb, rule)
     conds = condition_lines(rule)

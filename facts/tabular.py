@@ -143,7 +143,7 @@ def count_rows(source: Source) -> int:
 _INT = re.compile(r"^[+-]?\d+$")
 
 
-def _cell(spec: Any, text: str) -> Any:
+def cell(spec: Any, text: str) -> Any:
     """A CSV cell as the value the facts model expects; ValueError with a message when it cannot be."""
     kind = spec.kind
     if kind == "list":
@@ -186,7 +186,7 @@ def csv_document(file: str, header: Sequence[str], line: int, cells: list[str]) 
         if text == "":
             continue
         try:
-            value = _cell(fields[name], text)
+            value = cell(fields[name], text)
         except ValueError as exc:
             problems.append(Problem(file, line, col, name, str(exc)))
             continue

@@ -17,6 +17,7 @@ import pytest
 
 from cxm.cli.main import cli
 from cxm.engine.services import batch
+from cxm.facts import tabular
 from cxm.facts.vocabulary import input_fields
 from tests.conftest import EXAMPLES, ROOT, run_cxm
 
@@ -63,6 +64,7 @@ def _project(assessment: dict, row: int) -> dict:
             "held_back": [h["id"] for h in assessment["held_back"]]}
 
 
+@pytest.mark.slow
 def test_batch_equals_one_by_one_assess(runner, inputs, reference, engine, monkeypatch) -> None:
     records = [json.loads(line) for line in reference.decode().splitlines()]
     assert [r["row"] for r in records] == list(range(1, N + 1))
@@ -81,6 +83,7 @@ def test_batch_equals_one_by_one_assess(runner, inputs, reference, engine, monke
         assert record == _project(json.loads(proc.stdout), record["row"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["jsonl", "folder"])
 def test_every_input_format_gives_the_same_output(runner, inputs, reference, tmp_path, kind) -> None:
     out = tmp_path / "out.jsonl"
@@ -89,6 +92,7 @@ def test_every_input_format_gives_the_same_output(runner, inputs, reference, tmp
     assert out.read_bytes() == reference
 
 
+@pytest.mark.slow
 def test_two_jobs_give_the_same_bytes_as_a_real_process(inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     proc = run_cxm("batch", str(inputs["csv"]), "-o", str(out), "--jobs", "2")
@@ -100,6 +104,7 @@ def test_two_jobs_give_the_same_bytes_as_a_real_process(inputs, reference, tmp_p
     assert not (tmp_path / "out.jsonl.errors.txt").exists()
 
 
+@pytest.mark.slow
 def test_csv_output_flattens_the_same_records(runner, inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.csv"
     result = runner.invoke(cli, ["batch", str(inputs["jsonl"]), "-o", str(out), "-j", "2"])
@@ -208,12 +213,12 @@ def test_a_bad_header_stops_the_run(runner, tmp_path) -> None:
 
 def test_csv_cells_convert_by_the_field_kind(tmp_path) -> None:
     fields = input_fields()
-    assert batch._cell(fields["company.industry"], " retail ; finance ") == ["retail", "finance"]
-    assert batch._cell(fields["self_assessment.brand"], "3;3;2;4;3") == [3, 3, 2, 4, 3]
-    assert batch._cell(fields["company.exports"], "TRUE") is True
-    assert batch._cell(fields["company.employees"], "+12") == 12
+    assert tabular.cell(fields["company.industry"], " retail ; finance ") == ["retail", "finance"]
+    assert tabular.cell(fields["self_assessment.brand"], "3;3;2;4;3") == [3, 3, 2, 4, 3]
+    assert tabular.cell(fields["company.exports"], "TRUE") is True
+    assert tabular.cell(fields["company.employees"], "+12") == 12
     with pytest.raises(ValueError, match="expected true or false, got 'yes'"):
-        batch._cell(fields["company.exports"], "yes")
+        tabular.cell(fields["company.exports"], "yes")
 
 
 def test_every_column_is_an_input_field_and_examples_round_trip(runner, tmp_path) -> None:
@@ -249,6 +254,7 @@ batch.load_row = _slow
 """
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
@@ -283,9 +289,10 @@ def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference
     assert not journal.exists()
 
 
+@pytest.mark.slow
 def test_a_torn_journal_line_is_redone(runner, inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
-    stamp = batch.fingerprint(batch.open_source(inputs["csv"]), ())
+    stamp = batch.fingerprint(tabular.open_source(inputs["csv"]), ())
     lines = [json.dumps({"journal": batch.JOURNAL_VERSION, "input": stamp})]
     lines += [json.dumps({"row": n, "record": json.loads(line)}, ensure_ascii=False, separators=(",", ":"))
               for n, line in enumerate(reference.decode().splitlines()[:10], 1)]
@@ -309,6 +316,7 @@ def test_resume_refuses_a_journal_of_another_input(runner, inputs, tmp_path) -> 
 # --- Dask ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_local_output(runner, inputs, reference, tmp_path) -> None:
     pytest.importorskip("distributed")
     from distributed import Client, LocalCluster
@@ -327,6 +335,7 @@ def test_a_dask_cluster_gives_the_local_output(runner, inputs, reference, tmp_pa
         assert len(engines) == 2 and set(engines.values()) <= {0, 1} and sum(engines.values()) >= 1
 
 
+@pytest.mark.slow
 def test_progress_is_reported_per_chunk_up_to_the_total(inputs, tmp_path) -> None:
     totals, steps = [], []
     summary = batch.run_batch(inputs["jsonl"], tmp_path / "out.jsonl", on_total=totals.append,

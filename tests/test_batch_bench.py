@@ -34,6 +34,7 @@ def test_the_plain_evaluator_reaches_the_engines_conclusions(engine, path) -> No
                                                    ("stage", "levels", "recommendations", "held_back")}
 
 
+@pytest.mark.slow
 def test_the_plain_evaluator_agrees_on_generated_profiles(engine) -> None:
     plain = _bench("plain").PlainEvaluator(engine.kb)
     for n, data in enumerate(_bench("profiles").profiles(40, seed=7), 1):

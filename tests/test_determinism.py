@@ -47,6 +47,7 @@ def fresh() -> dict[str, str]:
     return {seed: outputs(seed) for seed in SEEDS}
 
 
+@pytest.mark.slow
 def test_json_is_byte_identical_across_processes_and_hash_seeds(fresh) -> None:
     first = fresh[SEEDS[0]]
     assert first.count("=== ") == 2 * len(FILES)
@@ -75,6 +76,7 @@ def _fresh_json(path: Path) -> str:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_ten_thousand_interleaved_assessments_match_fresh_processes(engine) -> None:
     fresh = {path: _fresh_json(path) for path in FILES}
     loaded = {path: load_facts(path) for path in FILES}

@@ -110,6 +110,7 @@ def test_a_known_set_of_mistakes_gets_the_same_messages() -> None:
     assert outcome(BROKEN, facts_validator()) == ("rejected", expected)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.one_of(valid_facts(), broken_facts()), style=st.integers(0, 2))
 def test_the_compiled_validator_agrees_with_the_models(data: dict, style: int) -> None:

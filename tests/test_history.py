@@ -141,16 +141,16 @@ def test_plan_errors(runner, tmp_path: Path) -> None:
     _save(runner, example("article-1-wellness-resort"), db, "2026-01-01T00:00:00Z")
     out = runner.invoke(cli, ["plan", SLUG, "drop", "enps-survey", "--db", str(db)])
     assert out.exit_code == 1
-    assert out.output == "Error: dropping a recommendation needs a reason (--why TEXT)\n"
+    assert out.output == "error: dropping a recommendation needs a reason (--why TEXT)\n"
     out = runner.invoke(cli, ["plan", SLUG, "done", "written-brand-value", "--db", str(db)])
-    assert out.output == (f"Error: 'written-brand-value' is not in the plan of {SLUG} "
+    assert out.output == (f"error: 'written-brand-value' is not in the plan of {SLUG} "
                           "(did you mean 'written-brand-values'?)\n")
     out = runner.invoke(cli, ["plan", SLUG, "done", "--db", str(db)])
     assert out.exit_code == 2
     assert "done needs a recommendation id: cxm plan COMPANY done REC" in out.output
     out = runner.invoke(cli, ["history", "Nobody Ltd", "--db", str(db)])
     assert out.exit_code == 1
-    assert out.output == f"Error: no saved assessment of 'Nobody Ltd' in {db}; saved companies: {SLUG}\n"
+    assert out.output == f"error: no saved assessment of 'Nobody Ltd' in {db}; saved companies: {SLUG}\n"
 
 
 def test_the_default_database_is_in_the_user_data_directory(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -215,6 +216,7 @@ def assess_or_located(engine, data: bytes, file: Path) -> str:
     return outcome
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=valid_facts(), style=st.integers(0, 2))
 def test_a_valid_facts_file_always_assesses(engine, data: dict, style: int) -> None:
@@ -227,6 +229,7 @@ def test_a_valid_facts_file_always_assesses(engine, data: dict, style: int) -> N
     assert time.process_time() - started < BOUND
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=broken_facts(), style=st.integers(0, 2))
 def test_a_broken_facts_mapping_is_located(engine, data: dict, style: int) -> None:
@@ -235,12 +238,14 @@ def test_a_broken_facts_mapping_is_located(engine, data: dict, style: int) -> No
     assess_or_located(engine, text.encode("utf-8"), path)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=broken_bytes())
 def test_any_bytes_assess_or_are_located(engine, data: bytes) -> None:
     assess_or_located(engine, data, WORK / "bytes.yaml")
 
 
+@pytest.mark.slow
 @CLI
 @given(data=st.one_of(broken_bytes(), broken_facts().map(lambda d: render(d, 1).encode("utf-8")),
                       valid_facts().map(lambda d: render(d, 1).encode("utf-8"))),

@@ -263,6 +263,7 @@ def load(text: str) -> tuple[Path, Any]:
     return folder, compiled
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(raw=condition())
 def test_any_condition_compiles_or_is_located(raw: Any) -> None:
@@ -311,6 +312,7 @@ def worker():
 RUNS = {"compiled": 0, "rejected": 0}
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=rule_file())
 def test_any_rule_file_loads_or_is_located_and_valid_ones_run(worker, text: str) -> None:

@@ -151,6 +151,7 @@ def _pixels(image) -> list[tuple[int, int, int]]:
     return [(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), 3)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ARTICLE))
 def test_html_report_renders_in_headless_chromium(runner, tmp_path: Path, name: str) -> None:
     from PIL import Image

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cxm.cli.render import to_json
 from cxm.engine.runtime import host, session
 from cxm.facts.load import load_facts
 from tests.conftest import EXAMPLES, run_cxm
 
 
+@pytest.mark.slow
 def test_two_thousand_assessments_match_fresh_processes(engine) -> None:
     files = sorted(EXAMPLES.glob("*.yaml"))
     fresh = {}

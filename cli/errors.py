@@ -1,0 +1,67 @@
+"""The one error boundary of the ``cxm`` command: the project's errors become messages and exit codes.
+
+Exit codes: 0 the command did its job; 1 it found problems (lint findings, failing rule tests, an audit
+over its limit), or something that is not the input's fault failed (the engine, the history store);
+2 bad input or usage (a facts or rule file, a batch input, a recommendation id, a command line).
+Commands raise; only :func:`handle` prints errors and chooses the code.
+"""
+
+from __future__ import annotations
+
+import click
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+class Failure(Exception):
+    """A command's own unsuccessful outcome: its message lines (none if it already printed them) and exit code."""
+
+    code = FAILED
+
+    def __init__(self, *lines: str):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+class Findings(Failure):
+    """The command reported problems in what it checked (exit 1); its report is already printed."""
+
+    code = FAILED
+
+
+class Rejected(Failure):
+    """Some of the input was bad (exit 2): e.g. batch rows that could not be assessed, or an unknown name."""
+
+    code = BAD_INPUT
+
+
+def handle(exc: Exception) -> int | None:
+    """Print ``exc`` the way users expect and return the exit code, or None when it is not the project's error."""
+    from cxm.cli.render import terminal_safe
+    from cxm.engine.base.errors import EngineError
+    from cxm.facts.source import SourceError
+    from cxm.facts.tabular import TableError
+
+    if isinstance(exc, Failure):
+        lines, code = list(exc.lines), exc.code
+    elif isinstance(exc, SourceError):  # located problems: FILE:LINE:COL: field: message
+        lines, code = [str(p) for p in exc.problems], BAD_INPUT
+    elif isinstance(exc, TableError):
+        lines, code = [f"error: {p}" for p in exc.problems], BAD_INPUT
+    elif isinstance(exc, EngineError) or _is_a(exc, "cxm.engine.services.history", "HistoryError"):
+        lines, code = [f"error: {exc}"], FAILED
+    elif _is_a(exc, "cxm.engine.services.api", "TargetError"):  # an unknown recommendation id
+        lines, code = [f"error: {exc}"], BAD_INPUT
+    else:
+        return None
+    for line in lines:
+        click.echo(terminal_safe(line), err=True)
+    return code
+
+
+def _is_a(exc: Exception, module: str, name: str) -> bool:
+    """``exc`` is an instance of ``module.name``, if that module was imported (it is not imported for this)."""
+    import sys
+
+    found = sys.modules.get(module)
+    return found is not None and isinstance(exc, getattr(found, name))
