@@ -24,11 +24,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+if not __package__:  # run as a script (`python bench/run.py`): the repository root holds the bench package
+    sys.path.insert(0, str(ROOT))
 
-import profiles  # noqa: E402
-from plain import PlainEvaluator  # noqa: E402
-from raw_baseline import RawRunner  # noqa: E402
+from bench import profiles  # noqa: E402
+from bench.plain import PlainEvaluator  # noqa: E402
+from bench.raw_baseline import RawRunner  # noqa: E402
 
 EXAMPLE = ROOT / "facts" / "examples" / "article-1-wellness-resort.yaml"
 FLOOR = "import pydantic, click, yaml, durable.engine"

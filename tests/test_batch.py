@@ -4,7 +4,6 @@ reported and skipped, no partial output after a kill, --resume, and a Dask clust
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import signal
@@ -15,21 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from bench import profiles
 from cxm.cli.main import cli
 from cxm.engine.services import batch
 from cxm.facts import tabular
 from cxm.facts.vocabulary import input_fields
 from tests.conftest import EXAMPLES, ROOT, run_cxm
 
-
-def _bench(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-profiles = _bench("profiles")
 N = 240  # generated profiles: a few hundred, so that the suite stays fast
 
 

@@ -2,50 +2,36 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
+from bench import plain, profiles, raw_baseline
 from cxm.engine.services.batch import project
 from cxm.facts.load import load_facts, validate
 from cxm.facts.source import Document
 from cxm.facts.vocabulary import flatten
-from tests.conftest import EXAMPLES, ROOT
-
-
-def _bench(name: str):
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+from tests.conftest import EXAMPLES
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_the_plain_evaluator_reaches_the_engines_conclusions(engine, path) -> None:
-    plain = _bench("plain").PlainEvaluator(engine.kb)
+    evaluator = plain.PlainEvaluator(engine.kb)
     loaded = load_facts(path)
     record = project(1, engine.assess(loaded))
-    assert plain.assess(flatten(loaded.data)) == {k: record[k] for k in
+    assert evaluator.assess(flatten(loaded.data)) == {k: record[k] for k in
                                                    ("stage", "levels", "recommendations", "held_back")}
 
 
 @pytest.mark.slow
 def test_the_plain_evaluator_agrees_on_generated_profiles(engine) -> None:
-    plain = _bench("plain").PlainEvaluator(engine.kb)
-    for n, data in enumerate(_bench("profiles").profiles(40, seed=7), 1):
+    evaluator = plain.PlainEvaluator(engine.kb)
+    for n, data in enumerate(profiles.profiles(40, seed=7), 1):
         loaded = validate(Document(f"<profile {n}>", data))
         record = project(n, engine.assess(loaded))
-        assert plain.assess(flatten(loaded.data)) == {k: record[k] for k in
+        assert evaluator.assess(flatten(loaded.data)) == {k: record[k] for k in
                                                        ("stage", "levels", "recommendations", "held_back")}
 
 
 def test_generated_profiles_are_valid_and_repeatable() -> None:
-    profiles = _bench("profiles")
     first = profiles.profiles(50, seed=3)
     assert first == profiles.profiles(50, seed=3)
     for n, data in enumerate(first, 1):
@@ -53,6 +39,6 @@ def test_generated_profiles_are_valid_and_repeatable() -> None:
 
 
 def test_the_raw_baseline_runs_the_same_rulesets(engine) -> None:
-    raw = _bench("raw_baseline").RawRunner(engine.kb, engine.compiled)
+    raw = raw_baseline.RawRunner(engine.kb, engine.compiled)
     for path in sorted(EXAMPLES.glob("*.yaml")):
         raw.run(flatten(load_facts(path).data))  # no error, session deleted
