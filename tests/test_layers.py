@@ -1,0 +1,44 @@
+"""The layers hold: import-linter's contracts (pyproject.toml) are kept, on the source tree as it is."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+CODE = ("engine", "facts", "rules", "cli")
+
+
+def _lint_imports(tree: Path, source: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run lint-imports on a ``cxm`` namespace made of links to the code folders under ``source``."""
+    package = tree / "cxm"
+    package.mkdir(parents=True)
+    for name in CODE:
+        (package / name).symlink_to(source / name, target_is_directory=True)
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run([command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"], capture_output=True,
+                          text=True, cwd=tree, env=env, timeout=300)
+
+
+def test_import_contracts_are_kept(tmp_path: Path) -> None:
+    proc = _lint_imports(tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Contracts: 3 kept, 0 broken." in proc.stdout
+
+
+def test_a_layer_importing_upward_breaks_a_contract(tmp_path: Path) -> None:
+    """The check can fail: a copy of the code where the language layer imports the services layer."""
+    for name in CODE:
+        shutil.copytree(ROOT / name, tmp_path / "src" / name, ignore=shutil.ignore_patterns("__pycache__"))
+    terms = tmp_path / "src" / "engine" / "language" / "terms.py"
+    terms.write_text(terms.read_text(encoding="utf-8") + "\nfrom cxm.engine.services import api  # noqa\n",
+                     encoding="utf-8")
+    proc = _lint_imports(tmp_path / "tree", tmp_path / "src")
+    assert proc.returncode == 1
+    assert "the engine's layers point one way BROKEN" in proc.stdout
+    assert "cxm.engine.language.terms -> cxm.engine.services.api" in proc.stdout
