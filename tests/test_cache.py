@@ -55,3 +55,39 @@ def test_old_cache_files_are_pruned(tmp_path: Path, monkeypatch) -> None:
     assert set(left) - set(stale) != set()  # the new one is kept
     assert set(left) & set(stale) == set(stale[:KEEP - 1])  # with the newest of the old ones
     assert other.exists()
+
+
+def test_an_edit_to_any_facts_or_engine_module_rebuilds_the_cache(tmp_path: Path, monkeypatch) -> None:
+    """The key hashes every source file: an edit to facts/source.py (pickled objects come from it) counts."""
+    import cxm.engine
+    import cxm.facts
+    from cxm.engine.knowledge import cache
+
+    monkeypatch.delenv("CXM_NO_CACHE", raising=False)
+    monkeypatch.setenv("CXM_CACHE_DIR", str(tmp_path / "cache"))
+    copies = []
+    for package in (cxm.engine, cxm.facts):
+        copy = tmp_path / "src" / package.__name__
+        shutil.copytree(Path(package.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__", "examples"))
+        copies.append((package.__name__, copy))
+    monkeypatch.setattr(cache, "_code", lambda: cache.source_digest(copies))
+    builds: list[int] = []
+
+    def build() -> str:
+        builds.append(1)
+        return f"built {len(builds)}"
+
+    assert cache.cached([], "test", build, kind="probe") == "built 1"
+    assert cache.cached([], "test", build, kind="probe") == "built 1"  # from the cache
+    source = tmp_path / "src" / "cxm.facts" / "source.py"
+    source.write_text(source.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert cache.cached([], "test", build, kind="probe") == "built 2"
+    assert len(builds) == 2
+
+
+def test_the_version_in_the_key_is_the_installed_one() -> None:
+    from importlib import metadata
+
+    from cxm.engine.knowledge.cache import version
+
+    assert version() == metadata.version("cx-maturity")

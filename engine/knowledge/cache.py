@@ -37,28 +37,41 @@ def cache_dir() -> Path:
 
 
 def version() -> str:
-    """The installed version of cx-maturity (package metadata), or ``unknown`` when run from a bare source tree."""
-    from importlib import metadata
+    """The installed version of cx-maturity, from its package metadata (``unknown`` in a bare source tree).
 
-    try:
-        return metadata.version("cx-maturity")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    Read from the name of the ``cx_maturity-VERSION.dist-info`` folder on ``sys.path``, as
+    :mod:`importlib.metadata` would find it, without importing that module (it costs start-up time).
+    """
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in sorted(names):
+            if name.startswith("cx_maturity-") and name.endswith(".dist-info"):
+                return name[len("cx_maturity-"):-len(".dist-info")]
+    return "unknown"
+
+
+def source_digest(packages: list[tuple[str, Path]]) -> bytes:
+    """A hash of the installed version and every ``*.py`` file under each (package name, folder), by path."""
+    digest = hashlib.sha256(version().encode() + b"\0")
+    for name, root in packages:
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{name}/{path.relative_to(root).as_posix()}".encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.digest()
 
 
 @functools.cache  # read once per process (the rule base and the facts schema both key on it)
 def _code() -> bytes:
-    """Every source file of the engine and facts packages, by relative path: any edit invalidates the cache."""
+    """Every source file of the engine and facts packages: any edit invalidates the cache."""
     import cxm.engine
     import cxm.facts
 
-    digest = hashlib.sha256(version().encode() + b"\0")
-    for package in (cxm.engine, cxm.facts):
-        root = Path(package.__file__).parent
-        for path in sorted(root.rglob("*.py")):
-            digest.update(f"{package.__name__}/{path.relative_to(root).as_posix()}".encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.digest()
+    return source_digest([(p.__name__, Path(p.__file__).parent) for p in (cxm.engine, cxm.facts)])
 
 
 def key(folders: list[Path], extra: str) -> str:
