@@ -305,3 +305,11 @@ def to_data(obj: Any) -> Any:
     from dataclasses import asdict
 
     return asdict(obj)
+
+
+def position(engine: Any, loaded: Any, assessment: Any, records: Sequence[dict[str, Any]]) -> list[Standing]:
+    """Where the assessed company stands in a portfolio (see :func:`standing`)."""
+    from cxm.engine.services.batch import company_profile, project
+
+    mine = project(0, assessment, company_profile(loaded, engine.run(loaded)))
+    return standing(mine, records, Model.of(engine.kb))
