@@ -245,3 +245,89 @@ def test_html_portfolio_renders_in_headless_chromium(runner, tmp_path: Path) -> 
     yellow = sum(1 for r, g, b in pixels if r > 210 and g > 180 and b < 60)
     print(f"stage chart blue {blue}; level chart red {red}, orange {orange}, yellow {yellow}")
     assert red > 2000 and orange > 2000 and yellow > 2000, "the stacked level bars are not drawn"
+
+
+# --- one company against the portfolio: cxm report --portfolio ----------------------------------
+
+
+def _percentile(value: int, values: list[int]) -> int:
+    below = sum(v < value for v in values)
+    level = sum(v == value for v in values)
+    exact = 100 * (below + level / 2) / len(values)
+    return int(exact + 0.5 + 1e-9)
+
+
+def test_report_with_portfolio_shows_the_percentiles(runner, tmp_path: Path) -> None:
+    from tests.conftest import example
+
+    lender = example("article-2-regional-lender")
+    a = json.loads(runner.invoke(cli, ["assess", str(lender), "--format", "json"]).stdout)
+    mine = {"stage": a["stage"]["number"], **{c: a["levels"][c]["level"] for c in COMPETENCIES}}
+    assert mine == {"stage": 3, "leadership": 3, "brand": 3, "employees": 3, "customers": 3}
+    rows = _rows()
+    groups = [("Whole portfolio (40 companies)", rows),
+              ("Industry: Finance (6 companies)", [r for r in rows if "finance" in r["industry"]]),
+              ("Size class: Large (250+) (6 companies)", [r for r in rows if r["size_class"] == "large"])]
+    expected = []
+    for name, group in groups:
+        values = {"stage": [STAGES.index(r["stage"]) + 1 for r in group],
+                  **{c: [r["levels"][c] for r in group] for c in COMPETENCIES}}
+        cells = [f"{_percentile(mine[k], v)} (median {statistics_median(v):g})" for k, v in values.items()]
+        expected.append(f"| {name} | {' | '.join(cells)} |")
+    assert expected == [
+        "| Whole portfolio (40 companies) | 81 (median 2) | 68 (median 2) | 66 (median 3) | 80 (median 2) "
+        "| 68 (median 2) |",
+        "| Industry: Finance (6 companies) | 75 (median 2) | 50 (median 3) | 75 (median 2) | 58 (median 2.5) "
+        "| 50 (median 3) |",
+        "| Size class: Large (250+) (6 companies) | 83 (median 1.5) | 58 (median 3) | 67 (median 2) "
+        "| 92 (median 2) | 83 (median 2) |"]
+
+    out = tmp_path / "lender.md"
+    result = runner.invoke(cli, ["report", str(lender), "-o", str(out), "--portfolio", str(RESULTS)], env=NOW)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(out), str(tmp_path / "lender.radar.svg"),
+                                          str(tmp_path / "lender.standing.svg")]
+    lines = out.read_text(encoding="utf-8").splitlines()
+    at = lines.index("## Against the portfolio")
+    assert lines[at + 8:at + 12] == ["| This company | 3 | 3 | 3 | 3 | 3 |", *expected]
+    _offline((tmp_path / "lender.standing.svg").read_text(encoding="utf-8"))
+
+    page = tmp_path / "lender.html"
+    result = runner.invoke(cli, ["report", str(lender), "-o", str(page), "--portfolio", str(RESULTS), "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    _offline(text)
+    assert 'id="chart-cxm-standing"' in text
+    assert "<h2>В сравнении с портфелем</h2>" in text
+    assert "<td>81 (медиана 2)</td>" in text
+
+    # a company whose industry group is too small is compared with the portfolio and its size class only
+    small = tmp_path / "clinic.yaml"
+    small.write_text(lender.read_text(encoding="utf-8").replace("industry: [finance]", "industry: [healthcare]"),
+                     encoding="utf-8")
+    out = tmp_path / "clinic.md"
+    assert runner.invoke(cli, ["report", str(small), "-o", str(out), "--portfolio", str(RESULTS)]).exit_code == 0
+    rows_shown = [line for line in out.read_text(encoding="utf-8").splitlines()
+                  if line.startswith(("| Whole", "| Industry", "| Size class"))]
+    assert [line.split(" |")[0] for line in rows_shown] == ["| Whole portfolio (40 companies)",
+                                                            "| Size class: Large (250+) (6 companies)"]
+
+
+def test_report_with_a_bad_portfolio_exits_2(runner, tmp_path: Path) -> None:
+    from tests.conftest import example
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"row": 1}\n', encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = runner.invoke(cli, ["report", str(example("article-1-wellness-resort")), "-o", str(out),
+                                 "--portfolio", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error: {bad}:1: company: missing (written by an older cxm batch? run it again)")
+    assert not out.exists()
+
+
+def statistics_median(values: list[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
