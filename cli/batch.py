@@ -62,7 +62,8 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     if summary_path is not None:
         from cxm.cli.portfolio import output_format
 
-        output_format(summary_path, None)
+        output_format(summary_path, None, output, "--summary")
+        output_format(summary_path, None, input_path, "--summary")
         if (fmt or runner._by_suffix(output)) != "jsonl":
             raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
     started()  # many assessments follow: collect garbage as usual
@@ -106,7 +107,7 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         from cxm.cli.portfolio import load, output_format, write
 
         kb, model, figures = load(output, rules)
-        write(figures, model, kb, summary_path, output_format(summary_path, None), "en")
+        write(figures, model, kb, summary_path, output_format(summary_path, None, output), "en")
         click.echo(f"summary: {summary_path}", err=True)
     if summary.errors:
         sys.exit(2)

@@ -124,7 +124,7 @@ class Names:
     def gate(self, gid: str) -> str:
         try:
             return getattr(self.kb.rule(gid).title, self.lang)
-        except (KeyError, StopIteration, ValueError):
+        except KeyError:  # a gate of another rule base than the one loaded
             return gid
 
 
@@ -224,15 +224,17 @@ def write(p: Any, model: Any, kb: Any, output: Path | None, fmt: str, lang: str)
     return [output]
 
 
-def output_format(output: Path | None, fmt: str | None) -> str:
-    """html, md or json, from --format or the output's suffix."""
+def output_format(output: Path | None, fmt: str | None, source: Path, param_hint: str = "-o/--output") -> str:
+    """html, md or json, from --format or the output's suffix; never the input file itself."""
+    if output is not None and output.resolve() == source.resolve():
+        raise click.BadParameter(f"{output} is the input; write the portfolio elsewhere", param_hint=param_hint)
     if fmt:
         return fmt
     suffix = output.suffix.lower() if output else ""
     found = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}.get(suffix)
     if found is None:
         raise click.BadParameter(f"{output}: the portfolio must end in .html, .md or .json (or give --format)",
-                                 param_hint="-o/--output")
+                                 param_hint=param_hint)
     return found
 
 
@@ -260,7 +262,7 @@ def portfolio(input_path: Path, output: Path | None, fmt: str | None, lang: str,
     """
     if output is None and fmt != "json":
         raise click.UsageError("give -o OUT.html|OUT.md|OUT.json, or --format json to print JSON")
-    fmt = output_format(output, fmt)
+    fmt = output_format(output, fmt, input_path)
     kb, model, p = load(input_path, rules)
     for path in write(p, model, kb, output, fmt, lang):
         click.echo(str(path))

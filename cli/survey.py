@@ -21,6 +21,8 @@ LABELS: dict[str, dict[str, str]] = {
     "company": {"en": "{company}: {n} respondents, {d} disagreements between roles",
                 "ru": "{company}: респондентов — {n}, расхождений между ролями — {d}"},
     "both": {"en": "give -o or --into, not both", "ru": "укажите -o или --into, но не оба"},
+    "overwrite": {"en": "{file} is the responses file; write the fragment elsewhere",
+                  "ru": "{file} — это файл с ответами; запишите фрагмент в другой файл"},
 }
 label = translator(LABELS)
 
@@ -110,6 +112,8 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
 
     if output is not None and into is not None:
         raise click.UsageError(label("both", lang))
+    if output is not None and output.resolve() == responses.resolve():
+        raise click.BadParameter(label("overwrite", lang, file=output), param_hint="-o/--output")
     known = None
     if into is not None:
         from cxm.engine.services.api import read_facts
@@ -137,16 +141,15 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
         _merge_into(into, results[0].fragment())
         click.echo(str(into))
         return
-    if results[0].company is None:
-        data: Any = commented(results[0].fragment()["self_assessment"])
-        from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.comments import CommentedMap
 
-        data = CommentedMap([("self_assessment", data)])
-    else:
-        from ruamel.yaml.comments import CommentedMap
+    def fragment(agg: Any) -> Any:
+        return CommentedMap([("self_assessment", commented(agg.fragment()["self_assessment"]))])
 
-        data = CommentedMap((agg.company, CommentedMap([("self_assessment", commented(
-            agg.fragment()["self_assessment"]))])) for agg in results)
+    if results[0].company is None:  # no company column: one fragment
+        data = fragment(results[0])
+    else:  # keyed by company, in the order the companies first appear
+        data = CommentedMap((agg.company, fragment(agg)) for agg in results)
     text = dump(data)
     if output is None:
         click.echo(text, nl=False)

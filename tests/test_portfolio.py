@@ -331,3 +331,16 @@ def statistics_median(values: list[int]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def test_nothing_overwrites_its_input(runner, tmp_path: Path) -> None:
+    copy = tmp_path / "results.json"
+    copy.write_bytes(RESULTS.read_bytes())
+    result = runner.invoke(cli, ["portfolio", str(copy), "-o", str(copy)])
+    assert result.exit_code == 2
+    assert f"{copy} is the input; write the portfolio elsewhere" in result.output
+    out = tmp_path / "r.jsonl"
+    result = runner.invoke(cli, ["batch", str(COMPANIES), "-o", str(out), "--summary", str(out)])
+    assert result.exit_code == 2
+    assert f"{out} is the input; write the portfolio elsewhere" in result.output
+    assert copy.read_bytes() == RESULTS.read_bytes() and not out.exists()

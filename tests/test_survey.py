@@ -246,3 +246,12 @@ def test_the_compiled_validator_agrees_with_the_models_on_surveys(survey_data: d
         assert [(e["loc"], e["msg"]) for e in compiled.value.errors()] == [(e["loc"], e["msg"]) for e in exc.errors()]
         return
     assert facts_validator().validate_python(data) == expected
+
+
+def test_the_responses_are_never_overwritten(runner, tmp_path: Path) -> None:
+    copy = tmp_path / "responses.csv"
+    copy.write_bytes(RESPONSES.read_bytes())
+    result = runner.invoke(cli, ["survey", str(copy), "-o", str(copy)])
+    assert result.exit_code == 2
+    assert f"{copy} is the responses file; write the fragment elsewhere" in result.output
+    assert copy.read_bytes() == RESPONSES.read_bytes()
