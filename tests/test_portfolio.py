@@ -344,3 +344,25 @@ def test_nothing_overwrites_its_input(runner, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{out} is the input; write the portfolio elsewhere" in result.output
     assert copy.read_bytes() == RESULTS.read_bytes() and not out.exists()
+
+
+def test_empty_unreadable_and_bad_folder_inputs_exit_2(runner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("company:\n  name: A\n", encoding="utf-8")
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    for path, first in ((empty, f"error: {empty}: no companies in the portfolio"),
+                        (binary, f"error: {binary}: cannot read the portfolio: 'utf-8' codec can't decode byte 0xff "
+                                 "in position 0: invalid start byte"),
+                        (folder, "error: row 1: company.country: required field is missing "
+                                 f"[{folder / 'a.yaml'}:1:1]"),
+                        (nothing, f"error: {nothing}: no facts files (*.yaml, *.yml, *.json) in the folder")):
+        result = runner.invoke(cli, ["portfolio", str(path), "--format", "json"])
+        assert result.exit_code == 2, path
+        assert result.stderr.splitlines()[0] == first
+        assert result.stdout == ""
