@@ -255,3 +255,21 @@ def test_the_responses_are_never_overwritten(runner, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{copy} is the responses file; write the fragment elsewhere" in result.output
     assert copy.read_bytes() == RESPONSES.read_bytes()
+
+
+def test_interview_keeps_the_survey_while_the_ratings_stay(runner, tmp_path: Path) -> None:
+    from cxm.cli.interview import questions
+
+    facts = tmp_path / "lender.yaml"
+    shutil.copy(example("article-2-regional-lender"), facts)
+    assert runner.invoke(cli, ["survey", str(RESPONSES), "--into", str(facts)]).exit_code == 0
+    n = len([q for q in questions() if q.section != "self_assessment"])
+    kept, changed = tmp_path / "kept.yaml", tmp_path / "changed.yaml"
+    result = runner.invoke(cli, ["interview", "--from", str(facts), "-o", str(kept)],
+                           input="\n".join([""] * n + ["y", "", "", "", ""]) + "\n")
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(kept.read_text(encoding="utf-8"))["self_assessment"] == FRAGMENT["self_assessment"]
+    result = runner.invoke(cli, ["interview", "--from", str(facts), "-o", str(changed)],
+                           input="\n".join([""] * n + ["y", "5,5,5,5,5", "", "", ""]) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "survey" not in yaml.safe_load(changed.read_text(encoding="utf-8"))["self_assessment"]
