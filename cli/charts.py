@@ -54,18 +54,22 @@ def stages_svg(labels: Sequence[str], counts: Sequence[int], title: str, series:
     return _finish(chart, "cxm-stages", title)
 
 
-def levels_svg(labels: Sequence[str], counts: Sequence[Sequence[int]], title: str, series: Sequence[str]) -> str:
-    """Companies per level of each competency: one stacked horizontal bar per competency (levels 1 to 6)."""
+def levels_svg(labels: Sequence[str], counts: Sequence[Sequence[float]], title: str, series: Sequence[str],
+               chart_id: str = "cxm-levels", percent: bool = False) -> str:
+    """Companies per level (or stage) of each row: one stacked horizontal bar per row, low to high left to right
+    (``percent``: the values are per cent of each row, on a 0-100 axis)."""
     import pygal
+
+    scale = {"range": (0, 100), "y_labels": [0, 20, 40, 60, 80, 100]} if percent else {}
 
     chart = pygal.HorizontalStackedBar(
         style=_style(LEVEL_COLOURS), js=[], disable_xml_declaration=True, legend_at_bottom=True,
-        legend_at_bottom_columns=6, width=820, height=380, truncate_label=-1, truncate_legend=-1, margin=14,
-        print_values=False)
+        legend_at_bottom_columns=3 if percent else 6, width=820, height=max(200, 110 + 68 * len(labels)),
+        truncate_label=-1, truncate_legend=-1, margin=14, print_values=False, **scale)
     chart.x_labels = list(reversed(labels))  # pygal draws the first label at the bottom
     for level, name in enumerate(series):
         chart.add(name, [row[level] for row in reversed(counts)])
-    return _finish(chart, "cxm-levels", title)
+    return _finish(chart, chart_id, title)
 
 
 def standing_svg(labels: Sequence[str], groups: Sequence[tuple[str, Sequence[int]]], title: str) -> str:

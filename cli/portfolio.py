@@ -52,6 +52,8 @@ LABELS: dict[str, dict[str, str]] = {
                   "ru": "Группы не менее чем из {n} компаний; компания из двух отраслей учтена в обеих. Рынок: B2B или "
                         "B2C, если он даёт от 70% выручки, иначе смешанный. Размер — по числу сотрудников."},
     "no_groups": {"en": "No group holds {n} companies or more.", "ru": "Ни в одной группе нет {n} и более компаний."},
+    "cut_chart": {"en": "Stacked bar chart: per cent of each group's companies per stage, by {cut}",
+                  "ru": "Диаграмма с накоплением: доля компаний группы на каждой стадии, %, разрез «{cut}»"},
     "cut.industry": {"en": "Industry", "ru": "Отрасль"},
     "cut.market": {"en": "Market", "ru": "Рынок"},
     "cut.size_class": {"en": "Size class", "ru": "Размер"},
@@ -129,11 +131,20 @@ class Names:
 
 
 def charts(p: Any, model: Any, names: Names, lang: str) -> dict[str, str]:
-    """The two charts of the portfolio, as SVG text."""
+    """The charts of the portfolio, as SVG text: stages, levels, and the stages of each cut's groups."""
     from cxm.cli.charts import levels_svg, stages_svg
 
     f = p.figures
-    return {
+    by_cut = {}
+    for cut in ("industry", "market", "size_class"):
+        groups = [g for g in p.groups if g.cut == cut]
+        if groups:
+            by_cut[f"stages-by-{cut.replace('_', '-')}"] = levels_svg(
+                [group_name(cut, g.key, lang) for g in groups],
+                [[round(100 * g.figures.stages[s] / g.figures.companies, 1) for s in model.stages] for g in groups],
+                label("cut_chart", lang, cut=label(f"cut.{cut}", lang)), [names.stage(s) for s in model.stages],
+                chart_id=f"cxm-stages-{cut.replace('_', '-')}", percent=True)
+    return by_cut | {
         "stages": stages_svg([names.stage(s) for s in model.stages], [f.stages[s] for s in model.stages],
                              label("stages_chart", lang), label("companies", lang)),
         "levels": levels_svg([names.competency(c) for c in model.competencies],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from cxm.cli.main import cli
 from tests.conftest import EXAMPLES, run_cxm
-from tests.test_report import _browser, _offline, _pixels, chromium
+from tests.test_report import _offline, _pixels, chromium
 
 PORTFOLIO = EXAMPLES / "portfolio"
 RESULTS = PORTFOLIO / "results.jsonl"
@@ -118,7 +119,8 @@ def test_markdown_portfolio(runner, tmp_path: Path, lang: str) -> None:
     out = tmp_path / "p.md"
     result = runner.invoke(cli, ["portfolio", str(RESULTS), "-o", str(out), "--lang", lang], env=NOW)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [str(out), str(tmp_path / "p.stages.svg"), str(tmp_path / "p.levels.svg")]
+    charts = ["stages-by-industry", "stages-by-market", "stages-by-size-class", "stages", "levels"]
+    assert result.stdout.splitlines() == [str(out), *(str(tmp_path / f"p.{c}.svg") for c in charts)]
     lines = out.read_text(encoding="utf-8").splitlines()
     heads = [line for line in lines if re.match(r"#{1,3} ", line)]
     if lang == "en":
@@ -137,8 +139,8 @@ def test_markdown_portfolio(runner, tmp_path: Path, lang: str) -> None:
         assert heads[:3] == ["# Портфель: зрелость клиентского опыта", "## Распределение компаний по шести стадиям",
                              "## Распределение уровней по компетенциям"]
         assert "| 2. Исследование | 17 | 43% |" in lines
-    for name in ("p.stages.svg", "p.levels.svg"):
-        _offline((tmp_path / name).read_text(encoding="utf-8"))
+    for name in charts:
+        _offline((tmp_path / f"p.{name}.svg").read_text(encoding="utf-8"))
 
 
 def test_the_same_input_gives_the_same_page(runner, tmp_path: Path) -> None:
@@ -200,7 +202,8 @@ def test_batch_summary(runner, tmp_path: Path) -> None:
 
 PROBE = """<script>
 const boxes = {};
-for (const id of ['stages-chart', 'levels-chart']) {
+for (const id of ['stages-chart', 'levels-chart', 'stages-by-industry-chart', 'stages-by-market-chart',
+                  'stages-by-size-class-chart']) {
   const c = document.querySelector('#' + id + ' svg').getBoundingClientRect();
   boxes[id] = [c.left, c.top, c.width, c.height].map(Math.round);
 }
@@ -209,6 +212,19 @@ document.body.setAttribute('data-recs', JSON.stringify([...document.querySelecto
 document.body.setAttribute('data-wide', String(document.documentElement.scrollWidth > window.innerWidth));
 </script>
 """
+
+
+HEIGHT = 6000  # the window: the whole page fits
+
+
+def _browser(binary: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars", "--force-device-scale-factor=1",
+               f"--window-size=1280,{HEIGHT}", *args]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
 
 
 @pytest.mark.slow
@@ -232,19 +248,26 @@ def test_html_portfolio_renders_in_headless_chromium(runner, tmp_path: Path) -> 
     image = Image.open(png).convert("RGB")
     # the stage chart: bars in the report's blue
     left, top, width, height = boxes["stages-chart"]
-    assert width >= 500 and height >= 200 and top + height < 4000
+    assert width >= 500 and height >= 200 and top + height < HEIGHT
     pixels = _pixels(image.crop((left, top, left + width, top + height)))
     blue = sum(1 for r, g, b in pixels if abs(r - 0x1F) < 40 and abs(g - 0x6F) < 40 and abs(b - 0x8B) < 40)
     assert blue / len(pixels) > 0.05, "the stage bars are not drawn"
     # the level chart: each level's colour is there (red for level 1 ... orange for level 2)
     left, top, width, height = boxes["levels-chart"]
-    assert width >= 500 and height >= 200 and top + height < 4000
+    assert width >= 500 and height >= 200 and top + height < HEIGHT
     pixels = _pixels(image.crop((left, top, left + width, top + height)))
     red = sum(1 for r, g, b in pixels if r > 170 and g < 90 and b < 80)
     orange = sum(1 for r, g, b in pixels if r > 200 and 110 < g < 160 and b < 80)
     yellow = sum(1 for r, g, b in pixels if r > 210 and g > 180 and b < 60)
     print(f"stage chart blue {blue}; level chart red {red}, orange {orange}, yellow {yellow}")
     assert red > 2000 and orange > 2000 and yellow > 2000, "the stacked level bars are not drawn"
+    # each cut's chart: the stages of its groups, every bar the full width (per cent of the group)
+    for cut, groups in (("industry", 6), ("market", 2), ("size-class", 4)):
+        left, top, width, height = boxes[f"stages-by-{cut}-chart"]
+        assert width >= 500 and height >= 150 + 40 * groups and top + height < HEIGHT, cut
+        pixels = _pixels(image.crop((left, top, left + width, top + height)))
+        ink = sum(1 for p in pixels if min(p) < 200)
+        assert ink / len(pixels) > 0.2, f"the {cut} chart is (nearly) blank"
 
 
 # --- one company against the portfolio: cxm report --portfolio ----------------------------------
