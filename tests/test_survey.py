@@ -273,3 +273,31 @@ def test_interview_keeps_the_survey_while_the_ratings_stay(runner, tmp_path: Pat
                            input="\n".join([""] * n + ["y", "5,5,5,5,5", "", "", ""]) + "\n")
     assert result.exit_code == 0, result.output
     assert "survey" not in yaml.safe_load(changed.read_text(encoding="utf-8"))["self_assessment"]
+
+
+def test_two_companies_give_a_fragment_each_and_messages_speak_russian(runner, tmp_path: Path) -> None:
+    rows = [["company", *survey.STATEMENTS], ["Beta", *["4"] * 20], ["Alpha", *["2"] * 20], ["Beta", *["5"] * 20]]
+    path = _write(tmp_path / "r.csv", rows)
+    result = runner.invoke(cli, ["survey", str(path), "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.stdout)
+    assert list(data) == ["Beta", "Alpha"]  # in the order the companies first appear
+    assert data["Beta"]["self_assessment"]["brand"] == [4, 4, 4, 4, 4]  # the lower middle of 4 and 5
+    assert data["Beta"]["self_assessment"]["survey"] == {
+        "respondents": 2, "spread": {c: 0.5 for c in survey.COMPETENCIES}}
+    assert data["Alpha"]["self_assessment"]["survey"]["spread"] == {c: 0.0 for c in survey.COMPETENCIES}
+    assert result.stderr.splitlines() == ["Учтено респондентов: 3, пропущено строк: 0",
+                                          "Beta: респондентов — 2, расхождений между ролями — 0",
+                                          "Alpha: респондентов — 1, расхождений между ролями — 0"]
+
+
+def test_the_html_report_shows_the_spread(runner, tmp_path: Path) -> None:
+    facts = tmp_path / "lender.yaml"
+    shutil.copy(example("article-2-regional-lender"), facts)
+    assert runner.invoke(cli, ["survey", str(RESPONSES), "--into", str(facts)]).exit_code == 0
+    page = tmp_path / "r.html"
+    assert runner.invoke(cli, ["report", str(facts), "-o", str(page), "--lang", "ru"]).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert ('<span class="muted survey">Самооценка, респондентов: 12; разброс (межквартильный размах) 1.65; '
+            "роли расходятся: executive 4.6 / front_line 2.2</span>") in text
+    assert text.count('<span class="muted survey">') == 4
