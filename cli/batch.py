@@ -28,9 +28,11 @@ from cxm.cli.main import cli, rules_option, started
               help="The input's format [default: from its name: .csv, .jsonl, or a folder].")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
               help="The output's format [default: from its name: .jsonl or .csv].")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the portfolio view of the results (as `cxm portfolio`): .html, .md or .json.")
 @rules_option
 def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume: bool, errors_path: Path | None,
-          input_format: str | None, fmt: str | None, rules: tuple[Path, ...]) -> None:
+          input_format: str | None, fmt: str | None, rules: tuple[Path, ...], summary_path: Path | None = None) -> None:
     """Assess every company in INPUT and write one result per company to OUTPUT.
 
     INPUT is a CSV file (a header of fact paths such as company.name,
@@ -52,9 +54,18 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
       cxm batch companies.jsonl -o results.csv --resume
       cxm batch facts/examples -o examples.jsonl
       cxm batch companies.csv -o results.jsonl --cluster tcp://10.0.0.5:8786
+      cxm batch companies.csv -o results.jsonl --summary portfolio.html
     """
     from cxm.engine.services import batch as runner
 
+    if summary_path is not None:
+        from cxm.cli.portfolio import output_format
+        from cxm.facts.tabular import by_suffix
+
+        output_format(summary_path, None, output, "--summary")
+        output_format(summary_path, None, input_path, "--summary")
+        if (fmt or by_suffix(output)) != "jsonl":
+            raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
     started()  # many assessments follow: collect garbage as usual
 
     bar = None
@@ -81,5 +92,11 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     if summary.errors_path is not None:
         click.echo(f"errors: {summary.errors_path}", err=True)
     click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)
+    if summary_path is not None and summary.assessed:
+        from cxm.cli.portfolio import load, output_format, write
+
+        kb, model, figures = load(output, rules)
+        write(figures, model, kb, summary_path, output_format(summary_path, None, output), "en")
+        click.echo(f"summary: {summary_path}", err=True)
     if summary.errors:
         raise Rejected()

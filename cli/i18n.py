@@ -61,6 +61,9 @@ LABELS: dict[str, dict[str, str]] = {
     "by_rules": {"en": "by", "ru": "правило"},
     "no_difference": {"en": "No recommendation changes.", "ru": "Рекомендации не меняются."},
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
+    "survey_spread": {"en": "Self-assessment by {n} respondents: spread (interquartile range) {spread}",
+                      "ru": "Самооценка, респондентов: {n}; разброс (межквартильный размах) {spread}"},
+    "survey_disagree": {"en": "roles disagree: {pairs}", "ru": "роли расходятся: {pairs}"},
 }
 
 

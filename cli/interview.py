@@ -234,12 +234,18 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     from cxm.facts.vocabulary import flatten
 
     start: dict[str, Any] = {}
+    survey = None
     if source is not None:
-        start = flatten(load_facts(source).data)
+        loaded = load_facts(source)
+        start = flatten(loaded.data)
+        survey = (loaded.data.get("self_assessment") or {}).get("survey")
     target = output or source or Path("company.yaml")
     if target.exists() and target != source and not click.confirm(label("overwrite", lang, file=target)):
         raise click.Abort
     answers = run(start, lang)
+    ratings = [p for p in start if p.startswith("self_assessment.")]
+    if survey and ratings and all(answers.get(p) == start[p] for p in ratings):
+        answers["self_assessment.survey"] = survey  # `cxm survey`'s figures still describe these ratings
     text = to_yaml(answers)
     load_facts_text(text, str(target))  # every answer and section was validated: this only double-checks
     write_text(target, text)

@@ -38,6 +38,8 @@ LAZY_COMMANDS = {
     "interview": "cxm.cli.interview",
     "batch": "cxm.cli.batch",
     "rules": "cxm.cli.rules",
+    "portfolio": "cxm.cli.portfolio",
+    "survey": "cxm.cli.survey",
 }
 
 

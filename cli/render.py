@@ -21,7 +21,8 @@ def terminal_safe(text: str) -> str:
 
 def to_json(assessment: Assessment, *, trace: bool = False) -> str:
     """The documented JSON shape; byte-identical for identical input."""
-    data = to_data(assessment, exclude=None if trace else {"trace"})
+    exclude = ({"trace"} if not trace else set()) | ({"survey"} if assessment.survey is None else set())
+    data = to_data(assessment, exclude=exclude or None)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -51,6 +52,8 @@ def to_text(a: Assessment, lang: str) -> str:
     for lv in a.levels.values():
         lines.append(f"  {getattr(lv.name, lang):<{width}}  {lv.level}  {_bar(lv.level)}")
         lines += _wrap(getattr(lv.basis, lang), 6)
+        if a.survey is not None:
+            lines += _wrap(survey_line(a, lv.competency, lang), 6)
     names = [getattr(a.levels[c].name, lang) for c in a.weakest]
     lines.append("")
     if len(names) == 1:
@@ -68,6 +71,18 @@ def to_text(a: Assessment, lang: str) -> str:
             lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
             lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def survey_line(a: Assessment, competency: str, lang: str) -> str:
+    """The spread of a many-respondent self-assessment on a competency, and the roles that disagree on it."""
+    s = a.survey
+    assert s is not None
+    text = t("survey_spread", lang, n=s.respondents, spread=f"{s.spread[competency]:g}")
+    gaps = [g for g in s.disagreement if g.competency == competency]
+    if gaps:
+        text += "; " + t("survey_disagree", lang, pairs=", ".join(
+            f"{g.high_role} {g.high:g} / {g.low_role} {g.low:g}" for g in gaps))
+    return text
 
 
 def _roadmap(a: Assessment, lang: str) -> list[str]:

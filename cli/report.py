@@ -85,6 +85,20 @@ LABELS: dict[str, dict[str, str]] = {
     "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
     "input_default": {"en": "input, default (not in the file)", "ru": "исходный факт, по умолчанию (нет в файле)"},
     "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},
+    "portfolio": {"en": "Against the portfolio", "ru": "В сравнении с портфелем"},
+    "portfolio_note": {"en": "Percentile rank (0-100) in {source}: the per cent of companies below, plus half of "
+                             "those level (50 is the middle); the group's median in brackets. Industry and "
+                             "size-class groups of fewer than {n} companies are left out.",
+                       "ru": "Процентильный ранг (0-100) в {source}: доля компаний ниже, плюс половина равных "
+                             "(50 — середина); в скобках медиана группы. Группы отрасли и размера меньше {n} "
+                             "компаний не показаны."},
+    "standing_chart": {"en": "Bar chart: percentile rank of the stage and of each level, per group",
+                       "ru": "Столбчатая диаграмма: процентильный ранг стадии и каждого уровня по группам"},
+    "group": {"en": "Group", "ru": "Группа"},
+    "stage": {"en": "Stage", "ru": "Стадия"},
+    "this_company": {"en": "This company", "ru": "Эта компания"},
+    "pct": {"en": "{p} (median {m:g})", "ru": "{p} (медиана {m:g})"},
+    "group_of": {"en": "{cut}: {name} ({n} companies)", "ru": "{cut}: {name} (компаний: {n})"},
 }
 
 
@@ -164,13 +178,39 @@ def _text(value: Any) -> str:
     return _plain(value)
 
 
-def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
-    """The report as HTML or Markdown text."""
+def group_label(s: Any, lang: str) -> str:
+    """A portfolio group of the standing table: the whole portfolio, an industry or a size class."""
+    from cxm.cli.portfolio import group_name
+    from cxm.cli.portfolio import label as plabel
+
+    if s.cut == "all":
+        return label("group_of", lang, cut=group_name("all", "", lang), name="", n=s.companies).replace(":  (", " (")
+    return label("group_of", lang, cut=plabel(f"cut.{s.cut}", lang), name=group_name(s.cut, s.key, lang), n=s.companies)
+
+
+def standing_svg(report: Any, standing: list[Any], lang: str) -> str:
+    """The bar chart of the company's percentile ranks, one series per group."""
+    from cxm.cli.charts import standing_svg as chart
+
+    a = report.assessment
+    from cxm.cli.portfolio import label as plabel
+
+    labels = [label("stage", lang), *(plabel(f"short.{c}", lang) for c in a.levels)]
+    groups = [(group_label(s, lang), [s.percentiles["stage"], *(s.percentiles[c] for c in a.levels)])
+              for s in standing]
+    return chart(labels, groups, label("standing_chart", lang))
+
+
+def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
+           portfolio_source: str = "", standing_href: str = "") -> str:
+    """The report as HTML or Markdown text (with ``standing``: the section against a portfolio)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
     from cxm.cli.main import package_version
+    from cxm.cli.render import survey_line
     from cxm.engine.services.history import now
+    from cxm.engine.services.portfolio import MIN_GROUP
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -192,6 +232,10 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
                            n=a.roadmap.next_stage.number) if a.roadmap.next_stage else label("summary_top", lang),
         "chart": Markup(radar_svg(report, lang)) if fmt == "html" else "",
         "chart_href": chart_href,
+        "survey_text": lambda c: survey_line(a, c, lang),
+        "standing": standing or [], "portfolio_source": portfolio_source, "standing_href": standing_href,
+        "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and fmt == "html" else "",
+        "group_label": lambda s: group_label(s, lang), "min_group": MIN_GROUP,
     }
     return env.get_template(f"report.{fmt}").render(context)
 
@@ -201,8 +245,10 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The report file: OUT.html (self-contained page) or OUT.md (Markdown).")
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the report.")
+@click.option("--portfolio", "portfolio", type=click.Path(exists=True, path_type=Path),
+              help="Add where the company stands in a portfolio: `cxm batch` JSON Lines or a folder of facts files.")
 @rules_option
-def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None:
+def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfolio: Path | None = None) -> None:
     """Write a client-ready report on the company described in FILE.
 
     The report holds a summary, a radar chart of the four competency levels, the six-stage ladder
@@ -216,6 +262,8 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
     Example:
       cxm report facts/examples/article-1-wellness-resort.yaml -o resort.html
       cxm report facts/examples/article-2-regional-lender.yaml -o lender.md --lang ru
+      cxm report facts/examples/article-2-regional-lender.yaml -o lender.html \\
+          --portfolio facts/examples/portfolio/results.jsonl
     """
     from cxm.engine.base.atomic import write_text
     from cxm.engine.services.api import Engine, read_facts
@@ -228,11 +276,27 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
     engine = Engine(rules)
     started()
     data = build(engine, loaded)
+    extra: dict[str, Any] = {}
+    if portfolio is not None:
+        extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": str(portfolio)}
     if suffix == ".md":
         chart = output.with_name(output.stem + ".radar.svg")
+        written = [output, chart]
         write_text(chart, radar_svg(data, lang) + "\n")
-        write_text(output, render(data, "md", lang, chart_href=chart.name))
-        click.echo(f"{output}\n{chart}")
+        if extra.get("standing"):
+            extra["standing_href"] = output.stem + ".standing.svg"
+            written.append(output.with_name(extra["standing_href"]))
+            write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
+        write_text(output, render(data, "md", lang, chart_href=chart.name, **extra))
+        click.echo("\n".join(map(str, written)))
     else:
-        write_text(output, render(data, "html", lang))
+        write_text(output, render(data, "html", lang, **extra))
         click.echo(str(output))
+
+
+def _standing(engine: Any, loaded: Any, data: Any, portfolio: Path, rules: tuple[Path, ...]) -> list[Any]:
+    """The company's percentile ranks in the portfolio (bad portfolio input: a PortfolioError, exit 2)."""
+    from cxm.engine.services import portfolio as service
+
+    records = service.read_records(portfolio, service.Model.of(engine.kb), [str(Path(r).resolve()) for r in rules])
+    return service.position(engine, loaded, data.assessment, records)

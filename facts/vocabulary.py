@@ -69,12 +69,18 @@ def _leaf(annotation: Any) -> tuple[str, type | None]:
     raise TypeError(f"unsupported annotation {annotation!r}")
 
 
+NOT_FACTS = frozenset({"self_assessment.survey"})
+"""Sections of the facts file that describe rather than state facts: rules never see them."""
+
+
 def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
     from cxm.facts.schema import RU
 
     out: list[FieldSpec] = []
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
+        if path in NOT_FACTS:
+            continue
         kind, cls = _leaf(field.annotation)
         doc = field.description or ""
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
@@ -119,6 +125,8 @@ def flatten(data: Mapping[str, Any]) -> dict[str, Value]:
 
     def walk(node: Mapping[str, Any], prefix: str) -> None:
         for key, value in node.items():
+            if prefix + key in NOT_FACTS:
+                continue
             if isinstance(value, Mapping):
                 walk(value, f"{prefix}{key}.")
             elif value is not None:

@@ -48,11 +48,22 @@ def reference(inputs, tmp_path_factory) -> bytes:
     return out.read_bytes()
 
 
-def _project(assessment: dict, row: int) -> dict:
+def _project(assessment: dict, row: int, facts: dict) -> dict:
+    company = facts["company"]
+    b2b, employees = company["markets"]["b2b"], company["employees"]
+    gates: dict[str, bool] = {}
+    for check in assessment["roadmap"]["gates"]:
+        gates[check["rule"]] = gates.get(check["rule"], False) or check["held"]
     return {"row": row, "company": assessment["company"], "stage": assessment["stage"]["id"],
             "levels": {c: lv["level"] for c, lv in assessment["levels"].items()},
             "recommendations": [r["id"] for r in assessment["recommendations"]],
-            "held_back": [h["id"] for h in assessment["held_back"]]}
+            "held_back": [h["id"] for h in assessment["held_back"]],
+            "weakest": assessment["weakest"], "gates_failing": [g for g, ok in gates.items() if not ok],
+            "industry": company["industry"],
+            "market": "b2b" if b2b >= 70 else "b2c" if b2b <= 30 else "mixed",
+            "size_class": ("micro" if employees < 10 else "small" if employees < 50
+                           else "medium" if employees < 250 else "large"),
+            "employees": employees}
 
 
 @pytest.mark.slow
@@ -65,13 +76,13 @@ def test_batch_equals_one_by_one_assess(runner, inputs, reference, engine, monke
     for record, path in zip(records, files, strict=True):
         result = runner.invoke(cli, ["assess", str(path), "--format", "json"])
         assert result.exit_code == 0, result.output
-        assert record == _project(json.loads(result.stdout), record["row"])
+        assert record == _project(json.loads(result.stdout), record["row"], json.loads(path.read_text()))
     assert len({r["stage"] for r in records}) >= 4  # the generated profiles are varied
     # a few as real processes too
     for record, path in list(zip(records, files, strict=True))[:: N // 4]:
         proc = run_cxm("assess", str(path), "--format", "json")
         assert proc.returncode == 0, proc.stderr
-        assert record == _project(json.loads(proc.stdout), record["row"])
+        assert record == _project(json.loads(proc.stdout), record["row"], json.loads(path.read_text()))
 
 
 @pytest.mark.slow

@@ -28,8 +28,8 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[st
 
 def test_every_command_is_listed() -> None:
     assert [p for p in _commands(cli) if len(p) == 1] == [
-        ("assess",), ("batch",), ("history",), ("interview",), ("plan",), ("report",), ("rules",), ("schema",),
-        ("what-if",), ("why",), ("why-not",)]
+        ("assess",), ("batch",), ("history",), ("interview",), ("plan",), ("portfolio",), ("report",), ("rules",),
+        ("schema",), ("survey",), ("what-if",), ("why",), ("why-not",)]
 
 
 @pytest.mark.parametrize("path", [(), *_commands(cli)], ids=lambda p: " ".join(p) or "cxm")
@@ -77,7 +77,9 @@ def test_schema_documents_every_field_and_value_in_russian_too(runner) -> None:
             english = spec.get("description") or schema["$defs"][spec["$ref"].rsplit("/", 1)[1]]["description"]
             assert spec.get("x-description-ru"), f"{name}.{field} has no x-description-ru"
             assert spec["x-description-ru"] != english, f"{name}.{field}: the Russian is the English"
-    assert described == len(input_fields()) + 3  # every leaf, and company.markets, .resources, self_assessment
+    # every leaf, and company.markets, .resources, self_assessment; and the 20 fields of self_assessment.survey
+    # (which describes how a self-assessment was answered; rules never see it, see vocabulary.NOT_FACTS)
+    assert described == len(input_fields()) + 3 + 20
     enums = [(n, d) for n, d in schema["$defs"].items() if "enum" in d]
     assert len(enums) == len(DocEnum.__subclasses__())
     for name, definition in enums:

@@ -15,8 +15,11 @@ from cxm.engine.results.result import (
     Level,
     Recommendation,
     Roadmap,
+    RoleGap,
+    RoleScores,
     Stage,
     StageRef,
+    SurveyFigures,
     Trace,
 )
 from cxm.engine.runtime.evaluate import group_facts
@@ -164,6 +167,19 @@ def ordered(recs: list[Recommendation]) -> list[Recommendation]:
     return out
 
 
+def survey_figures(loaded: LoadedFacts) -> SurveyFigures | None:
+    """The figures of ``self_assessment.survey``, when the facts hold them (they are no facts rules see)."""
+    survey = (loaded.data.get("self_assessment") or {}).get("survey")
+    if not survey:
+        return None
+    comps = ("leadership", "brand", "employees", "customers")
+    return SurveyFigures(
+        respondents=survey["respondents"], spread=dict(survey["spread"]),
+        roles=[RoleScores(role=r["role"], respondents=r["respondents"], medians={c: r[c] for c in comps})
+               for r in survey["roles"]],
+        disagreement=[RoleGap(**d) for d in survey["disagreement"]])
+
+
 def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, with_trace: bool = False) -> Assessment:
     """The assessment of one company, read from the facts durable-rules concluded."""
     reader = _Reader(kb, trace, loaded)
@@ -174,5 +190,6 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
     return Assessment(
         company=loaded.company, file=loaded.file, knowledge_base=kb.digest,
         stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
-        roadmap=reader.roadmap(stage, weakest, recs), trace=reader.full_trace() if with_trace else None,
+        roadmap=reader.roadmap(stage, weakest, recs), survey=survey_figures(loaded),
+        trace=reader.full_trace() if with_trace else None,
     )

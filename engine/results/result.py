@@ -228,6 +228,38 @@ class Trace(_Out):
 
 
 @dataclass(kw_only=True)
+class RoleScores(_Out):
+    """One respondent role of a many-respondent self-assessment."""
+
+    role: str
+    respondents: int
+    medians: dict[str, float]
+    """Median score (mean of five ratings, 1-5) per competency."""
+
+
+@dataclass(kw_only=True)
+class RoleGap(_Out):
+    """Two roles whose median scores on a competency differ by 2 or more."""
+
+    competency: str
+    high_role: str
+    high: float
+    low_role: str
+    low: float
+
+
+@dataclass(kw_only=True)
+class SurveyFigures(_Out):
+    """How the self-assessment was answered by many (``self_assessment.survey``, written by `cxm survey`)."""
+
+    respondents: int
+    spread: dict[str, float]
+    """Interquartile range of the respondents' scores, per competency."""
+    roles: list[RoleScores]
+    disagreement: list[RoleGap]
+
+
+@dataclass(kw_only=True)
 class Assessment(_Out):
     """A company's CX maturity: levels, stage, weakest competencies and recommendations."""
 
@@ -244,6 +276,8 @@ class Assessment(_Out):
     """Decisions, each followed by its actions and each action by its tools, in priority order."""
     held_back: list[HeldBack]
     roadmap: Roadmap
+    survey: SurveyFigures | None = None
+    """Spread and disagreement of a many-respondent self-assessment; left out of the JSON when there is none."""
     trace: Trace | None = None
 
 

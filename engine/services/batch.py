@@ -5,8 +5,9 @@ Input (one company per row; ``row`` counts companies from 1, in input order):
 
 - CSV, JSON Lines, or a folder of facts files, read by :mod:`cxm.facts.tabular`.
 
-Output: JSON Lines (one ``{"row", "company", "stage", "levels", "recommendations", "held_back"}``
-object per line) or CSV (the same, levels as ``level.<competency>`` columns, ids ``;``-separated).
+Output: JSON Lines (one ``{"row", "company", "stage", "levels", "recommendations", "held_back", "weakest",
+"gates_failing", "industry", "market", "size_class", "employees"}`` object per line, see :func:`project`) or CSV
+(the first six, levels as ``level.<competency>`` columns, ids ``;``-separated).
 A bad row goes to the errors file as ``row N: FIELD: MESSAGE [FILE:LINE:COL]`` and the rest go on.
 
 Kill safety: finished rows are appended, in input order, to ``OUTPUT.partial`` (flushed and synced
@@ -72,8 +73,13 @@ def load_row(source: Source, raw: RawRow) -> Any:
 # --- running ----------------------------------------------------------------------------------
 
 
-def project(row: int, assessment: Any) -> dict[str, Any]:
-    """The batch record of one assessment (the fields `cxm assess --format json` has, projected)."""
+def project(row: int, assessment: Any, profile: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The batch record of one assessment (the fields `cxm assess --format json` has, projected).
+
+    The keys after ``held_back`` serve ``cxm portfolio``: the weakest competencies, the gates of the next
+    stage that fail (``gates_failing``), and the company's profile (:func:`company_profile`; null without it).
+    """
+    profile = profile or {}
     return {
         "row": row,
         "company": assessment.company,
@@ -81,7 +87,32 @@ def project(row: int, assessment: Any) -> dict[str, Any]:
         "levels": {c: lv.level for c, lv in assessment.levels.items()},
         "recommendations": [r.id for r in assessment.recommendations],
         "held_back": [h.id for h in assessment.held_back],
+        "weakest": list(assessment.weakest),
+        "gates_failing": failing_gates(assessment),
+        "industry": profile.get("industry"),
+        "market": profile.get("market"),
+        "size_class": profile.get("size_class"),
+        "employees": profile.get("employees"),
     }
+
+
+def failing_gates(assessment: Any) -> list[str]:
+    """The next stage's gate rules none of whose alternatives holds, in rule order."""
+    held: dict[str, bool] = {}
+    for check in assessment.roadmap.gates:
+        held[check.rule] = held.get(check.rule, False) or check.held
+    return [rule for rule, ok in held.items() if not ok]
+
+
+def company_profile(loaded: Any, trace: Any) -> dict[str, Any]:
+    """What a portfolio cuts on: industries and head count (input facts), and the market focus and size
+    class the rules derived (``market_focus``, ``size_class`` in ``rules/derive/company.yaml``)."""
+    derived = {f.name: f.value for f in trace.facts.values()
+               if not f.input and f.name in ("market_focus", "size_class")}
+    company = loaded.data["company"]
+    return {"industry": [getattr(i, "value", i) for i in company["industry"]],
+            "market": derived.get("market_focus"), "size_class": derived.get("size_class"),
+            "employees": company["employees"]}
 
 
 @dataclass
@@ -117,13 +148,16 @@ def engine_for(rules: Sequence[str]) -> Any:
 def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) -> list[Done]:
     """Assess a chunk of rows in this process (the task a worker runs)."""
     from cxm.engine.base.errors import EngineError
+    from cxm.engine.results.assemble import assemble
 
     engine = engine_for(rules)
     out = []
     for raw in rows:
         try:
             loaded = load_row(source, raw)
-            out.append(Done(raw.row, project(raw.row, engine.assess(loaded))))
+            trace = engine.run(loaded)
+            assessment = assemble(engine.kb, trace, loaded)
+            out.append(Done(raw.row, project(raw.row, assessment, company_profile(loaded, trace))))
         except (SourceError, EngineError) as exc:
             out.append(Done(raw.row, errors=error_lines(raw.row, exc)))
         except MemoryError:  # durable-rules' session table is full: the process cannot go on safely

@@ -1,0 +1,246 @@
+"""A self-assessment answered by many: read one row per respondent, aggregate per company.
+
+Columns: the 20 statements as ``<competency>.<n>`` (``leadership.1`` ... ``customers.5``, the five ratings of
+``self_assessment.<competency>`` in order), each rated 1 to 5, and optionally ``company``, ``role`` and
+``respondent`` (an id, not used in the figures). A bad row (a rating outside 1-5, a missing rating, a missing or
+unknown company) is reported at its row and column and left out; the others are used.
+
+Aggregation, per company:
+
+- *rating* of a statement: the median of the respondents' ratings; with an even number of respondents, the
+  lower of the two middle ratings (so at least half the respondents rated the statement at or above it);
+- *score* of a respondent on a competency: the mean of their five ratings;
+- *spread* of a competency: the interquartile range (Q3 - Q1, inclusive method) of the respondents' scores;
+- *role median* of a competency: the median score of the respondents with that role;
+- *disagreement*: two roles whose medians on a competency differ by 2 or more.
+
+Figures are rounded to 2 decimals for output; comparisons use exact fractions.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from cxm.facts.source import Problem, SourceError
+
+COMPETENCIES = ("leadership", "brand", "employees", "customers")
+STATEMENTS = tuple(f"{c}.{n}" for c in COMPETENCIES for n in range(1, 6))
+OPTIONAL = ("company", "role", "respondent")
+GAP = 2  # role medians this far apart are a disagreement
+
+
+class SurveyError(SourceError):
+    """Nothing in the responses is usable: every problem found."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answers."""
+
+    row: int
+    company: str | None
+    role: str | None
+    ratings: dict[str, int]  # statement -> rating
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Two roles whose median scores on a competency are :data:`GAP` or more apart."""
+
+    competency: str
+    high_role: str
+    high: float
+    low_role: str
+    low: float
+
+
+@dataclass(frozen=True)
+class RoleMedians:
+    """A role's respondents and their median score per competency."""
+
+    role: str
+    respondents: int
+    medians: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """The aggregated self-assessment of one company."""
+
+    company: str | None
+    respondents: int
+    ratings: dict[str, list[int]]  # competency -> five ratings
+    spread: dict[str, float]
+    roles: list[RoleMedians] = field(default_factory=list)
+    disagreement: list[Disagreement] = field(default_factory=list)
+
+    def fragment(self) -> dict[str, Any]:
+        """The facts fragment: ``self_assessment`` with the ratings and the ``survey`` figures."""
+        survey: dict[str, Any] = {"respondents": self.respondents, "spread": dict(self.spread)}
+        if self.roles:
+            survey["roles"] = [{"role": r.role, "respondents": r.respondents, **r.medians} for r in self.roles]
+        if self.disagreement:
+            survey["disagreement"] = [
+                {"competency": d.competency, "high_role": d.high_role, "high": d.high, "low_role": d.low_role,
+                 "low": d.low} for d in self.disagreement]
+        return {"self_assessment": {**{c: list(v) for c, v in self.ratings.items()}, "survey": survey}}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_table(path: Path) -> list[tuple[int, list[str]]]:
+    """The rows of a CSV or XLSX file as (row number, cells as text), the header first."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            out = []
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    out.append((reader.line_num, cells))
+            return out
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SurveyError([Problem(str(path), 1, 1, "(file)", f"cannot read the responses: {exc}")]) from None
+
+
+def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        import openpyxl
+    except ImportError:
+        raise SurveyError([Problem(str(path), 1, 1, "(file)",
+                                   "reading .xlsx needs openpyxl: pip install 'cx-maturity[xlsx]'")]) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise SurveyError([Problem(str(path), 1, 1, "(file)", f"cannot read the workbook: {exc}")]) from None
+    out = []
+    try:
+        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+            cells = ["" if v is None else _text(v) for v in values]
+            if any(c.strip() for c in cells):
+                out.append((number, cells))
+    finally:
+        book.close()
+    return out
+
+
+def _text(value: Any) -> str:
+    """A spreadsheet value as the text a CSV cell would hold (3.0 -> "3")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse(file: str, table: list[tuple[int, list[str]]],
+          known: Sequence[str] | None = None) -> tuple[list[Response], list[Problem]]:
+    """The usable responses and the problems of the others (each at its row and column).
+
+    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`.
+    """
+    if not table:
+        raise SurveyError([Problem(file, 1, 1, "(file)", "no header and no responses")])
+    head_row, header = table[0]
+    names = [h.strip() for h in header]
+    problems = []
+    for col, name in enumerate(names, 1):
+        if name not in STATEMENTS and name not in OPTIONAL:
+            problems.append(Problem(file, head_row, col, name or "(column)",
+                                    f"unknown column; expected {STATEMENTS[0]} ... {STATEMENTS[-1]}, "
+                                    f"{', '.join(OPTIONAL)}"))
+        elif name in names[: col - 1]:
+            problems.append(Problem(file, head_row, col, name, "the column appears twice"))
+    problems += [Problem(file, head_row, len(names) + 1, s, "missing statement column")
+                 for s in STATEMENTS if s not in names]
+    if problems:
+        raise SurveyError(problems)
+    where = {name: i for i, name in enumerate(names)}
+    responses: list[Response] = []
+    bad: list[Problem] = []
+    for row, cells in table[1:]:
+        found = []
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            i = where[name]
+            return cells[i].strip() if i < len(cells) else ""
+
+        if len(cells) != len(names):
+            bad.append(Problem(file, row, 1, "(row)", f"expected {len(names)} cells, found {len(cells)}"))
+            continue
+        company = cell("company") if "company" in where else None
+        if company == "":
+            found.append(Problem(file, row, where["company"] + 1, "company", "missing company"))
+        elif company is not None and known is not None and company not in known:
+            found.append(Problem(file, row, where["company"] + 1, "company",
+                                 f"unknown company {company!r} (expected {', '.join(map(repr, known))})"))
+        ratings = {}
+        for s in STATEMENTS:
+            text = cell(s)
+            if text == "":
+                found.append(Problem(file, row, where[s] + 1, s, "missing rating"))
+            elif text not in ("1", "2", "3", "4", "5"):
+                found.append(Problem(file, row, where[s] + 1, s, f"expected a rating from 1 to 5, got {text!r}"))
+            else:
+                ratings[s] = int(text)
+        if found:
+            bad += found
+            continue
+        role = cell("role") if "role" in where else ""
+        responses.append(Response(row, company, role or None, ratings))
+    return responses, bad
+
+
+# --- aggregation -------------------------------------------------------------------------------
+
+
+def _round(value: Fraction) -> float:
+    return float(round(value, 2))
+
+
+def _score(r: Response, competency: str) -> Fraction:
+    return Fraction(sum(r.ratings[f"{competency}.{n}"] for n in range(1, 6)), 5)
+
+
+def _iqr(values: list[Fraction]) -> Fraction:
+    if len(values) < 2:
+        return Fraction(0)
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return Fraction(q3) - Fraction(q1)
+
+
+def aggregate_one(company: str | None, responses: list[Response]) -> Aggregate:
+    """The aggregate of one company's responses (at least one)."""
+    ratings = {c: [statistics.median_low([r.ratings[f"{c}.{n}"] for r in responses]) for n in range(1, 6)]
+               for c in COMPETENCIES}
+    spread = {c: _round(_iqr([_score(r, c) for r in responses])) for c in COMPETENCIES}
+    by_role: dict[str, list[Response]] = {}
+    for r in responses:
+        if r.role:
+            by_role.setdefault(r.role, []).append(r)
+    exact = {role: {c: Fraction(statistics.median([_score(r, c) for r in rs])) for c in COMPETENCIES}
+             for role, rs in sorted(by_role.items())}
+    roles = [RoleMedians(role, len(by_role[role]), {c: _round(m) for c, m in medians.items()})
+             for role, medians in exact.items()]
+    disagreement = []
+    for c in COMPETENCIES:
+        ordered = sorted(exact, key=lambda role, c=c: (-exact[role][c], role))
+        for i, high in enumerate(ordered):
+            for low in ordered[i + 1:]:
+                if exact[high][c] - exact[low][c] >= GAP:
+                    disagreement.append(Disagreement(c, high, _round(exact[high][c]), low, _round(exact[low][c])))
+    return Aggregate(company, len(responses), ratings, spread, roles, disagreement)
+
+
+def aggregate(responses: list[Response]) -> list[Aggregate]:
+    """One aggregate per company, in the order companies first appear."""
+    groups: dict[str | None, list[Response]] = {}
+    for r in responses:
+        groups.setdefault(r.company, []).append(r)
+    return [aggregate_one(company, rs) for company, rs in groups.items()]
