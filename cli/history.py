@@ -74,17 +74,25 @@ def _open(db: Path | None) -> Any:
 
 
 def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
-    """Store an assessment made by `cxm assess --save` and say where, on stderr."""
+    """Store an assessment made by `cxm assess --save` and say where, on stderr.
+
+    The assessment is already printed: a database that cannot take it is one line saying so, exit 1.
+    """
+    from cxm.cli.errors import Failure
     from cxm.cli.main import package_version
     from cxm.engine.results.result import to_data
+    from cxm.engine.services.history import HistoryError
     from cxm.facts.vocabulary import plain
 
-    history = _open(db)
     try:
-        saved = history.save(plain(loaded.data),
-                             to_data(result, exclude={"trace"}), version=package_version())
-    finally:
-        history.close()
+        history = _open(db)
+        try:
+            saved = history.save(plain(loaded.data),
+                                 to_data(result, exclude={"trace"}), version=package_version())
+        finally:
+            history.close()
+    except HistoryError as exc:
+        raise Failure(f"error: the assessment was printed but not saved: {exc}") from None
     click.echo(t("saved", "en", id=saved.id, company=saved.company, at=saved.at, path=history.path), err=True)
 
 
