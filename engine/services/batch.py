@@ -48,6 +48,7 @@ from typing import Any
 from cxm.engine.base.atomic import atomic_open
 from cxm.engine.base.lock import Locked, exclusive
 from cxm.engine.base.paths import clashes
+from cxm.engine.base.text import dumps
 from cxm.engine.services import journal as journals
 from cxm.facts.source import SourceError
 from cxm.facts.tabular import (
@@ -252,7 +253,7 @@ def read_journal(path: Path, stamp: str) -> tuple[set[int], int]:
 
 
 def _dump(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return dumps(record, separators=(",", ":"))
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
