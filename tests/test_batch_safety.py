@@ -256,6 +256,19 @@ def test_a_bad_byte_or_a_huge_cell_costs_one_row(runner, tmp_path) -> None:
         f"row 4: (row): cannot read the record: field larger than field limit ({tabular.FIELD_LIMIT}) [{src}:5:1]\n"
         f"row 6: company.country: invalid UTF-8 byte 0xfe (save the file as UTF-8) [{src}:7:7]\n")
     assert _rows(out) == [(1, "A"), (3, "C"), (5, "E")]
+    # --resume reads the same rows the same way
+    errors = (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8")
+    expected = out.read_bytes()
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    stamp = batch.fingerprint(tabular.open_source(src), ())
+    (tmp_path / "out.jsonl.partial").write_text(
+        json.dumps({"journal": batch.JOURNAL_VERSION, "input": stamp}) + "\n"
+        + json.dumps({"row": 1, "record": json.loads(first)}, separators=(",", ":")) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--resume"])
+    assert result.exit_code == 2
+    assert result.stderr == f"1 rows kept from the interrupted run\nerrors: {out}.errors.txt\n3 assessed, 3 errors\n"
+    assert out.read_bytes() == expected
+    assert (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8") == errors
 
 
 def test_a_bad_byte_in_a_jsonl_line_costs_that_line(runner, tmp_path) -> None:
@@ -357,3 +370,25 @@ def test_sigterm_stops_the_run_and_its_workers_quietly(tmp_path) -> None:
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stderr.endswith("400 assessed, 0 errors\n")
     assert [row for row, _ in _rows(out)] == list(range(1, 401))
+
+
+@pytest.mark.slow
+def test_two_real_runs_on_one_output_the_second_stops(tmp_path) -> None:
+    src = _csv(tmp_path / "in.csv", [f"Company {n}" for n in range(150)])
+    out = tmp_path / "out.jsonl"
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    first = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out)],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "out.jsonl.partial").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = run_cxm("batch", str(src), "-o", str(out))
+    assert second.returncode == 2
+    assert second.stderr == (f"error: {out} is being written by process {first.pid} "
+                             f"(lock file {tmp_path / 'out.jsonl.lock'})\n")
+    _, stderr = first.communicate(timeout=120)
+    assert (first.returncode, stderr) == (0, "150 assessed, 0 errors\n")
+    assert [row for row, _ in _rows(out)] == list(range(1, 151))
