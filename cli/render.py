@@ -14,7 +14,7 @@ from cxm.engine.results.result import Assessment, Recommendation, to_data
 # (cxm.engine.base.text.INVISIBLE) could reorder or hide what it shows.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
-_LINE = re.compile(r"[\t\n]")
+_LINE = re.compile(r"\n")
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -29,8 +29,8 @@ def terminal_safe(text: str) -> str:
 
 
 def inline(text: str) -> str:
-    """A value printed inside a line (a company's name, a file name): its tabs and line breaks shown as
-    ``\\xNN`` too, so that it cannot start a line that looks like the program's own."""
+    """A value printed inside a line (a company's name, a file name): its line breaks shown as ``\\x0a``
+    too, so that it cannot start a line that looks like the program's own."""
     return _LINE.sub(_escape, terminal_safe(text))
 
 
