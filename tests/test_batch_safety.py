@@ -128,6 +128,18 @@ def test_a_lock_file_left_by_a_killed_run_is_taken_over(runner, tmp_path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.jsonl"]
 
 
+def test_a_file_of_the_lock_files_name_that_is_not_one_is_left_alone(runner, tmp_path) -> None:
+    src = _csv(tmp_path / "in.csv", ["A"])
+    lock = tmp_path / "out.jsonl.lock"
+    lock.write_text("my notes\n", encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {lock} exists and is not a lock file of cxm batch; move it away or choose "
+                             "another OUTPUT\n")
+    assert lock.read_text(encoding="utf-8") == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.jsonl.lock"]
+
+
 # --- item 3 and issue 14 item 13: the journal ---------------------------------------------------------
 
 

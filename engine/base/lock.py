@@ -9,6 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+class NotALock(Exception):
+    """A file of that name exists and is not a lock file (it holds something other than a process id)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"{path} exists and is not a lock file")
+
+
 class Locked(Exception):
     """Another process holds the lock: its process id (None when it has not written it yet)."""
 
@@ -20,7 +28,8 @@ class Locked(Exception):
 
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:
-    """Hold ``path`` (a lock file holding the holder's process id) locked with ``flock``; raise :class:`Locked`.
+    """Hold ``path`` (a lock file holding the holder's process id) locked with ``flock``; raise :class:`Locked`,
+    or :class:`NotALock` when a file of that name holds anything but a process id.
 
     The lock file is removed when the block ends. The lock goes with the process: a killed run leaves
     a lock file that the next run simply takes over.
@@ -41,6 +50,10 @@ def exclusive(path: Path) -> Iterator[None]:
         if current == os.fstat(fd).st_ino:
             break
         os.close(fd)  # the holder removed the file after we opened it: lock the new one
+    left = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+    if left and not left.isdigit():  # someone else's file: neither overwritten nor removed
+        os.close(fd)
+        raise NotALock(path)
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

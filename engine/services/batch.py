@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from cxm.engine.base.atomic import atomic_open
-from cxm.engine.base.lock import Locked, exclusive
+from cxm.engine.base.lock import Locked, NotALock, exclusive
 from cxm.engine.base.paths import clashes
 from cxm.engine.base.text import dumps
 from cxm.engine.services import journal as journals
@@ -393,6 +393,9 @@ def run_batch(
     except Locked as exc:
         who = f"process {exc.holder}" if exc.holder else "another process"
         raise BatchError([f"{output} is being written by {who} (lock file {lock})"]) from None
+    except NotALock:
+        raise BatchError([f"{lock} exists and is not a lock file of cxm batch; move it away or choose "
+                          "another OUTPUT"]) from None
 
 
 def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: str, competencies: list[str],
