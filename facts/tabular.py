@@ -7,6 +7,9 @@ documents (located like any facts file), for batch runs.
   ``false``; an empty cell leaves the field out (its default applies).
 - JSON Lines: one facts mapping per line (blank lines are skipped).
 - A folder: every ``*.yaml``, ``*.yml`` and ``*.json`` file in it, in sorted name order.
+
+A CSV or JSON Lines file may begin with a byte-order mark. A byte that is not UTF-8, or a CSV cell
+longer than :data:`FIELD_LIMIT`, is the error of its row alone, located at its line (and column).
 """
 
 from __future__ import annotations

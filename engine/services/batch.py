@@ -23,11 +23,12 @@ cell that a spreadsheet would read as a formula (it begins with ``=``, ``+``, ``
 a carriage return) is written with a ``'`` before it, as OWASP recommends against CSV injection.
 
 Parallelism: ``jobs > 1`` runs chunks of rows in worker processes started with "forkserver"
-(never more processes than chunks of :data:`CHUNK` rows)
-(durable-rules' Host starts threads: a process that has one must not fork); each worker builds its
-own :class:`~cxm.engine.services.api.Engine` once. ``cluster=ADDRESS`` runs the chunks on a Dask
-distributed cluster instead (``pip install cx-maturity[dask]``), each worker process holding its own
-engine. The output bytes are the same whatever the number of jobs or the backend.
+(durable-rules' Host starts threads: a process that has one must not fork), never more processes
+than chunks of :data:`CHUNK` rows; each worker builds its own
+:class:`~cxm.engine.services.api.Engine` once. SIGTERM ends the run as :class:`Interrupted`
+(the journal kept) and the workers quietly. ``cluster=ADDRESS`` runs the chunks on a Dask
+distributed cluster instead (``pip install cx-maturity[dask]``), each worker process holding its
+own engine. The output bytes are the same whatever the number of jobs or the backend.
 """
 
 from __future__ import annotations
