@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from cxm.cli.errors import Rejected
+from cxm.cli.errors import Failure, Rejected
 from cxm.cli.main import cli, rules_option, started
 
 
@@ -16,12 +17,14 @@ from cxm.cli.main import cli, rules_option, started
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the results: .jsonl (one JSON object per company) or .csv.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (each holds its own engine).")
+              help="Worker processes (each holds its own engine); never more than one per 64 rows.")
 @click.option("--cluster", metavar="ADDRESS",
               help="Run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead of local processes; "
                    "needs `pip install 'cx-maturity[dask]'`.")
 @click.option("--resume", is_flag=True,
               help="Keep the rows an interrupted run already finished (OUTPUT.partial) and do the rest.")
+@click.option("--restart", is_flag=True,
+              help="Drop the rows an interrupted run left in OUTPUT.partial and start over.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to list the rows that could not be assessed [default: OUTPUT.errors.txt].")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl", "folder"]),
@@ -31,8 +34,9 @@ from cxm.cli.main import cli, rules_option, started
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the portfolio view of the results (as `cxm portfolio`): .html, .md or .json.")
 @rules_option
-def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume: bool, errors_path: Path | None,
-          input_format: str | None, fmt: str | None, rules: tuple[Path, ...], summary_path: Path | None = None) -> None:
+def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume: bool, restart: bool,
+          errors_path: Path | None, input_format: str | None, fmt: str | None, rules: tuple[Path, ...],
+          summary_path: Path | None = None) -> None:
     """Assess every company in INPUT and write one result per company to OUTPUT.
 
     INPUT is a CSV file (a header of fact paths such as company.name,
@@ -45,8 +49,13 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     the ids of the recommendations and of those held back, in input order
     whatever --jobs is. A bad row is listed in the errors file (row N: FIELD:
     MESSAGE [FILE:LINE:COL]) and the others go on. OUTPUT appears only when
-    the run completes; an interrupted run continues with --resume.
-    Exit code 0: all rows assessed; 2: some rows (or the input) were bad.
+    the run completes; an interrupted run continues with --resume (or starts
+    over with --restart: one of the two is needed when its journal exists).
+    INPUT, OUTPUT and --errors must be different files, and one output is
+    written by one run at a time. In CSV output, a cell that begins with =,
+    +, -, @ (a spreadsheet formula) is written with a ' before it.
+    Exit code 0: all rows assessed; 1: interrupted (SIGTERM); 2: some rows
+    (or the input) were bad.
 
     \b
     Example:
@@ -58,6 +67,11 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     """
     from cxm.engine.services import batch as runner
 
+    if resume and restart:
+        raise click.UsageError("--resume and --restart exclude each other")
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        click.echo(f"warning: --jobs {jobs} is more than the {cpus} CPUs of this machine", err=True)
     if summary_path is not None:
         from cxm.cli.portfolio import output_format
         from cxm.facts.tabular import by_suffix
@@ -81,9 +95,12 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     else:
         on_total = progress = None  # type: ignore[assignment]
     try:
-        summary = runner.run_batch(input_path, output, jobs=jobs, cluster=cluster, resume=resume,
+        summary = runner.run_batch(input_path, output, jobs=jobs, cluster=cluster, resume=resume, restart=restart,
                                    errors_path=errors_path, rules=rules, input_format=input_format,
                                    output_fmt=fmt, progress=progress, on_total=on_total)
+    except runner.Interrupted as exc:
+        raise Failure(f"error: interrupted; the finished rows are kept in {exc.journal}: continue with --resume") \
+            from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -8,6 +8,12 @@ Commands raise; only :func:`handle` prints errors and chooses the code.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
+import os
+import sys
+
 import click
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -52,11 +58,26 @@ def handle(exc: Exception) -> int | None:
         lines, code = [f"error: {exc}"], FAILED
     elif _is_a(exc, "cxm.engine.services.api", "TargetError"):  # an unknown recommendation id
         lines, code = [f"error: {exc}"], BAD_INPUT
+    elif isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # a broken pipe is click's (it stays quiet)
+        lines, code = [_os_error(exc)], FAILED
     else:
         return None
     for line in lines:
         click.echo(terminal_safe(line), err=True)
     return code
+
+
+def _os_error(exc: OSError) -> str:
+    """A failing file or stream in one line. A stream without a name is the output (stdout on a full disk,
+    ``/dev/full``): it is pointed at ``/dev/null`` so that the exit does not fail on it a second time."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None:
+        return f"error: {exc.filename}: {reason}"
+    with contextlib.suppress(OSError, io.UnsupportedOperation, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    return f"error: cannot write the output: {reason}"
 
 
 def _is_a(exc: Exception, module: str, name: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,10 @@ from cxm.cli.render import terminal_safe
 
 
 def _dump(model: object) -> str:
+    from cxm.engine.base.text import dumps
     from cxm.engine.results.result import to_data
 
-    return json.dumps(to_data(model), ensure_ascii=False, indent=2)
+    return dumps(to_data(model), indent=2)
 
 
 def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any]) -> Any:

@@ -6,7 +6,6 @@ directory, or ``--db PATH`` (or the ``CXM_DB`` environment variable).
 
 from __future__ import annotations
 
-import json
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ import click
 
 from cxm.cli.i18n import translator
 from cxm.cli.main import cli, output_options
-from cxm.cli.render import terminal_safe
+from cxm.cli.render import inline, terminal_safe
+from cxm.engine.base.text import dumps
 
 LABELS: dict[str, dict[str, str]] = {
     "saved": {"en": "Saved assessment #{id} of {company} ({at}) to {path}",
@@ -74,17 +74,25 @@ def _open(db: Path | None) -> Any:
 
 
 def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
-    """Store an assessment made by `cxm assess --save` and say where, on stderr."""
+    """Store an assessment made by `cxm assess --save` and say where, on stderr.
+
+    The assessment is already printed: a database that cannot take it is one line saying so, exit 1.
+    """
+    from cxm.cli.errors import Failure
     from cxm.cli.main import package_version
     from cxm.engine.results.result import to_data
+    from cxm.engine.services.history import HistoryError
     from cxm.facts.vocabulary import plain
 
-    history = _open(db)
     try:
-        saved = history.save(plain(loaded.data),
-                             to_data(result, exclude={"trace"}), version=package_version())
-    finally:
-        history.close()
+        history = _open(db)
+        try:
+            saved = history.save(plain(loaded.data),
+                                 to_data(result, exclude={"trace"}), version=package_version())
+        finally:
+            history.close()
+    except HistoryError as exc:
+        raise Failure(f"error: the assessment was printed but not saved: {exc}") from None
     click.echo(t("saved", "en", id=saved.id, company=saved.company, at=saved.at, path=history.path), err=True)
 
 
@@ -141,10 +149,11 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
                                  "levels": e.levels, "knowledge_base": e.knowledge_base, "version": e.version,
                                  "file": e.file, "recommendations": e.recommendations} for e in entries],
                 "changes": diffs}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(dumps(data, indent=2))
         return
     comps = list(entries[-1].levels)
-    lines = [t("history", lang, name=name, company=key), f"{t('database', lang)}: {store.path}", ""]
+    lines = [t("history", lang, name=inline(name), company=key), f"{t('database', lang)}: {inline(str(store.path))}",
+             ""]
     lines.append(f"  {t('columns', lang):<44}" + "".join(f"{c[:4]:>6}" for c in comps) + f"  {t('kb', lang)}")
     for e in entries:
         stage = f"{e.stage_number} {e.result['stage']['name'][lang]}"
@@ -217,9 +226,9 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
                 "items": [{"id": i.rec, "kind": i.kind, "title": i.title, "status": i.status, "why": i.why,
                            "status_at": i.status_at, "first_seen": i.first_seen, "last_seen": i.last_seen,
                            "closed_by": i.closed_by, "closed_reason": i.closed_reason} for i in items]}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(dumps(data, indent=2))
         return
-    lines = [t("plan", lang, name=name, company=key),
+    lines = [t("plan", lang, name=inline(name), company=key),
              t("latest", lang, id=latest.id, count=len(entries), at=latest.at, n=latest.stage_number,
                stage=latest.result["stage"]["name"][lang]), ""]
     groups = [("current", [i for i in items if i.current]),

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 
 from cxm.cli.i18n import t
+from cxm.engine.base.text import INVISIBLE, dumps
 from cxm.engine.results.result import Assessment, Recommendation, to_data
 
 # C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
-# cursor, recolour or retitle the user's terminal.
+# cursor, recolour or retitle the user's terminal. Bidi overrides and zero-width characters
+# (cxm.engine.base.text.INVISIBLE) could reorder or hide what it shows.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_LINE = re.compile(r"\n")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def terminal_safe(text: str) -> str:
-    """Text for a terminal, with every control character (but tab and line feed) shown as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text for a terminal: every control character (but tab and line feed) shown as ``\\xNN``, every bidi
+    or zero-width character as ``\\uXXXX``."""
+    return _INVISIBLE.sub(_escape, _CONTROL.sub(_escape, text))
+
+
+def inline(text: str) -> str:
+    """A value printed inside a line (a company's name, a file name): its line breaks shown as ``\\x0a``
+    too, so that it cannot start a line that looks like the program's own."""
+    return _LINE.sub(_escape, terminal_safe(text))
 
 
 def to_json(assessment: Assessment, *, trace: bool = False) -> str:
     """The documented JSON shape; byte-identical for identical input."""
     exclude = ({"trace"} if not trace else set()) | ({"survey"} if assessment.survey is None else set())
     data = to_data(assessment, exclude=exclude or None)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dumps(data, indent=2) + "\n"
 
 
 def _wrap(text: str, indent: int, hang: int | None = None, width: int = 100) -> list[str]:
@@ -40,7 +55,7 @@ def _bar(level: int, top: int = 6) -> str:
 
 def to_text(a: Assessment, lang: str) -> str:
     """A readable report for the terminal."""
-    lines = [f"{t('title', lang)}: {a.company}", f"{t('file', lang)}: {a.file}", ""]
+    lines = [f"{t('title', lang)}: {inline(a.company)}", f"{t('file', lang)}: {inline(a.file)}", ""]
     s = a.stage
     lines.append(f"{t('stage', lang, n=s.number, total=6)}: {getattr(s.name, lang)}")
     lines += _wrap(getattr(s.meaning, lang), 2)

@@ -1,6 +1,7 @@
 """`cxm report`: a client-ready report, HTML (one self-contained file) or Markdown.
 
-Templates (Jinja2, autoescaped for HTML) live in ``cli/templates``; the radar chart of the four
+Templates (Jinja2, autoescaped for HTML, escaped for Markdown: see :func:`md_escape`) live in
+``cli/templates``; the radar chart of the four
 competency levels is drawn by pygal as SVG and put inline in the HTML (no script, no stylesheet,
 no font is fetched). The Markdown report links the same chart, written beside it as
 ``OUT.radar.svg``, and also gives the levels as a table.
@@ -8,11 +9,13 @@ no font is fetched). The Markdown report links the same chart, written beside it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cxm.cli.errors import Failure, Rejected
 from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, rules_option, started
 
@@ -172,6 +175,48 @@ def radar_svg(report: Any, lang: str) -> str:
     return chart.render(is_unicode=True)
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, table cells, strike-through
+_MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")  # a heading, a list item, a setext underline
+
+
+def md_escape(value: Any) -> Any:
+    """A value as literal Markdown text: no HTML, link, image, emphasis, heading or list can come out of it.
+
+    Every value a Markdown template inserts passes through here (the environment's ``finalize``), but
+    what the template marks ``|safe`` (its own heading marks and outline numbers) and what is already
+    escaped. A line break becomes a space, so no value can begin a line of its own.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).splitlines())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
+                                                      else "\\" + m.group(2)), text)
+    return Markup(text)
+
+
+def md_code(value: Any) -> Any:
+    """A Markdown code span holding ``value`` literally (its fence longer than any run of backticks in it)."""
+    from markupsafe import Markup
+
+    text = " ".join(str(value).splitlines())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def md_url(value: Any) -> Any:
+    """A link destination: percent-encoded, so that it cannot close the link or add a title."""
+    from urllib.parse import quote
+
+    from markupsafe import Markup
+
+    return Markup(quote(str(value)))
+
+
 def _text(value: Any) -> str:
     from cxm.cli.render import _plain
 
@@ -216,10 +261,13 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("md",), default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        finalize=md_escape if fmt == "md" else None,
     )
     env.filters["tr"] = lambda bilingual: getattr(bilingual, lang)
     env.filters["plain"] = _text
-    env.filters["md"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    env.filters["md"] = md_escape
+    env.filters["code"] = md_code
+    env.filters["url"] = md_url
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     a = report.assessment
     context = {
@@ -266,12 +314,19 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
           --portfolio facts/examples/portfolio/results.jsonl
     """
     from cxm.engine.base.atomic import write_text
+    from cxm.engine.base.paths import clashes
     from cxm.engine.services.api import Engine, read_facts
     from cxm.engine.services.report import build
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):
         raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
+    chart = output.with_name(output.stem + ".radar.svg") if suffix == ".md" else None
+    standing = output.with_name(output.stem + ".standing.svg") if chart is not None and portfolio else None
+    same = clashes([("FILE", file), ("OUT", output), ("the chart", chart), ("the standing chart", standing),
+                    ("the portfolio", portfolio)])
+    if same:
+        raise Rejected(*(f"error: {line}" for line in same))
     loaded = read_facts(file)
     engine = Engine(rules)
     started()
@@ -279,19 +334,23 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     extra: dict[str, Any] = {}
     if portfolio is not None:
         extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": str(portfolio)}
-    if suffix == ".md":
-        chart = output.with_name(output.stem + ".radar.svg")
-        written = [output, chart]
-        write_text(chart, radar_svg(data, lang) + "\n")
-        if extra.get("standing"):
-            extra["standing_href"] = output.stem + ".standing.svg"
-            written.append(output.with_name(extra["standing_href"]))
-            write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
-        write_text(output, render(data, "md", lang, chart_href=chart.name, **extra))
-        click.echo("\n".join(map(str, written)))
-    else:
-        write_text(output, render(data, "html", lang, **extra))
-        click.echo(str(output))
+    written = [output]
+    try:
+        if chart is not None:
+            written.append(chart)
+            if extra.get("standing"):
+                extra["standing_href"] = output.stem + ".standing.svg"
+                written.append(output.with_name(extra["standing_href"]))
+            text = render(data, "md", lang, chart_href=chart.name, **extra)
+            write_text(chart, radar_svg(data, lang) + "\n")
+            if extra.get("standing"):
+                write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
+            write_text(output, text)
+        else:
+            write_text(output, render(data, "html", lang, **extra))
+    except OSError as exc:
+        raise Failure(f"error: cannot write the report {output}: {exc.strerror or exc}") from None
+    click.echo("\n".join(map(str, written)))
 
 
 def _standing(engine: Any, loaded: Any, data: Any, portfolio: Path, rules: tuple[Path, ...]) -> list[Any]:

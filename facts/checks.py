@@ -11,12 +11,17 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+MAX_ITEMS = 1000
+"""The most items a list in a facts file may hold (every vocabulary is far shorter; more is a broken file)."""
+
 
 def unique(items: list[T]) -> list[T]:
-    """A list whose items are all different (the first repeated one is named)."""
-    seen = [x for i, x in enumerate(items) if x in items[:i]]
-    if seen:
-        raise ValueError(f"{seen[0]} is listed twice")
+    """A list whose items are all different (the first repeated one is named); linear time."""
+    seen: set[T] = set()
+    for x in items:
+        if x in seen:
+            raise ValueError(f"{x} is listed twice")
+        seen.add(x)
     return items
 
 

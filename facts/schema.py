@@ -51,7 +51,7 @@ Str = Annotated[str, Strict()]
 Share = Annotated[int, Strict(), Field(ge=0, le=100)]
 Rating = Annotated[int, Strict(), Field(ge=1, le=5)]
 Ratings = Annotated[list[Rating], Field(min_length=5, max_length=5)]
-UniqueList = Annotated[list[T], AfterValidator(checks.unique)]
+UniqueList = Annotated[list[T], Field(max_length=checks.MAX_ITEMS), AfterValidator(checks.unique)]
 
 RU = "x-description-ru"
 """The JSON Schema key of a field's description in Russian, beside ``description`` (in English)."""

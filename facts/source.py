@@ -99,18 +99,22 @@ class Document:
         return Problem(self.file, line, col, dotted(path), message, kind)
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(node: yaml.Node, first_line: int = 1) -> tuple[int, int]:
+    return node.start_mark.line + first_line, node.start_mark.column + 1
 
 
 class _Builder:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, first_line: int = 1):
         self.doc = doc
+        self.first_line = first_line
         self.count = 0
         self.problems: list[Problem] = []
 
+    def mark(self, node: yaml.Node) -> tuple[int, int]:
+        return _mark(node, self.first_line)
+
     def fail(self, node: yaml.Node, path: Path_, message: str) -> None:
-        line, col = _mark(node)
+        line, col = self.mark(node)
         self.problems.append(Problem(self.doc.file, line, col, dotted(path), message))
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
@@ -119,7 +123,7 @@ class _Builder:
             raise _TooBig(node, f"more than {MAX_NODES} values (an alias bomb?)")
         if depth > MAX_DEPTH:
             raise _TooBig(node, f"nested deeper than {MAX_DEPTH} levels")
-        self.doc.values[path] = _mark(node)
+        self.doc.values[path] = self.mark(node)
         if node.tag not in _ALLOWED_TAGS:
             shown = node.tag.replace(_STD, "!!", 1)
             self.fail(node, path, f"tag {shown!r} is not allowed in a data file (nothing in it is ever run)")
@@ -144,7 +148,7 @@ class _Builder:
                 first = self.doc.keys[path + (key,)]
                 self.fail(knode, path + (key,), f"duplicate key (first given at line {first[0]})")
                 continue
-            self.doc.keys[path + (key,)] = _mark(knode)
+            self.doc.keys[path + (key,)] = self.mark(knode)
             out[key] = self.build(vnode, path + (key,), depth + 1)
         return out
 
@@ -204,15 +208,19 @@ def _json_pairs(text: str) -> str:
     return _JSON_STRING.sub(pairs, text)
 
 
-def parse_text(text: str, file: str) -> Document:
-    """Parse YAML (or JSON) text into a :class:`Document`, or raise :class:`SourceError`."""
+def parse_text(text: str, file: str, *, first_line: int = 1) -> Document:
+    """Parse YAML (or JSON) text into a :class:`Document`, or raise :class:`SourceError`.
+
+    ``first_line`` is the line of the file the text begins on (a row of a JSON Lines file): every
+    position, in the document and in its problems, counts from it.
+    """
     doc = Document(file, None)
     text = _json_pairs(text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         what = exc.problem or exc.context or "malformed YAML"
         raise SourceError([Problem(file, line, col, "(root)", f"malformed YAML: {what}")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say where it is
@@ -220,23 +228,23 @@ def parse_text(text: str, file: str) -> Document:
         if _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, not characters
             at = len(text.encode("utf-8", "surrogatepass")[:at].decode("utf-8", "ignore"))
         at = max(0, min(at, len(text)))
-        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        line, col = text.count("\n", 0, at) + first_line, at - (text.rfind("\n", 0, at) + 1) + 1
         what = f"character U+{exc.character:04X} is not allowed ({exc.reason})" if isinstance(
             exc.character, int) else exc.reason
         raise SourceError([Problem(file, line, col, "(root)", f"malformed YAML: {what}")]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([Problem(file, 1, 1, "(root)", f"malformed YAML: {exc}")]) from None
+        raise SourceError([Problem(file, first_line, 1, "(root)", f"malformed YAML: {exc}")]) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        raise SourceError([Problem(file, 1, 1, "(root)", "the file is empty")])
+        raise SourceError([Problem(file, first_line, 1, "(root)", "the file is empty")])
     if len(nodes) > 1:
-        line, col = _mark(nodes[1])
+        line, col = _mark(nodes[1], first_line)
         raise SourceError([Problem(file, line, col, "(root)", "expected one document, found several")])
-    builder = _Builder(doc)
+    builder = _Builder(doc, first_line)
     try:
         doc.data = builder.build(nodes[0], (), 0)
     except _TooBig as exc:
-        line, col = _mark(exc.node)
+        line, col = _mark(exc.node, first_line)
         raise SourceError([Problem(file, line, col, "(root)", exc.message)]) from None
     if builder.problems:
         raise SourceError(builder.problems)
@@ -248,7 +256,8 @@ def read_document(path: Path | str, display: str | None = None) -> Document:
     p = Path(path)
     name = display or str(path)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as handle:  # never more than the limit and one byte: /dev/zero ends here too
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SourceError([Problem(name, 1, 1, "(root)", f"cannot read the file: {exc.strerror}")]) from None
     if len(raw) > MAX_BYTES:
@@ -261,4 +270,32 @@ def read_document(path: Path | str, display: str | None = None) -> Document:
         raise SourceError([Problem(name, line, col, "(root)", "the file is not valid UTF-8")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if p.suffix.lower() == ".json":
+        strict_json(text, name)
     return parse_text(text, name)
+
+
+class _NotJson(ValueError):
+    def __init__(self, word: str):
+        self.word = word
+        super().__init__(f"{word} is not a JSON value")
+
+
+def _no_constant(word: str) -> Any:
+    raise _NotJson(word)
+
+
+def strict_json(text: str, file: str, first_line: int = 1, unit: str = "file") -> None:
+    """Check that ``text`` is JSON as RFC 8259 defines it (no trailing comma, comment, NaN or single quote):
+    a ``.json`` file is not read as YAML. Raises a located :class:`SourceError`."""
+    try:
+        json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        line = exc.lineno + first_line - 1
+        raise SourceError([Problem(file, line, exc.colno, "(root)", f"malformed JSON: {exc.msg}")]) from None
+    except _NotJson as exc:  # NaN, Infinity: json accepts them, RFC 8259 does not
+        at = max(0, text.find(exc.word))
+        line, col = text.count("\n", 0, at) + first_line, at - (text.rfind("\n", 0, at) + 1) + 1
+        raise SourceError([Problem(file, line, col, "(root)", f"malformed JSON: {exc}")]) from None
+    except RecursionError:
+        raise SourceError([Problem(file, first_line, 1, "(root)", f"the {unit} is nested too deeply")]) from None

@@ -7,12 +7,14 @@ documents (located like any facts file), for batch runs.
   ``false``; an empty cell leaves the field out (its default applies).
 - JSON Lines: one facts mapping per line (blank lines are skipped).
 - A folder: every ``*.yaml``, ``*.yml`` and ``*.json`` file in it, in sorted name order.
+
+A CSV or JSON Lines file may begin with a byte-order mark. A byte that is not UTF-8, or a CSV cell
+longer than :data:`FIELD_LIMIT`, is the error of its row alone, located at its line (and column).
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,21 @@ from typing import Any
 from cxm.facts.source import Document, Path_, Problem, SourceError
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".json")
+ENCODING = "utf-8-sig"  # UTF-8; a byte-order mark at the start (Excel writes one) is skipped
+FIELD_LIMIT = 1_000_000  # the longest CSV cell, in characters (a longer one is that row's error)
+_BAD_BYTE = re.compile("[\udc80-\udcff]")  # an undecodable byte, kept by the "surrogateescape" handler
+
+
+def _bad_byte(char: str) -> str:
+    return f"invalid UTF-8 byte 0x{ord(char) - 0xDC00:02x} (save the file as UTF-8)"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A row the reader could not split into cells (a cell over :data:`FIELD_LIMIT`): its error."""
+
+    col: int
+    message: str
 
 
 class TableError(Exception):
@@ -38,7 +55,7 @@ class RawRow:
 
     row: int
     line: int
-    data: Any  # CSV: list of cells; JSONL: the line's text; folder: (absolute path, path as given)
+    data: Any  # CSV: list of cells (or Unreadable); JSONL: the line's text; folder: (absolute path, path as given)
 
 
 @dataclass(frozen=True)
@@ -73,15 +90,21 @@ def open_source(path: Path, kind: str | None = None) -> Source:
             raise TableError([f"{path}: not a folder"])
         return Source("folder", str(path))
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        with _open(path) as handle:
             first = next(csv.reader(handle), None) if kind == "csv" else None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, csv.Error) as exc:
         raise TableError([f"{path}: cannot read the input: {exc}"]) from None
     if kind == "jsonl":
         return Source("jsonl", str(path))
     if not first:
         raise TableError([f"{path}:1:1: the CSV file has no header"])
     return Source("csv", str(path), check_header(str(path), first))
+
+
+def _open(path: Path) -> Any:
+    """The input as text: an undecodable byte is kept (as a lone surrogate) so that its row can say where."""
+    csv.field_size_limit(FIELD_LIMIT)
+    return path.open(encoding=ENCODING, errors="surrogateescape", newline="")
 
 
 def check_header(file: str, header: list[str]) -> tuple[str, ...]:
@@ -92,7 +115,9 @@ def check_header(file: str, header: list[str]) -> tuple[str, ...]:
     fields = input_fields()
     problems, seen = [], set()
     for col, name in enumerate(header, 1):
-        if name not in fields:
+        if bad := _BAD_BYTE.search(name):
+            problems.append(f"{file}:1:{col}: {_bad_byte(bad.group())}")
+        elif name not in fields:
             problems.append(f"{file}:1:{col}: unknown column {name!r}{suggest(name, fields)}")
         elif name in seen:
             problems.append(f"{file}:1:{col}: column {name!r} appears twice")
@@ -117,7 +142,7 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
         for n, p in enumerate(files, 1):  # the absolute path to read (on any worker), the path to show
             yield RawRow(n, 1, (str(p.resolve()), str(p)))
         return
-    with path.open(encoding="utf-8", newline="") as handle:
+    with _open(path) as handle:
         if source.kind == "jsonl":
             n = 0
             for line_no, text in enumerate(handle, 1):
@@ -128,7 +153,13 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
         reader = csv.reader(handle)
         next(reader, None)
         start, n = reader.line_num + 1, 0
-        for cells in reader:
+        while True:
+            try:
+                cells: Any = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # this record cannot be split into cells; the next line starts afresh
+                cells = Unreadable(1, f"cannot read the record: {exc}")
             if cells:  # a blank line is no row
                 n += 1
                 yield RawRow(n, start, cells)
@@ -169,10 +200,12 @@ def cell(spec: Any, text: str) -> Any:
     return text
 
 
-def csv_document(file: str, header: Sequence[str], line: int, cells: list[str]) -> Document:
+def csv_document(file: str, header: Sequence[str], line: int, cells: list[str] | Unreadable) -> Document:
     """A CSV record as a facts document: nested values, each located at its column (problems collected)."""
     from cxm.facts.vocabulary import input_fields
 
+    if isinstance(cells, Unreadable):
+        raise SourceError([Problem(file, line, cells.col, "(row)", cells.message)])
     fields = input_fields()
     doc = Document(file, {}, {(): (line, 1)}, {(): (line, 1)})
     problems: list[Problem] = []
@@ -184,6 +217,9 @@ def csv_document(file: str, header: Sequence[str], line: int, cells: list[str]) 
             doc.values.setdefault(path[:i], (line, col))
             doc.keys.setdefault(path[:i], (line, col))
         if text == "":
+            continue
+        if bad := _BAD_BYTE.search(text):
+            problems.append(Problem(file, line, col, name, _bad_byte(bad.group())))
             continue
         try:
             value = cell(fields[name], text)
@@ -215,19 +251,14 @@ def _get(data: dict[str, Any], path: Path_) -> Any:
 
 
 def jsonl_document(file: str, line: int, text: str) -> Document:
-    """A JSON Lines record as a facts document, positions on the file's lines."""
-    from cxm.facts.source import parse_text
+    """A JSON Lines record as a facts document, positions on the file's lines (problems too)."""
+    from cxm.facts.source import parse_text, strict_json
 
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError([Problem(file, line, exc.colno, "(root)", f"malformed JSON: {exc.msg}")]) from None
-    except RecursionError:
-        raise SourceError([Problem(file, line, 1, "(root)", "the line is nested too deeply")]) from None
-    doc = parse_text(text, file)
-    shift = line - 1
-    doc.values = {p: (ln + shift, c) for p, (ln, c) in doc.values.items()}
-    doc.keys = {p: (ln + shift, c) for p, (ln, c) in doc.keys.items()}
+    bad = _BAD_BYTE.search(text)
+    if bad:
+        raise SourceError([Problem(file, line, bad.start() + 1, "(root)", _bad_byte(bad.group()))])
+    strict_json(text, file, line, unit="line")
+    doc = parse_text(text, file, first_line=line)
     doc.values.setdefault((), (line, 1))
     if not isinstance(doc.data, dict):  # located here: `validate` would put it on line 1
         raise SourceError([Problem(file, line, 1, "(root)", "expected a mapping of sections (company, ...)")])

@@ -280,8 +280,8 @@ def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert not out.exists()
-    # no temporary output left behind
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["hook", "out.jsonl.partial"]
+    # no temporary output left behind; the lock file stays, with no process holding its lock
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hook", "out.jsonl.lock", "out.jsonl.partial"]
     kept = journal.read_bytes().count(b"\n") - 1
     assert 2 * batch.CHUNK <= kept < N
     resumed = run_cxm("batch", str(inputs["csv"]), "-o", str(out), "--resume")
@@ -289,6 +289,7 @@ def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference
     assert resumed.stderr == f"{kept} rows kept from the interrupted run\n{N} assessed, 0 errors\n"
     assert out.read_bytes() == reference
     assert not journal.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hook", "out.jsonl"]
 
 
 @pytest.mark.slow
@@ -311,7 +312,7 @@ def test_resume_refuses_a_journal_of_another_input(runner, inputs, tmp_path) -> 
     result = runner.invoke(cli, ["batch", str(inputs["csv"]), "-o", str(out), "--resume"])
     assert result.exit_code == 2
     assert result.stderr == (f"error: {tmp_path / 'out.jsonl.partial'}: this journal belongs to another input or "
-                             "rule set; run without --resume to start over\n")
+                             "rule set; run with --restart to start over\n")
     assert not out.exists()
 
 

@@ -17,11 +17,13 @@ def _lint_imports(tree: Path, source: Path = ROOT) -> subprocess.CompletedProces
     """Run lint-imports on a ``cxm`` namespace made of links to the code folders under ``source``."""
     package = tree / "cxm"
     package.mkdir(parents=True)
+    # a regular package, so that an installed cxm (a namespace package) cannot lend it modules
+    (package / "__init__.py").write_text("", encoding="utf-8")
     for name in CODE:
         (package / name).symlink_to(source / name, target_is_directory=True)
     command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.run([command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"], capture_output=True,
+    return subprocess.run([command, "--no-cache", str(ROOT / "pyproject.toml")], capture_output=True,
                           text=True, cwd=tree, env=env, timeout=300)
 
 

@@ -83,7 +83,7 @@ def test_markdown_report(runner, tmp_path: Path, lang: str, headings: list[str])
         assert "| Purposeful leadership **!** | 3 | ■■■□□□ | A full-time CX person or team exists and CX metrics " \
                "reach management at least now and then. |" in lines
         assert "- **Cross-functional CX work in operation** (`gate-operationalize`)" in lines
-        assert "  - leadership.governance is cross_functional (now: ad_hoc)" in lines
+        assert "  - leadership.governance is cross\\_functional (now: ad\\_hoc)" in lines  # `_` escaped
         assert "![Radar chart of the four competency levels (1 to 6)](lender.radar.svg)" in lines
     chart = (tmp_path / "lender.radar.svg").read_text(encoding="utf-8")
     assert chart.startswith('<svg xmlns="http://www.w3.org/2000/svg" id="chart-cxm-radar"')

@@ -91,9 +91,39 @@ def _kb():
      "x.test.yaml:8:11: cases[1].name: duplicate case name 'small-resort' (first at line 2)"),
     (CASE.replace("    patch:", "    facts: {}\n    patch:"),
      "x.test.yaml:2:5: cases[0]: give either 'example' or 'facts' (not both)"),
+    (CASE.replace("article-1-wellness-resort", "../outside.yaml"),
+     "x.test.yaml:3:14: cases[0].example: the example '../outside.yaml' is outside the folder of this test; "
+     "give a facts file in it (or below it)"),
+    (CASE.replace("article-1-wellness-resort", "/etc/facts.yaml"),
+     "x.test.yaml:3:14: cases[0].example: the example '/etc/facts.yaml' is outside the folder of this test; "
+     "give a facts file in it (or below it)"),
+    (CASE.replace("article-1-wellness-resort", "sub/../../x.json"),
+     "x.test.yaml:3:14: cases[0].example: the example 'sub/../../x.json' is outside the folder of this test; "
+     "give a facts file in it (or below it)"),
 ])
 def test_bad_test_file_is_located(tmp_path: Path, text: str, expected: str) -> None:
     assert _problems(tmp_path, text)[0] == expected
+
+
+def test_an_example_may_not_leave_the_test_folder_even_by_a_link(tmp_path: Path) -> None:
+    """An existing file outside (here a built-in example) is refused, through ``..`` or a symbolic link;
+    a file inside the folder, or below it, is read."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text((Path(ruletest.EXAMPLES_DIR) / "article-1-wellness-resort.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    rules = tmp_path / "rules"
+    (rules / "sub").mkdir(parents=True)
+    (rules / "link.yaml").symlink_to(outside)
+    (rules / "sub" / "inside.yaml").write_text(outside.read_text(encoding="utf-8"), encoding="utf-8")
+    test = rules / "x.test.yaml"
+    for name in ("../outside.yaml", "link.yaml", str(outside)):
+        test.write_text(CASE.replace("article-1-wellness-resort", name), encoding="utf-8")
+        with pytest.raises(SourceError) as err:
+            ruletest.check_ids(_kb(), ruletest.load_cases([(test, "x.test.yaml")]))
+        assert str(err.value.problems[0]).endswith(f"the example {name!r} is outside the folder of this test; "
+                                                   "give a facts file in it (or below it)")
+    test.write_text(CASE.replace("article-1-wellness-resort", "sub/inside.yaml"), encoding="utf-8")
+    assert ruletest.check_ids(_kb(), ruletest.load_cases([(test, "x.test.yaml")])) is None
 
 
 def test_facts_profile_errors_are_located_in_the_test_file(tmp_path: Path) -> None:

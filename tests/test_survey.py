@@ -209,7 +209,7 @@ def test_into_keeps_comments_and_layout_and_the_assessment_shows_the_spread(runn
     assert runner.invoke(cli, ["report", str(facts), "-o", str(out)]).exit_code == 0
     assert ("| Purposeful leadership | 4 | ■■■■□□ | Self-ratings adding up to 14-17 of 25 correspond to level 4. "
             "(Self-assessment by 12 respondents: spread (interquartile range) 1.65; roles disagree: executive 4.6 / "
-            "front_line 2.2) |") in out.read_text(encoding="utf-8").splitlines()
+            "front\\_line 2.2) |") in out.read_text(encoding="utf-8").splitlines()
 
 
 def test_into_a_bad_facts_file_writes_nothing(runner, tmp_path: Path) -> None:

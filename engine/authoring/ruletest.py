@@ -197,7 +197,12 @@ def _facts(lc: LoadedCase, source: Path, problems: list[Problem]) -> LoadedFacts
     else:
         name = case.example or ""
         local = source.parent / name
-        path = local if name.endswith((".yaml", ".yml", ".json")) and local.is_file() else EXAMPLES_DIR / f"{name}.yaml"
+        is_file = name.endswith((".yaml", ".yml", ".json"))
+        if is_file and not local.resolve().is_relative_to(source.parent.resolve()):  # ../, /etc/..., a link out
+            problems.append(lc.problem(("example",), f"the example {name!r} is outside the folder of this test; "
+                                                     "give a facts file in it (or below it)"))
+            return None
+        path = local if is_file and local.is_file() else EXAMPLES_DIR / f"{name}.yaml"
         if not path.is_file():
             problems.append(lc.problem(("example",), f"no example {name!r}{suggest(name, example_names())}; "
                                                      "give a built-in example name or a facts file next to "

@@ -12,13 +12,24 @@ A bad row goes to the errors file as ``row N: FIELD: MESSAGE [FILE:LINE:COL]`` a
 
 Kill safety: finished rows are appended, in input order, to ``OUTPUT.partial`` (flushed and synced
 per chunk); OUTPUT and the errors file are produced from it atomically at the end and the journal
-is deleted. ``resume=True`` keeps the rows a journal already holds.
+is deleted. ``resume=True`` keeps the rows a journal already holds (:mod:`~cxm.engine.services.journal`
+checks every line); ``restart=True`` drops them; a journal left by an interrupted run is never
+silently overwritten: one of the two is required.
+
+File safety: input, output, errors file, journal and lock file must be five different files
+(symbolic and hard links resolved), or the run does not start. A run holds an exclusive lock
+(``flock``) on ``OUTPUT.lock``, which names its process: a second run on the same output stops
+at once. No file is deleted but the journal and the lock file the runs themselves made. A CSV output
+cell that a spreadsheet would read as a formula (it begins with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return) is written with a ``'`` before it, as OWASP recommends against CSV injection.
 
 Parallelism: ``jobs > 1`` runs chunks of rows in worker processes started with "forkserver"
-(durable-rules' Host starts threads: a process that has one must not fork); each worker builds its
-own :class:`~cxm.engine.services.api.Engine` once. ``cluster=ADDRESS`` runs the chunks on a Dask
-distributed cluster instead (``pip install cx-maturity[dask]``), each worker process holding its own
-engine. The output bytes are the same whatever the number of jobs or the backend.
+(durable-rules' Host starts threads: a process that has one must not fork), never more processes
+than chunks of :data:`CHUNK` rows; each worker builds its own
+:class:`~cxm.engine.services.api.Engine` once. SIGTERM ends the run as :class:`Interrupted`
+(the journal kept) and the workers quietly. ``cluster=ADDRESS`` runs the chunks on a Dask
+distributed cluster instead (``pip install cx-maturity[dask]``), each worker process holding its
+own engine. The output bytes are the same whatever the number of jobs or the backend.
 """
 
 from __future__ import annotations
@@ -29,12 +40,18 @@ import hashlib
 import io
 import json
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cxm.engine.base.atomic import atomic_open
+from cxm.engine.base.lock import Locked, NotALock, exclusive
+from cxm.engine.base.paths import clashes
+from cxm.engine.base.text import dumps
+from cxm.engine.services import journal as journals
 from cxm.facts.source import SourceError
 from cxm.facts.tabular import (
     RawRow,
@@ -48,10 +65,21 @@ from cxm.facts.tabular import (
     read_rows,
 )
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = journals.VERSION
 CHUNK = 64  # rows per task sent to a worker
+
+
 class BatchError(TableError):
     """The batch cannot run at all (unreadable input, bad header, foreign journal): every problem."""
+
+
+class Interrupted(BaseException):
+    """The run received SIGTERM: the journal keeps the rows finished so far (a BaseException, so that
+    no per-row handler takes it for a row's failure)."""
+
+    def __init__(self, journal: Path):
+        self.journal = journal
+        super().__init__(f"interrupted; the finished rows are kept in {journal}")
 
 
 def load_row(source: Source, raw: RawRow) -> Any:
@@ -168,6 +196,14 @@ def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) ->
     return out
 
 
+def _worker_start(rules: tuple[str, ...]) -> None:
+    """A worker process: Ctrl-C and the parent's end are the parent's business (it terminates the pool),
+    so a worker never prints a traceback of its own for them; then build the engine."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    engine_for(rules)
+
+
 def _task(args: tuple[Source, tuple[str, ...], list[RawRow]]) -> list[Done]:
     return assess_rows(*args)
 
@@ -201,7 +237,7 @@ def run_pool(jobs: int) -> Runner:
         ctx = multiprocessing.get_context(method)
         if method == "forkserver":
             ctx.set_forkserver_preload(["cxm.engine.services.batch", "cxm.engine.services.api"])
-        with ctx.Pool(jobs, initializer=engine_for, initargs=(rules,)) as pool:
+        with ctx.Pool(jobs, initializer=_worker_start, initargs=(rules,)) as pool:
             yield from pool.imap(_task, ((source, rules, chunk) for chunk in tasks))
 
     return run
@@ -246,28 +282,25 @@ def fingerprint(source: Source, rules: Sequence[str]) -> str:
 
 
 def read_journal(path: Path, stamp: str) -> tuple[set[int], int]:
-    """The rows a journal holds, and the byte length of its complete lines (a torn last line is dropped)."""
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    lines = data[:end].splitlines()
-    if not lines:
-        return set(), 0
-    try:
-        head = json.loads(lines[0])
-    except ValueError:
-        head = {}
-    if head.get("journal") != JOURNAL_VERSION or head.get("input") != stamp:
-        raise BatchError([f"{path}: this journal belongs to another input or rule set; "
-                          "run without --resume to start over"])
-    return {json.loads(line)["row"] for line in lines[1:]}, end
+    """The rows a journal holds, and the byte length of its part to keep (see :func:`journals.read`)."""
+    rows, end = journals.read(path, stamp)
+    return set(rows), end
 
 
 def _dump(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return dumps(record, separators=(",", ":"))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell a spreadsheet will not run: one that begins like a formula gets a ``'`` first (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_line(record: dict[str, Any], competencies: Sequence[str]) -> list[Any]:
-    return [record["row"], record["company"], record["stage"],
+    return [record["row"], spreadsheet_safe(record["company"]), record["stage"],
             *(record["levels"].get(c, "") for c in competencies),
             ";".join(record["recommendations"]), ";".join(record["held_back"])]
 
@@ -276,10 +309,13 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
            competencies: Sequence[str]) -> tuple[int, int]:
     """Produce OUTPUT and the errors file from the journal (in input order), atomically; delete the journal.
 
-    Streams: one journal line at a time is held. Returns (rows assessed, rows in error).
+    Streams: one journal line at a time is held; a row the journal holds twice is written once. With no
+    bad row, an errors file left by an earlier run is emptied (so that it does not mislead), never deleted.
+    Returns (rows assessed, rows in error).
     """
     assessed = failed = 0
     errors: list[str] = []
+    seen: set[int] = set()
     with journal.open(encoding="utf-8") as handle, atomic_open(output, "w", encoding="utf-8") as out:
         next(handle, None)
         writer = csv.writer(out, lineterminator="\n")
@@ -288,6 +324,9 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
                              "recommendations", "held_back"])
         for line in handle:
             entry = json.loads(line)
+            if entry["row"] in seen:
+                continue
+            seen.add(entry["row"])
             record = entry.get("record")
             if record is None:
                 failed += 1
@@ -298,12 +337,9 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
             else:
                 assessed += 1
                 out.write(_dump(record) + "\n")
-    if errors:
+    if errors or errors_path.exists():
         with atomic_open(errors_path, "w", encoding="utf-8") as out:
             out.write("".join(text + "\n" for text in errors))
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(errors_path)  # a stale errors file from an earlier run would mislead
     os.unlink(journal)
     return assessed, failed
 
@@ -315,6 +351,7 @@ class Summary:
     resumed: int
     output: Path
     errors_path: Path | None
+    workers: int = 1
 
 
 def output_format(path: Path, fmt: str | None) -> str:
@@ -330,6 +367,32 @@ def journal_path(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
 
+def lock_path(output: Path) -> Path:
+    return output.with_name(output.name + ".lock")
+
+
+def workers(jobs: int, rows: int) -> int:
+    """The worker processes worth starting: at most one per chunk of rows, at least one."""
+    return max(1, min(jobs, -(-rows // CHUNK)))
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts(journal: Path) -> Iterator[None]:
+    """SIGTERM ends the run as :class:`Interrupted` (the pool is then terminated, its workers quietly)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise Interrupted(journal)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_batch(
     input_path: Path,
     output: Path,
@@ -337,6 +400,7 @@ def run_batch(
     jobs: int = 1,
     cluster: str | None = None,
     resume: bool = False,
+    restart: bool = False,
     errors_path: Path | None = None,
     rules: Sequence[Path | str] = (),
     input_format: str | None = None,
@@ -346,36 +410,63 @@ def run_batch(
 ) -> Summary:
     """Assess every row of ``input_path`` into ``output``; see the module's docstring."""
     fmt = output_format(output, output_fmt)
+    errors_path = errors_path or output.with_name(output.name + ".errors.txt")
+    journal, lock = journal_path(output), lock_path(output)
+    same = clashes([("INPUT", input_path), ("OUTPUT", output), ("the errors file", errors_path),
+                    ("the journal", journal), ("the lock file", lock)])
+    if same:
+        raise BatchError(same)
     source = open_source(input_path, input_format)
     rule_dirs = tuple(str(Path(r).resolve()) for r in rules)
     competencies: list[str] = []
     if fmt == "csv":  # the level columns; also checks the rule folders before any work starts
         competencies = [c.id for c in engine_for(rule_dirs).kb.competencies]
-    errors_path = errors_path or output.with_name(output.name + ".errors.txt")
-    journal = journal_path(output)
+    try:
+        with exclusive(lock):
+            return _run(source, output, errors_path, journal, fmt, competencies, rule_dirs, jobs=jobs,
+                        cluster=cluster, resume=resume, restart=restart, progress=progress, on_total=on_total)
+    except Locked as exc:
+        who = f"process {exc.holder}" if exc.holder else "another process"
+        raise BatchError([f"{output} is being written by {who} (lock file {lock})"]) from None
+    except NotALock:
+        raise BatchError([f"{lock} exists and is not a lock file of cxm batch; move it away or choose "
+                          "another OUTPUT"]) from None
+
+
+def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: str, competencies: list[str],
+         rule_dirs: tuple[str, ...], *, jobs: int, cluster: str | None, resume: bool, restart: bool,
+         progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None) -> Summary:
+    """The run itself, under the output's lock."""
     stamp = fingerprint(source, rule_dirs)
     done: set[int] = set()
+    if journal.exists() and not (resume or restart):
+        raise BatchError([f"{journal}: an interrupted run left its finished rows here; continue it with "
+                          "--resume, or start over with --restart"])
+    end = 0
     if resume and journal.exists():
         done, end = read_journal(journal, stamp)
         with journal.open("r+b") as handle:
             handle.truncate(end)
-    else:
+    if end == 0:
         journal.parent.mkdir(parents=True, exist_ok=True)
-        journal.write_text(_dump({"journal": JOURNAL_VERSION, "input": stamp}) + "\n", encoding="utf-8")
+        journal.write_text(_dump(journals.header(stamp)) + "\n", encoding="utf-8")
     resumed = len(done)
+    total = count_rows(source) if on_total is not None or (jobs > 1 and not cluster) else 0
     if on_total is not None:
-        on_total(count_rows(source))
+        on_total(total)
         if progress is not None and resumed:
             progress(resumed)
     todo = (r for r in read_rows(source) if r.row not in done)
+    used = 1 if cluster else workers(jobs, total - resumed)
     if cluster:
         runner: Runner = run_dask(cluster)
-    elif jobs > 1:
-        runner = run_pool(jobs)
+    elif used > 1:
+        runner = run_pool(used)
     else:
         runner = run_here
-    with journal.open("a", encoding="utf-8") as handle:
-        for results in runner(source, rule_dirs, chunks(todo, CHUNK)):
+    with _sigterm_interrupts(journal), journal.open("a", encoding="utf-8") as handle, \
+            contextlib.closing(runner(source, rule_dirs, chunks(todo, CHUNK))) as results_of:
+        for results in results_of:
             buf = io.StringIO()
             for d in results:
                 buf.write(_dump({"row": d.row, "record": d.record} if d.record is not None
@@ -386,4 +477,4 @@ def run_batch(
             if progress is not None:
                 progress(len(results))
     assessed, errors = finish(journal, output, errors_path, fmt, competencies)
-    return Summary(assessed, errors, resumed, output, errors_path if errors else None)
+    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used)

@@ -2,7 +2,9 @@
 
 A company is identified by a *slug* of ``company.name`` in its facts file: lower-cased, every run of
 characters other than letters and digits turned into one ``-`` ("Regional wellness resort (article,
-company 1)" -> ``regional-wellness-resort-article-company-1``). Commands accept the name or the slug.
+company 1)" -> ``regional-wellness-resort-article-company-1``). A name with no letter or digit at all
+gets ``company-`` and the first 16 hex digits of the SHA-256 of the name, so that two such names never
+share a history. Commands accept the name or the slug.
 
 Each save is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, SQLite's rollback journal): a
 process killed in the middle leaves the database as it was before the save began. The save stores
@@ -16,22 +18,28 @@ package version, and brings the plan up to date:
   makes it again, the mark is cleared.
 
 ``CXM_NOW`` (an ISO 8601 time) replaces the clock, for reproducible outputs and tests.
+
+Every failure of the database (locked longer than :data:`TIMEOUT` seconds, damaged, without its
+tables, read-only, in a folder that cannot be written) is a :class:`StoreError` with one line of
+explanation, never an SQLite traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 SCHEMA_VERSION = 1
 STATUSES = ("open", "done", "dropped")
@@ -40,6 +48,8 @@ STATUSES = ("open", "done", "dropped")
 # COMMIT (a test kills the process then and checks that the database is intact).
 PAUSE_ENV = "CXM_TEST_PAUSE_IN_SAVE"
 NOW_ENV = "CXM_NOW"
+TIMEOUT = 30.0  # seconds to wait for a database another process has locked
+TABLES = ("assessments", "plan")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assessments (
@@ -80,16 +90,63 @@ class HistoryError(ValueError):
     """A history request that cannot be met (unknown company, recommendation or status)."""
 
 
+class StoreError(HistoryError):
+    """The database could not be opened, read or written: one line saying why."""
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the database is locked by another process (waited {TIMEOUT:g} s); try again later"
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only (check the permissions of the file and its folder)"
+    if "malformed" in text or "not a database" in text:
+        return f"the database is damaged ({text}); restore it from a backup or use another --db"
+    if "unable to open" in text:
+        return "cannot open the database file (check that its folder exists and can be written)"
+    return text
+
+
+@contextlib.contextmanager
+def guard(path: Path) -> Iterator[None]:
+    """Turn a failure of SQLite or of the file system into a :class:`StoreError` naming ``path``."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: {_reason(exc)}") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: {exc.strerror or exc}") from None
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """A :class:`History` method whose database failures are :class:`StoreError`."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with guard(args[0].path):  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return run
+
+
 def slug(name: str) -> str:
     """The company identity used in the database: see the module docstring."""
-    return re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
+    key = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
+    return key or "company-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def now() -> str:
-    """The current time as ISO 8601 UTC with seconds (``CXM_NOW`` overrides it)."""
+    """The current time as ISO 8601 UTC with seconds (``CXM_NOW`` overrides it; a malformed one is an error)."""
     fixed = os.environ.get(NOW_ENV)
     if fixed:
-        moment = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        except ValueError:
+            raise HistoryError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 time (e.g. 2026-01-31T12:00:00Z)") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
     else:
@@ -165,7 +222,8 @@ class History:
         self.path = path
 
     def close(self) -> None:
-        self.conn.close()
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -174,12 +232,14 @@ class History:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already (disk full, I/O)
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
     # --- saving ---------------------------------------------------------------------------------
 
+    @_guarded
     def save(self, facts: dict[str, Any], result: dict[str, Any], *, version: str, at: str | None = None) -> Saved:
         """Store one assessment (facts and result as JSON) and bring the plan up to date."""
         name = result["company"]
@@ -225,6 +285,7 @@ class History:
 
     # --- reading --------------------------------------------------------------------------------
 
+    @_guarded
     def resolve(self, company: str) -> str:
         """The slug of a company given by name or slug; an error when it has no assessment."""
         key = slug(company)
@@ -234,11 +295,13 @@ class History:
         hint = f"; saved companies: {', '.join(names)}" if names else "; the database has no assessment yet"
         raise HistoryError(f"no saved assessment of {company!r} in {self.path}{hint}")
 
+    @_guarded
     def name(self, company: str) -> str:
         row = self.conn.execute("SELECT company_name FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1",
                                 (company,)).fetchone()
         return row[0]
 
+    @_guarded
     def entries(self, company: str) -> list[Entry]:
         """Every stored assessment of a company, oldest first."""
         rows = self.conn.execute(
@@ -246,6 +309,7 @@ class History:
             "WHERE company = ? ORDER BY id", (company,))
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8])) for r in rows]
 
+    @_guarded
     def plan(self, company: str) -> list[PlanItem]:
         """The plan: recommendations still made, in the latest assessment's order, then the closed ones."""
         rows = self.conn.execute(
@@ -255,6 +319,7 @@ class History:
         return [PlanItem(r[0], r[1], {"en": r[2], "ru": r[3]}, r[4], r[5], r[6], r[7], r[8], r[9], r[10])
                 for r in rows]
 
+    @_guarded
     def set_status(self, company: str, rec: str, status: str, why: str | None = None,
                    at: str | None = None) -> PlanItem:
         """The consultant's status of a recommendation: open, done or dropped (with a reason)."""
@@ -294,25 +359,45 @@ def _pause() -> None:
 def open_history(path: Path | str | None = None) -> History:
     """Open (and create, the first time) the history database at ``path`` (default: :func:`default_path`)."""
     target = Path(path) if path is not None else default_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(target, isolation_level=None, timeout=30)
+    with guard(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(target, isolation_level=None, timeout=TIMEOUT)
+    try:
+        with guard(target):
+            _prepare(conn, target)
+    except BaseException:
+        conn.close()
+        raise
+    return History(conn, target)
+
+
+def _prepare(conn: sqlite3.Connection, target: Path) -> None:
+    """Set the connection up and create the tables the first time; refuse a database that is not ours."""
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise HistoryError(f"{target} was written by a newer cx-maturity (schema {version})")
-        if version < SCHEMA_VERSION:
-            conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # locked, read-only, ...: said by `guard`
+        raise
+    except sqlite3.DatabaseError as exc:  # not SQLite at all
+        raise StoreError(f"{target}: not a cx-maturity history database ({exc})") from None
+    if version > SCHEMA_VERSION:
+        raise HistoryError(f"{target} was written by a newer cx-maturity (schema {version})")
+    if version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise HistoryError(f"{target}: not a cx-maturity history database ({exc})") from None
-    except BaseException:
-        conn.close()
-        raise
-    return History(conn, target)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [t for t in TABLES if t not in present]
+    if missing:
+        raise StoreError(f"{target}: not a cx-maturity history database (schema {version}, but no table "
+                         f"{', '.join(missing)})")
