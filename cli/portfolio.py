@@ -163,6 +163,7 @@ def render(p: Any, model: Any, kb: Any, fmt: str, lang: str, chart_href: dict[st
     from markupsafe import Markup
 
     from cxm.cli.main import package_version
+    from cxm.cli.report import md_escape, md_url
     from cxm.engine.services.history import now
     from cxm.engine.services.portfolio import MIN_GROUP
 
@@ -170,11 +171,13 @@ def render(p: Any, model: Any, kb: Any, fmt: str, lang: str, chart_href: dict[st
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("md",), default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        finalize=md_escape if fmt == "md" else None,  # every inserted value escaped, as in the report
     )
     names = Names(kb, lang)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     env.filters["pct"] = percent
-    env.filters["md"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    env.filters["md"] = md_escape
+    env.filters["url"] = md_url
     env.filters["median"] = _median_level
     svg = charts(p, model, names, lang) if fmt == "html" else {}
     context = {
