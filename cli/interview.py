@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli
+from cxm.cli.main import cli, lang_option
 from cxm.facts.questions import (
     REQUIRED,
     Question,
@@ -214,8 +214,7 @@ def to_yaml(answers: dict[str, Any]) -> str:
               help="The facts file to write (default: the --from file, else company.yaml).")
 @click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Start from an existing facts file: its values become the defaults.")
-@click.option("--lang", type=LANGS, default="en", show_default=True,
-              help="Language of the questions, their help and the descriptions of the choices.")
+@lang_option("Language of the questions, their help and the descriptions of the choices.")
 def interview(output: Path | None, source: Path | None, lang: str) -> None:
     """Ask for a company's facts, question by question, and write a facts file.
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, rules_option, started
+from cxm.cli.main import cli, lang_option, rules_option, started
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -200,7 +200,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The report file: OUT.html (self-contained page) or OUT.md (Markdown).")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the report.")
+@lang_option("Language of the report.")
 @rules_option
 def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None:
     """Write a client-ready report on the company described in FILE.
@@ -210,7 +210,7 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
     priority order, the roadmap to the next stage, and an appendix explaining each recommendation.
     The format follows the extension of OUT: .html is one self-contained page (inline SVG chart,
     nothing fetched from the network, print-ready); .md is Markdown, with the chart written beside
-    it as OUT.radar.svg.
+    it as OUT.radar.svg. FILE '-' reads the facts from standard input.
 
     \b
     Example:

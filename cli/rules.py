@@ -10,7 +10,7 @@ import click
 
 from cxm.cli.errors import Findings, Rejected
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, output_options, rules_option, started
+from cxm.cli.main import cli, lang_option, output_options, rules_option, started
 
 LABELS: dict[str, dict[str, str]] = {
     "because": {"en": "Because", "ru": "Потому что"},
@@ -90,7 +90,7 @@ def rules() -> None:
 @rules_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--explain", "explain", metavar="CODE", help="Print what a check finds, why, and how to fix it.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of --explain.")
+@lang_option("Language of --explain.")
 def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: str) -> None:
     """Check the rules: schema, dead or shadowed rules, conflicts, cycles, texts, unreachable recommendations.
 
@@ -135,7 +135,7 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
 @click.option("-k", "select", metavar="TEXT", help="Run only the cases whose id (FILE::CASE) contains TEXT.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a rule fired in no case (incomplete coverage).")
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the summary.")
+@lang_option("Language of the summary.")
 def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose: bool, lang: str) -> None:
     """Run the rule tests (*.test.yaml beside the rule files) and report coverage.
 
