@@ -56,6 +56,10 @@ LABELS: dict[str, dict[str, str]] = {
     "self_assessment": {"en": "Add the optional self-assessment (20 statements, each rated 1 to 5)?",
                         "ru": "Добавить необязательную самооценку (20 утверждений, оценки от 1 до 5)?"},
     "overwrite": {"en": "{file} exists. Overwrite it?", "ru": "{file} уже есть. Перезаписать?"},
+    "needs_output": {"en": "--from {file} needs -o: -o {file} updates that file (its comments kept), -o OTHER "
+                           "writes a new one",
+                     "ru": "для --from {file} нужен -o: -o {file} обновит этот файл (комментарии сохранятся), "
+                           "-o ДРУГОЙ запишет новый"},
     "written": {"en": "Wrote {file}. Assess it with: cxm assess {file}",
                 "ru": "Записан {file}. Оценка: cxm assess {file}"},
     "company": {"en": "Company", "ru": "Компания"},
@@ -211,7 +215,8 @@ def to_yaml(answers: dict[str, Any]) -> str:
 
 @cli.command()
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The facts file to write (default: the --from file, else company.yaml).")
+              help="The facts file to write (default: company.yaml; needed with --from). -o set to the --from "
+                   "file updates it, keeping its comments and layout.")
 @click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Start from an existing facts file: its values become the defaults.")
 @lang_option("Language of the questions, their help and the descriptions of the choices.")
@@ -221,11 +226,14 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     Every field of the facts file is asked in turn, section by section, with a line of help, the
     choices of each vocabulary and a default (press Enter to keep it). A wrong answer is explained
     and asked again. The file written is checked before it is written and is ready for
-    `cxm assess`. With --from, the existing file's values are the defaults, to update it.
+    `cxm assess`. With --from, the existing file's values are the defaults; -o names the file to
+    write, and when it is the --from file itself, only the changed values are written into it, its
+    comments, order and layout kept.
 
     \b
     Example:
       cxm interview -o my-company.yaml
+      cxm interview --from my-company.yaml -o my-company.yaml      # update it in place
       cxm interview --from facts/examples/article-1-wellness-resort.yaml -o resort-2026.yaml
     """
     from cxm.engine.base.atomic import write_text
@@ -233,13 +241,22 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     from cxm.facts.vocabulary import flatten
 
     start: dict[str, Any] = {}
+    if source is not None and output is None:
+        raise click.UsageError(label("needs_output", lang, file=source))
+    in_place = source is not None and output is not None and output.exists() and output.samefile(source)
     if source is not None:
         start = flatten(load_facts(source).data)
-    target = output or source or Path("company.yaml")
-    if target.exists() and target != source and not click.confirm(label("overwrite", lang, file=target)):
+    target = output or Path("company.yaml")
+    if target.exists() and not in_place and not click.confirm(label("overwrite", lang, file=target)):
         raise click.Abort
     answers = run(start, lang)
-    text = to_yaml(answers)
+    if in_place:
+        from cxm.facts.roundtrip import update_text
+
+        defaults = {q.path: q.default for q in questions()}
+        text = update_text(target.read_text(encoding="utf-8"), answers, defaults)
+    else:
+        text = to_yaml(answers)
     load_facts_text(text, str(target))  # every answer and section was validated: this only double-checks
     write_text(target, text)
     click.echo("\n" + label("written", lang, file=target))

@@ -132,15 +132,46 @@ def test_interview_from_a_file_keeps_its_values_as_defaults(runner, tmp_path: Pa
 
 def test_interview_updates_the_from_file_in_place_and_speaks_russian(runner, tmp_path: Path) -> None:
     target = tmp_path / "resort.yaml"
-    target.write_bytes(example("article-1-wellness-resort").read_bytes())
+    original = example("article-1-wellness-resort").read_text(encoding="utf-8")
+    target.write_text(original, encoding="utf-8")
+    target.chmod(0o640)
     n = len([q for q in questions() if q.section != "self_assessment"])
     answers = [""] * n + ["n"]
-    result = runner.invoke(cli, ["interview", "--from", str(target), "--lang", "ru"], input="\n".join(answers) + "\n")
+    result = runner.invoke(cli, ["interview", "--from", str(target), "-o", str(target), "--lang", "ru"],
+                           input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "Ответьте на каждый вопрос; Enter оставляет значение в скобках."
     assert "== Целенаправленное руководство ==" in result.output
     assert result.output.endswith(f"Записан {target}. Оценка: cxm assess {target}\n")
-    assert load_facts(target).facts == load_facts(example("article-1-wellness-resort")).facts
+    assert target.read_text(encoding="utf-8") == original  # nothing changed: every comment and line kept
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_interview_in_place_writes_only_what_changed_and_keeps_the_comments(runner, tmp_path: Path) -> None:
+    target = tmp_path / "lender.yaml"
+    original = example("article-2-regional-lender").read_text(encoding="utf-8")
+    target.write_text(original, encoding="utf-8")
+    paths = [q.path for q in questions() if q.section != "self_assessment"]
+    answers = [""] * len(paths) + ["n"]
+    answers[paths.index("brand.values")] = "documented"
+    answers[paths.index("metrics.kpi_per_touchpoint")] = "yes"
+    result = runner.invoke(cli, ["interview", "--from", str(target), "-o", str(target)],
+                           input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    expected = original.replace("  values: implicit\n", "  values: documented\n").replace(
+        "  through_kpis: []\n", "  through_kpis: []\n  kpi_per_touchpoint: true\n")
+    assert target.read_text(encoding="utf-8") == expected
+
+
+def test_interview_from_a_file_without_output_refuses_and_names_o(runner, tmp_path: Path) -> None:
+    target = tmp_path / "resort.yaml"
+    target.write_bytes(example("article-1-wellness-resort").read_bytes())
+    result = runner.invoke(cli, ["interview", "--from", str(target)], input="")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"Error: --from {target} needs -o: -o {target} updates that file (its comments kept), "
+        "-o OTHER writes a new one")
+    assert target.read_bytes() == example("article-1-wellness-resort").read_bytes()
 
 
 SHOWN = {
