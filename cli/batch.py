@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cxm.cli.errors import Rejected
-from cxm.cli.main import cli, rules_option, started
+from cxm.cli.main import cli, rules_option, started, warn_overrides
 
 
 @cli.command()
@@ -55,6 +55,8 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     """
     from cxm.engine.services import batch as runner
 
+    if rules:  # the workers load the rules too: say here, once, which built-in rules a folder replaces
+        warn_overrides(runner.engine_for([str(r) for r in rules]).kb)
     started()  # many assessments follow: collect garbage as usual
 
     bar = None

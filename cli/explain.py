@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import cli, output_options, rules_option, started
+from cxm.cli.main import cli, output_options, rules_option, started, warn_overrides
 from cxm.cli.render import terminal_safe
 
 
@@ -25,6 +25,7 @@ def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any])
 
     loaded = read_facts(file)
     engine = Engine(rules)
+    warn_overrides(engine.kb)
     started()
     return action(engine, loaded)
 

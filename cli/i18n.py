@@ -70,6 +70,9 @@ LABELS: dict[str, dict[str, str]] = {
     "by_rules": {"en": "by", "ru": "правило"},
     "no_difference": {"en": "No recommendation changes.", "ru": "Рекомендации не меняются."},
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
+    "assumed": {"en": "Assumed: left out of the facts file, so taken at their defaults (not in place)",
+                "ru": "Принято по умолчанию: этого нет в файле фактов, поэтому считается, что этого нет"},
+    "assumed_whole": {"en": "{section} (the whole section):", "ru": "{section} (весь раздел):"},
 }
 
 

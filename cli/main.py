@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -84,6 +85,12 @@ def lang_option(help: str) -> Callable[[click.Command], click.Command]:
                         show_default="CXM_LANG, else the locale, else en", help=help)
 
 
+def warn_overrides(kb: Any) -> None:
+    """Say on stderr, once per rule id, that a --rules folder replaced a built-in rule."""
+    for warning in kb.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def output_options(command: click.Command) -> click.Command:
     """--format and --lang, shared by every command that prints a result."""
     command = lang_option("Language of the text output.")(command)
@@ -130,6 +137,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
 
     loaded = read_facts(file)
     engine = Engine(rules)
+    warn_overrides(engine.kb)
     started()
     result = engine.assess(loaded, trace=trace)
     if fmt == "json":

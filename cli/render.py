@@ -67,7 +67,20 @@ def to_text(a: Assessment, lang: str) -> str:
         for h in a.held_back:
             lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
             lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
+    lines += assumed_lines(a, lang)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def assumed_lines(a: Assessment, lang: str) -> list[str]:
+    """The "Assumed" section: what the facts file left out, and the defaults used instead."""
+    if not a.assumed:
+        return []
+    lines = ["", t("assumed", lang)]
+    for part in a.assumed:
+        head = t("assumed_whole", lang, section=part.section) if part.whole else f"{part.section}:"
+        values = ", ".join(f"{path.split('.', 1)[1]}={_plain(v)}" for path, v in part.fields.items())
+        lines += _wrap(f"{head} {values}", 2, 4)
+    return lines
 
 
 def _roadmap(a: Assessment, lang: str) -> list[str]:

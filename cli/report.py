@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import cli, lang_option, rules_option, started
+from cxm.cli.main import cli, lang_option, rules_option, started, warn_overrides
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -84,6 +84,12 @@ LABELS: dict[str, dict[str, str]] = {
     "source": {"en": "source", "ru": "источник"},
     "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
     "input_default": {"en": "input, default (not in the file)", "ru": "исходный факт, по умолчанию (нет в файле)"},
+    "assumed": {"en": "Assumed", "ru": "Принято по умолчанию"},
+    "assumed_note": {"en": "The facts file leaves these out, so the assessment takes them at their defaults: the "
+                           "practice is taken as not in place. Add them to the file if that is not so.",
+                     "ru": "В файле фактов этого нет, поэтому оценка принимает значения по умолчанию: считается, "
+                           "что такой практики нет. Если это не так, добавьте их в файл."},
+    "assumed_whole": {"en": "the whole section", "ru": "весь раздел"},
     "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},
 }
 
@@ -179,6 +185,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
     )
     env.filters["tr"] = lambda bilingual: getattr(bilingual, lang)
     env.filters["plain"] = _text
+    env.filters["fields"] = lambda fields: ", ".join(f"{p.split('.', 1)[1]}={_text(v)}" for p, v in fields.items())
     env.filters["md"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     a = report.assessment
@@ -226,6 +233,7 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
         raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
     loaded = read_facts(file)
     engine = Engine(rules)
+    warn_overrides(engine.kb)
     started()
     data = build(engine, loaded)
     if suffix == ".md":

@@ -10,7 +10,7 @@ import click
 
 from cxm.cli.errors import Findings, Rejected
 from cxm.cli.i18n import translator
-from cxm.cli.main import cli, lang_option, output_options, rules_option, started
+from cxm.cli.main import cli, lang_option, output_options, rules_option, started, warn_overrides
 
 LABELS: dict[str, dict[str, str]] = {
     "because": {"en": "Because", "ru": "Потому что"},
@@ -67,8 +67,7 @@ def _engine(rules: tuple[Path, ...]) -> Any:
 
 
 def _warn(kb: Any) -> None:
-    for w in kb.warnings:
-        click.echo(f"warning: {w}", err=True)
+    warn_overrides(kb)
 
 
 @cli.group()

@@ -51,7 +51,7 @@ class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.fatal = False  # a whole file could not be read: checking the rest would mislead
-        self.warnings: list[Problem] = []
+        self.overrides: dict[str, Problem] = {}  # rule id -> the warning that a later folder replaced it
         self.model: tuple[ModelDef, Document] | None = None
         self.decls: dict[str, tuple[Any, Document, tuple]] = {}
         self.catalogue: dict[str, Entry] = {}
@@ -148,8 +148,8 @@ class _Loader:
                                                      kind="duplicate"))
                         continue
                     old = self.raw_rules[rule_id][1]
-                    self.warnings.append(doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
-                                                     f"{old.file}"))
+                    self.overrides[rule_id] = doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
+                                                          f"{old.file}")
                     del self.raw_rules[rule_id]
                 self.raw_rules[rule_id] = (rule, doc, path, bindings)
 
@@ -321,6 +321,6 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
         competencies=[CompetencyInfo(c.id, _text(c.name)) for c in model.competencies], levels=tuple(model.levels),
         model_source=model.source, specs=specs, catalogue=dict(sorted(loader.catalogue.items())),
         rules=[r for r in rules if r.status is not Status.DEPRECATED], digest=loader.digest.hexdigest()[:16],
-        files=loader.files, warnings=loader.warnings,
+        files=loader.files, warnings=list(loader.overrides.values()), overrides=sorted(loader.overrides),
         declared={name: (doc, path) for name, (_, doc, path) in loader.decls.items()},
     )

@@ -9,6 +9,7 @@ from cxm.engine.results.chains import Explainer, input_fact
 from cxm.engine.results.checks import why_not
 from cxm.engine.results.result import (
     Assessment,
+    Assumed,
     Fact,
     Firing,
     HeldBack,
@@ -21,6 +22,7 @@ from cxm.engine.results.result import (
 )
 from cxm.engine.runtime.evaluate import group_facts
 from cxm.engine.runtime.session import Trace as SessionTrace
+from cxm.facts.defaults import assumed
 from cxm.facts.load import LoadedFacts
 
 
@@ -175,4 +177,5 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
         company=loaded.company, file=loaded.file, knowledge_base=kb.digest,
         stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
         roadmap=reader.roadmap(stage, weakest, recs), trace=reader.full_trace() if with_trace else None,
+        overrides=list(kb.overrides), assumed=[Assumed(section=s, whole=w, fields=f) for s, w, f in assumed(loaded)],
     )
