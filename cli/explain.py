@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import cli, output_options, rules_option, started, warn_overrides
+from cxm.cli.main import cli, output_options, rules_option, started, warn_facts, warn_overrides
 from cxm.cli.render import terminal_safe
 
 
@@ -24,6 +24,7 @@ def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any])
     from cxm.engine.services.api import Engine, read_facts
 
     loaded = read_facts(file)
+    warn_facts(loaded)
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()

@@ -91,6 +91,14 @@ def warn_overrides(kb: Any) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
+def warn_facts(loaded: Any) -> None:
+    """Say on stderr which facts of the file contradict each other (located; the assessment goes on)."""
+    from cxm.cli.render import terminal_safe
+
+    for warning in loaded.warnings:
+        click.echo(terminal_safe(f"warning: {warning}"), err=True)
+
+
 def output_options(command: click.Command) -> click.Command:
     """--format and --lang, shared by every command that prints a result."""
     command = lang_option("Language of the text output.")(command)
@@ -136,6 +144,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     from cxm.engine.services.api import Engine, read_facts
 
     loaded = read_facts(file)
+    warn_facts(loaded)
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()

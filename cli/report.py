@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import cli, lang_option, rules_option, started, warn_overrides
+from cxm.cli.main import cli, lang_option, rules_option, started, warn_facts, warn_overrides
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -232,6 +232,7 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
     if suffix not in (".html", ".htm", ".md"):
         raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
     loaded = read_facts(file)
+    warn_facts(loaded)
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()

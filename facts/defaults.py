@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxm.facts.load import LoadedFacts
-from cxm.facts.vocabulary import flatten, input_fields
+from cxm.facts.vocabulary import flatten
 
 OPTIONAL_SECTIONS = {"self_assessment"}
 """Sections whose absence assumes nothing (no self-assessment is simply none)."""
@@ -15,9 +15,9 @@ def assumed(loaded: LoadedFacts) -> list[tuple[str, bool, dict[str, object]]]:
     values = flatten(loaded.data)
     keys = loaded.doc.keys
     out: list[tuple[str, bool, dict[str, object]]] = []
-    for path in input_fields():
+    for path in values:  # every field, defaults filled in, in schema order (null ones left out)
         section = path.split(".", 1)[0]
-        if section in OPTIONAL_SECTIONS or path not in values:
+        if section in OPTIONAL_SECTIONS:
             continue
         if tuple(path.split(".")) in keys:
             continue
