@@ -28,8 +28,8 @@ COMPANY_FIRST = [
     "maybe",  # exports: not yes/no
     "no",
     "3",  # branches
-    "ru",  # country: must be upper case
-    "RU",
+    "Narnia",  # country: not a code nor a country's name
+    "Russia",  # read as RU
     "",  # resources.budget: default medium
     "low",  # resources.it_capacity
 ]
@@ -59,7 +59,7 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
         "expected a whole number, got 'many'",
         "choice 9 does not exist: choose 1 to 4",
         "answer yes or no",
-        "String should match pattern '^[A-Z]{2}$'",
+        "expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got 'Narnia'",
         "not among the systems present: booking",
     ]
     assert ("This section does not add up: markets: b2b and b2c shares must add up to 100, they add up to 90. "
