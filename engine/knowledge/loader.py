@@ -82,6 +82,12 @@ class _Loader:
                                                      "or rules"))
                 self.fatal = True
                 continue
+            if "company" in doc.data and not {"model", "facts", "recommendations", "rules"} & set(doc.data):
+                self.problems.append(doc.problem(("company",), "this looks like a facts file, not a rule file; a "
+                                                 "rules folder skips facts files named *.facts.yaml (rename it "
+                                                 f"{path.name.rsplit('.', 1)[0]}.facts.yaml)", key=True))
+                self.fatal = True
+                continue
             parsed = self.validate(doc)
             if parsed is not None:
                 self.collect(parsed, doc, builtin, seen)
