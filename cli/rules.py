@@ -25,6 +25,19 @@ LABELS: dict[str, dict[str, str]] = {
     "tests": {"en": "Tests covering it", "ru": "Тесты, которые его покрывают"},
     "no_tests": {"en": "none: write a case in a *.test.yaml file beside the rules",
                  "ru": "нет: добавьте пример в файл *.test.yaml рядом с правилами"},
+    "decision": {"en": "decision", "ru": "решение"},
+    "action": {"en": "action", "ru": "действие"},
+    "tool": {"en": "tool", "ru": "инструмент"},
+    "low": {"en": "low", "ru": "низкие"},
+    "medium": {"en": "medium", "ru": "средние"},
+    "high": {"en": "high", "ru": "высокие"},
+    "entry_facts": {"en": "competency {competency}, effort {effort}, cost {cost}",
+                    "ru": "компетенция {competency}, усилия {effort}, затраты {cost}"},
+    "serves": {"en": "Serves", "ru": "Служит"},
+    "made_by": {"en": "Made by", "ru": "Рекомендуют правила"},
+    "held_back_by": {"en": "Held back by", "ru": "Откладывают правила"},
+    "served_by": {"en": "Carried out by", "ru": "Выполняется через"},
+    "nothing": {"en": "no rule", "ru": "ни одно правило"},
     "status": {"en": "status {status}, priority {priority}", "ru": "статус {status}, приоритет {priority}"},
     "summary": {"en": "{passed} passed, {failed} failed, {todo} todo ({total} cases)",
                 "ru": "успешно: {passed}, с ошибкой: {failed}, известных пробелов: {todo} (примеров: {total})"},
@@ -213,7 +226,8 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
 @rules_option
 @output_options
 def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
-    """Show one rule: its text, condition, conclusions, what it depends on, what uses it, its tests.
+    """Show one rule (its text, condition, conclusions, what it depends on, what uses it, its tests) or one
+    recommendation of the catalogue (the entry, the rules that make it or hold it back).
 
     The tests covering it are found by running the rule tests.
 
@@ -231,10 +245,14 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     engine = _engine(rules)
     kb = engine.kb
     _warn(kb)
+    if rule_id in kb.catalogue and rule_id not in {r.id for r in kb.rules}:
+        _show_entry(kb, rule_id, fmt, lang)
+        return
     try:
         rule = kb.rule(rule_id)
     except KeyError:
-        raise Rejected(f"error: unknown rule {rule_id!r}{suggest(rule_id, [r.id for r in kb.rules])}") from None
+        names = [r.id for r in kb.rules] + list(kb.catalogue)
+        raise Rejected(f"error: no rule or recommendation {rule_id!r}{suggest(rule_id, names)}") from None
     outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
     tests = ruletest.covering(outcomes, rule.id)
     deps, users = depends_on(kb, rule), used_by(kb, rule)
@@ -261,6 +279,39 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     lines += [f"    {r.id} ({r.location})" for r in users]
     lines.append(f"  {t('tests', lang)}:" + ("" if tests else f" {t('no_tests', lang)}"))
     lines += [f"    {case}" for case in tests]
+    click.echo("\n".join(lines))
+
+
+def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
+    """``rules show`` of a catalogue entry: the entry, the rules that make it or hold it back, its neighbours."""
+    from cxm.engine.authoring.ruledocs import concluding
+    from cxm.engine.results.result import to_data
+
+    entry = kb.catalogue[rec_id]
+    rec = entry.rec
+    makers, holders = concluding(kb, "recommendation", rec_id), concluding(kb, "held_back", rec_id)
+    below = [e.rec.id for e in kb.catalogue.values() if e.rec.serves == rec_id]
+    if fmt == "json":
+        data = {"id": rec.id, "kind": rec.kind.value, "location": entry.location, "serves": rec.serves,
+                "competency": rec.competency, "stages": rec.stages, "effort": rec.effort.value,
+                "cost": rec.cost.value, "title": to_data(rec.title), "text": to_data(rec.text), "source": rec.source,
+                "made_by": [r.id for r in makers], "held_back_by": [r.id for r in holders], "served_by": below}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from cxm.cli.render import _wrap
+
+    facts = t("entry_facts", lang, competency=rec.competency, effort=t(rec.effort.value, lang),
+              cost=t(rec.cost.value, lang))
+    lines = [f"{rec.id}: {t(rec.kind.value, lang)}: {getattr(rec.title, lang)}", f"  {entry.location}, {facts}",
+             *_wrap(getattr(rec.text, lang), 2), f"  {t('source', lang)}: {rec.source}"]
+    if rec.serves:
+        lines.append(f"  {t('serves', lang)}: {rec.serves}")
+    lines.append(f"  {t('made_by', lang)}:" + ("" if makers else f" {t('nothing', lang)}"))
+    lines += [f"    {r.id} ({r.location})" for r in makers]
+    lines.append(f"  {t('held_back_by', lang)}:" + ("" if holders else f" {t('nothing', lang)}"))
+    lines += [f"    {r.id} ({r.location})" for r in holders]
+    if below:
+        lines.append(f"  {t('served_by', lang)}: " + ", ".join(below))
     click.echo("\n".join(lines))
 
 
@@ -297,19 +348,30 @@ def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
 @rules.command("graph")
 @rules_option
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
-              help="Mermaid flowchart or Graphviz dot.")
-def graph_cmd(rules: tuple[Path, ...], fmt: str) -> None:
+              help="Mermaid flowchart (for a Markdown viewer) or Graphviz dot.")
+@click.option("--focus", metavar="ID", help="Only what this rule, recommendation or fact rests on and what rests "
+                                            "on it.")
+def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> None:
     """Print the derivation graph: input facts -> rules -> derived facts -> ... -> recommendations.
 
-    Dashed edges marked 'not' are tests of absence.
+    Dashed edges marked 'not' are tests of absence. --focus ID keeps only the part of the graph
+    around a rule id, a recommendation id or a fact name: what it rests on and what rests on it.
 
     \b
     Example:
       cxm rules graph --format mermaid > rules.mmd
       cxm rules graph --format dot | dot -Tsvg > rules.svg
+      cxm rules graph --focus kpi-per-touchpoint --format dot | dot -Tsvg > kpi.svg
     """
-    from cxm.engine.authoring.ruledocs import graph
+    from cxm.engine.authoring.ruledocs import focus_node, graph
+    from cxm.facts.validation import suggest
 
     kb = _load(rules)
     _warn(kb)
-    click.echo(graph(kb, fmt), nl=False)
+    node = None
+    if focus is not None:
+        node = focus_node(kb, focus)
+        if node is None:
+            names = [r.id for r in kb.rules] + list(kb.catalogue) + list(kb.specs)
+            raise Rejected(f"error: --focus: no rule, recommendation or fact {focus!r}{suggest(focus, names)}")
+    click.echo(graph(kb, fmt, node), nl=False)

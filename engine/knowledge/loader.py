@@ -206,12 +206,13 @@ class _Loader:
             want = parent_kind[rec.kind].value
             if parent is None:
                 hint = suggest(rec.serves or "", self.catalogue) if rec.serves else ""
-                self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} must serve a {want}"
-                                                 f"; {rec.serves!r} is not in the catalogue{hint}",
-                                                 kind="bad-value"))
+                why = (f"{rec.serves!r} is not in the catalogue{hint}" if rec.serves
+                       else f"add 'serves: <id of the {want}>'")
+                self.problems.append(doc.problem(path + ("serves",), f"{_a(rec.kind.value)} must serve "
+                                                 f"{_a(want)}; {why}", kind="bad-value"))
             elif parent.rec.kind.value != want:
-                self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} serves a {want}, "
-                                                 f"but {rec.serves!r} is a {parent.rec.kind.value}"))
+                self.problems.append(doc.problem(path + ("serves",), f"{_a(rec.kind.value)} serves {_a(want)}, "
+                                                 f"but {rec.serves!r} is {_a(parent.rec.kind.value)}"))
 
     def build_rules(self, specs: dict[str, FieldSpec], model: ModelDef) -> list[Rule]:
         derived = {name for name in specs if name not in input_fields()}
@@ -285,6 +286,11 @@ class _Loader:
                                                       kind="cycle"))
                 found = True
         return found
+
+
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an action", "a tool"."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _text(text: BilingualText, bindings: dict[str, str] | None = None) -> Bilingual:
