@@ -55,6 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
                  "ru": "{target} отложено (см. список отложенного в оценке)."},
     "could_make": {"en": "Rules that could make it", "ru": "Правила, которые могли бы это рекомендовать"},
     "held": {"en": "holds", "ru": "выполнено"},
+    "mark_held": {"en": "ok", "ru": "да"},
+    "mark_failed": {"en": "FAIL", "ru": "НЕТ"},
     "failed": {"en": "FAILS", "ru": "НЕ выполнено"},
     "alternative": {"en": "alternative {n}", "ru": "вариант {n}"},
     "suggestion": {"en": "Smallest change found (confirmed by re-running the engine, {runs} runs)",

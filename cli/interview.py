@@ -64,7 +64,8 @@ LABELS: dict[str, dict[str, str]] = {
                 "ru": "Записан {file}. Оценка: cxm assess {file}"},
     "company": {"en": "Company", "ru": "Компания"},
     "leadership": {"en": "Purposeful leadership", "ru": "Целенаправленное руководство"},
-    "brand": {"en": "Compelling brand values", "ru": "Ценности бренда"},
+    "brand": {"en": "Compelling brand values", "ru": "Ценности бренда (культура)"},
+    "self_assessment_title": {"en": "Self-assessment", "ru": "Самооценка"},
     "employees": {"en": "Employee engagement", "ru": "Вовлечение сотрудников"},
     "customers": {"en": "Customer connectedness", "ru": "Вовлечение клиентов"},
     "metrics": {"en": "Metrics", "ru": "Метрики"},
@@ -182,7 +183,7 @@ def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
     for section in sections:
         group = [q for q in qs if q.section == section]
         if section == "self_assessment":
-            click.echo("\n" + label("section", lang, title=section))
+            click.echo("\n" + label("section", lang, title=label("self_assessment_title", lang)))
             wanted = click.confirm(label("self_assessment", lang), default=any(q.path in start for q in group))
             if not wanted:
                 continue

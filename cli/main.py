@@ -158,7 +158,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     if save:
         from cxm.cli.history import save_assessment
 
-        save_assessment(loaded, result, db)
+        save_assessment(loaded, result, db, lang)
 
 
 @cli.command()

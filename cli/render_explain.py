@@ -115,7 +115,7 @@ def checks_text(checks: list[RuleCheck], lang: str) -> list[str]:
         lines += _wrap(f"- {check.rule}{alt} [{state}]: {getattr(check.title, lang)} ({check.location})", 2, 4)
         for cond in check.conditions:
             now = ", ".join(_plain(v) for v in cond.actual) or t("absent", lang)
-            mark = "ok  " if cond.held else "FAIL"
+            mark = t("mark_held" if cond.held else "mark_failed", lang).ljust(4)
             lines += _wrap(f"{mark} {getattr(cond.test, lang)} ({t('now', lang)}: {now})", 6, 11)
     return lines
 

@@ -28,6 +28,11 @@ LABELS: dict[str, dict[str, str]] = {
     "decision": {"en": "decision", "ru": "решение"},
     "action": {"en": "action", "ru": "действие"},
     "tool": {"en": "tool", "ru": "инструмент"},
+    "error": {"en": "error", "ru": "ошибка"},
+    "warning": {"en": "warning", "ru": "предупреждение"},
+    "active": {"en": "active", "ru": "действует"},
+    "draft": {"en": "draft", "ru": "черновик"},
+    "deprecated": {"en": "deprecated", "ru": "устарело"},
     "low": {"en": "low", "ru": "низкие"},
     "medium": {"en": "medium", "ru": "средние"},
     "high": {"en": "high", "ru": "высокие"},
@@ -124,7 +129,7 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
         check = CHECKS.get(code)
         if check is None:
             raise Rejected(f"error: unknown check {explain!r}{suggest(code, CHECKS)}; one of: {', '.join(CHECKS)}")
-        click.echo(f"{check.code} ({check.name}, {t('severity', lang)}: {check.severity})")
+        click.echo(f"{check.code} ({check.name}, {t('severity', lang)}: {t(check.severity, lang)})")
         for key in ("what", "why", "fix"):
             click.echo(f"{t(key, lang)}: {getattr(getattr(check, key), lang)}")
         return
@@ -217,8 +222,9 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     width = max((len(r.id) for r in ordered), default=0)
+    status = max((len(t(r.status.value, lang)) for r in ordered), default=0)
     for r in ordered:
-        click.echo(f"{r.id:<{width}}  {r.status.value:<6}  {r.file}:{r.line}  {getattr(r.title, lang)}")
+        click.echo(f"{r.id:<{width}}  {t(r.status.value, lang):<{status}}  {r.file}:{r.line}  {getattr(r.title, lang)}")
 
 
 @rules.command("show")
@@ -256,7 +262,7 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
     tests = ruletest.covering(outcomes, rule.id)
     deps, users = depends_on(kb, rule), used_by(kb, rule)
-    conds = condition_lines(rule)
+    conds = condition_lines(rule, lang if fmt == "text" else "en")
     if fmt == "json":
         data = {"id": rule.id, "status": rule.status.value, "priority": rule.priority, "location": rule.location,
                 "title": to_data(rule.title), "because": to_data(rule.because), "source": rule.source,
@@ -265,14 +271,14 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lines = [f"{rule.id}: {getattr(rule.title, lang)}",
-             f"  {rule.location}, {t('status', lang, status=rule.status.value, priority=rule.priority)}",
+             f"  {rule.location}, {t('status', lang, status=t(rule.status.value, lang), priority=rule.priority)}",
              f"  {t('because', lang)}: {getattr(rule.because, lang)}", f"  {t('source', lang)}: {rule.source}"]
     if len(conds) == 1:
         lines.append(f"  {t('when', lang)}: {conds[0]}")
     else:
         lines.append(f"  {t('when_any', lang)}:")
         lines += [f"    - {c}" for c in conds]
-    lines.append(f"  {t('then', lang)}: " + "; ".join(conclusion_text(c) for c in rule.conclusions))
+    lines.append(f"  {t('then', lang)}: " + "; ".join(conclusion_text(c, lang) for c in rule.conclusions))
     lines.append(f"  {t('depends_on', lang)}:" + ("" if deps else f" {t('inputs_only', lang)}"))
     lines += [f"    {r.id} ({r.location})" for r in deps]
     lines.append(f"  {t('used_by', lang)}:" + ("" if users else f" {t('final', lang)}"))

@@ -130,7 +130,7 @@ class Company(_Section):
                     "lower case and a country's name in English or Russian (Russia, Россия) are read as the code.",
         json_schema_extra=ru(
             "Код страны компании по ISO 3166-1 alpha-2, например RU (для RU действует закон о персональных данных "
-            "152-ФЗ); строчные буквы и название страны по-английски или по-русски (Russia, Россия) читаются как код."
+            "152-ФЗ); код строчными буквами и название страны (например, Россия) читаются как код."
         ),
     )
     resources: Resources = Field(

@@ -65,22 +65,26 @@ def concluding(kb: KnowledgeBase, fact: str, value: Any) -> list[Rule]:
     return [r for r in kb.rules if any(c.fact == fact and c.value == value for c in r.conclusions)]
 
 
-def conclusion_text(c: Conclusion) -> str:
+def conclusion_text(c: Conclusion, lang: str = "en") -> str:
     """A conclusion in words: ``size_class = small``, ``level.brand = evidence_level.brand + 1``."""
     if isinstance(c.value, Copy):
         plus = f" {'+' if c.value.plus > 0 else '-'} {abs(c.value.plus)}" if c.value.plus else ""
         return f"{c.fact} = {c.value.fact}{plus}"
     if isinstance(c.value, Sum):
-        return f"{c.fact} = sum of {', '.join(c.value.facts)}"
+        return f"{c.fact} = {'sum of' if lang == 'en' else 'сумма'} {', '.join(c.value.facts)}"
     value = str(c.value).lower() if isinstance(c.value, bool) else c.value
     return f"{c.fact} = {value}"
 
 
-def condition_lines(rule: Rule) -> list[str]:
+_ALWAYS = {"en": "always", "ru": "всегда"}
+_AND = {"en": " and ", "ru": " и "}
+
+
+def condition_lines(rule: Rule, lang: str = "en") -> list[str]:
     """The condition in words, one line per alternative."""
     if rule.branches == [()]:
-        return ["always"]
-    return [" and ".join(describe(lit) for lit in branch) or "always" for branch in rule.branches]
+        return [_ALWAYS[lang]]
+    return [_AND[lang].join(describe(lit, lang) for lit in branch) or _ALWAYS[lang] for branch in rule.branches]
 
 
 # --- Markdown -----------------------------------------------------------------------------------
