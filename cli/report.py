@@ -76,10 +76,11 @@ LABELS: dict[str, dict[str, str]] = {
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
     "appendix": {"en": "Appendix: why each recommendation is made",
                  "ru": "Приложение: почему сделана каждая рекомендация"},
-    "appendix_note": {"en": "Each recommendation with the rule that made it, what that rule rests on, and the "
-                            "input facts with their line in the facts file.",
-                      "ru": "Каждая рекомендация с правилом, которое её сделало, тем, на чём оно основано, "
-                            "и исходными фактами с номером строки в файле фактов."},
+    "appendix_note": {"en": "Why each recommendation is made, the rule that made it with its source, and what "
+                            "that rests on, down to the facts about the company with their line in the facts file.",
+                      "ru": "Почему сделана каждая рекомендация, какое правило её сделало и на каком источнике оно "
+                            "основано, и на чём это держится — вплоть до фактов о компании с номером строки в "
+                            "файле фактов."},
     "rule": {"en": "rule", "ru": "правило"},
     "source": {"en": "source", "ru": "источник"},
     "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
@@ -90,6 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
                      "ru": "В файле фактов этого нет, поэтому оценка принимает значения по умолчанию: считается, "
                            "что такой практики нет. Если это не так, добавьте их в файл."},
     "assumed_whole": {"en": "the whole section", "ru": "весь раздел"},
+    "sources": {"en": "Sources", "ru": "Источники"},
     "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},
 }
 
@@ -176,6 +178,8 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
     from markupsafe import Markup
 
     from cxm.cli.main import package_version
+    from cxm.cli.report_prose import appendix, sources
+    from cxm.cli.report_prose import label as label_prose
     from cxm.engine.services.history import now
 
     env = Environment(
@@ -199,6 +203,10 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
                            n=a.roadmap.next_stage.number) if a.roadmap.next_stage else label("summary_top", lang),
         "chart": Markup(radar_svg(report, lang)) if fmt == "html" else "",
         "chart_href": chart_href,
+        "appendix": appendix(report, lang),
+        "sources": sources(report, lang),
+        "file_name": Path(a.file).name,
+        "rests_on": label_prose("rests_on", lang),
     }
     return env.get_template(f"report.{fmt}").render(context)
 
@@ -206,7 +214,8 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The report file: OUT.html (self-contained page) or OUT.md (Markdown).")
+              help="The report file: OUT.html (self-contained page), OUT.md (Markdown) or OUT.pdf (A4; needs the "
+                   "optional extra: pip install 'cx-maturity[pdf]').")
 @lang_option("Language of the report.")
 @rules_option
 def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None:
@@ -217,20 +226,24 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
     priority order, the roadmap to the next stage, and an appendix explaining each recommendation.
     The format follows the extension of OUT: .html is one self-contained page (inline SVG chart,
     nothing fetched from the network, print-ready); .md is Markdown, with the chart written beside
-    it as OUT.radar.svg. FILE '-' reads the facts from standard input.
+    it as OUT.radar.svg; .pdf is the HTML page printed on A4 by WeasyPrint (the optional extra
+    cx-maturity[pdf]). FILE '-' reads the facts from standard input.
 
     \b
     Example:
       cxm report facts/examples/article-1-wellness-resort.yaml -o resort.html
       cxm report facts/examples/article-2-regional-lender.yaml -o lender.md --lang ru
+      cxm report facts/examples/article-3-manufacturer.yaml -o manufacturer.pdf
     """
-    from cxm.engine.base.atomic import write_text
+    from cxm.engine.base.atomic import write_bytes, write_text
     from cxm.engine.services.api import Engine, read_facts
     from cxm.engine.services.report import build
 
     suffix = output.suffix.lower()
-    if suffix not in (".html", ".htm", ".md"):
-        raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
+    if suffix not in (".html", ".htm", ".md", ".pdf"):
+        raise click.BadParameter(f"{output}: the report must end in .html, .md or .pdf", param_hint="-o/--output")
+    if suffix == ".pdf":
+        pdf_library()  # before the work: a missing optional extra is said at once
     loaded = read_facts(file)
     warn_facts(loaded)
     engine = Engine(rules)
@@ -242,6 +255,31 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...]) -> None
         write_text(chart, radar_svg(data, lang) + "\n")
         write_text(output, render(data, "md", lang, chart_href=chart.name))
         click.echo(f"{output}\n{chart}")
+    elif suffix == ".pdf":
+        write_bytes(output, to_pdf(render(data, "html", lang)))
+        click.echo(str(output))
     else:
         write_text(output, render(data, "html", lang))
         click.echo(str(output))
+
+
+def pdf_library() -> Any:
+    """WeasyPrint, the optional extra that prints the HTML report to PDF."""
+    try:
+        import weasyprint
+    except ImportError:  # not installed (or its system libraries, Pango, are missing)
+        from cxm.cli.errors import Failure
+
+        raise Failure("error: a PDF report needs WeasyPrint: pip install 'cx-maturity[pdf]' (and the Pango "
+                      "library, e.g. the Debian package libpango-1.0-0); .html and .md need nothing more") from None
+    return weasyprint
+
+
+def to_pdf(html: str) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint (A4, as the page's print styles say); the same bytes for the
+    same input (the document's identifier is derived from its content, and no date is written)."""
+    import hashlib
+
+    weasyprint = pdf_library()
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    return weasyprint.HTML(string=html).write_pdf(identifier=identifier)
