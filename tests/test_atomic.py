@@ -80,3 +80,15 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
     atomic.write_text(target, "new")
     assert target.read_text(encoding="utf-8") == "new"
     assert target.stat().st_mode & 0o777 == 0o604
+
+
+def test_a_report_written_by_cxm_is_readable_by_others(tmp_path: Path) -> None:
+    from tests.conftest import example, run_cxm
+
+    old = os.umask(0o022)
+    try:
+        done = run_cxm("report", str(example("article-1-wellness-resort")), "-o", str(tmp_path / "resort.html"))
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "resort.html").stat().st_mode & 0o777 == 0o644
