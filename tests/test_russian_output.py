@@ -3,7 +3,7 @@
 What may stay in Latin letters: the ids of the knowledge base (rule and recommendation ids, fact names and
 their values, stages, competencies, lint codes and check names), file paths and names, metric and other
 abbreviations (NPS, CRM, B2B, ...), the company's name from the facts file, the source citations of the rule
-files (quoted as written), `cxm ...` command lines, timestamps and fingerprints, and rule-language code quoted
+files and the report (quoted as written), `cxm ...` command lines, timestamps and fingerprints, and rule-language code quoted
 in «» in lint's explanations.
 """
 
@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from cxm.cli.main import cli
+from cxm.cli.report_prose import SOURCES
 from cxm.engine.authoring.lint.codes import CHECKS
 from tests.conftest import example
 
@@ -42,6 +43,7 @@ def leaks(text: str, engine, names: list[str]) -> list[str]:
     kb = engine.kb
     flat = " ".join(text.split())
     sources = {r.source for r in kb.rules} | {e.rec.source for e in kb.catalogue.values()}
+    sources |= {c.text["ru"] for c in SOURCES}  # the report's full citations name their sources as published
     for quoted in sorted(sources | set(names), key=len, reverse=True):
         flat = flat.replace(" ".join(quoted.split()), "")
     flat = re.sub(r"«[^»]*»", "", flat)  # rule-language code quoted in lint's explanations
