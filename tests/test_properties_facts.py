@@ -264,8 +264,9 @@ def test_the_cli_exits_0_or_2_with_located_lines(data: bytes, fmt: str) -> None:
     result = CliRunner().invoke(cli, ["assess", str(path), "--format", fmt])
     assert time.process_time() - started < BOUND
     assert "Traceback" not in result.output
-    if result.exit_code == 0:
-        assert result.stderr == ""
+    if result.exit_code == 0:  # stderr holds nothing but located warnings (facts that likely contradict)
+        warnings = result.stderr.splitlines()
+        assert all(w.startswith(f"warning: {path}:") and LINE.match(w.removeprefix("warning: ")) for w in warnings)
         if fmt == "json":
             json.loads(result.stdout)
         return
