@@ -100,8 +100,20 @@ class _WhyText:
         lines += _wrap(getattr(node.rule.because, lang), len(pad) + 4)
         lines += _wrap(f"{t('source', lang)}: {node.rule.source} ({node.rule.location})", len(pad) + 4)
         if self.depth is not None and level >= self.depth and node.children:
-            lines.append(f"{pad}    {t('more', lang, n=len(node.children))}")
-            self.cut = True
+            # at the cut, leaves stay (inputs with their lines; the stage and levels with their own `cxm why`)
+            hidden = 0
+            for child in node.children:
+                if child.input is not None:
+                    lines.append(self._input(child, pad + "  "))
+                elif _shared(child):
+                    target = child.name.removeprefix("level.")
+                    lines.append(f"{pad}  - {self._head(child)}  "
+                                 f"{t('see_why', lang, command=f'cxm why {self.w.file} {target}')}")
+                else:
+                    hidden += 1
+            if hidden:
+                lines.append(f"{pad}    {t('more', lang, n=hidden)}")
+                self.cut = True
             return
         for child in node.children:
             self._node(child, level + 1, indent + 1, lines)

@@ -84,8 +84,12 @@ def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None
         "  - recommendation = balance-cx-and-process-metrics  <- cx-metrics-apart-from-process-metrics",
         f"  - metrics.kpi_per_touchpoint = false  (input, {path}:47)",
     ]
-    assert len(out) == 23
-    assert out[-1] == "Some steps are left out: --depth N shows more of them, --full all."
+    assert len(out) == 22
+    assert out[-2:] == [f"    - stage = operationalize  <- stage-from-score  (cxm why {path} stage)",
+                        f"    - systems.analytics = basic  (input, {path}:55)"]
+    stage = runner.invoke(cli, ["why", str(path), "stage"]).output.splitlines()
+    assert f"    - level.brand = 4  <- brand-level-from-evidence  (cxm why {path} brand)" in stage
+    assert stage[-1] == "Some steps are left out: --depth N shows more of them, --full all."
 
 
 def test_why_shows_the_stage_and_the_levels_once_by_reference(runner) -> None:
@@ -105,7 +109,7 @@ def test_why_shows_the_stage_and_the_levels_once_by_reference(runner) -> None:
     short = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "0"]).output.splitlines()
     assert len(short) == 9
     deeper = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "3"]).output.splitlines()
-    assert 23 < len(deeper) < len(full)
+    assert 22 < len(deeper) < len(full)
     both = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "3", "--full"])
     assert both.exit_code == 2
     assert "give --depth or --full, not both" in both.output

@@ -1,10 +1,10 @@
 """Every command's `--lang ru` output is Russian: no Latin word is left but ids, paths and metric names.
 
 What may stay in Latin letters: the ids of the knowledge base (rule and recommendation ids, fact names and
-their values, stages, competencies, lint codes and check names), file paths and names, metric and other
-abbreviations (NPS, CRM, B2B, ...), the company's name from the facts file, the source citations of the rule
-files and the report (quoted as written), `cxm ...` command lines, timestamps and fingerprints, and rule-language code quoted
-in «» in lint's explanations.
+their values, stages, competencies, lint codes and check names), command options, country codes, file paths
+and names, metric and other abbreviations (NPS, CRM, B2B, ...), the company's name from the facts file, the
+source citations of the rule files and of the report (quoted as published), `cxm ...` command lines,
+timestamps and fingerprints, and rule-language code quoted in «» in lint's explanations.
 """
 
 from __future__ import annotations
