@@ -213,3 +213,23 @@ def test_interview_does_not_overwrite_another_file_without_asking(runner, tmp_pa
     assert result.exit_code == 1
     assert result.output == f"{target} exists. Overwrite it? [y/N]: n\nAborted!\n"
     assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_section_whose_facts_cannot_hold_together_is_asked_again(runner, tmp_path: Path) -> None:
+    paths = [q.path for q in questions() if q.section != "self_assessment"]
+    customers = [p for p in paths if p.startswith("customers.")]
+    answers = [""] * len(paths)
+    answers[paths.index("customers.segmentation")] = "no"
+    answers[paths.index("customers.ltv_by_segment")] = "yes"
+    again = [""] * len(customers)
+    again[customers.index("customers.segmentation")] = "yes"
+    at = paths.index(customers[-1]) + 1
+    script = answers[:at] + again + answers[at:] + ["n"]
+    out = tmp_path / "resort.yaml"
+    result = runner.invoke(cli, ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out)],
+                           input="\n".join(script) + "\n")
+    assert result.exit_code == 0, result.output
+    assert ("This section does not add up: ltv_by_segment: LTV per segment needs segments, but "
+            "customers.segmentation is false: set one of them right. Please answer it again.") in result.output
+    data = load_facts(out).data["customers"]
+    assert (data["segmentation"], data["ltv_by_segment"]) == (True, True)
