@@ -95,8 +95,8 @@ class Answer(click.ParamType):
             if 1 <= n <= len(q.values):
                 return q.values[n - 1]
             self.fail(label("bad_number_choice", self.lang, value=n, n=len(q.values)))
-        if text in q.values:
-            return text
+        if text.lower() in q.values:  # the values are lower case; 'CRM' can only mean crm
+            return text.lower()
         from cxm.facts.validation import suggest
 
         self.fail(label("bad_choice", self.lang, value=text, choices=", ".join(q.values)) + suggest(text, q.values))

@@ -41,7 +41,7 @@ REST = [
     "periodic", "y", "annual", "", "", "", "",  # employees
     "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24",  # customers
     "nps, csat", "", "-",  # metrics
-    "crm, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (booking is not present)
+    "CRM, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (CRM is crm; booking is not present)
     "",  # no self-assessment
 ]
 
