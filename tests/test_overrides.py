@@ -35,7 +35,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.mark.parametrize("command", [
     ["assess", RESORT], ["assess", RESORT, "--format", "json"], ["why", RESORT, "stage"],
     ["why-not", RESORT, "crm-card-for-agents"], ["what-if", RESORT, "--set", "company.exports=true"],
-    ["rules", "list"], ["rules", "show", "gate-mobilize"], ["rules", "graph"],
+    ["rules", "list"], ["rules", "graph"],
 ])
 def test_every_command_that_loads_rules_warns_once_per_replaced_id(folders, command: list[str]) -> None:
     one, two = folders
