@@ -58,6 +58,11 @@ def profile(rng: random.Random, n: int) -> dict[str, Any]:
         "company.country": rng.choice(COUNTRIES),
     })
     flat["systems.integrated"] = [s for s in flat["systems.present"] if rng.random() < m]
+    # facts that cannot hold together (cxm.facts.consistency): the footprint needs a CRM, LTV per segment segments
+    if "crm" not in flat["systems.present"]:
+        flat["systems.digital_footprint_in_crm"] = False
+    if flat.get("customers.ltv_by_segment"):
+        flat["customers.segmentation"] = True
     if rng.random() < 0.5:
         flat["customers.response_time_hours"] = rng.randint(0, 96)
     if rng.random() < 0.3:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cxm.cli.errors import Failure, Rejected
-from cxm.cli.main import cli, rules_option, started
+from cxm.cli.main import cli, rules_option, started, warn_overrides
 
 
 @cli.command()
@@ -80,6 +80,8 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         output_format(summary_path, None, input_path, "--summary")
         if (fmt or by_suffix(output)) != "jsonl":
             raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
+    if rules:  # the workers load the rules too: say here, once, which built-in rules a folder replaces
+        warn_overrides(runner.engine_for([str(r) for r in rules]).kb)
     started()  # many assessments follow: collect garbage as usual
 
     bar = None

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import cli, output_options, rules_option, started
+from cxm.cli.main import cli, output_options, rules_option, started, warn_facts, warn_overrides
 from cxm.cli.render import terminal_safe
 
 
@@ -24,7 +24,9 @@ def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any])
     from cxm.engine.services.api import Engine, read_facts
 
     loaded = read_facts(file)
+    warn_facts(loaded)
     engine = Engine(rules)
+    warn_overrides(engine.kb)
     started()
     return action(engine, loaded)
 
@@ -34,21 +36,31 @@ def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any])
 @click.argument("target")
 @output_options
 @rules_option
-def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
-    """Explain a conclusion: its derivation tree down to the input facts.
+@click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Levels of the derivation shown below the answer's own facts (default 2; text output).")
+@click.option("--full", is_flag=True, help="Show the whole derivation, down to every input fact (text output).")
+def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...], depth: int | None = None,
+        full: bool = False) -> None:
+    """Explain a conclusion: the rule that made it and the facts it rests on, then how those were reached.
 
     TARGET is a recommendation id, 'stage', or a competency (leadership, brand, employees, customers).
-    Each rule shows its reason and source; each input fact its value and line in FILE.
+    The answer comes first: the rule, its reason and source, and the facts it matched (input facts
+    with their line in FILE). Then the derivation, two levels deep unless --depth N or --full; the
+    stage and the levels, which many conclusions rest on, are explained once each, by reference.
+    FILE '-' reads the facts from standard input.
 
     \b
     Example:
       cxm why facts/examples/article-3-manufacturer.yaml kpi-per-touchpoint
       cxm why facts/examples/article-1-wellness-resort.yaml stage --lang ru
     """
-    from cxm.cli.render_explain import why_text
+    from cxm.cli.render_explain import DEFAULT_DEPTH, why_text
 
+    if full and depth is not None:
+        raise click.UsageError("give --depth or --full, not both")
     answer = _run(file, rules, lambda engine, loaded: engine.why(loaded, target))
-    click.echo(_dump(answer) if fmt == "json" else terminal_safe(why_text(answer, lang)), nl=fmt == "json")
+    shown = None if full else DEFAULT_DEPTH if depth is None else depth
+    click.echo(_dump(answer) if fmt == "json" else terminal_safe(why_text(answer, lang, shown)), nl=fmt == "json")
 
 
 @cli.command("why-not")
@@ -61,7 +73,7 @@ def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[P
 
     Lists every rule that could make it, each test checked against the company's final facts with
     the actual values, and the fewest input changes that make it appear (found by re-running the
-    engine on each candidate).
+    engine on each candidate). FILE '-' reads the facts from standard input.
 
     \b
     Example:
@@ -83,7 +95,7 @@ def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple
     """Re-assess with changed facts and show the difference.
 
     Prints the stage and levels before and after, and the recommendations added and removed, each
-    with the rules that made the difference.
+    with the rules that made the difference. FILE '-' reads the facts from standard input.
 
     \b
     Example:

@@ -24,6 +24,10 @@ LABELS: dict[str, dict[str, str]] = {
     "database": {"en": "Database", "ru": "База данных"},
     "columns": {"en": "#  time                  stage", "ru": "№  время                 стадия"},
     "kb": {"en": "knowledge base", "ru": "база знаний"},
+    "short_leadership": {"en": "lead", "ru": "рук."},
+    "short_brand": {"en": "bran", "ru": "бренд"},
+    "short_employees": {"en": "empl", "ru": "сотр."},
+    "short_customers": {"en": "cust", "ru": "клиен"},
     "changes": {"en": "Changes", "ru": "Изменения"},
     "between": {"en": "#{a} -> #{b} ({at})", "ru": "№{a} -> №{b} ({at})"},
     "stage": {"en": "Stage: {before} -> {after}", "ru": "Стадия: {before} -> {after}"},
@@ -73,7 +77,7 @@ def _open(db: Path | None) -> Any:
     return open_history(db)
 
 
-def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
+def save_assessment(loaded: Any, result: Any, db: Path | None, lang: str = "en") -> None:
     """Store an assessment made by `cxm assess --save` and say where, on stderr.
 
     The assessment is already printed: a database that cannot take it is one line saying so, exit 1.
@@ -93,7 +97,7 @@ def save_assessment(loaded: Any, result: Any, db: Path | None) -> None:
             history.close()
     except HistoryError as exc:
         raise Failure(f"error: the assessment was printed but not saved: {exc}") from None
-    click.echo(t("saved", "en", id=saved.id, company=saved.company, at=saved.at, path=history.path), err=True)
+    click.echo(t("saved", lang, id=saved.id, company=saved.company, at=saved.at, path=history.path), err=True)
 
 
 def _resolve(history: Any, company: str) -> str:
@@ -154,7 +158,8 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
     comps = list(entries[-1].levels)
     lines = [t("history", lang, name=inline(name), company=key), f"{t('database', lang)}: {inline(str(store.path))}",
              ""]
-    lines.append(f"  {t('columns', lang):<44}" + "".join(f"{c[:4]:>6}" for c in comps) + f"  {t('kb', lang)}")
+    short = {c: t(f"short_{c}", lang) if f"short_{c}" in LABELS else c[:4] for c in comps}
+    lines.append(f"  {t('columns', lang):<44}" + "".join(f"{short[c]:>6}" for c in comps) + f"  {t('kb', lang)}")
     for e in entries:
         stage = f"{e.stage_number} {e.result['stage']['name'][lang]}"
         row = f"{e.id:<3}{e.at:<22}{stage:<19}"

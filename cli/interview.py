@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli
+from cxm.cli.main import cli, lang_option
 from cxm.facts.questions import (
     REQUIRED,
     Question,
@@ -56,11 +56,16 @@ LABELS: dict[str, dict[str, str]] = {
     "self_assessment": {"en": "Add the optional self-assessment (20 statements, each rated 1 to 5)?",
                         "ru": "Добавить необязательную самооценку (20 утверждений, оценки от 1 до 5)?"},
     "overwrite": {"en": "{file} exists. Overwrite it?", "ru": "{file} уже есть. Перезаписать?"},
+    "needs_output": {"en": "--from {file} needs -o: -o {file} updates that file (its comments kept), -o OTHER "
+                           "writes a new one",
+                     "ru": "для --from {file} нужен -o: -o {file} обновит этот файл (комментарии сохранятся), "
+                           "-o ДРУГОЙ запишет новый"},
     "written": {"en": "Wrote {file}. Assess it with: cxm assess {file}",
                 "ru": "Записан {file}. Оценка: cxm assess {file}"},
     "company": {"en": "Company", "ru": "Компания"},
     "leadership": {"en": "Purposeful leadership", "ru": "Целенаправленное руководство"},
-    "brand": {"en": "Compelling brand values", "ru": "Ценности бренда"},
+    "brand": {"en": "Compelling brand values", "ru": "Ценности бренда (культура)"},
+    "self_assessment_title": {"en": "Self-assessment", "ru": "Самооценка"},
     "employees": {"en": "Employee engagement", "ru": "Вовлечение сотрудников"},
     "customers": {"en": "Customer connectedness", "ru": "Вовлечение клиентов"},
     "metrics": {"en": "Metrics", "ru": "Метрики"},
@@ -90,8 +95,8 @@ class Answer(click.ParamType):
             if 1 <= n <= len(q.values):
                 return q.values[n - 1]
             self.fail(label("bad_number_choice", self.lang, value=n, n=len(q.values)))
-        if text in q.values:
-            return text
+        if text.lower() in q.values:  # the values are lower case; 'CRM' can only mean crm
+            return text.lower()
         from cxm.facts.validation import suggest
 
         self.fail(label("bad_choice", self.lang, value=text, choices=", ".join(q.values)) + suggest(text, q.values))
@@ -130,9 +135,11 @@ class Answer(click.ParamType):
 
         value = self.parse(value) if isinstance(value, str) else value
         try:
-            TypeAdapter(self.q.annotation).validate_python(value)
+            checked = TypeAdapter(self.q.annotation).validate_python(value)
         except ValidationError as exc:
             self.fail(reason(exc))
+        if self.q.kind == "text":
+            value = checked  # as the facts file reads it (a country 'ru' or 'Russia' is RU)
         missing = check_answer(self.q.path, value, self.answers)
         if missing:
             self.fail(label("not_present", self.lang, items=", ".join(missing)))
@@ -176,7 +183,7 @@ def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
     for section in sections:
         group = [q for q in qs if q.section == section]
         if section == "self_assessment":
-            click.echo("\n" + label("section", lang, title=section))
+            click.echo("\n" + label("section", lang, title=label("self_assessment_title", lang)))
             wanted = click.confirm(label("self_assessment", lang), default=any(q.path in start for q in group))
             if not wanted:
                 continue
@@ -211,22 +218,25 @@ def to_yaml(answers: dict[str, Any]) -> str:
 
 @cli.command()
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The facts file to write (default: the --from file, else company.yaml).")
+              help="The facts file to write (default: company.yaml; needed with --from). -o set to the --from "
+                   "file updates it, keeping its comments and layout.")
 @click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Start from an existing facts file: its values become the defaults.")
-@click.option("--lang", type=LANGS, default="en", show_default=True,
-              help="Language of the questions, their help and the descriptions of the choices.")
+@lang_option("Language of the questions, their help and the descriptions of the choices.")
 def interview(output: Path | None, source: Path | None, lang: str) -> None:
     """Ask for a company's facts, question by question, and write a facts file.
 
     Every field of the facts file is asked in turn, section by section, with a line of help, the
     choices of each vocabulary and a default (press Enter to keep it). A wrong answer is explained
     and asked again. The file written is checked before it is written and is ready for
-    `cxm assess`. With --from, the existing file's values are the defaults, to update it.
+    `cxm assess`. With --from, the existing file's values are the defaults; -o names the file to
+    write, and when it is the --from file itself, only the changed values are written into it, its
+    comments, order and layout kept.
 
     \b
     Example:
       cxm interview -o my-company.yaml
+      cxm interview --from my-company.yaml -o my-company.yaml      # update it in place
       cxm interview --from facts/examples/article-1-wellness-resort.yaml -o resort-2026.yaml
     """
     from cxm.engine.base.atomic import write_text
@@ -234,19 +244,28 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     from cxm.facts.vocabulary import flatten
 
     start: dict[str, Any] = {}
+    if source is not None and output is None:
+        raise click.UsageError(label("needs_output", lang, file=source))
+    in_place = source is not None and output is not None and output.exists() and output.samefile(source)
     survey = None
     if source is not None:
         loaded = load_facts(source)
         start = flatten(loaded.data)
         survey = (loaded.data.get("self_assessment") or {}).get("survey")
-    target = output or source or Path("company.yaml")
-    if target.exists() and target != source and not click.confirm(label("overwrite", lang, file=target)):
+    target = output or Path("company.yaml")
+    if target.exists() and not in_place and not click.confirm(label("overwrite", lang, file=target)):
         raise click.Abort
     answers = run(start, lang)
-    ratings = [p for p in start if p.startswith("self_assessment.")]
-    if survey and ratings and all(answers.get(p) == start[p] for p in ratings):
-        answers["self_assessment.survey"] = survey  # `cxm survey`'s figures still describe these ratings
-    text = to_yaml(answers)
+    if in_place:  # the file keeps its comments, its layout and its survey block: only changed answers are written
+        from cxm.facts.roundtrip import update_text
+
+        defaults = {q.path: q.default for q in questions()}
+        text = update_text(target.read_text(encoding="utf-8"), answers, defaults)
+    else:
+        ratings = [p for p in start if p.startswith("self_assessment.")]
+        if survey and ratings and all(answers.get(p) == start[p] for p in ratings):
+            answers["self_assessment.survey"] = survey  # `cxm survey`'s figures still describe these ratings
+        text = to_yaml(answers)
     load_facts_text(text, str(target))  # every answer and section was validated: this only double-checks
     write_text(target, text)
     click.echo("\n" + label("written", lang, file=target))

@@ -6,7 +6,9 @@ import gc
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -67,10 +69,41 @@ class LazyGroup(click.Group):
             raise click.exceptions.Exit(code) from None
 
 
+def default_lang() -> str:
+    """The language when --lang is not given: CXM_LANG (read by click), else the locale's (LC_ALL, LC_MESSAGES,
+    LANG, as POSIX orders them: ``ru_RU.UTF-8`` gives ru), else en."""
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    return "en"
+
+
+def lang_option(help: str) -> Callable[[click.Command], click.Command]:
+    """--lang, defaulting from CXM_LANG, else the locale, else English (the default is shown in --help)."""
+    return click.option("--lang", type=LANGS, default=default_lang, envvar="CXM_LANG",
+                        show_default="CXM_LANG, else the locale, else en", help=help)
+
+
+def warn_overrides(kb: Any) -> None:
+    """Say on stderr, once per rule id, that a --rules folder replaced a built-in rule."""
+    for warning in kb.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def warn_facts(loaded: Any) -> None:
+    """Say on stderr which facts of the file contradict each other (located; the assessment goes on)."""
+    from cxm.cli.render import terminal_safe
+
+    for warning in loaded.warnings:
+        click.echo(terminal_safe(f"warning: {warning}"), err=True)
+
+
 def output_options(command: click.Command) -> click.Command:
     """--format and --lang, shared by every command that prints a result."""
-    command = click.option("--lang", type=LANGS, default="en", show_default=True,
-                           help="Language of the text output.")(command)
+    command = lang_option("Language of the text output.")(command)
     return click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
                         help="Output format.")(command)
 
@@ -101,7 +134,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
 
     Prints the four competency levels, the stage, the weakest competency and
     the recommendations (key decisions, their actions and tools), each with
-    the reason it was made.
+    the reason it was made. FILE '-' reads the facts from standard input.
 
     \b
     Example:
@@ -113,7 +146,9 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     from cxm.engine.services.api import Engine, read_facts
 
     loaded = read_facts(file)
+    warn_facts(loaded)
     engine = Engine(rules)
+    warn_overrides(engine.kb)
     started()
     result = engine.assess(loaded, trace=trace)
     if fmt == "json":
@@ -125,7 +160,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     if save:
         from cxm.cli.history import save_assessment
 
-        save_assessment(loaded, result, db)
+        save_assessment(loaded, result, db, lang)
 
 
 @cli.command()

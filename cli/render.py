@@ -85,6 +85,7 @@ def to_text(a: Assessment, lang: str) -> str:
         for h in a.held_back:
             lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
             lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
+    lines += assumed_lines(a, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -98,6 +99,18 @@ def survey_line(a: Assessment, competency: str, lang: str) -> str:
         text += "; " + t("survey_disagree", lang, pairs=", ".join(
             f"{g.high_role} {g.high:g} / {g.low_role} {g.low:g}" for g in gaps))
     return text
+
+
+def assumed_lines(a: Assessment, lang: str) -> list[str]:
+    """The "Assumed" section: what the facts file left out, and the defaults used instead."""
+    if not a.assumed:
+        return []
+    lines = ["", t("assumed", lang)]
+    for part in a.assumed:
+        head = t("assumed_whole", lang, section=part.section) if part.whole else f"{part.section}:"
+        values = ", ".join(f"{path.split('.', 1)[1]}={_plain(v)}" for path, v in part.fields.items())
+        lines += _wrap(f"{head} {values}", 2, 4)
+    return lines
 
 
 def _roadmap(a: Assessment, lang: str) -> list[str]:

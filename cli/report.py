@@ -17,7 +17,7 @@ import click
 
 from cxm.cli.errors import Failure, Rejected
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, rules_option, started
+from cxm.cli.main import cli, lang_option, rules_option, started, warn_facts, warn_overrides
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -79,14 +79,22 @@ LABELS: dict[str, dict[str, str]] = {
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
     "appendix": {"en": "Appendix: why each recommendation is made",
                  "ru": "Приложение: почему сделана каждая рекомендация"},
-    "appendix_note": {"en": "Each recommendation with the rule that made it, what that rule rests on, and the "
-                            "input facts with their line in the facts file.",
-                      "ru": "Каждая рекомендация с правилом, которое её сделало, тем, на чём оно основано, "
-                            "и исходными фактами с номером строки в файле фактов."},
+    "appendix_note": {"en": "Why each recommendation is made, the rule that made it with its source, and what "
+                            "that rests on, down to the facts about the company with their line in the facts file.",
+                      "ru": "Почему сделана каждая рекомендация, какое правило её сделало и на каком источнике оно "
+                            "основано, и на чём это держится — вплоть до фактов о компании с номером строки в "
+                            "файле фактов."},
     "rule": {"en": "rule", "ru": "правило"},
     "source": {"en": "source", "ru": "источник"},
     "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
     "input_default": {"en": "input, default (not in the file)", "ru": "исходный факт, по умолчанию (нет в файле)"},
+    "assumed": {"en": "Assumed", "ru": "Принято по умолчанию"},
+    "assumed_note": {"en": "The facts file leaves these out, so the assessment takes them at their defaults: the "
+                           "practice is taken as not in place. Add them to the file if that is not so.",
+                     "ru": "В файле фактов этого нет, поэтому оценка принимает значения по умолчанию: считается, "
+                           "что такой практики нет. Если это не так, добавьте их в файл."},
+    "assumed_whole": {"en": "the whole section", "ru": "весь раздел"},
+    "sources": {"en": "Sources", "ru": "Источники"},
     "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},
     "portfolio": {"en": "Against the portfolio", "ru": "В сравнении с портфелем"},
     "portfolio_note": {"en": "Percentile rank (0-100) in {source}: the per cent of companies below, plus half of "
@@ -254,6 +262,8 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
 
     from cxm.cli.main import package_version
     from cxm.cli.render import survey_line
+    from cxm.cli.report_prose import appendix, sources
+    from cxm.cli.report_prose import label as label_prose
     from cxm.engine.services.history import now
     from cxm.engine.services.portfolio import MIN_GROUP
 
@@ -265,6 +275,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     )
     env.filters["tr"] = lambda bilingual: getattr(bilingual, lang)
     env.filters["plain"] = _text
+    env.filters["fields"] = lambda fields: ", ".join(f"{p.split('.', 1)[1]}={_text(v)}" for p, v in fields.items())
     env.filters["md"] = md_escape
     env.filters["code"] = md_code
     env.filters["url"] = md_url
@@ -284,6 +295,10 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "standing": standing or [], "portfolio_source": portfolio_source, "standing_href": standing_href,
         "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and fmt == "html" else "",
         "group_label": lambda s: group_label(s, lang), "min_group": MIN_GROUP,
+        "appendix": appendix(report, lang),
+        "sources": sources(report, lang),
+        "file_name": Path(a.file).name,
+        "rests_on": label_prose("rests_on", lang),
     }
     return env.get_template(f"report.{fmt}").render(context)
 
@@ -291,8 +306,9 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The report file: OUT.html (self-contained page) or OUT.md (Markdown).")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the report.")
+              help="The report file: OUT.html (self-contained page), OUT.md (Markdown) or OUT.pdf (A4; needs the "
+                   "optional extra: pip install 'cx-maturity[pdf]').")
+@lang_option("Language of the report.")
 @click.option("--portfolio", "portfolio", type=click.Path(exists=True, path_type=Path),
               help="Add where the company stands in a portfolio: `cxm batch` JSON Lines or a folder of facts files.")
 @rules_option
@@ -304,7 +320,8 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     priority order, the roadmap to the next stage, and an appendix explaining each recommendation.
     The format follows the extension of OUT: .html is one self-contained page (inline SVG chart,
     nothing fetched from the network, print-ready); .md is Markdown, with the chart written beside
-    it as OUT.radar.svg.
+    it as OUT.radar.svg; .pdf is the HTML page printed on A4 by WeasyPrint (the optional extra
+    cx-maturity[pdf]). FILE '-' reads the facts from standard input.
 
     \b
     Example:
@@ -312,15 +329,18 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
       cxm report facts/examples/article-2-regional-lender.yaml -o lender.md --lang ru
       cxm report facts/examples/article-2-regional-lender.yaml -o lender.html \\
           --portfolio facts/examples/portfolio/results.jsonl
+      cxm report facts/examples/article-3-manufacturer.yaml -o manufacturer.pdf
     """
-    from cxm.engine.base.atomic import write_text
+    from cxm.engine.base.atomic import write_bytes, write_text
     from cxm.engine.base.paths import clashes
     from cxm.engine.services.api import Engine, read_facts
     from cxm.engine.services.report import build
 
     suffix = output.suffix.lower()
-    if suffix not in (".html", ".htm", ".md"):
-        raise click.BadParameter(f"{output}: the report must end in .html or .md", param_hint="-o/--output")
+    if suffix not in (".html", ".htm", ".md", ".pdf"):
+        raise click.BadParameter(f"{output}: the report must end in .html, .md or .pdf", param_hint="-o/--output")
+    if suffix == ".pdf":
+        pdf_library()  # before the work: a missing optional extra is said at once
     chart = output.with_name(output.stem + ".radar.svg") if suffix == ".md" else None
     standing = output.with_name(output.stem + ".standing.svg") if chart is not None and portfolio else None
     same = clashes([("FILE", file), ("OUT", output), ("the chart", chart), ("the standing chart", standing),
@@ -328,7 +348,9 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     if same:
         raise Rejected(*(f"error: {line}" for line in same))
     loaded = read_facts(file)
+    warn_facts(loaded)
     engine = Engine(rules)
+    warn_overrides(engine.kb)
     started()
     data = build(engine, loaded)
     extra: dict[str, Any] = {}
@@ -346,6 +368,8 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
             if extra.get("standing"):
                 write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
             write_text(output, text)
+        elif suffix == ".pdf":
+            write_bytes(output, to_pdf(render(data, "html", lang, **extra)))
         else:
             write_text(output, render(data, "html", lang, **extra))
     except OSError as exc:
@@ -359,3 +383,23 @@ def _standing(engine: Any, loaded: Any, data: Any, portfolio: Path, rules: tuple
 
     records = service.read_records(portfolio, service.Model.of(engine.kb), [str(Path(r).resolve()) for r in rules])
     return service.position(engine, loaded, data.assessment, records)
+
+
+def pdf_library() -> Any:
+    """WeasyPrint, the optional extra that prints the HTML report to PDF."""
+    try:
+        import weasyprint
+    except ImportError:  # not installed (or its system libraries, Pango, are missing)
+        raise Failure("error: a PDF report needs WeasyPrint: pip install 'cx-maturity[pdf]' (and the Pango "
+                      "library, e.g. the Debian package libpango-1.0-0); .html and .md need nothing more") from None
+    return weasyprint
+
+
+def to_pdf(html: str) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint (A4, as the page's print styles say); the same bytes for the
+    same input (the document's identifier is derived from its content, and no date is written)."""
+    import hashlib
+
+    weasyprint = pdf_library()
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    return weasyprint.HTML(string=html).write_pdf(identifier=identifier)

@@ -10,7 +10,7 @@ import click
 
 from cxm.cli.errors import Findings, Rejected
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, output_options, rules_option, started
+from cxm.cli.main import cli, lang_option, output_options, rules_option, started, warn_overrides
 
 LABELS: dict[str, dict[str, str]] = {
     "because": {"en": "Because", "ru": "Потому что"},
@@ -25,6 +25,24 @@ LABELS: dict[str, dict[str, str]] = {
     "tests": {"en": "Tests covering it", "ru": "Тесты, которые его покрывают"},
     "no_tests": {"en": "none: write a case in a *.test.yaml file beside the rules",
                  "ru": "нет: добавьте пример в файл *.test.yaml рядом с правилами"},
+    "decision": {"en": "decision", "ru": "решение"},
+    "action": {"en": "action", "ru": "действие"},
+    "tool": {"en": "tool", "ru": "инструмент"},
+    "error": {"en": "error", "ru": "ошибка"},
+    "warning": {"en": "warning", "ru": "предупреждение"},
+    "active": {"en": "active", "ru": "действует"},
+    "draft": {"en": "draft", "ru": "черновик"},
+    "deprecated": {"en": "deprecated", "ru": "устарело"},
+    "low": {"en": "low", "ru": "низкие"},
+    "medium": {"en": "medium", "ru": "средние"},
+    "high": {"en": "high", "ru": "высокие"},
+    "entry_facts": {"en": "competency {competency}, effort {effort}, cost {cost}",
+                    "ru": "компетенция {competency}, усилия {effort}, затраты {cost}"},
+    "serves": {"en": "Serves", "ru": "Служит"},
+    "made_by": {"en": "Made by", "ru": "Рекомендуют правила"},
+    "held_back_by": {"en": "Held back by", "ru": "Откладывают правила"},
+    "served_by": {"en": "Carried out by", "ru": "Выполняется через"},
+    "nothing": {"en": "no rule", "ru": "ни одно правило"},
     "status": {"en": "status {status}, priority {priority}", "ru": "статус {status}, приоритет {priority}"},
     "summary": {"en": "{passed} passed, {failed} failed, {todo} todo ({total} cases)",
                 "ru": "успешно: {passed}, с ошибкой: {failed}, известных пробелов: {todo} (примеров: {total})"},
@@ -67,8 +85,7 @@ def _engine(rules: tuple[Path, ...]) -> Any:
 
 
 def _warn(kb: Any) -> None:
-    for w in kb.warnings:
-        click.echo(f"warning: {w}", err=True)
+    warn_overrides(kb)
 
 
 @cli.group()
@@ -90,7 +107,7 @@ def rules() -> None:
 @rules_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--explain", "explain", metavar="CODE", help="Print what a check finds, why, and how to fix it.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of --explain.")
+@lang_option("Language of --explain.")
 def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: str) -> None:
     """Check the rules: schema, dead or shadowed rules, conflicts, cycles, texts, unreachable recommendations.
 
@@ -112,7 +129,7 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
         check = CHECKS.get(code)
         if check is None:
             raise Rejected(f"error: unknown check {explain!r}{suggest(code, CHECKS)}; one of: {', '.join(CHECKS)}")
-        click.echo(f"{check.code} ({check.name}, {t('severity', lang)}: {check.severity})")
+        click.echo(f"{check.code} ({check.name}, {t('severity', lang)}: {t(check.severity, lang)})")
         for key in ("what", "why", "fix"):
             click.echo(f"{t(key, lang)}: {getattr(getattr(check, key), lang)}")
         return
@@ -135,7 +152,7 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
 @click.option("-k", "select", metavar="TEXT", help="Run only the cases whose id (FILE::CASE) contains TEXT.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a rule fired in no case (incomplete coverage).")
 @click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the summary.")
+@lang_option("Language of the summary.")
 def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose: bool, lang: str) -> None:
     """Run the rule tests (*.test.yaml beside the rule files) and report coverage.
 
@@ -205,8 +222,9 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     width = max((len(r.id) for r in ordered), default=0)
+    status = max((len(t(r.status.value, lang)) for r in ordered), default=0)
     for r in ordered:
-        click.echo(f"{r.id:<{width}}  {r.status.value:<6}  {r.file}:{r.line}  {getattr(r.title, lang)}")
+        click.echo(f"{r.id:<{width}}  {t(r.status.value, lang):<{status}}  {r.file}:{r.line}  {getattr(r.title, lang)}")
 
 
 @rules.command("show")
@@ -214,7 +232,8 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
 @rules_option
 @output_options
 def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
-    """Show one rule: its text, condition, conclusions, what it depends on, what uses it, its tests.
+    """Show one rule (its text, condition, conclusions, what it depends on, what uses it, its tests) or one
+    recommendation of the catalogue (the entry, the rules that make it or hold it back).
 
     The tests covering it are found by running the rule tests.
 
@@ -232,14 +251,18 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     engine = _engine(rules)
     kb = engine.kb
     _warn(kb)
+    if rule_id in kb.catalogue and rule_id not in {r.id for r in kb.rules}:
+        _show_entry(kb, rule_id, fmt, lang)
+        return
     try:
         rule = kb.rule(rule_id)
     except KeyError:
-        raise Rejected(f"error: unknown rule {rule_id!r}{suggest(rule_id, [r.id for r in kb.rules])}") from None
+        names = [r.id for r in kb.rules] + list(kb.catalogue)
+        raise Rejected(f"error: no rule or recommendation {rule_id!r}{suggest(rule_id, names)}") from None
     outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
     tests = ruletest.covering(outcomes, rule.id)
     deps, users = depends_on(kb, rule), used_by(kb, rule)
-    conds = condition_lines(rule)
+    conds = condition_lines(rule, lang if fmt == "text" else "en")
     if fmt == "json":
         data = {"id": rule.id, "status": rule.status.value, "priority": rule.priority, "location": rule.location,
                 "title": to_data(rule.title), "because": to_data(rule.because), "source": rule.source,
@@ -248,20 +271,53 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lines = [f"{rule.id}: {getattr(rule.title, lang)}",
-             f"  {rule.location}, {t('status', lang, status=rule.status.value, priority=rule.priority)}",
+             f"  {rule.location}, {t('status', lang, status=t(rule.status.value, lang), priority=rule.priority)}",
              f"  {t('because', lang)}: {getattr(rule.because, lang)}", f"  {t('source', lang)}: {rule.source}"]
     if len(conds) == 1:
         lines.append(f"  {t('when', lang)}: {conds[0]}")
     else:
         lines.append(f"  {t('when_any', lang)}:")
         lines += [f"    - {c}" for c in conds]
-    lines.append(f"  {t('then', lang)}: " + "; ".join(conclusion_text(c) for c in rule.conclusions))
+    lines.append(f"  {t('then', lang)}: " + "; ".join(conclusion_text(c, lang) for c in rule.conclusions))
     lines.append(f"  {t('depends_on', lang)}:" + ("" if deps else f" {t('inputs_only', lang)}"))
     lines += [f"    {r.id} ({r.location})" for r in deps]
     lines.append(f"  {t('used_by', lang)}:" + ("" if users else f" {t('final', lang)}"))
     lines += [f"    {r.id} ({r.location})" for r in users]
     lines.append(f"  {t('tests', lang)}:" + ("" if tests else f" {t('no_tests', lang)}"))
     lines += [f"    {case}" for case in tests]
+    click.echo("\n".join(lines))
+
+
+def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
+    """``rules show`` of a catalogue entry: the entry, the rules that make it or hold it back, its neighbours."""
+    from cxm.engine.authoring.ruledocs import concluding
+    from cxm.engine.results.result import to_data
+
+    entry = kb.catalogue[rec_id]
+    rec = entry.rec
+    makers, holders = concluding(kb, "recommendation", rec_id), concluding(kb, "held_back", rec_id)
+    below = [e.rec.id for e in kb.catalogue.values() if e.rec.serves == rec_id]
+    if fmt == "json":
+        data = {"id": rec.id, "kind": rec.kind.value, "location": entry.location, "serves": rec.serves,
+                "competency": rec.competency, "stages": rec.stages, "effort": rec.effort.value,
+                "cost": rec.cost.value, "title": to_data(rec.title), "text": to_data(rec.text), "source": rec.source,
+                "made_by": [r.id for r in makers], "held_back_by": [r.id for r in holders], "served_by": below}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from cxm.cli.render import _wrap
+
+    facts = t("entry_facts", lang, competency=rec.competency, effort=t(rec.effort.value, lang),
+              cost=t(rec.cost.value, lang))
+    lines = [f"{rec.id}: {t(rec.kind.value, lang)}: {getattr(rec.title, lang)}", f"  {entry.location}, {facts}",
+             *_wrap(getattr(rec.text, lang), 2), f"  {t('source', lang)}: {rec.source}"]
+    if rec.serves:
+        lines.append(f"  {t('serves', lang)}: {rec.serves}")
+    lines.append(f"  {t('made_by', lang)}:" + ("" if makers else f" {t('nothing', lang)}"))
+    lines += [f"    {r.id} ({r.location})" for r in makers]
+    lines.append(f"  {t('held_back_by', lang)}:" + ("" if holders else f" {t('nothing', lang)}"))
+    lines += [f"    {r.id} ({r.location})" for r in holders]
+    if below:
+        lines.append(f"  {t('served_by', lang)}: " + ", ".join(below))
     click.echo("\n".join(lines))
 
 
@@ -298,19 +354,30 @@ def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
 @rules.command("graph")
 @rules_option
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
-              help="Mermaid flowchart or Graphviz dot.")
-def graph_cmd(rules: tuple[Path, ...], fmt: str) -> None:
+              help="Mermaid flowchart (for a Markdown viewer) or Graphviz dot.")
+@click.option("--focus", metavar="ID", help="Only what this rule, recommendation or fact rests on and what rests "
+                                            "on it.")
+def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> None:
     """Print the derivation graph: input facts -> rules -> derived facts -> ... -> recommendations.
 
-    Dashed edges marked 'not' are tests of absence.
+    Dashed edges marked 'not' are tests of absence. --focus ID keeps only the part of the graph
+    around a rule id, a recommendation id or a fact name: what it rests on and what rests on it.
 
     \b
     Example:
       cxm rules graph --format mermaid > rules.mmd
       cxm rules graph --format dot | dot -Tsvg > rules.svg
+      cxm rules graph --focus kpi-per-touchpoint --format dot | dot -Tsvg > kpi.svg
     """
-    from cxm.engine.authoring.ruledocs import graph
+    from cxm.engine.authoring.ruledocs import focus_node, graph
+    from cxm.facts.validation import suggest
 
     kb = _load(rules)
     _warn(kb)
-    click.echo(graph(kb, fmt), nl=False)
+    node = None
+    if focus is not None:
+        node = focus_node(kb, focus)
+        if node is None:
+            names = [r.id for r in kb.rules] + list(kb.catalogue) + list(kb.specs)
+            raise Rejected(f"error: --focus: no rule, recommendation or fact {focus!r}{suggest(focus, names)}")
+    click.echo(graph(kb, fmt, node), nl=False)

@@ -25,6 +25,37 @@ def unique(items: list[T]) -> list[T]:
     return items
 
 
+def one_or_many(value: Any) -> Any:
+    """A single word where a list is expected is a list of that one word (``industry: retail``)."""
+    return [value] if isinstance(value, str) else value
+
+
+COUNTRY_NAMES = {
+    "russia": "RU", "russian federation": "RU", "россия": "RU", "российская федерация": "RU", "рф": "RU",
+    "kazakhstan": "KZ", "казахстан": "KZ", "belarus": "BY", "беларусь": "BY", "белоруссия": "BY",
+    "armenia": "AM", "армения": "AM", "uzbekistan": "UZ", "узбекистан": "UZ", "kyrgyzstan": "KG",
+    "киргизия": "KG", "кыргызстан": "KG", "germany": "DE", "германия": "DE", "france": "FR", "франция": "FR",
+    "italy": "IT", "италия": "IT", "spain": "ES", "испания": "ES", "poland": "PL", "польша": "PL",
+    "finland": "FI", "финляндия": "FI", "netherlands": "NL", "нидерланды": "NL", "united kingdom": "GB",
+    "great britain": "GB", "великобритания": "GB", "united states": "US", "usa": "US", "сша": "US",
+    "china": "CN", "китай": "CN", "turkey": "TR", "türkiye": "TR", "турция": "TR", "india": "IN", "индия": "IN",
+}
+"""Country names (English and Russian) read as their ISO 3166-1 alpha-2 code: unambiguous, so accepted."""
+
+
+def country(value: Any) -> Any:
+    """A country as its two-letter ISO code: ``ru`` and ``Russia`` are ``RU``; anything else is explained."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        return text.upper()
+    code = COUNTRY_NAMES.get(text.lower())
+    if code is None:
+        raise ValueError(f"expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got {value!r}")
+    return code
+
+
 def shares(b2b: int, b2c: int) -> None:
     """The B2B and B2C shares of revenue add up to 100 per cent."""
     if b2b + b2c != 100:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,8 @@ class LoadedFacts:
     data: dict[str, Any]
     """The validated facts: section -> field -> value (enum members, lists), every default filled in."""
     doc: Document
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    """Facts that can hold together but most likely mean a slip (:mod:`cxm.facts.consistency`)."""
 
     @property
     def file(self) -> str:
@@ -62,7 +64,13 @@ def validate(doc: Document, validator: SchemaValidator | None = None) -> LoadedF
         from cxm.facts.validation import problems
 
         raise SourceError(problems(doc, exc, Facts)) from None
-    return LoadedFacts(data, doc)
+    from cxm.facts.consistency import contradictions
+    from cxm.facts.vocabulary import flatten
+
+    errors, warnings = contradictions(doc, flatten(data))
+    if errors:
+        raise SourceError(errors)
+    return LoadedFacts(data, doc, tuple(sorted(warnings)))
 
 
 def load_facts(path: Path | str, validator: SchemaValidator | None = None) -> LoadedFacts:

@@ -131,6 +131,13 @@ def check_section(section: str, answers: dict[str, Any]) -> str | None:
         model.model_validate(data)
     except ValidationError as exc:
         return reason(exc)
+    from cxm.facts.consistency import CHECKS
+
+    for check in CHECKS:  # facts of the section that cannot hold together
+        found = [(path, message) for path, message in check.find(answers) if path[0] == section]
+        if check.severity == "error" and found:
+            path, message = found[0]
+            return f"{'.'.join(map(str, path[1:]))}: {message}"
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from cxm.facts import checks
 from cxm.facts.enums import (
@@ -51,7 +51,8 @@ Str = Annotated[str, Strict()]
 Share = Annotated[int, Strict(), Field(ge=0, le=100)]
 Rating = Annotated[int, Strict(), Field(ge=1, le=5)]
 Ratings = Annotated[list[Rating], Field(min_length=5, max_length=5)]
-UniqueList = Annotated[list[T], Field(max_length=checks.MAX_ITEMS), AfterValidator(checks.unique)]
+UniqueList = Annotated[list[T], BeforeValidator(checks.one_or_many), Field(max_length=checks.MAX_ITEMS),
+                     AfterValidator(checks.unique)]
 
 RU = "x-description-ru"
 """The JSON Schema key of a field's description in Russian, beside ``description`` (in English)."""
@@ -124,11 +125,13 @@ class Company(_Section):
         0, ge=0, le=100_000, description="Number of branches or sites besides the head office.",
         json_schema_extra=ru("Число филиалов или площадок помимо головного офиса."),
     )
-    country: Str = Field(
+    country: Annotated[str, BeforeValidator(checks.country), Strict()] = Field(
         pattern=r"^[A-Z]{2}$",
-        description="ISO 3166-1 alpha-2 code of the home country (RU brings personal-data law 152-FZ).",
+        description="ISO 3166-1 alpha-2 code of the home country, such as RU (RU brings personal-data law 152-FZ); "
+                    "lower case and a country's name in English or Russian (Russia, Россия) are read as the code.",
         json_schema_extra=ru(
-            "Код страны компании по ISO 3166-1 alpha-2 (для RU действует закон о персональных данных 152-ФЗ)."
+            "Код страны компании по ISO 3166-1 alpha-2, например RU (для RU действует закон о персональных данных "
+            "152-ФЗ); код строчными буквами и название страны (например, Россия) читаются как код."
         ),
     )
     resources: Resources = Field(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,13 +252,20 @@ def parse_text(text: str, file: str, *, first_line: int = 1) -> Document:
     return doc
 
 
+STDIN = "-"
+"""The file name that means standard input (``cxm assess -``); messages call it ``<stdin>``."""
+
+
 def read_document(path: Path | str, display: str | None = None) -> Document:
-    """Read and parse a file; every failure is a located :class:`SourceError`."""
+    """Read and parse a file (``-``: standard input); every failure is a located :class:`SourceError`."""
     p = Path(path)
-    name = display or str(path)
+    name = display or ("<stdin>" if str(path) == STDIN else str(path))
     try:
-        with p.open("rb") as handle:  # never more than the limit and one byte: /dev/zero ends here too
-            raw = handle.read(MAX_BYTES + 1)
+        if str(path) == STDIN:
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with p.open("rb") as handle:  # never more than the limit and one byte: /dev/zero ends here too
+                raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SourceError([Problem(name, 1, 1, "(root)", f"cannot read the file: {exc.strerror}")]) from None
     if len(raw) > MAX_BYTES:

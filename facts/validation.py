@@ -101,9 +101,17 @@ def describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, bool]:
         enum = enum_at(root, loc)
         values = [m.value for m in enum] if enum else []
         hint = suggest(str(value), values) if isinstance(value, str) else ""
+        if isinstance(value, str) and value != value.lower():
+            import difflib
+
+            close = difflib.get_close_matches(value.lower(), values, n=1, cutoff=0.6)
+            hint = f" (values are written in lower case{f': did you mean {close[0]!r}?' if close else ''})"
         return f"{_shown(value)} is not one of: {', '.join(values)}{hint}", False
     if kind in _EXPECTED:
         return f"{_EXPECTED[kind]}, got {_shown(value)}", False
+    if kind == "too_long" and "max_length" in error.get("ctx", {}):
+        ctx = error["ctx"]
+        return f"a list holds at most {ctx['max_length']} items, this one {ctx['actual_length']}", False
     if kind == "string_pattern_mismatch":
         return f"{_shown(value)} does not match the pattern {error['ctx']['pattern']}", False
     message = error["msg"]

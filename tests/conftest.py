@@ -20,6 +20,14 @@ ARTICLE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--lang follows CXM_LANG and the locale: tests start from neither, so English is the default."""
+    for name in ("CXM_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine()

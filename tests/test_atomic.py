@@ -59,3 +59,36 @@ def test_an_unencodable_text_leaves_the_old_file(tmp_path: Path) -> None:
         atomic.write_text(target, "bad \ud800 surrogate")
     assert target.read_text(encoding="utf-8") == "old"
     assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_a_new_file_gets_the_mode_the_umask_allows(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "report.html", "shared")
+        os.umask(0o027)
+        atomic.write_bytes(tmp_path / "chart.svg", b"<svg/>")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "chart.svg").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "facts.yaml"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o604)
+    atomic.write_text(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert target.stat().st_mode & 0o777 == 0o604
+
+
+def test_a_report_written_by_cxm_is_readable_by_others(tmp_path: Path) -> None:
+    from tests.conftest import example, run_cxm
+
+    old = os.umask(0o022)
+    try:
+        done = run_cxm("report", str(example("article-1-wellness-resort")), "-o", str(tmp_path / "resort.html"))
+    finally:
+        os.umask(old)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "resort.html").stat().st_mode & 0o777 == 0o644

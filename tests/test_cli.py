@@ -132,7 +132,7 @@ def test_assess_json_shape(runner) -> None:
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert list(data) == ["schema_version", "company", "file", "knowledge_base", "stage", "levels", "weakest",
-                          "recommendations", "held_back", "roadmap"]
+                          "recommendations", "held_back", "roadmap", "overrides", "assumed"]
     assert data["stage"]["id"] == "operationalize"
     assert data["stage"]["number"] == 4
     assert {c: v["level"] for c, v in data["levels"].items()} == {
@@ -212,3 +212,23 @@ def test_package_metadata_excludes_python_313() -> None:
     from importlib import metadata
 
     assert metadata.metadata("cx-maturity")["Requires-Python"] == "<3.13,>=3.11"
+
+
+def test_the_readme_documents_every_top_level_key_of_the_json(runner) -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The JSON output", 1)[1].split("```jsonc\n", 1)[1].split("```", 1)[0]
+    documented = [m.group(1) for m in re.finditer(r'^  "(\w+)":', block, re.MULTILINE)]
+    result = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort")), "--format", "json", "--trace"])
+    from dataclasses import fields
+
+    from cxm.engine.results.result import Assessment
+
+    assert documented == [f.name for f in fields(Assessment)]  # every key, in the order of the shape
+    assert [key for key in documented if key != "survey"] == list(json.loads(result.output))  # survey: optional
+    road = json.loads(result.output)["roadmap"]
+    assert list(road) == ["next_stage", "gates", "score", "weakest", "recommendations"]
+    assert all(f'"{key}"' in block for key in road)

@@ -43,7 +43,7 @@ def _cases(tmp: Path) -> list[tuple[list[str], int, str]]:
          f"error: no saved assessment of 'Nobody' in {db}; the database has no assessment yet"),
         (["rules", "test", "--rules", str(rules)], 2, rule_missing),
         (["rules", "list", "--rules", str(rules)], 2, rule_missing),
-        (["rules", "show", "no-such-rule"], 2, "error: unknown rule 'no-such-rule'"),
+        (["rules", "show", "no-such-rule"], 2, "error: no rule or recommendation 'no-such-rule'"),
         (["rules", "graph", "--rules", str(rules)], 2, rule_missing),
         (["rules", "doc", "--rules", str(rules), "-o", str(tmp / "docs")], 2, rule_missing),
         (["rules", "lint", "--explain", "CXL999"], 2, "error: unknown check 'CXL999'"),

@@ -61,13 +61,58 @@ def test_why_tree_follows_the_firings_and_ends_at_lines_of_the_file(engine, comp
 
 
 def test_why_stage_and_competency(runner) -> None:
-    out = runner.invoke(cli, ["why", str(example("article-1-wellness-resort")), "brand"]).output.splitlines()
-    assert out[2] == "- level.brand = 2  <- brand-level-from-evidence"
-    assert out[-1] == ("      - brand.values = implicit  (input, "
-                       f"{example('article-1-wellness-resort')}:19)")
-    ru = runner.invoke(cli, ["why", str(example("article-1-wellness-resort")), "stage", "--lang", "ru"]).output
-    assert "- stage = explore  <- stage-from-score" in ru
+    path = example("article-1-wellness-resort")
+    out = runner.invoke(cli, ["why", str(path), "brand", "--full"]).output.splitlines()
+    assert out[2] == "level.brand = 2  <- rule brand-level-from-evidence (rules/levels/levels.yaml:193:5)"
+    assert out[-1] == f"    - brand.values = implicit  (input, {path}:19)"
+    ru = runner.invoke(cli, ["why", str(path), "stage", "--lang", "ru"]).output
+    assert "stage = explore  <- правило stage-from-score (rules/stage/stage.yaml:53:5)" in ru
     assert "Стадию определяет диапазон балла, и обязательные условия её допускают." in ru
+
+
+def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None:
+    path = example("article-3-manufacturer")
+    out = runner.invoke(cli, ["why", str(path), "kpi-per-touchpoint"]).output.splitlines()
+    assert out[:9] == [
+        f"Why kpi-per-touchpoint: {path}",
+        "",
+        "recommendation = kpi-per-touchpoint  <- rule touchpoints-without-kpi (rules/recommend/monitoring.yaml:265:5)",
+        "  Touchpoints have no KPI of their own, so nobody answers for the experience at each of them.",
+        "  source: Article, company 3, action 3, tool 2",
+        "",
+        "It rests on",
+        "  - recommendation = balance-cx-and-process-metrics  <- cx-metrics-apart-from-process-metrics",
+        f"  - metrics.kpi_per_touchpoint = false  (input, {path}:47)",
+    ]
+    assert len(out) == 22
+    assert out[-2:] == [f"    - stage = operationalize  <- stage-from-score  (cxm why {path} stage)",
+                        f"    - systems.analytics = basic  (input, {path}:55)"]
+    stage = runner.invoke(cli, ["why", str(path), "stage"]).output.splitlines()
+    assert f"    - level.brand = 4  <- brand-level-from-evidence  (cxm why {path} brand)" in stage
+    assert stage[-1] == "Some steps are left out: --depth N shows more of them, --full all."
+
+
+def test_why_shows_the_stage_and_the_levels_once_by_reference(runner) -> None:
+    path = str(example("article-3-manufacturer"))
+    full = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--full"]).output.splitlines()
+    assert len(full) == 182
+    sections = [line for line in full if line.startswith("[")]
+    assert sections == [
+        "[stage] stage = operationalize  <- stage-from-score",
+        "[level.leadership] level.leadership = 4  <- leadership-level-from-evidence",
+        "[level.brand] level.brand = 4  <- brand-level-from-evidence",
+        "[level.employees] level.employees = 4  <- employees-level-from-evidence",
+        "[level.customers] level.customers = 4  <- customers-level-from-evidence",
+    ]
+    assert "    - stage = operationalize  <- stage-from-score  (see [stage] below)" in full
+    assert "Some steps are left out" not in "\n".join(full)
+    short = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "0"]).output.splitlines()
+    assert len(short) == 9
+    deeper = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "3"]).output.splitlines()
+    assert 22 < len(deeper) < len(full)
+    both = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "3", "--full"])
+    assert both.exit_code == 2
+    assert "give --depth or --full, not both" in both.output
 
 
 def test_why_of_a_withheld_recommendation_points_to_why_not(runner) -> None:

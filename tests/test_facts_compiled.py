@@ -84,7 +84,7 @@ BROKEN = """company:
   markets: {b2b: 10, b2c: 80}
   employees: many
   geography: galactic
-  country: ru
+  country: Narnia
   colour: red
 brand: 3
 systems:
@@ -100,7 +100,7 @@ def test_a_known_set_of_mistakes_gets_the_same_messages() -> None:
         "company.yaml:4:12: company.markets: b2b and b2c shares must add up to 100, they add up to 90",
         "company.yaml:5:14: company.employees: expected a whole number, got 'many'",
         "company.yaml:6:14: company.geography: 'galactic' is not one of: local, regional, national, international",
-        "company.yaml:7:12: company.country: 'ru' does not match the pattern ^[A-Z]{2}$",
+        "company.yaml:7:12: company.country: expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got 'Narnia'",
         "company.yaml:8:3: company.colour: unknown key 'colour' (did you mean 'country'?)",
         "company.yaml:9:8: brand: expected a mapping of keys to values, got 3",
         "company.yaml:11:3: systems: integrated lists systems that are not present: ivr",

@@ -28,8 +28,8 @@ COMPANY_FIRST = [
     "maybe",  # exports: not yes/no
     "no",
     "3",  # branches
-    "ru",  # country: must be upper case
-    "RU",
+    "Narnia",  # country: not a code nor a country's name
+    "Russia",  # read as RU
     "",  # resources.budget: default medium
     "low",  # resources.it_capacity
 ]
@@ -41,7 +41,7 @@ REST = [
     "periodic", "y", "annual", "", "", "", "",  # employees
     "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24",  # customers
     "nps, csat", "", "-",  # metrics
-    "crm, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (booking is not present)
+    "CRM, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (CRM is crm; booking is not present)
     "",  # no self-assessment
 ]
 
@@ -59,7 +59,7 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
         "expected a whole number, got 'many'",
         "choice 9 does not exist: choose 1 to 4",
         "answer yes or no",
-        "String should match pattern '^[A-Z]{2}$'",
+        "expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got 'Narnia'",
         "not among the systems present: booking",
     ]
     assert ("This section does not add up: markets: b2b and b2c shares must add up to 100, they add up to 90. "
@@ -132,15 +132,46 @@ def test_interview_from_a_file_keeps_its_values_as_defaults(runner, tmp_path: Pa
 
 def test_interview_updates_the_from_file_in_place_and_speaks_russian(runner, tmp_path: Path) -> None:
     target = tmp_path / "resort.yaml"
-    target.write_bytes(example("article-1-wellness-resort").read_bytes())
+    original = example("article-1-wellness-resort").read_text(encoding="utf-8")
+    target.write_text(original, encoding="utf-8")
+    target.chmod(0o640)
     n = len([q for q in questions() if q.section != "self_assessment"])
     answers = [""] * n + ["n"]
-    result = runner.invoke(cli, ["interview", "--from", str(target), "--lang", "ru"], input="\n".join(answers) + "\n")
+    result = runner.invoke(cli, ["interview", "--from", str(target), "-o", str(target), "--lang", "ru"],
+                           input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "Ответьте на каждый вопрос; Enter оставляет значение в скобках."
     assert "== Целенаправленное руководство ==" in result.output
     assert result.output.endswith(f"Записан {target}. Оценка: cxm assess {target}\n")
-    assert load_facts(target).facts == load_facts(example("article-1-wellness-resort")).facts
+    assert target.read_text(encoding="utf-8") == original  # nothing changed: every comment and line kept
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_interview_in_place_writes_only_what_changed_and_keeps_the_comments(runner, tmp_path: Path) -> None:
+    target = tmp_path / "lender.yaml"
+    original = example("article-2-regional-lender").read_text(encoding="utf-8")
+    target.write_text(original, encoding="utf-8")
+    paths = [q.path for q in questions() if q.section != "self_assessment"]
+    answers = [""] * len(paths) + ["n"]
+    answers[paths.index("brand.values")] = "documented"
+    answers[paths.index("metrics.kpi_per_touchpoint")] = "yes"
+    result = runner.invoke(cli, ["interview", "--from", str(target), "-o", str(target)],
+                           input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    expected = original.replace("  values: implicit\n", "  values: documented\n").replace(
+        "  through_kpis: []\n", "  through_kpis: []\n  kpi_per_touchpoint: true\n")
+    assert target.read_text(encoding="utf-8") == expected
+
+
+def test_interview_from_a_file_without_output_refuses_and_names_o(runner, tmp_path: Path) -> None:
+    target = tmp_path / "resort.yaml"
+    target.write_bytes(example("article-1-wellness-resort").read_bytes())
+    result = runner.invoke(cli, ["interview", "--from", str(target)], input="")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"Error: --from {target} needs -o: -o {target} updates that file (its comments kept), "
+        "-o OTHER writes a new one")
+    assert target.read_bytes() == example("article-1-wellness-resort").read_bytes()
 
 
 SHOWN = {
@@ -182,3 +213,23 @@ def test_interview_does_not_overwrite_another_file_without_asking(runner, tmp_pa
     assert result.exit_code == 1
     assert result.output == f"{target} exists. Overwrite it? [y/N]: n\nAborted!\n"
     assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_section_whose_facts_cannot_hold_together_is_asked_again(runner, tmp_path: Path) -> None:
+    paths = [q.path for q in questions() if q.section != "self_assessment"]
+    customers = [p for p in paths if p.startswith("customers.")]
+    answers = [""] * len(paths)
+    answers[paths.index("customers.segmentation")] = "no"
+    answers[paths.index("customers.ltv_by_segment")] = "yes"
+    again = [""] * len(customers)
+    again[customers.index("customers.segmentation")] = "yes"
+    at = paths.index(customers[-1]) + 1
+    script = answers[:at] + again + answers[at:] + ["n"]
+    out = tmp_path / "resort.yaml"
+    result = runner.invoke(cli, ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out)],
+                           input="\n".join(script) + "\n")
+    assert result.exit_code == 0, result.output
+    assert ("This section does not add up: ltv_by_segment: LTV per segment needs segments, but "
+            "customers.segmentation is false: set one of them right. Please answer it again.") in result.output
+    data = load_facts(out).data["customers"]
+    assert (data["segmentation"], data["ltv_by_segment"]) == (True, True)

@@ -76,7 +76,7 @@ def test_figures_equal_an_independent_count(runner) -> None:
     assert f["companies"] == 40
     assert f["stages"] == {"ignore": 11, "explore": 17, "mobilize": 9, "operationalize": 3, "align": 0, "embed": 0}
     assert f["weakest"][0] == {"id": "employees", "count": 22, "share": 0.55}
-    assert f["recommendations"][0] == {"id": "written-brand-values", "count": 14, "share": 0.35}
+    assert f["recommendations"][0] == {"id": "collect-digital-footprint", "count": 15, "share": 0.375}
     assert f["gates"][0] == {"id": "gate-mobilize", "count": 12, "share": 0.3}
     # the groups: every industry, market and size class with at least 5 companies, each with its own figures
     expected = []

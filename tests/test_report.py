@@ -24,7 +24,9 @@ HEADINGS_EN = [
     "## Weakest competency",
     "## Recommendations: key decisions, actions, tools",
     "## Roadmap to Operationalize (stage 4)",
+    "## Assumed",
     "## Appendix: why each recommendation is made",
+    "## Sources",
 ]
 HEADINGS_RU = [
     "# Отчёт о зрелости клиентского опыта: Regional credit organisation (article, company 2)",
@@ -34,7 +36,9 @@ HEADINGS_RU = [
     "## Самая слабая компетенция",
     "## Рекомендации: ключевые решения, действия, инструменты",
     "## Дорожная карта к стадии «Операционные преобразования» (4)",
+    "## Принято по умолчанию",
     "## Приложение: почему сделана каждая рекомендация",
+    "## Источники",
 ]
 
 
@@ -71,11 +75,11 @@ def test_markdown_report(runner, tmp_path: Path, lang: str, headings: list[str])
     assert rec_heads == [
         f"{'#' * (3 + numbers[r['id']].count('.'))} {numbers[r['id']]}. {label[r['kind']]}: {r['title'][lang]}"
         for r in a["recommendations"]]
-    appendix = lines[lines.index(headings[7]):]
+    appendix = lines[lines.index(headings[8]):lines.index(headings[9])]
     assert [line for line in appendix if line.startswith("### ")] == [
         f"### {numbers[r['id']]}. {r['title'][lang]}" for r in a["recommendations"]]
     if lang == "en":
-        assert lines[2] == "Prepared on 2026-01-10 from the facts file " + str(example("article-2-regional-lender"))
+        assert lines[2] == "Prepared on 2026-01-10 from the facts file article-2-regional-lender.yaml"
         assert "**Stage 3 of 6: Mobilize.** A dedicated CX role or team, a set of CX metrics, local standards, " \
                "feedback at several touchpoints." in lines
         assert "3. **Mobilize** ← You are here: A dedicated CX role or team, a set of CX metrics, local standards, " \
@@ -107,9 +111,9 @@ def test_the_same_input_gives_the_same_report(runner, tmp_path: Path) -> None:
 
 
 def test_report_needs_html_or_md(runner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["report", str(example("article-1-wellness-resort")), "-o", str(tmp_path / "r.pdf")])
+    result = runner.invoke(cli, ["report", str(example("article-1-wellness-resort")), "-o", str(tmp_path / "r.doc")])
     assert result.exit_code == 2
-    assert "the report must end in .html or .md" in result.output
+    assert "the report must end in .html, .md or .pdf" in result.output
 
 
 # --- the HTML report in headless Chromium --------------------------------------------------------

@@ -72,7 +72,7 @@ def test_show_dependencies_both_ways(runner) -> None:
 def test_show_unknown_rule_suggests(runner) -> None:
     result = runner.invoke(cli, ["rules", "show", "size-smal"])
     assert result.exit_code == 2
-    assert result.stderr == "error: unknown rule 'size-smal' (did you mean 'size-small'?)\n"
+    assert result.stderr == "error: no rule or recommendation 'size-smal' (did you mean 'size-small'?)\n"
 
 
 def test_committed_docs_are_fresh(tmp_path: Path, runner) -> None:

@@ -60,22 +60,31 @@ def used_by(kb: KnowledgeBase, rule: Rule) -> list[Rule]:
                                                          for lit in reads(r))]
 
 
-def conclusion_text(c: Conclusion) -> str:
+def concluding(kb: KnowledgeBase, fact: str, value: Any) -> list[Rule]:
+    """The rules that conclude ``fact = value`` (e.g. the rules that make or hold back a recommendation)."""
+    return [r for r in kb.rules if any(c.fact == fact and c.value == value for c in r.conclusions)]
+
+
+def conclusion_text(c: Conclusion, lang: str = "en") -> str:
     """A conclusion in words: ``size_class = small``, ``level.brand = evidence_level.brand + 1``."""
     if isinstance(c.value, Copy):
         plus = f" {'+' if c.value.plus > 0 else '-'} {abs(c.value.plus)}" if c.value.plus else ""
         return f"{c.fact} = {c.value.fact}{plus}"
     if isinstance(c.value, Sum):
-        return f"{c.fact} = sum of {', '.join(c.value.facts)}"
+        return f"{c.fact} = {'sum of' if lang == 'en' else 'сумма'} {', '.join(c.value.facts)}"
     value = str(c.value).lower() if isinstance(c.value, bool) else c.value
     return f"{c.fact} = {value}"
 
 
-def condition_lines(rule: Rule) -> list[str]:
+_ALWAYS = {"en": "always", "ru": "всегда"}
+_AND = {"en": " and ", "ru": " и "}
+
+
+def condition_lines(rule: Rule, lang: str = "en") -> list[str]:
     """The condition in words, one line per alternative."""
     if rule.branches == [()]:
-        return ["always"]
-    return [" and ".join(describe(lit) for lit in branch) or "always" for branch in rule.branches]
+        return [_ALWAYS[lang]]
+    return [_AND[lang].join(describe(lit, lang) for lit in branch) or _ALWAYS[lang] for branch in rule.branches]
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -236,9 +245,42 @@ _DOT_SHAPE = {"input": "ellipse", "rule": "box", "derived": "hexagon", "recommen
               "held": "trapezium"}
 
 
-def graph(kb: KnowledgeBase, fmt: str = "mermaid") -> str:
-    """The derivation graph as Mermaid (``flowchart LR``) or Graphviz dot text."""
+def focus_node(kb: KnowledgeBase, name: str) -> str | None:
+    """The graph node of a rule id, a catalogue recommendation or a fact name (None: no such node)."""
+    nodes, _ = graph_edges(kb)
+    for candidate in (f"r_{_slug(name)}", f"reco_{_slug(name)}", f"in_{_slug(name)}", f"f_{_slug(name)}"):
+        if candidate in nodes and nodes[candidate][0] in (name, f"recommend: {name}"):
+            return candidate
+    return None
+
+
+def focused(nodes: dict[str, tuple[str, str]], edges: set[tuple[str, str, bool]],
+            focus: str) -> tuple[dict[str, tuple[str, str]], set[tuple[str, str, bool]]]:
+    """The part of the graph that ``focus`` rests on and the part that rests on it. Upstream, the stage and the
+    levels are shown but not what they rest on (nearly every rule does: ``--focus stage`` draws that)."""
+    shared = {n for n, (label, _) in nodes.items() if label == "stage" or label.startswith("level.")} - {focus}
+    keep = {focus}
+    for forward in (True, False):
+        todo = [focus]
+        while todo:
+            here = todo.pop()
+            if not forward and here in shared:
+                continue
+            for a, b, _ in edges:
+                nxt = b if forward and a == here else a if not forward and b == here else None
+                if nxt is not None and nxt not in keep:
+                    keep.add(nxt)
+                    todo.append(nxt)
+    return ({n: v for n, v in nodes.items() if n in keep},
+            {e for e in edges if e[0] in keep and e[1] in keep})
+
+
+def graph(kb: KnowledgeBase, fmt: str = "mermaid", focus: str | None = None) -> str:
+    """The derivation graph as Mermaid (``flowchart LR``) or Graphviz dot text; with ``focus`` (a node of
+    :func:`focus_node`), only what it rests on and what rests on it."""
     nodes, edges = graph_edges(kb)
+    if focus is not None:
+        nodes, edges = focused(nodes, edges, focus)
     order = sorted(nodes)
     if fmt == "dot":
         lines = ["digraph rules {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];"]

@@ -1,13 +1,33 @@
-"""Write files atomically: a failure leaves the old file, or none, never half a file."""
+"""Write files atomically: a failure leaves the old file, or none, never half a file.
+
+A new file gets the mode the umask allows (like ``open``: 0666 less the umask); a file that is replaced
+keeps its mode. ``mkstemp`` alone would leave every file private (0600).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def target_mode(target: Path) -> int:
+    """The permission bits for ``target``: those of the file it replaces, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
 
 
 @contextlib.contextmanager
@@ -17,6 +37,7 @@ def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, target_mode(target))
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
             handle.flush()

@@ -127,6 +127,8 @@ class KnowledgeBase:
     digest: str
     files: list[str]
     warnings: list[Problem] = field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)
+    """Ids of rules that a later rule folder replaced (each has its warning in ``warnings``)."""
     declared: dict[str, tuple[Document, Path_]] = field(default_factory=dict)  # derived fact -> where declared
 
     def rule(self, rule_id: str) -> Rule:

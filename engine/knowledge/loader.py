@@ -51,7 +51,7 @@ class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.fatal = False  # a whole file could not be read: checking the rest would mislead
-        self.warnings: list[Problem] = []
+        self.overrides: dict[str, Problem] = {}  # rule id -> the warning that a later folder replaced it
         self.model: tuple[ModelDef, Document] | None = None
         self.decls: dict[str, tuple[Any, Document, tuple]] = {}
         self.catalogue: dict[str, Entry] = {}
@@ -80,6 +80,12 @@ class _Loader:
             if not isinstance(doc.data, dict):
                 self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations "
                                                      "or rules"))
+                self.fatal = True
+                continue
+            if "company" in doc.data and not {"model", "facts", "recommendations", "rules"} & set(doc.data):
+                self.problems.append(doc.problem(("company",), "this looks like a facts file, not a rule file; a "
+                                                 "rules folder skips facts files named *.facts.yaml (rename it "
+                                                 f"{path.name.rsplit('.', 1)[0]}.facts.yaml)", key=True))
                 self.fatal = True
                 continue
             parsed = self.validate(doc)
@@ -148,8 +154,8 @@ class _Loader:
                                                      kind="duplicate"))
                         continue
                     old = self.raw_rules[rule_id][1]
-                    self.warnings.append(doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
-                                                     f"{old.file}"))
+                    self.overrides[rule_id] = doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
+                                                          f"{old.file}")
                     del self.raw_rules[rule_id]
                 self.raw_rules[rule_id] = (rule, doc, path, bindings)
 
@@ -200,12 +206,13 @@ class _Loader:
             want = parent_kind[rec.kind].value
             if parent is None:
                 hint = suggest(rec.serves or "", self.catalogue) if rec.serves else ""
-                self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} must serve a {want}"
-                                                 f"; {rec.serves!r} is not in the catalogue{hint}",
-                                                 kind="bad-value"))
+                why = (f"{rec.serves!r} is not in the catalogue{hint}" if rec.serves
+                       else f"add 'serves: <id of the {want}>'")
+                self.problems.append(doc.problem(path + ("serves",), f"{_a(rec.kind.value)} must serve "
+                                                 f"{_a(want)}; {why}", kind="bad-value"))
             elif parent.rec.kind.value != want:
-                self.problems.append(doc.problem(path + ("serves",), f"an {rec.kind.value} serves a {want}, "
-                                                 f"but {rec.serves!r} is a {parent.rec.kind.value}"))
+                self.problems.append(doc.problem(path + ("serves",), f"{_a(rec.kind.value)} serves {_a(want)}, "
+                                                 f"but {rec.serves!r} is {_a(parent.rec.kind.value)}"))
 
     def build_rules(self, specs: dict[str, FieldSpec], model: ModelDef) -> list[Rule]:
         derived = {name for name in specs if name not in input_fields()}
@@ -281,6 +288,11 @@ class _Loader:
         return found
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an action", "a tool"."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def _text(text: BilingualText, bindings: dict[str, str] | None = None) -> Bilingual:
     """A checked rule-file text as the knowledge base holds it (with ``<name>`` filled in)."""
     if not bindings:
@@ -321,6 +333,6 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
         competencies=[CompetencyInfo(c.id, _text(c.name)) for c in model.competencies], levels=tuple(model.levels),
         model_source=model.source, specs=specs, catalogue=dict(sorted(loader.catalogue.items())),
         rules=[r for r in rules if r.status is not Status.DEPRECATED], digest=loader.digest.hexdigest()[:16],
-        files=loader.files, warnings=loader.warnings,
+        files=loader.files, warnings=list(loader.overrides.values()), overrides=sorted(loader.overrides),
         declared={name: (doc, path) for name, (_, doc, path) in loader.decls.items()},
     )

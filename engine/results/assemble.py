@@ -9,6 +9,7 @@ from cxm.engine.results.chains import Explainer, input_fact
 from cxm.engine.results.checks import why_not
 from cxm.engine.results.result import (
     Assessment,
+    Assumed,
     Fact,
     Firing,
     HeldBack,
@@ -24,6 +25,7 @@ from cxm.engine.results.result import (
 )
 from cxm.engine.runtime.evaluate import group_facts
 from cxm.engine.runtime.session import Trace as SessionTrace
+from cxm.facts.defaults import assumed
 from cxm.facts.load import LoadedFacts
 
 
@@ -192,4 +194,5 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
         stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
         roadmap=reader.roadmap(stage, weakest, recs), survey=survey_figures(loaded),
         trace=reader.full_trace() if with_trace else None,
+        overrides=list(kb.overrides), assumed=[Assumed(section=s, whole=w, fields=f) for s, w, f in assumed(loaded)],
     )

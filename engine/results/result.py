@@ -12,6 +12,7 @@ importing pydantic's model machinery when it only prints text.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -260,6 +261,17 @@ class SurveyFigures(_Out):
 
 
 @dataclass(kw_only=True)
+class Assumed(_Out):
+    """A section of the facts file that took defaults: the whole of it, or the fields it left out."""
+
+    section: str
+    whole: bool
+    """The file left the whole section out."""
+    fields: dict[str, Any]
+    """Each field left out (dotted path) and the default it took."""
+
+
+@dataclass(kw_only=True)
 class Assessment(_Out):
     """A company's CX maturity: levels, stage, weakest competencies and recommendations."""
 
@@ -278,6 +290,10 @@ class Assessment(_Out):
     roadmap: Roadmap
     survey: SurveyFigures | None = None
     """Spread and disagreement of a many-respondent self-assessment; left out of the JSON when there is none."""
+    overrides: list[str] = dataclasses.field(default_factory=list)
+    """Ids of built-in rules that a ``--rules`` folder replaced (empty with the built-in rules alone)."""
+    assumed: list[Assumed] = dataclasses.field(default_factory=list)
+    """What the facts file left out and the defaults used instead, by section (optional sections not listed)."""
     trace: Trace | None = None
 
 

@@ -38,6 +38,7 @@ class Step:
     because: Bilingual | None
     source: str | None
     line: int | None  # for an input fact: its line in the facts file (None: the default was used)
+    about: Bilingual | None = None  # what the fact means (its description in the facts schema or rule files)
 
 
 @dataclass(frozen=True)
@@ -84,21 +85,23 @@ def numbers(recs: list[Recommendation]) -> dict[str, str]:
     return out
 
 
-def steps(node: WhyNode, depth: int = 0) -> list[Step]:
+def steps(node: WhyNode, depth: int = 0, kb: Any = None) -> list[Step]:
     """The explanation of a recommendation: its chain of recommendations down to the input facts.
 
     Only the recommendation itself is expanded: the recommendation it serves, the stage or a level
     it rests on is shown with the rule that concluded it, since the report explains each of those
     in its own place.
     """
+    spec = kb.specs.get(node.name) if kb is not None else None
+    about = Bilingual(en=spec.description, ru=spec.description_ru or spec.description) if spec else None
     if node.input is not None:
-        return [Step(depth, node.name, node.value, None, None, None, node.input.line)]
+        return [Step(depth, node.name, node.value, None, None, None, node.input.line, about)]
     rule = node.rule
     assert rule is not None
-    out = [Step(depth, node.name, node.value, rule.id, rule.because, rule.source, None)]
+    out = [Step(depth, node.name, node.value, rule.id, rule.because, rule.source, None, about)]
     if depth == 0:
         for child in node.children:
-            out += steps(child, depth + 1)
+            out += steps(child, depth + 1, kb)
     return out
 
 
@@ -116,7 +119,7 @@ def build(engine: Engine, loaded: LoadedFacts) -> Report:
     items = []
     for r in a.recommendations:
         tree = why(engine.kb, trace, loaded.doc, r.id, f"recommendation={r.id}").tree
-        items.append(Item(nums[r.id], nums[r.id].count("."), r, steps(tree)))
+        items.append(Item(nums[r.id], nums[r.id].count("."), r, steps(tree, kb=engine.kb)))
     road = a.roadmap
     unmet = [c for c in road.gates + road.score if not c.held]
     by_id = {r.id: r for r in a.recommendations}

@@ -1,0 +1,145 @@
+"""The report's appendix in sentences, and its sources as full citations.
+
+Each recommendation is explained the way a consultant would say it: why it is made (the reason of the rule
+that made it, with its source), then what that rests on: the recommendation it serves, the company's stage or
+a competency's level, or a fact about the company, named by what it means, with its line in the facts file.
+Sources are cited by number; :data:`SOURCES` holds the full citations the report ends with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cxm.cli.i18n import translator
+
+LABELS: dict[str, dict[str, str]] = {
+    "made_because": {"en": "Recommended because: {because}", "ru": "Рекомендовано, потому что: {because}"},
+    "rule_source": {"en": "Rule {rule}; source: {source}.", "ru": "Правило {rule}; источник: {source}."},
+    "rests_on": {"en": "This rests on:", "ru": "Это основано на том, что:"},
+    "serves": {"en": "the {kind} “{title}” ({number}) is recommended",
+               "ru": "рекомендовано: {kind} «{title}» ({number})"},
+    "stage": {"en": "the company is at the {stage} stage", "ru": "компания находится на стадии «{stage}»"},
+    "level": {"en": "{competency} is at level {level} of 6", "ru": "уровень компетенции «{competency}» — {level} из 6"},
+    "derived": {"en": "{about}: {value} (concluded by the rule {rule})",
+                "ru": "{about}: {value} (вывод правила {rule})"},
+    "input": {"en": "{about}: {value} (line {line} of the facts file)",
+              "ru": "{about}: {value} (строка {line} файла фактов)"},
+    "default": {"en": "{about}: {value} (not in the facts file, so taken as not in place)",
+                "ru": "{about}: {value} (нет в файле фактов, поэтому принято, что этого нет)"},
+    "decision": {"en": "key decision", "ru": "ключевое решение"},
+    "action": {"en": "action", "ru": "действие"},
+    "tool": {"en": "tool", "ru": "инструмент"},
+    "yes": {"en": "yes", "ru": "да"},
+    "no": {"en": "no", "ru": "нет"},
+    "nothing": {"en": "none", "ru": "нет"},
+}
+
+label = translator(LABELS)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source the rules cite, recognised by the words its source texts start with."""
+
+    number: int
+    marks: tuple[str, ...]
+    text: dict[str, str]
+
+
+SOURCES: tuple[Citation, ...] = (
+    Citation(1, ("article",), {
+        "en": "Irina Kozhemyakina (management consulting group “Upravlencheskaya praktika”), «Достижение "
+              "следующего уровня сервисной зрелости укрепляет зрелость всей компании» (“Reaching the next level of "
+              "service maturity strengthens the maturity of the whole company”), consultancy article in Russian "
+              "applying the Temkin Group model to three client companies (cited as “article, company N”). The copy "
+              "the knowledge base was built from names no journal or date; it quotes 2021 survey figures.",
+        "ru": "Ирина Кожемякина (КГ «Управленческая практика»), «Достижение следующего уровня сервисной "
+              "зрелости укрепляет зрелость всей компании», консультационная статья, применяющая модель Temkin "
+              "Group к трём компаниям-клиентам (ссылки вида «article, company N»). В экземпляре, по которому "
+              "построена база знаний, журнал и дата не указаны; в статье приводятся данные опросов за 2021 год."}),
+    Citation(2, ("temkin",), {
+        "en": "Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience Maturity model, 2014–2018 "
+              "version: four competencies (Purposeful Leadership, Compelling Brand Values, Employee Engagement, "
+              "Customer Connectedness) and six stages (Ignore, Explore, Mobilize, Operationalize, Align, Embed).",
+        "ru": "Temkin Group (с 2018 года — Qualtrics XM Institute), модель зрелости клиентского опыта "
+              "(Customer Experience Maturity), версия 2014–2018 годов: четыре компетенции (целенаправленное "
+              "руководство, ценности бренда, вовлечение сотрудников, вовлечение клиентов) и шесть стадий "
+              "(игнорирование, исследование, мобилизация, операционные преобразования, согласование, внедрение)."}),
+    Citation(3, ("project",), {
+        "en": "cx-maturity, the method of this assessment: competency levels from evidence, score bands and stage "
+              "gates, documented with its knowledge base (rules/README.md, “The stage method”).",
+        "ru": "cx-maturity, метод этой оценки: уровни компетенций по фактам, диапазоны балла и условия стадий; "
+              "описан вместе с базой знаний (rules/README.md, раздел «The stage method»)."}),
+)
+
+
+def cited(source: str) -> list[Citation]:
+    """The citations a rule's source text refers to (each part of it, split at ';')."""
+    parts = [p.strip().lower() for p in source.split(";")]
+    return [c for c in SOURCES if any(p.startswith(c.marks) for p in parts)]
+
+
+def with_marks(source: str) -> str:
+    """A rule's source text with the numbers of its full citations: ``Article, company 1 [1]``."""
+    numbers = "".join(f" [{c.number}]" for c in cited(source))
+    return f"{source}{numbers}"
+
+
+def _value(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang)
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or label("nothing", lang)
+    return str(value)
+
+
+def sentence(step: Any, report: Any, lang: str, numbers: dict[str, str]) -> str:
+    """One fact a recommendation rests on, in words."""
+    a = report.assessment
+    if step.fact == "recommendation":
+        rec = next((r for r in a.recommendations if r.id == step.value), None)
+        if rec is not None:
+            return label("serves", lang, kind=label(rec.kind, lang), title=getattr(rec.title, lang),
+                         number=numbers[rec.id])
+    if step.fact == "stage":
+        return label("stage", lang, stage=getattr(a.stage.name, lang))
+    if step.fact.startswith("level.") and step.fact[6:] in a.levels:
+        level = a.levels[step.fact[6:]]
+        return label("level", lang, competency=getattr(level.name, lang), level=step.value)
+    about = getattr(step.about, lang) if step.about is not None else step.fact
+    about = about.rstrip(".")
+    value = _value(step.value, lang)
+    if step.rule is not None:
+        return label("derived", lang, about=about, value=value, rule=step.rule)
+    if step.line:
+        return label("input", lang, about=about, value=value, line=step.line)
+    return label("default", lang, about=about, value=value)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A recommendation's explanation in the appendix."""
+
+    why: str
+    rule: str
+    rests_on: list[str]
+
+
+def appendix(report: Any, lang: str) -> dict[str, Explanation]:
+    """The explanation of each recommendation, by its id."""
+    numbers = {item.rec.id: item.number for item in report.items}
+    out = {}
+    for item in report.items:
+        head = item.steps[0]
+        out[item.rec.id] = Explanation(
+            why=label("made_because", lang, because=getattr(head.because, lang)),
+            rule=label("rule_source", lang, rule=head.rule, source=with_marks(head.source or "")),
+            rests_on=[sentence(s, report, lang, numbers) for s in item.steps[1:]])
+    return out
+
+
+def sources(report: Any, lang: str) -> list[tuple[int, str]]:
+    """The full citations of the sources the report's explanations refer to, by number."""
+    used = {c.number for item in report.items for s in item.steps if s.source for c in cited(s.source)}
+    return [(c.number, c.text[lang]) for c in SOURCES if c.number in used]

@@ -1,0 +1,95 @@
+"""The report is a client document: no local path, the appendix in sentences, full citations; and a PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cxm.cli.main import cli
+from tests.conftest import example
+
+NOW = {"CXM_NOW": "2026-01-10T09:00:00Z"}
+
+
+def report(runner, name: str, out: Path, *extra: str) -> str:
+    result = runner.invoke(cli, ["report", str(example(name)), "-o", str(out), *extra], env=NOW)
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8") if out.suffix != ".pdf" else ""
+
+
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_the_report_holds_no_local_path(runner, tmp_path: Path, suffix: str) -> None:
+    text = report(runner, "article-2-regional-lender", tmp_path / f"lender{suffix}")
+    assert str(example("article-2-regional-lender").parent) not in text
+    assert str(tmp_path) not in text
+    assert "from the facts file article-2-regional-lender.yaml" in text
+
+
+def test_the_appendix_reads_as_sentences(runner, tmp_path: Path) -> None:
+    lines = report(runner, "article-2-regional-lender", tmp_path / "lender.md").splitlines()
+    appendix = lines[lines.index("## Appendix: why each recommendation is made"):]
+    first = appendix[appendix.index("### 1.1.2. Reward proposals for improving CX"):][:9]
+    assert first == [
+        "### 1.1.2. Reward proposals for improving CX",
+        "",
+        "Recommended because: There is no rewarded suggestion scheme, so what the front line notices about "
+        "customers is lost. Rule suggestions-not-rewarded; source: Article, company 2, action 1, tool 7 \\[1\\].",
+        "",
+        "This rests on:",
+        "",
+        "- the action “Pass CX expertise from the CX specialist to the departments” (1.1) is recommended",
+        "- Staff can propose CX improvements and are rewarded for it: no (line 30 of the facts file)",
+        "",
+    ]
+    assert "- the company is at the Mobilize stage" in appendix
+    assert not [line for line in appendix if " = " in line or "←" in line]
+
+
+def test_sources_are_full_citations(runner, tmp_path: Path) -> None:
+    lines = report(runner, "article-1-wellness-resort", tmp_path / "resort.md").splitlines()
+    sources = lines[lines.index("## Sources") + 2:lines.index("---")]
+    assert [s[:3] for s in sources if s] == ["1. ", "2. ", "3. "]
+    assert sources[0].startswith("1. Irina Kozhemyakina (management consulting group “Upravlencheskaya praktika”), "
+                                 "«Достижение следующего уровня сервисной зрелости укрепляет зрелость всей компании»")
+    assert sources[1].startswith("2. Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience "
+                                 "Maturity model")
+    ru = report(runner, "article-1-wellness-resort", tmp_path / "resort-ru.md", "--lang", "ru").splitlines()
+    assert "1. Ирина Кожемякина (КГ «Управленческая практика»)" in ru[ru.index("## Источники") + 2]
+
+
+def test_a_pdf_without_weasyprint_names_the_extra(runner, tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    result = runner.invoke(cli, ["report", str(example("article-1-wellness-resort")), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: a PDF report needs WeasyPrint: pip install 'cx-maturity[pdf]'")
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.slow
+def test_the_pdf_shows_the_chart_and_every_recommendation(runner, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    pdfium = pytest.importorskip("pypdfium2")
+    import json
+
+    out = tmp_path / "manufacturer.pdf"
+    report(runner, "article-3-manufacturer", out)
+    again = tmp_path / "again.pdf"
+    report(runner, "article-3-manufacturer", again)
+    assert out.read_bytes() == again.read_bytes()
+    assert out.read_bytes().startswith(b"%PDF-")
+    pdf = pdfium.PdfDocument(str(out))
+    pages = [pdf[i] for i in range(len(pdf))]
+    first = pages[0].render(scale=1).to_pil().convert("RGB")
+    assert first.size == (596, 842)  # A4 at 72 dpi
+    fill = sum(1 for p in first.getdata() if all(abs(a - b) <= 6 for a, b in zip(p, (176, 204, 214), strict=True)))
+    assert fill > 3000  # the radar chart's filled area, drawn on the first page
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pages)
+    data = json.loads(runner.invoke(cli, ["assess", str(example("article-3-manufacturer")), "--format",
+                                          "json"]).output)
+    missing = [r["title"]["en"] for r in data["recommendations"] if " ".join(r["title"]["en"].split()) not in text]
+    assert missing == []
+    assert re.search(r"Radar chart of the four competency levels", text)
