@@ -24,10 +24,10 @@ def test_an_exception_inside_an_action_names_the_rule_and_its_place(engine, monk
     loaded = load_facts(example("article-2-regional-lender"))
     real_fire = session._Run.fire
 
-    def fire(self, compiled, matched, closure):
+    def fire(self, compiled, matched):
         if compiled.rule.id == "stage-from-score":
             raise ZeroDivisionError("boom")
-        return real_fire(self, compiled, matched, closure)
+        return real_fire(self, compiled, matched)
 
     monkeypatch.setattr(session._Run, "fire", fire)
     with pytest.raises(EngineError) as err:
@@ -52,35 +52,51 @@ def test_a_failing_conclusion_surfaces(engine, monkeypatch) -> None:
     assert LOCATED.match(first) and "failed while firing: KeyError" in first
 
 
-def test_an_error_durable_keeps_in_its_state_is_raised(engine, monkeypatch) -> None:
-    # durable-rules stores an exception of its own machinery in the session state instead of raising
+def test_a_raw_error_while_taking_the_next_action_is_mapped(engine, monkeypatch) -> None:
     loaded = load_facts(example("article-1-wellness-resort"))
-    h = host.host()
-    real = type(h).assert_facts
+    core = host.core()
 
-    def assert_facts(self, ruleset, facts):
-        real(self, ruleset, facts)
-        return {"sid": "x", "exception": "Could not complete and start action, error code: 304\nTraceback..."}
+    def complete_and_start_action(handle, state):
+        raise core.error("Could not complete and start action, error code: 304")
 
-    monkeypatch.setattr(type(h), "assert_facts", assert_facts)
+    monkeypatch.setattr(core, "complete_and_start_action", complete_and_start_action)
     with pytest.raises(EngineError) as err:
         engine.assess(loaded)
     assert "error code" not in str(err.value)
-    assert "too many facts matched at once (durable-rules error 304)" in str(err.value)
+    assert str(err.value).endswith("too many facts matched at once (durable-rules error 304)")
 
 
 def test_a_raw_error_while_asserting_is_mapped(engine, monkeypatch) -> None:
     loaded = load_facts(example("article-1-wellness-resort"))
-    h = host.host()
+    core = host.core()
 
-    def assert_facts(self, ruleset, facts):
+    def assert_facts(handle, facts):
         raise RuntimeError("Could not assert facts, error code: 302")
 
-    monkeypatch.setattr(type(h), "assert_facts", assert_facts)
+    monkeypatch.setattr(core, "assert_facts", assert_facts)
     with pytest.raises(EngineError) as err:
         engine.assess(loaded)
     assert str(err.value) == (f"the rule engine failed while running ruleset {engine.compiled.name!r}: a fact with "
                               "more than 255 properties (durable-rules error 302)")
+
+
+def test_a_raw_error_while_asserting_a_conclusion_names_the_rule(engine, monkeypatch) -> None:
+    loaded = load_facts(example("article-1-wellness-resort"))
+    core = host.core()
+    real = core.assert_fact
+
+    def assert_fact(handle, fact):
+        if '"stage"' in fact:
+            raise core.error("Could not assert fact, error code: 303")
+        return real(handle, fact)
+
+    monkeypatch.setattr(core, "assert_fact", assert_fact)
+    with pytest.raises(EngineError) as err:
+        engine.assess(loaded)
+    rule = engine.kb.rule("stage-from-score")
+    assert str(err.value) == (f"{rule.location}: rule 'stage-from-score' failed while firing: the rule engine "
+                              "failed while asserting its conclusions: conclusions chained too deep (durable-rules "
+                              "error 303)")
 
 
 @pytest.mark.parametrize(("bad", "meaning"), [
@@ -103,7 +119,7 @@ def test_a_ruleset_durable_refuses_names_the_rule_and_file(engine, bad, meaning)
                               f"{rule.location}): ")
     assert message.endswith(meaning)
     assert "error code" not in message
-    assert name not in host._REGISTERED
+    assert name not in host._HANDLES
     assert engine.assess(load_facts(example("article-1-wellness-resort"))).stage.id == "explore"
 
 

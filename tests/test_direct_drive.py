@@ -1,0 +1,52 @@
+"""Driving durable-rules' C core directly gives the traces its Python wrapper gave, firing order included."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cxm.engine.base.errors import EngineError
+from cxm.engine.runtime import session
+from cxm.facts.load import load_facts, validate
+from cxm.facts.source import Document
+from cxm.facts.vocabulary import flatten
+from tests.conftest import EXAMPLES
+from tests.test_batch_bench import _bench
+
+
+@pytest.fixture(scope="module")
+def wrapped():
+    return _bench("wrapped")  # once: its actions are registered on the Host with the first import
+
+
+def _same(engine, wrapped, inputs: dict, what: str) -> None:
+    direct = session.run(engine.kb, engine.compiled, inputs)
+    before = wrapped.run(engine.kb, engine.compiled, inputs)
+    assert [dataclasses.astuple(f) for f in direct.firings] == [dataclasses.astuple(f) for f in before.firings], what
+    assert {k: dataclasses.astuple(f) for k, f in direct.facts.items()} == \
+        {k: dataclasses.astuple(f) for k, f in before.facts.items()}, what
+    assert list(direct.facts) == list(before.facts), what
+
+
+def test_every_example_fires_as_through_the_wrapper(engine, wrapped) -> None:
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        _same(engine, wrapped, flatten(load_facts(path).data), path.name)
+
+
+def test_two_thousand_generated_profiles_fire_as_through_the_wrapper(engine, wrapped) -> None:
+    for n, data in enumerate(_bench("profiles").profiles(2000, seed=16), 1):
+        _same(engine, wrapped, flatten(validate(Document(f"<profile {n}>", data)).data), f"profile {n}")
+    assert session._RUNS == {}
+
+
+def test_a_session_stops_at_the_firing_limit_with_a_located_error(engine, monkeypatch) -> None:
+    loaded = load_facts(EXAMPLES / "article-1-wellness-resort.yaml")
+    fired = engine.run(loaded).firings
+    monkeypatch.setattr(session, "MAX_FIRINGS", 10)
+    with pytest.raises(EngineError) as err:
+        engine.run(loaded)
+    rule = engine.kb.rule(fired[10].rule)
+    assert str(err.value) == (f"{rule.location}: rule {rule.id!r} would fire after 10 rule firings in one "
+                              "assessment, the engine's limit: do rules keep deriving new values from each other?")
+    assert session._RUNS == {}
