@@ -1,4 +1,4 @@
-"""Compile checked rules into durable-rules JSON rulesets.
+"""Compile checked rules into durable-rules JSON rulesets (one network, or several where one would not hold them).
 
 Each alternative (DNF branch) of a rule becomes one durable rule named
 ``<rule-id>`` or ``<rule-id>#<n>``. Every durable rule starts with a pattern on
@@ -16,6 +16,7 @@ from typing import Any
 
 from cxm.engine.knowledge.base import KnowledgeBase, Rule, is_many
 from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
+from cxm.engine.runtime.network import Network
 from cxm.facts.source import Problem, SourceError
 from cxm.facts.vocabulary import FieldSpec
 
@@ -42,7 +43,20 @@ class CompiledBase:
     name: str
     rules: dict[str, Compiled]
     phases: list[tuple[int, int]]  # (stratum, group) control facts, asserted in this order
-    ruleset: dict[str, Any]
+    ruleset: dict[str, Any]  # durable-rules rulesets (networks) by name; the first is named ``name``
+    routes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # fact -> networks testing it (if several)
+    phase_nets: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # phase -> its networks
+
+    def route(self, fact: str) -> tuple[int, ...]:
+        """The networks a fact is asserted into: those that test it (the only one, for a single network)."""
+        return self.routes.get(fact, _FIRST)
+
+    def controls(self, phase: tuple[int, int]) -> tuple[int, ...]:
+        """The networks holding rules of a phase (group), which its control fact is asserted into."""
+        return self.phase_nets.get(phase, _FIRST)
+
+
+_FIRST = (0,)
 
 
 def encode(spec: FieldSpec, value: Any) -> Any:
@@ -157,10 +171,49 @@ class _Fail(Exception):
 
 # durable-rules 2.0.28 hangs at most 256 rules on one node of its network (BETA_LIST_LENGTH in
 # rules.h; more fails with "error code: 108"). Every rule of a phase starts with the test of the phase
-# fact, so a phase is split into groups with a control fact each; a test repeated word for word in more
-# rules than that is a located error.
+# fact, so a phase is split into groups with a control fact each. A rule whose test is already written
+# word for word in MAX_SHARED rules of a network, or that would take the network past the limits of
+# its alpha walk (:mod:`cxm.engine.runtime.network`), starts a new network: a knowledge base compiles
+# into as many durable-rules rulesets as it needs, and the session forwards each fact to those that test it.
 GROUP_SIZE = 200
 MAX_SHARED = 256
+
+
+class _Net:
+    """One durable-rules ruleset being filled: its rules, its alpha network model and shared tests."""
+
+    def __init__(self) -> None:
+        self.body: dict[str, Any] = {}
+        self.model = Network()
+        self.shared: dict[str, int] = {}
+        self.tests: set[str] = set()  # fact names its patterns test
+        self.model.add(_FIXED)
+
+    def takes(self, patterns: list[dict[str, Any]], keys: list[str]) -> bool:
+        if not self.body:
+            return True
+        if any(self.shared.get(k, 0) >= MAX_SHARED for k in keys):
+            return False
+        return self.model.fits(patterns)
+
+    def add(self, name: str, definition: dict[str, Any], keys: list[str]) -> None:
+        self.body[name] = definition
+        self.model.add(definition["all"])
+        for key in keys:
+            self.shared[key] = self.shared.get(key, 0) + 1
+        for pattern in definition["all"][1:]:
+            self.tests.add(_fact_of(next(iter(pattern.values()))))
+
+
+def _fact_of(expr: dict[str, Any]) -> str:
+    """The fact name a compiled pattern tests."""
+    return str(expr["$and"][0]["name"] if "$and" in expr else expr["name"])
+
+
+# A rule that never fires but accepts every fact: durable-rules rejects a fact no pattern
+# accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
+_SINK_RULE = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}], "run": SINK}
+_FIXED = [*_SINK_RULE["all"], {"cxm_a": {"cxm_start": 1}}]  # the sink and the anchor rule in every network
 
 
 def compile_base(kb: KnowledgeBase) -> CompiledBase:
@@ -168,7 +221,7 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
     rules: dict[str, Compiled] = {}
     problems: list[Problem] = []
     in_stratum: dict[int, int] = {}
-    shared: dict[str, int] = {}
+    nets: list[_Net] = [_Net()]
     for rule in kb.rules:
         for b, conj in enumerate(rule.branches):
             name = rule.id if len(rule.branches) == 1 else f"{rule.id}#{b + 1}"
@@ -182,23 +235,27 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
                 continue
             group = in_stratum.get(rule.stratum, 0) // GROUP_SIZE
             in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
-            for pattern in patterns:
-                key = json.dumps(next(iter(pattern.values())), sort_keys=True)
-                shared[key] = shared.get(key, 0) + 1
-                if shared[key] == MAX_SHARED + 1:
-                    problems.append(rule.doc.problem(
-                        rule.path + ("when",), f"this test is written word for word in more than {MAX_SHARED} "
-                        "rules, which durable-rules cannot hold; vary it or merge the rules"))
             control = {"p": {"$and": [{"phase": rule.stratum}, {"group": group}]}}
             definition = {"all": [control, *patterns], "run": name}
+            keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in patterns]
+            if not nets[-1].takes(definition["all"], keys):
+                nets.append(_Net())
+            nets[-1].add(name, definition, keys)
             rules[name] = Compiled(name, rule, b, definition, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
-    body = {name: c.definition for name, c in rules.items()}
-    # A rule that never fires but accepts every fact: durable-rules rejects a fact no pattern
-    # accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
-    body[SINK] = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}], "run": SINK}
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    bodies = [{**net.body, SINK: _SINK_RULE} for net in nets]
+    digest = hashlib.sha256(json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True).encode())
+    name = f"cxm_{digest.hexdigest()[:16]}"
+    names = [name] + [f"{name}_{n}" for n in range(1, len(nets))]
     phases = [(stratum, g) for stratum in sorted(in_stratum)
               for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1)]
-    return CompiledBase(f"cxm_{digest}", rules, phases, {f"cxm_{digest}": body})
+    routes: dict[str, tuple[int, ...]] = {}
+    phase_nets: dict[tuple[int, int], tuple[int, ...]] = {}
+    if len(nets) > 1:
+        for fact in kb.specs:
+            routes[fact] = tuple(n for n, net in enumerate(nets) if fact in net.tests)
+        for phase in phases:
+            phase_nets[phase] = tuple(n for n, net in enumerate(nets) if any(
+                d["all"][0]["p"]["$and"] == [{"phase": phase[0]}, {"group": phase[1]}] for d in net.body.values()))
+    return CompiledBase(name, rules, phases, dict(zip(names, bodies, strict=True)), routes, phase_nets)

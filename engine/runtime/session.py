@@ -64,31 +64,45 @@ _loads = json.loads
 
 
 class _Run:
-    def __init__(self, kb: KnowledgeBase, base: CompiledBase, handle: int, sid: str):
-        self.kb, self.base, self.handle, self.sid = kb, base, handle, sid
+    def __init__(self, kb: KnowledgeBase, base: CompiledBase, handles: list[int], sid: str):
+        self.kb, self.base, self.handles, self.sid = kb, base, handles, sid
+        self.current = 0  # the network whose actions are being taken
+        self.states: list[int] = [0] * len(handles)  # each network's state of this session
+        self.waiting: set[int] = set()  # other networks a firing asserted facts into
         self.facts: dict[str, FactRecord] = {}
         self.firings: list[FiringRecord] = []
         self.seen: set[tuple[str, tuple[str, ...]]] = set()
         self.errors: list[str] = []
         self.stopped = False
 
-    def settle(self, result: tuple[int, int], what: str) -> None:
-        """Run every action an assertion made ready, in the order the C core hands them out."""
+    def settle(self, net: int, result: tuple[int, int], what: str) -> None:
+        """Run every action an assertion into network ``net`` made ready, then those of the networks it fed."""
         code, state = result
         if code == _NOT_HANDLED:
             raise _NotHandled(what)
         if code == _OBSERVED:
             raise EngineError(f"the rule engine failed while asserting {what}: the fact was already there")
+        self.states[net] = state
+        self.drain(net)
+        while self.waiting:
+            other = min(self.waiting)
+            self.waiting.discard(other)
+            self.drain(other)
+
+    def drain(self, net: int) -> None:
+        """Take a network's ready actions one by one, in the order the C core hands them out."""
         c = hosting.core()
-        started = c.start_action_for_state(self.handle, state)
+        handle, state = self.handles[net], self.states[net]
+        started = c.start_action_for_state(handle, state)
         if started is None:
             return
         message = started[1]
+        self.current = net
         while message is not None:
             for name, matched in _loads(message).items():
                 self.act(name, matched)
                 break
-            message = c.complete_and_start_action(self.handle, state)
+            message = c.complete_and_start_action(handle, state)
 
     def act(self, name: str, matched: dict[str, Any]) -> None:
         """One action: record the firing and assert its conclusions; never raise into durable-rules."""
@@ -141,9 +155,15 @@ class _Run:
         if pending:
             c = hosting.core()
             for fact in pending:
-                # a fact no rule tests is rejected (code 1); nothing more follows from it
-                if c.assert_fact(self.handle, _dumps(fact))[0] == _OBSERVED:
-                    raise EngineError(f"the fact {fact['id']!r} was already there")
+                text = _dumps(fact)
+                for net in self.base.route(fact["name"]):
+                    # a fact no rule tests is rejected (code 1); nothing more follows from it
+                    code, state = c.assert_fact(self.handles[net], text)
+                    if code == _OBSERVED:
+                        raise EngineError(f"the fact {fact['id']!r} was already there")
+                    if net != self.current:
+                        self.states[net] = state
+                        self.waiting.add(net)
 
     def value(self, conclusion: Conclusion, compiled: Compiled, matched: dict[str, Any]) -> Any:
         """The engine value a conclusion asserts (copied or added up from the matched facts)."""
@@ -180,24 +200,32 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
     actions one by one (``start_action_for_state``, ``complete_and_start_action``) until none is left.
     """
     with hosting.LOCK:
-        handle = hosting.handle(base.name, base.ruleset, where=lambda name: _where(base, name))
+        handles = [hosting.handle(name, {name: body}, where=lambda rule: _where(base, rule))
+                   for name, body in base.ruleset.items()]
         c = hosting.core()
         sid = str(next(_SIDS))
-        session = _Run(kb, base, handle, sid)
+        session = _Run(kb, base, handles, sid)
         _RUNS[sid] = session
         try:
-            session.settle(c.assert_fact(handle, _dumps({**hosting.START, "sid": sid})), "the start fact")
-            batch = []
+            start = _dumps({**hosting.START, "sid": sid})
+            for net, handle in enumerate(handles):
+                session.settle(net, c.assert_fact(handle, start), "the start fact")
+            batches: list[list[dict[str, Any]]] = [[] for _ in handles]
             for path, value in inputs.items():
                 fact_id = f"in:{path}"
                 session.facts[fact_id] = FactRecord(fact_id, path, value, True)
-                batch.append({"id": fact_id, "sid": sid, "name": path, "value": encode(kb.specs[path], value), "k": 1})
+                fact = {"id": fact_id, "sid": sid, "name": path, "value": encode(kb.specs[path], value), "k": 1}
+                for net in base.route(path):
+                    batches[net].append(fact)
             # one call for all inputs; the compiled "sink" rule accepts every fact, so none is rejected
-            session.settle(c.assert_facts(handle, _dumps(batch)), "the input facts")
+            for net, batch in enumerate(batches):
+                if batch or net == 0:
+                    session.settle(net, c.assert_facts(handles[net], _dumps(batch)), "the input facts")
             for phase, group in base.phases:
-                control = {"id": f"phase:{phase}:{group}", "sid": sid, "phase": phase, "group": group}
-                with contextlib.suppress(_NotHandled):
-                    session.settle(c.assert_fact(handle, _dumps(control)), "a phase")
+                control = _dumps({"id": f"phase:{phase}:{group}", "sid": sid, "phase": phase, "group": group})
+                for net in base.controls((phase, group)):
+                    with contextlib.suppress(_NotHandled):
+                        session.settle(net, c.assert_fact(handles[net], control), "a phase")
                 if session.stopped:
                     break
         except EngineError:
@@ -206,8 +234,9 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
             raise hosting.engine_error(exc, f"running ruleset {base.name!r}{_after(session)}") from None
         finally:
             del _RUNS[sid]
-            with contextlib.suppress(Exception):
-                c.delete_state(handle, sid)
+            for handle in handles:
+                with contextlib.suppress(Exception):
+                    c.delete_state(handle, sid)
         if session.errors:
             raise EngineError("\n".join(session.errors))
         return Trace(session.facts, session.firings)
