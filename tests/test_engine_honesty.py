@@ -123,8 +123,8 @@ def test_a_ruleset_durable_refuses_names_the_rule_and_file(engine, bad, meaning)
     assert engine.assess(load_facts(example("article-1-wellness-resort"))).stage.id == "explore"
 
 
-def _many_rules(tmp_path: Path, when: str) -> None:
-    items = ", ".join(f"{{n: {i}}}" for i in range(1, 301))
+def _many_rules(tmp_path: Path, when: str, count: int = 300) -> None:
+    items = ", ".join(f"{{n: {i}}}" for i in range(1, count + 1))
     (tmp_path / "many.yaml").write_text(
         "rules:\n  - id: many-<n>\n    for_each: [" + items + "]\n"
         "    title: {en: Many, ru: Много}\n    because: {en: Many., ru: Много.}\n    source: test\n"
@@ -151,6 +151,18 @@ def test_a_test_shared_by_more_rules_than_a_node_holds_splits_the_network(tmp_pa
     result = engine.run(load_facts(example("article-1-wellness-resort")))
     fired = {f.rule for f in result.firings if f.rule.startswith("many-")}
     assert fired == {f"many-{i}" for i in range(1, 301)}
+
+
+def test_more_distinct_tests_of_one_fact_than_a_node_holds_run(tmp_path: Path) -> None:
+    # 600 different tests of company.employees: at 512 children one node's hash set is full and durable-rules
+    # loops forever (create_ruleset or the next assertion); 65 of them matching at once overflow its 64-entry
+    # stack ("error code: 303"). The compiler spreads them over networks that stay below both.
+    _many_rules(tmp_path, "{company.employees: {below: <n>}}", 600)
+    engine = Engine([tmp_path])
+    assert len(engine.compiled.ruleset) > 600 // 64
+    result = engine.run(load_facts(example("article-1-wellness-resort")))  # 45 employees
+    fired = {f.rule for f in result.firings if f.rule.startswith("many-")}
+    assert fired == {f"many-{i}" for i in range(46, 601)}
 
 
 def test_every_known_code_has_a_meaning() -> None:
