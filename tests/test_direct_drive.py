@@ -50,3 +50,10 @@ def test_a_session_stops_at_the_firing_limit_with_a_located_error(engine, monkey
     assert str(err.value) == (f"{rule.location}: rule {rule.id!r} would fire after 10 rule firings in one "
                               "assessment, the engine's limit: do rules keep deriving new values from each other?")
     assert session._RUNS == {}
+
+
+def test_a_session_without_input_facts_runs(engine) -> None:
+    # durable-rules 2.0.28 crashed the process (segfault) on an empty list of facts: none is sent
+    trace = session.run(engine.kb, engine.compiled, {})
+    assert [f.rule for f in trace.firings][:3] == ["leadership-rung-1", "brand-rung-1", "employees-rung-1"]
+    assert session._RUNS == {}

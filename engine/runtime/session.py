@@ -218,8 +218,9 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
                 for net in base.route(path):
                     batches[net].append(fact)
             # one call for all inputs; the compiled "sink" rule accepts every fact, so none is rejected
+            # (an empty list crashed durable-rules 2.0.28: it is not sent)
             for net, batch in enumerate(batches):
-                if batch or net == 0:
+                if batch:
                     session.settle(net, c.assert_facts(handles[net], _dumps(batch)), "the input facts")
             for phase, group in base.phases:
                 control = _dumps({"id": f"phase:{phase}:{group}", "sid": sid, "phase": phase, "group": group})

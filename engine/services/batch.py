@@ -38,10 +38,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxm.engine.base.atomic import atomic_open
 from cxm.facts.source import Document, Path_, Problem, SourceError
+
+if TYPE_CHECKING:
+    from cxm.engine.results.summary import Summary
 
 JOURNAL_VERSION = 1
 CHUNK = 64  # rows per task sent to a worker
@@ -293,6 +296,12 @@ def project(row: int, assessment: Any) -> dict[str, Any]:
     }
 
 
+def record(row: int, summary: Summary) -> dict[str, Any]:
+    """The batch record of a lean assessment (:meth:`Engine.summarize`): the same as :func:`project` gives."""
+    return {"row": row, "company": summary.company, "stage": summary.stage, "levels": summary.levels,
+            "recommendations": summary.recommendations, "held_back": summary.held_back}
+
+
 @dataclass
 class Done:
     """The outcome of one row: its record, or its error lines."""
@@ -335,7 +344,7 @@ def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) ->
             time.sleep(slow)
         try:
             loaded = load_row(source, raw)
-            out.append(Done(raw.row, project(raw.row, engine.assess(loaded))))
+            out.append(Done(raw.row, record(raw.row, engine.summarize(loaded))))
         except (SourceError, EngineError) as exc:
             out.append(Done(raw.row, errors=error_lines(raw.row, exc)))
         except MemoryError:  # durable-rules' session table is full: the process cannot go on safely
