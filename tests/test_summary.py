@@ -1,4 +1,4 @@
-"""The lean result (batch rows, API callers) is the full assessment's projection, on every example and 2,000 profiles."""
+"""The lean result (batch rows, API callers) is the full assessment's projection: every example, 2,000 profiles."""
 
 from __future__ import annotations
 
