@@ -57,3 +57,9 @@ def test_a_session_without_input_facts_runs(engine) -> None:
     trace = session.run(engine.kb, engine.compiled, {})
     assert [f.rule for f in trace.firings][:3] == ["leadership-rung-1", "brand-rung-1", "employees-rung-1"]
     assert session._RUNS == {}
+
+
+@pytest.mark.parametrize("value", [0, 7, -3, 10**20, True, False, "explore", "Кириллица \"quoted\"\n", [1, 2], 2.5])
+def test_a_concluded_fact_is_written_as_json_dumps_writes_it(value) -> None:
+    fact = {"id": f"x={value}", "name": "x", "value": value, "k": 1, "sid": "12"}
+    assert session._fact_text(fact["id"], "x", value, "12") == session._dumps(fact)

@@ -18,9 +18,12 @@ from cxm.engine.knowledge.base import KnowledgeBase, Rule, is_many
 from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
 from cxm.engine.runtime.network import Network
 from cxm.facts.source import Problem, SourceError
-from cxm.facts.vocabulary import FieldSpec
+from cxm.facts.vocabulary import FieldSpec, input_fields
 
-SINK = "cxm_sink"  # not a valid rule id, so it cannot collide
+SINK = "cxm_sink"
+# A join (a pattern comparing with other facts) holds at most 31 expressions in durable-rules
+# (MAX_SEQUENCE_EXPRESSIONS - 1, rete.h): its "$and", its comparisons, the closing test and the end.
+MAX_JOIN_TESTS = 28  # not a valid rule id, so it cannot collide
 _CMP = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 
 
@@ -46,6 +49,7 @@ class CompiledBase:
     ruleset: dict[str, Any]  # durable-rules rulesets (networks) by name; the first is named ``name``
     routes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # fact -> networks testing it (if several)
     phase_nets: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # phase -> its networks
+    eager: tuple[int, ...] = (0,)  # networks opened in every session; the others when a fact they test arrives
 
     def route(self, fact: str) -> tuple[int, ...]:
         """The networks a fact is asserted into: those that test it (the only one, for a single network)."""
@@ -113,6 +117,9 @@ class _Branch:
         spec = self.kb.specs[fact]
         parts = [{"name": fact}] + [self.test(spec, t) for t in tests]
         refs = [t.operand.fact for t in tests if isinstance(t.operand, Ref)]
+        if len(refs) > MAX_JOIN_TESTS:
+            raise _Fail(self.rule.path + ("when",), f"{fact!r} is compared with other facts {len(refs)} times in one "
+                        f"alternative; durable-rules holds at most {MAX_JOIN_TESTS} (error 113)")
         if refs:
             # durable-rules 2.0.28 reads past the end of a join's test list when the *last* test of
             # an "$and" fails (reduceExpressionSequence, events.c), which crashed the process. A
@@ -177,6 +184,7 @@ class _Fail(Exception):
 # into as many durable-rules rulesets as it needs, and the session forwards each fact to those that test it.
 GROUP_SIZE = 200
 MAX_SHARED = 256
+MAX_RULES = 4000  # rules of one network (MAX_ACTIONS in rete.c is 4,096, with the sink and the anchor)
 
 
 class _Net:
@@ -184,6 +192,7 @@ class _Net:
 
     def __init__(self) -> None:
         self.body: dict[str, Any] = {}
+        self.main = False  # holds rules of the first (largest) cluster
         self.model = Network()
         self.shared: dict[str, int] = {}
         self.tests: set[str] = set()  # fact names its patterns test
@@ -192,7 +201,7 @@ class _Net:
     def takes(self, patterns: list[dict[str, Any]], keys: list[str]) -> bool:
         if not self.body:
             return True
-        if any(self.shared.get(k, 0) >= MAX_SHARED for k in keys):
+        if len(self.body) >= MAX_RULES or any(self.shared.get(k, 0) >= MAX_SHARED for k in keys):
             return False
         return self.model.fits(patterns)
 
@@ -216,12 +225,62 @@ _SINK_RULE = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1
 _FIXED = [*_SINK_RULE["all"], {"cxm_a": {"cxm_start": 1}}]  # the sink and the anchor rule in every network
 
 
+def _pack(order: list[tuple[bool, Compiled]], *, single: bool = False) -> list[_Net]:
+    """Fill networks with the rules in this order (the largest cluster's rules share no network with the
+    others); with ``single``, an empty list where one network would not hold them all."""
+    nets = [_Net()]
+    for main, compiled in order:
+        definition = compiled.definition
+        keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in definition["all"][1:]]
+        if not nets[-1].takes(definition["all"], keys) or (nets[-1].body and main != nets[-1].main):
+            if single:
+                return []
+            nets.append(_Net())
+        nets[-1].main = main
+        nets[-1].add(compiled.name, definition, keys)
+    return nets
+
+
+def _clustered(kb: KnowledgeBase, rules: list[Compiled]) -> list[tuple[bool, Compiled]]:
+    """The rules in the order networks are filled, each with whether it belongs to the largest cluster: rules
+    linked by the derived facts they test or conclude together (in rule order), each cluster after the one
+    before it.
+
+    A session opens a network only when a fact it tests arrives, so rules that cannot fire together are
+    better kept apart: the largest cluster (with the model's own rules) shares no network with the others.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    derived = set(kb.specs) - set(input_fields())
+    anchor: dict[str, str] = {}
+    for compiled in rules:
+        positive, negative = compiled.rule.needs()
+        facts = sorted((positive | negative | compiled.rule.produces()) & derived) or [f"rule:{compiled.rule.id}"]
+        for fact in facts[1:]:
+            parent[find(fact)] = find(facts[0])
+        anchor[compiled.name] = facts[0]
+    order: dict[str, int] = {}
+    for n, compiled in enumerate(rules):
+        order.setdefault(find(anchor[compiled.name]), n)
+    ranked = sorted(rules, key=lambda c: order[find(anchor[c.name])])
+    sizes: dict[str, int] = {}
+    for c in rules:
+        sizes[find(anchor[c.name])] = sizes.get(find(anchor[c.name]), 0) + 1
+    main = max(sizes, key=lambda k: (sizes[k], -order[k]), default="")
+    return [(find(anchor[c.name]) == main, c) for c in ranked]
+
+
 def compile_base(kb: KnowledgeBase) -> CompiledBase:
     """Compile every rule of ``kb``; a rule that cannot compile is a located error."""
     rules: dict[str, Compiled] = {}
     problems: list[Problem] = []
     in_stratum: dict[int, int] = {}
-    nets: list[_Net] = [_Net()]
     for rule in kb.rules:
         for b, conj in enumerate(rule.branches):
             name = rule.id if len(rule.branches) == 1 else f"{rule.id}#{b + 1}"
@@ -237,13 +296,10 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
             in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
             control = {"p": {"$and": [{"phase": rule.stratum}, {"group": group}]}}
             definition = {"all": [control, *patterns], "run": name}
-            keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in patterns]
-            if not nets[-1].takes(definition["all"], keys):
-                nets.append(_Net())
-            nets[-1].add(name, definition, keys)
             rules[name] = Compiled(name, rule, b, definition, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
+    nets = _pack([(True, c) for c in rules.values()], single=True) or _pack(_clustered(kb, list(rules.values())))
     bodies = [{**net.body, SINK: _SINK_RULE} for net in nets]
     digest = hashlib.sha256(json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True).encode())
     name = f"cxm_{digest.hexdigest()[:16]}"
@@ -252,10 +308,15 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
               for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1)]
     routes: dict[str, tuple[int, ...]] = {}
     phase_nets: dict[tuple[int, int], tuple[int, ...]] = {}
+    eager: tuple[int, ...] = (0,)
     if len(nets) > 1:
+        # a rule that matches no fact (only absences, or nothing) can fire in a session its network saw no
+        # fact of; a network without such rules is left untouched until a fact it tests arrives
+        eager = tuple(n for n, net in enumerate(nets) if any(
+            all(key.endswith("$not") for pattern in d["all"][1:] for key in pattern) for d in net.body.values()))
         for fact in kb.specs:
             routes[fact] = tuple(n for n, net in enumerate(nets) if fact in net.tests)
         for phase in phases:
             phase_nets[phase] = tuple(n for n, net in enumerate(nets) if any(
                 d["all"][0]["p"]["$and"] == [{"phase": phase[0]}, {"group": phase[1]}] for d in net.body.values()))
-    return CompiledBase(name, rules, phases, dict(zip(names, bodies, strict=True)), routes, phase_nets)
+    return CompiledBase(name, rules, phases, dict(zip(names, bodies, strict=True)), routes, phase_nets, eager)

@@ -69,6 +69,10 @@ class _Run:
         self.current = 0  # the network whose actions are being taken
         self.states: list[int] = [0] * len(handles)  # each network's state of this session
         self.waiting: set[int] = set()  # other networks a firing asserted facts into
+        self.opened: list[bool] = [False] * len(handles)  # networks this session has asserted facts into
+        self.controlled: list[set[tuple[int, int]]] = [set() for _ in handles]  # phases asserted, by network
+        self.phases: list[tuple[tuple[int, int], str]] = []  # control facts so far, in order
+        self.start = _dumps({**hosting.START, "sid": sid})
         self.facts: dict[str, FactRecord] = {}
         self.firings: list[FiringRecord] = []
         self.seen: set[tuple[str, tuple[str, ...]]] = set()
@@ -84,10 +88,35 @@ class _Run:
             raise EngineError(f"the rule engine failed while asserting {what}: the fact was already there")
         self.states[net] = state
         self.drain(net)
+        self.flush()
+
+    def flush(self) -> None:
+        """Take the ready actions of every network facts were forwarded to, until none is left."""
         while self.waiting:
             other = min(self.waiting)
             self.waiting.discard(other)
             self.drain(other)
+
+    def open(self, net: int) -> None:
+        """Make a network part of this session: the start fact (its anchor rule) and the phases so far.
+
+        Its ready actions are taken with those of the other networks facts were forwarded to.
+        """
+        if self.opened[net]:
+            return
+        self.opened[net] = True
+        c, handle = hosting.core(), self.handles[net]
+        self.states[net] = c.assert_fact(handle, self.start)[1]
+        for phase, text in self.phases:
+            self.control(net, phase, text)
+        self.waiting.add(net)
+
+    def control(self, net: int, phase: tuple[int, int], text: str) -> tuple[int, int] | None:
+        """Assert a phase's control fact into a network that holds rules of it (once)."""
+        if phase in self.controlled[net] or net not in self.base.controls(phase):
+            return None
+        self.controlled[net].add(phase)
+        return hosting.core().assert_fact(self.handles[net], text)
 
     def drain(self, net: int) -> None:
         """Take a network's ready actions one by one, in the order the C core hands them out."""
@@ -126,7 +155,7 @@ class _Run:
 
     def fire(self, compiled: Compiled, matched: dict[str, Any]) -> None:
         rule = compiled.rule
-        ids = tuple(matched[a]["id"] for a in compiled.aliases)
+        ids = [matched[a]["id"] for a in compiled.aliases]
         key = (rule.id, tuple(sorted(ids)))
         if key in self.seen:  # durable fires an $or once per true branch; one firing is enough
             return
@@ -137,33 +166,50 @@ class _Run:
             self.stopped = True
             raise _Located(f"rule {rule.id!r} would fire after {MAX_FIRINGS:,} rule firings in one assessment, "
                            "the engine's limit: do rules keep deriving new values from each other?")
-        record = FiringRecord(len(self.firings), rule.id, compiled.branch, rule.stratum, list(ids), [], [])
+        record = FiringRecord(len(self.firings), rule.id, compiled.branch, rule.stratum, ids, [], [])
         self.firings.append(record)
         pending = []
         facts = self.facts
-        for conclusion in rule.conclusions:
-            value = self.value(conclusion, compiled, matched)
-            readable = self.kb.decode(conclusion.fact, value)
-            fact_id = f"{conclusion.fact}={readable}"
+        plan = compiled.__dict__.get("_plan") or self.plan(compiled)
+        for conclusion, value, readable, fact_id in plan:
+            if fact_id is None:  # computed from the matched facts
+                value = self.value(conclusion, compiled, matched)
+                readable = self.kb.decode(conclusion.fact, value)
+                fact_id = f"{conclusion.fact}={readable}"
             found = facts.get(fact_id)
             if found is None:
                 found = facts[fact_id] = FactRecord(fact_id, conclusion.fact, readable, False)
-                pending.append({"id": fact_id, "name": conclusion.fact, "value": value, "k": 1, "sid": self.sid})
+                pending.append((fact_id, conclusion.fact, value))
             found.by.append(record.seq)
             record.asserted.append(fact_id)
             record.new.append(found.by[0] == record.seq)
         if pending:
             c = hosting.core()
-            for fact in pending:
-                text = _dumps(fact)
-                for net in self.base.route(fact["name"]):
+            for fact_id, name, value in pending:
+                text = _fact_text(fact_id, name, value, self.sid)
+                for net in self.base.route(name):
+                    self.open(net)
                     # a fact no rule tests is rejected (code 1); nothing more follows from it
                     code, state = c.assert_fact(self.handles[net], text)
                     if code == _OBSERVED:
-                        raise EngineError(f"the fact {fact['id']!r} was already there")
+                        raise EngineError(f"the fact {fact_id!r} was already there")
                     if net != self.current:
                         self.states[net] = state
                         self.waiting.add(net)
+
+    def plan(self, compiled: Compiled) -> list[tuple[Conclusion, Any, Any, str | None]]:
+        """A rule's conclusions with their engine value, readable value and fact id where these are fixed
+        (kept on the compiled rule: the same for every session)."""
+        plan = []
+        for conclusion in compiled.rule.conclusions:
+            if isinstance(conclusion.value, Copy | Sum):
+                plan.append((conclusion, None, None, None))
+            else:
+                value = encode(self.kb.specs[conclusion.fact], conclusion.value)
+                readable = self.kb.decode(conclusion.fact, value)
+                plan.append((conclusion, value, readable, f"{conclusion.fact}={readable}"))
+        compiled.__dict__["_plan"] = plan
+        return plan
 
     def value(self, conclusion: Conclusion, compiled: Compiled, matched: dict[str, Any]) -> Any:
         """The engine value a conclusion asserts (copied or added up from the matched facts)."""
@@ -177,6 +223,23 @@ class _Run:
                 total += sum(v) if isinstance(v, list) else v
             return total
         return encode(self.kb.specs[conclusion.fact], spec)
+
+
+_text = json.encoder.encode_basestring  # a JSON string, as json.dumps(..., ensure_ascii=False) writes it
+
+
+def _fact_text(fact_id: str, name: str, value: Any, sid: str) -> str:
+    """A concluded fact as the JSON text ``_dumps`` gives for ``{id, name, value, k, sid}``, written directly."""
+    kind = type(value)
+    if kind is int:
+        shown = int.__repr__(value)
+    elif kind is bool:
+        shown = "true" if value else "false"
+    elif kind is str:
+        shown = _text(value)
+    else:
+        return _dumps({"id": fact_id, "name": name, "value": value, "k": 1, "sid": sid})
+    return f'{{"id": {_text(fact_id)}, "name": {_text(name)}, "value": {shown}, "k": 1, "sid": {_text(sid)}}}'
 
 
 class _Located(Exception):
@@ -207,9 +270,6 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
         session = _Run(kb, base, handles, sid)
         _RUNS[sid] = session
         try:
-            start = _dumps({**hosting.START, "sid": sid})
-            for net, handle in enumerate(handles):
-                session.settle(net, c.assert_fact(handle, start), "the start fact")
             batches: list[list[dict[str, Any]]] = [[] for _ in handles]
             for path, value in inputs.items():
                 fact_id = f"in:{path}"
@@ -217,16 +277,24 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
                 fact = {"id": fact_id, "sid": sid, "name": path, "value": encode(kb.specs[path], value), "k": 1}
                 for net in base.route(path):
                     batches[net].append(fact)
-            # one call for all inputs; the compiled "sink" rule accepts every fact, so none is rejected
-            # (an empty list crashed durable-rules 2.0.28: it is not sent)
             for net, batch in enumerate(batches):
+                if batch or net in base.eager:
+                    session.open(net)
+                    session.flush()
+                # one call for all inputs; the compiled "sink" rule accepts every fact, so none is rejected
+                # (an empty list crashed durable-rules 2.0.28: it is not sent)
                 if batch:
                     session.settle(net, c.assert_facts(handles[net], _dumps(batch)), "the input facts")
-            for phase, group in base.phases:
-                control = _dumps({"id": f"phase:{phase}:{group}", "sid": sid, "phase": phase, "group": group})
-                for net in base.controls((phase, group)):
-                    with contextlib.suppress(_NotHandled):
-                        session.settle(net, c.assert_fact(handles[net], control), "a phase")
+            for phase in base.phases:
+                control = _dumps({"id": f"phase:{phase[0]}:{phase[1]}", "sid": sid, "phase": phase[0],
+                                  "group": phase[1]})
+                session.phases.append((phase, control))
+                for net in base.controls(phase):
+                    if session.opened[net]:
+                        result = session.control(net, phase, control)
+                        if result is not None:
+                            with contextlib.suppress(_NotHandled):
+                                session.settle(net, result, "a phase")
                 if session.stopped:
                     break
         except EngineError:
@@ -235,9 +303,10 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
             raise hosting.engine_error(exc, f"running ruleset {base.name!r}{_after(session)}") from None
         finally:
             del _RUNS[sid]
-            for handle in handles:
-                with contextlib.suppress(Exception):
-                    c.delete_state(handle, sid)
+            for net, handle in enumerate(handles):
+                if session.opened[net]:
+                    with contextlib.suppress(Exception):
+                        c.delete_state(handle, sid)
         if session.errors:
             raise EngineError("\n".join(session.errors))
         return Trace(session.facts, session.firings)

@@ -37,7 +37,8 @@ class Engine:
             from cxm.engine.runtime.compiler import compile_base
 
             kb = load_knowledge(extra, builtin=builtin)
-            return kb, compile_base(kb)
+            compiled = compile_base(kb)
+            return kb.slim(), compiled
 
         self.kb, self.compiled = cached(folders, f"{builtin}", build)
 
