@@ -244,9 +244,14 @@ def _scaling(scaled: list[dict], dormant: list[dict], ok: Callable[[bool], str])
                   f"| {row['core_us'] / row['run_us']:.0%} | {row['rss_mib']:.0f} MiB |")
     last = scaled[-1]
     growth = (last["lean_us"] / last["firings"]) / (one["lean_us"] / one["firings"])
+    largest = max(row["largest"] for row in scaled)
     md += [
         "",
         f"Cost per firing at {last['times']:.0f}x against 1x: {growth:.2f}× (linear in the rules that fire: ≈ 1×).",
+        "",
+        f"Heap: the largest network of any size holds {largest:,} patterns, so a session's state there is about "
+        f"{largest * 8 / 1024:.1f} MiB (8 KiB per beta node), below glibc's largest mmap threshold (32 MiB) by "
+        "construction (at most 3,000 patterns per network): no session maps and unmaps its state.",
         "",
         f"Rules that never fire: {DORMANT:,} rules each testing a fact nothing concludes, added to the built-in "
         f"base (`python bench/scale.py --dormant {DORMANT}`): {base['run_us']:.0f} → {extra['run_us']:.0f} µs per "

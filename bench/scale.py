@@ -126,6 +126,7 @@ def measure(times: float, dormant_rules: int, rounds: int) -> dict[str, float]:
     return {
         "times": times, "dormant": dormant_rules, "rules": len(engine.kb.rules), "compiled": len(compiled.rules),
         "networks": len(compiled.ruleset), "patterns": sum(len(c.definition["all"]) for c in compiled.rules.values()),
+        "largest": max(sum(len(d["all"]) for d in body.values()) for body in compiled.ruleset.values()),
         "firings": statistics.mean(firings), "load_s": load, "create_s": create,
         "run_us": statistics.median(run) * 1e6, "lean_us": statistics.median(lean) * 1e6,
         "core_us": statistics.median(core) * 1e6, "rss_mib": rss_mib(),

@@ -185,6 +185,11 @@ class _Fail(Exception):
 GROUP_SIZE = 200
 MAX_SHARED = 256
 MAX_RULES = 4000  # rules of one network (MAX_ACTIONS in rete.c is 4,096, with the sink and the anchor)
+# Patterns of one network: each session allocates and clears about 8 KiB per beta node of every network it
+# opens; 3,000 patterns keep that state (24 MiB) below glibc's largest mmap threshold (32 MiB), above which
+# every session mapped and unmapped it (measured: 32.7 ms a session at 5,000 patterns, 6.8 ms with the
+# threshold raised; 3.5 ms at 3,000 patterns either way; docs/ENGINE_LIMITS.md).
+MAX_PATTERNS = 3000
 
 
 class _Net:
@@ -196,17 +201,21 @@ class _Net:
         self.model = Network()
         self.shared: dict[str, int] = {}
         self.tests: set[str] = set()  # fact names its patterns test
+        self.patterns = 0
         self.model.add(_FIXED)
 
     def takes(self, patterns: list[dict[str, Any]], keys: list[str]) -> bool:
         if not self.body:
             return True
-        if len(self.body) >= MAX_RULES or any(self.shared.get(k, 0) >= MAX_SHARED for k in keys):
+        if len(self.body) >= MAX_RULES or self.patterns + len(patterns) > MAX_PATTERNS:
+            return False
+        if any(self.shared.get(k, 0) >= MAX_SHARED for k in keys):
             return False
         return self.model.fits(patterns)
 
     def add(self, name: str, definition: dict[str, Any], keys: list[str]) -> None:
         self.body[name] = definition
+        self.patterns += len(definition["all"])
         self.model.add(definition["all"])
         for key in keys:
             self.shared[key] = self.shared.get(key, 0) + 1

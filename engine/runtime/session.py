@@ -60,7 +60,16 @@ MAX_FIRINGS = 20_000
 
 _NOT_HANDLED, _OBSERVED = 1, 2  # result codes of the C core's assert calls (besides 0, done)
 _dumps = json.JSONEncoder(ensure_ascii=False).encode  # the bytes durable-rules' wrapper would send
-_loads = json.loads
+_scan = json.decoder.JSONDecoder().scan_once  # the C scanner json.loads ends in, without its Python layers
+
+
+def _loads(text: str) -> Any:
+    """A message of the C core (a JSON object, nothing around it), as json.loads reads it."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 class _Run:
@@ -184,13 +193,14 @@ class _Run:
             record.asserted.append(fact_id)
             record.new.append(found.by[0] == record.seq)
         if pending:
-            c = hosting.core()
+            assert_fact, opened, route = hosting.core().assert_fact, self.opened, self.base.route
             for fact_id, name, value in pending:
                 text = _fact_text(fact_id, name, value, self.sid)
-                for net in self.base.route(name):
-                    self.open(net)
+                for net in route(name):
+                    if not opened[net]:
+                        self.open(net)
                     # a fact no rule tests is rejected (code 1); nothing more follows from it
-                    code, state = c.assert_fact(self.handles[net], text)
+                    code, state = assert_fact(self.handles[net], text)
                     if code == _OBSERVED:
                         raise EngineError(f"the fact {fact_id!r} was already there")
                     if net != self.current:
