@@ -108,7 +108,14 @@ class _Branch:
         if op == "has_any":
             if len(enc) == 1:
                 return {"$iany": {"value": {"$i": enc[0]}}}
-            return {"$iany": {"value": {"$or": [{"$i": v} for v in enc]}}}
+            either = {"$or": [{"$i": v} for v in enc]}
+            if all(isinstance(v, str) and v for v in enc):
+                # durable-rules 2.0.28 checks the type of the last node an "$iany" builds, which for an "$or" is
+                # a node whose type it never set (createAlpha, createForwardAlpha in rete.c): create_ruleset
+                # failed now and then with "error code: 102" in a process that had made many rulesets. A last
+                # test that holds for every item it can meet (no value is empty) is a node of a known type.
+                return {"$iany": {"value": {"$and": [either, {"$neq": {"$i": ""}}]}}}
+            return {"$iany": {"value": either}}
         if op == "has_all":
             return {"$and": [{"$iany": {"value": {"$i": v}}} for v in enc]}
         raise ValueError(f"unknown operator {op}")  # the parser admits no other
