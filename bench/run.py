@@ -231,17 +231,20 @@ def _scaling(scaled: list[dict], dormant: list[dict], ok: Callable[[bool], str])
         "",
         "The built-in rules plus generated families of `bench/lint_bench.py` (rules that fire and rules that do not), "
         "each size loaded, compiled and assessed in a fresh process (`python bench/scale.py --times N`); patterns "
-        "count every pattern of every compiled rule, networks the durable-rules rulesets it compiles into.",
+        "count every pattern of every compiled rule, networks the durable-rules rulesets it compiles into. "
+        "Correct: every example gets the built-in rules' stage and levels, and exactly the stage, levels, "
+        "recommendations and held-back ids that `bench/plain.py` (an independent evaluator of the same rules) reaches.",
         "",
         "| size | rules | compiled | networks | patterns | firings | load | create_ruleset | µs per assessment "
-        "| µs per firing | of which C | RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| µs per firing | of which C | RSS | 12 examples correct |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in scaled:
         md.append(f"| {row['times']:.0f}x | {row['rules']:,} | {row['compiled']:,} | {row['networks']} "
                   f"| {row['patterns']:,} | {row['firings']:.0f} | {row['load_s']:.2f} s | {row['create_s']:.3f} s "
                   f"| {row['lean_us']:,.0f} | {row['lean_us'] / row['firings']:.0f} "
-                  f"| {row['core_us'] / row['run_us']:.0%} | {row['rss_mib']:.0f} MiB |")
+                  f"| {row['core_us'] / row['run_us']:.0%} | {row['rss_mib']:.0f} MiB "
+                  f"| {'yes' if row['correct'] else '**no**'} |")
     last = scaled[-1]
     growth = (last["lean_us"] / last["firings"]) / (one["lean_us"] / one["firings"])
     largest = max(row["largest"] for row in scaled)

@@ -22,13 +22,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import lint_bench  # noqa: E402
+from plain import PlainEvaluator  # noqa: E402
 
 from cxm.engine.runtime import host  # noqa: E402
+
+if TYPE_CHECKING:
+    from cxm.engine.services.api import Engine
+    from cxm.facts.load import LoadedFacts
 
 EXAMPLES = HERE.parent / "facts" / "examples"
 CORE_CALLS = ("assert_fact", "assert_facts", "start_action_for_state", "complete_and_start_action", "delete_state")
@@ -116,6 +122,7 @@ def measure(times: float, dormant_rules: int, rounds: int) -> dict[str, float]:
             t = cpu()
             engine.summarize(x)
             lean.append(cpu() - t)
+    correct = _correct(engine, loaded)
     clock = CoreClock()  # the time inside the C functions, in passes of their own (timing costs a little)
     for _ in range(rounds):
         for x in loaded:
@@ -129,8 +136,26 @@ def measure(times: float, dormant_rules: int, rounds: int) -> dict[str, float]:
         "largest": max(sum(len(d["all"]) for d in body.values()) for body in compiled.ruleset.values()),
         "firings": statistics.mean(firings), "load_s": load, "create_s": create,
         "run_us": statistics.median(run) * 1e6, "lean_us": statistics.median(lean) * 1e6,
-        "core_us": statistics.median(core) * 1e6, "rss_mib": rss_mib(),
+        "core_us": statistics.median(core) * 1e6, "rss_mib": rss_mib(), "correct": correct,
     }
+
+
+def _correct(engine: Engine, loaded: list[LoadedFacts]) -> bool:
+    """Whether every example gets the stage and levels of the built-in rules alone and exactly the conclusions
+    an independent plain-Python evaluator of the same rules reaches (``bench/plain.py``)."""
+    from cxm.engine.services.api import Engine
+    from cxm.engine.services.batch import record
+    from cxm.facts.vocabulary import flatten
+
+    alone = Engine()
+    plain = PlainEvaluator(engine.kb)
+    for n, x in enumerate(loaded, 1):
+        got, base = record(n, engine.summarize(x)), record(n, alone.summarize(x))
+        if (got["stage"], got["levels"]) != (base["stage"], base["levels"]):
+            return False
+        if plain.assess(flatten(x.data)) != {k: got[k] for k in ("stage", "levels", "recommendations", "held_back")}:
+            return False
+    return True
 
 
 def main() -> None:
