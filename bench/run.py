@@ -2,6 +2,7 @@
 
     python bench/run.py                        # everything, writes bench/RESULTS.md
     python bench/run.py --sizes 10000 --cold-runs 5 --rounds 20   # shorter
+    python bench/run.py --quick                # all sections, small sizes: under 5 minutes
 
 All figures come from one run on one machine; ratios compare figures of the same run. Times are
 medians (cold start: of fresh processes; in-process: of single assessments; batch: of whole runs).
@@ -10,6 +11,7 @@ medians (cold start: of fresh processes; in-process: of single assessments; batc
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,12 +30,14 @@ ROOT = HERE.parent
 if not __package__:  # run as a script (`python bench/run.py`): the repository root holds the bench package
     sys.path.insert(0, str(ROOT))
 
-from bench import profiles  # noqa: E402
+from bench import profiles, wrapped  # noqa: E402
 from bench.plain import PlainEvaluator  # noqa: E402
 from bench.raw_baseline import RawRunner  # noqa: E402
 
 EXAMPLE = ROOT / "facts" / "examples" / "article-1-wellness-resort.yaml"
-FLOOR = "import pydantic, click, yaml, durable.engine"
+FLOOR = "import click, pydantic_core, yaml, durable.engine"
+SCALES = [1, 2, 5, 10, 25]  # sizes of the rule base against the built-in one (bench/scale.py)
+DORMANT = 5000  # rules that never fire, added to price one
 
 
 def cxm_command() -> list[str]:
@@ -54,10 +59,25 @@ def install_kind() -> str:
     return f"cx-maturity {kind}"
 
 
+def _env() -> dict[str, str]:
+    """This environment, writing bytecode caches (as an installed program has them)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=_env())
     return time.perf_counter() - start
+
+
+def scale(times: float, dormant: int, rounds: int) -> dict[str, float]:
+    """One row of the rule-scaling table, measured in a fresh process (bench/scale.py)."""
+    cmd = [sys.executable, str(HERE / "scale.py"), "--times", str(times), "--dormant", str(dormant),
+           "--rounds", str(rounds)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=_env()).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def cold(runs: int) -> dict[str, float]:
@@ -65,6 +85,7 @@ def cold(runs: int) -> dict[str, float]:
     assess = [*cxm_command(), "assess", str(EXAMPLE)]
     floor = [sys.executable, "-c", FLOOR]
     timed(assess)
+    timed(floor)
     a, f = [], []
     for _ in range(runs):
         a.append(timed(assess))
@@ -84,7 +105,7 @@ def in_process(rounds: int) -> dict[str, float]:
     loaded = [load_facts(p) for p in sorted((ROOT / "facts" / "examples").glob("*.yaml"))]
     flat = [flatten(x.data) for x in loaded]
     samples: dict[str, list[float]] = {"engine": [], "session": [], "raw": [], "plain": [],
-                                       "engine_cpu": [], "raw_cpu": []}
+                                       "engine_cpu": [], "raw_cpu": [], "wrapped": []}
     cpu = time.process_time
     for x, f in zip(loaded, flat, strict=True):  # warm up
         engine.assess(x)
@@ -99,6 +120,9 @@ def in_process(rounds: int) -> dict[str, float]:
             t = clock()
             engine.run(x)
             samples["session"].append(clock() - t)
+            t = clock()
+            wrapped.run(engine.kb, engine.compiled, f)
+            samples["wrapped"].append(clock() - t)
             t, u = clock(), cpu()
             raw.run(f)
             samples["raw"].append(clock() - t)
@@ -139,8 +163,13 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=50, help="rounds over the examples, in-process")
     parser.add_argument("--batch-runs", type=int, default=1, help="runs of each batch size and job count")
+    parser.add_argument("--scale-rounds", type=int, default=3, help="rounds over the examples per rule-base size")
+    parser.add_argument("--quick", action="store_true",
+                        help="2,000 profiles, 10 rounds, 1 scaling round: every section in under 5 minutes")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.rounds, args.scale_rounds = "2000", 10, 1
     sizes = [int(s) for s in args.sizes.split(",") if s]
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     load_before = os.getloadavg()
@@ -154,6 +183,12 @@ def main() -> None:
     say(f"cold: cxm assess {c['assess'] * 1e3:.0f} ms, floor {c['floor'] * 1e3:.0f} ms")
     p = in_process(args.rounds)
     say("in-process (ms): " + ", ".join(f"{k} {v * 1e3:.2f}" for k, v in p.items()))
+    scaled = []
+    for times in SCALES:
+        scaled.append(scale(times, 0, args.scale_rounds))
+        say(f"scale {times}x: " + json.dumps(scaled[-1]))
+    dormant = [scale(1, 0, args.scale_rounds), scale(1, DORMANT, args.scale_rounds)]
+    say(f"dormant {DORMANT}: " + json.dumps(dormant[-1]))
     results = []
     with tempfile.TemporaryDirectory(prefix="cxm-bench-") as tmp:
         for size in sizes:
@@ -170,11 +205,69 @@ def main() -> None:
             (Path(tmp) / f"out{size}-1.jsonl").unlink()
             (Path(tmp) / f"out{size}-2.jsonl").unlink()
     load_after = os.getloadavg()
-    write_results(args.out, command, c, p, results, load_before, load_after)
+    write_results(args.out, command, c, p, results, load_before, load_after, scaled, dormant)
     print(f"wrote {args.out}")
 
 
-def write_results(out: Path, command: str, c: dict, p: dict, results: list, before: tuple, after: tuple) -> None:
+def _scaling(scaled: list[dict], dormant: list[dict], ok: Callable[[bool], str]) -> list[str]:
+    """The rule-scaling section and the C engine's share (figures of bench/scale.py, CPU time of the thread)."""
+    one = scaled[0]
+    base, extra = dormant
+    per_dormant = (extra["run_us"] - base["run_us"]) / DORMANT
+    md = [
+        "## The C engine's share of one assessment",
+        "",
+        "CPU time of the thread, median over the 12 examples; the C time is the sum of every call of durable-rules' "
+        "C functions (`durable_rules_engine`) in the session, timed in passes of their own.",
+        "",
+        "| measure | time | C engine | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| session (`Engine.run`: C core driven directly + recording) | {one['run_us']:.0f} µs "
+        f"| {one['core_us']:.0f} µs "
+        f"| {one['run_us'] / one['core_us']:.2f}× | ≤ 1.5× — {ok(one['run_us'] <= 1.5 * one['core_us'])} |",
+        f"| lean assessment (`Engine.summarize`: session + stage, levels, ids) | {one['lean_us']:.0f} µs "
+        f"| {one['core_us']:.0f} µs | {one['lean_us'] / one['core_us']:.2f}× | |",
+        "",
+        "## Rule scaling",
+        "",
+        "The built-in rules plus generated families of `bench/lint_bench.py` (rules that fire and rules that do not), "
+        "each size loaded, compiled and assessed in a fresh process (`python bench/scale.py --times N`); patterns "
+        "count every pattern of every compiled rule, networks the durable-rules rulesets it compiles into. "
+        "Correct: every example gets the built-in rules' stage and levels, and exactly the stage, levels, "
+        "recommendations and held-back ids that `bench/plain.py` (an independent evaluator of the same rules) reaches.",
+        "",
+        "| size | rules | compiled | networks | patterns | firings | load | create_ruleset | µs per assessment "
+        "| µs per firing | of which C | RSS | 12 examples correct |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in scaled:
+        md.append(f"| {row['times']:.0f}x | {row['rules']:,} | {row['compiled']:,} | {row['networks']} "
+                  f"| {row['patterns']:,} | {row['firings']:.0f} | {row['load_s']:.2f} s | {row['create_s']:.3f} s "
+                  f"| {row['lean_us']:,.0f} | {row['lean_us'] / row['firings']:.0f} "
+                  f"| {row['core_us'] / row['run_us']:.0%} | {row['rss_mib']:.0f} MiB "
+                  f"| {'yes' if row['correct'] else '**no**'} |")
+    last = scaled[-1]
+    growth = (last["lean_us"] / last["firings"]) / (one["lean_us"] / one["firings"])
+    largest = max(row["largest"] for row in scaled)
+    md += [
+        "",
+        f"Cost per firing at {last['times']:.0f}x against 1x: {growth:.2f}× (linear in the rules that fire: ≈ 1×).",
+        "",
+        f"Heap: the largest network of any size holds {largest:,} patterns, so a session's state there is about "
+        f"{largest * 8 / 1024:.1f} MiB (8 KiB per beta node), below glibc's largest mmap threshold (32 MiB) by "
+        "construction (at most 3,000 patterns per network): no session maps and unmaps its state.",
+        "",
+        f"Rules that never fire: {DORMANT:,} rules each testing a fact nothing concludes, added to the built-in "
+        f"base (`python bench/scale.py --dormant {DORMANT}`): {base['run_us']:.0f} → {extra['run_us']:.0f} µs per "
+        f"session, {per_dormant:+.2f} µs per rule (target < 1 µs — {ok(per_dormant < 1)}); they compile into "
+        f"{extra['networks'] - 1} networks of their own that no session opens.",
+        "",
+    ]
+    return md
+
+
+def write_results(out: Path, command: str, c: dict, p: dict, results: list, before: tuple, after: tuple,
+                  scaled: list[dict], dormant: list[dict]) -> None:
     def ok(flag: bool) -> str:
         return "met" if flag else "**not met**"
 
@@ -192,7 +285,7 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
         "|---|---|---|---|---|",
         f"| cold `cxm assess {EXAMPLE.relative_to(ROOT)}` (fresh process) | {c['assess'] * 1e3:.0f} ms "
         f"| `python -c \"{FLOOR}\"`: {c['floor'] * 1e3:.0f} ms | {c['assess'] / c['floor']:.2f}× "
-        f"| ≤ 2× — {ok(c['assess'] <= 2 * c['floor'])} |",
+        f"| ≤ 1.3× — {ok(c['assess'] <= 1.3 * c['floor'])} |",
         f"| in-process `Engine().assess` (per example) | {p['engine'] * 1e3:.2f} ms "
         f"| raw durable-rules, same compiled rulesets, do-nothing actions: {p['raw'] * 1e3:.2f} ms "
         f"| {p['engine'] / p['raw']:.2f}× | ≤ 1.5× — {ok(p['engine'] <= 1.5 * p['raw'])} |",
@@ -201,10 +294,14 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
         f"| ≤ 1.5× — {ok(p['engine_cpu'] <= 1.5 * p['raw_cpu'])} |",
         f"| of which the session (`Engine.run`: durable-rules + recording) | {p['session'] * 1e3:.2f} ms "
         f"| raw: {p['raw'] * 1e3:.2f} ms | {p['session'] / p['raw']:.2f}× | |",
+        f"| the same session through durable-rules' Python wrapper, as before (`bench/wrapped.py`) "
+        f"| {p['wrapped'] * 1e3:.2f} ms | session: {p['session'] * 1e3:.2f} ms | {p['wrapped'] / p['session']:.2f}× "
+        "the session | |",
         f"| plain-Python forward chaining of the same rule data (`bench/plain.py`) | {p['plain'] * 1e3:.2f} ms "
         f"| engine: {p['engine'] * 1e3:.2f} ms | {p['plain'] / p['engine']:.2f}× the engine | |",
         "",
-        "## Batch (`cxm batch PROFILES.csv -o OUT.jsonl --jobs N`, generated profiles, real CLI)",
+        *_scaling(scaled, dormant, ok),
+        "## Batch (`cxm batch PROFILES.csv -o OUT.jsonl --jobs N`, generated profiles, real CLI, lean results)",
         "",
         "| profiles | in-process loop | --jobs 1 | --jobs 2 | 2 jobs speed-up (≥ 1.7×) "
         "| 1 job vs loop (≤ 1.3×) | RSS after 1,000 → end (growth < 10 MiB) | peak RSS | outputs equal |",
@@ -223,6 +320,8 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
            "(`cxm.engine.services.batch.assess_rows`); its RSS is read from /proc at row 1,000 and at the end, "
            "the peak "
            "from getrusage.", ""]
+    md += ["Batch rows go through the lean result path (`Engine.summarize`: stage, levels, recommendation and "
+           "held-back ids; no explanation is built).", ""]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
     lint = re.search(r"## Lint\n.*?(?=\n## |\Z)", old, flags=re.S)  # bench/lint_bench.py's section stays
     if lint:

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cxm.engine.knowledge.cache import KEEP
 from cxm.engine.services.api import Engine
 from cxm.rules import BUILTIN_DIR
@@ -91,3 +93,73 @@ def test_the_version_in_the_key_is_the_installed_one() -> None:
     from cxm.engine.knowledge.cache import version
 
     assert version() == metadata.version("cx-maturity")
+
+
+class _Planted:
+    """A pickle that runs code when loaded: it creates ``marker``."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def _plant(cache: Path, marker: Path, *, sign: bool) -> list[Path]:
+    import pickle
+
+    from cxm.engine.knowledge.cache import _secret, _tag
+
+    payload = pickle.dumps(_Planted(marker))
+    files = sorted(cache.glob("rules-*.pickle"))
+    assert files
+    for path in files:
+        path.write_bytes((_tag(_secret(cache), payload) if sign else b"\0" * 32) + payload)
+    return files
+
+
+def test_a_planted_cache_file_runs_no_code(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("CXM_NO_CACHE", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CXM_CACHE_DIR", str(cache))
+    marker = tmp_path / "planted-code-ran"
+    Engine()
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+    assert oct((cache / ".key").stat().st_mode & 0o777) == "0o600"
+
+    # a pickle without this installation's tag (as anyone could write it) is rebuilt, never loaded
+    _plant(cache, marker, sign=False)
+    assert Engine().assess_file(example("article-1-wellness-resort")).stage.id == "explore"
+    assert not marker.exists()
+
+    # a correctly tagged file that others may write is not read either
+    for path in _plant(cache, marker, sign=True):
+        path.chmod(0o666)
+    assert Engine().assess_file(example("article-1-wellness-resort")).stage.id == "explore"
+    assert not marker.exists()
+
+
+def test_a_cache_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("CXM_NO_CACHE", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CXM_CACHE_DIR", str(cache))
+    marker = tmp_path / "planted-code-ran"
+    Engine()
+    _plant(cache, marker, sign=True)
+    cache.chmod(0o777)
+    assert Engine().assess_file(example("article-1-wellness-resort")).stage.id == "explore"
+    assert not marker.exists()
+
+
+def test_a_cache_file_of_another_user_is_not_read(tmp_path: Path, monkeypatch) -> None:
+    if os.getuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    monkeypatch.delenv("CXM_NO_CACHE", raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CXM_CACHE_DIR", str(cache))
+    marker = tmp_path / "planted-code-ran"
+    Engine()
+    for path in _plant(cache, marker, sign=True):
+        os.chown(path, 65534, 65534)
+    assert Engine().assess_file(example("article-1-wellness-resort")).stage.id == "explore"
+    assert not marker.exists()

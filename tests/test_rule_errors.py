@@ -67,6 +67,28 @@ CASES = {
         "{f}:9:11: rules[0].when: this rule depends on the absence of a fact that it helps to produce "
         "(a cycle through 'not')",
     ),
+    # used to run without end, memory growing (issue 15, item 4)
+    "self_triggering_counter": (
+        "facts:\n  counter: {type: int, description: {en: A counter., ru: Счётчик.}}\n"
+        + rule("counter-start", "    when: always\n    then: {derive: {counter: 1}}\n")
+        + rule("counter-up", "    when: {counter: {at_least: 1}}\n"
+                             "    then: {derive: {counter: {copy: counter, plus: 1}}}\n")
+        .replace("rules:\n", ""),
+        "{f}:15:30: rules[1].then.derive.counter: this rule computes 'counter' from itself (circle: counter -> "
+        "counter; rules: counter-up), so the engine would never stop; compute it from other facts",
+    ),
+    "two_counters_feeding_each_other": (
+        "facts:\n  count_a: {type: int, description: {en: A., ru: А.}}\n"
+        "  count_b: {type: int, description: {en: B., ru: Б.}}\n"
+        + rule("a-seed", "    when: always\n    then: {derive: {count_a: 1}}\n")
+        + rule("b-from-a", "    when: {count_a: {at_least: 1}}\n"
+                           "    then: {derive: {count_b: {copy: count_a, plus: 1}}}\n")
+        .replace("rules:\n", "")
+        + rule("a-from-b", "    when: {count_b: {at_least: 1}}\n    then: {derive: {count_a: {copy: count_b}}}\n")
+        .replace("rules:\n", ""),
+        "{f}:16:30: rules[1].then.derive.count_b: this rule computes 'count_b' from itself (circle: count_a -> "
+        "count_b -> count_a; rules: a-from-b, b-from-a), so the engine would never stop; compute it from other facts",
+    ),
     "malformed": ("rules:\n  - id: [x\n", "{f}:3:1: (root): malformed YAML: did not find expected ',' or ']'"),
 }
 

@@ -140,6 +140,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
         ["{f}:2:9: CXL202 rule 'size-by-branches' concludes size_class = medium but 'size-large' "
          "(rules/derive/company.yaml:48:5) concludes size_class = large, and one condition includes the other"],
     ),
+    "CXL301_computed_cycle": (
+        "facts:\n  counter: {type: int, description: {en: A counter., ru: Счётчик.}}\nrules:\n"
+        + HEAD.format(id="counter-up") + "    when: {counter: {at_least: 1}}\n"
+        "    then: {derive: {counter: {copy: counter, plus: 1}}}\n",
+        ["{f}:9:30: CXL301 rules[0].then.derive.counter: this rule computes 'counter' from itself (circle: counter "
+         "-> counter; rules: counter-up), so the engine would never stop; compute it from other facts"],
+    ),
     "CXL301_cycle": (
         FLAGS + SEEDS.replace("rules:\n", "rules:\n" + HEAD.format(id="a-from-b")
                               + "    when: {flag_b: true}\n    then: {derive: {flag_a: true}}\n"

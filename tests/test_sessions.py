@@ -25,10 +25,10 @@ def test_two_thousand_assessments_match_fresh_processes(engine) -> None:
         assert out == fresh[path], f"assessment {i} of {path.name} differs from a fresh process"
     # every session was deleted: durable-rules would refuse a new one after 1024 live sessions
     assert session._RUNS == {}
-    h = host.host()
+    core, handle = host.core(), host._HANDLES[engine.compiled.name]
     for sid in ("1", "1500"):
         try:
-            h.get_facts(engine.compiled.name, sid)
+            core.get_facts(handle, sid)
         except Exception as exc:  # durable reports a deleted session as "error code: 309"
             assert "309" in str(exc)
         else:

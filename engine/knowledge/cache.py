@@ -1,11 +1,16 @@
 """A cache of the validated, compiled rule base, so that each command does not re-read every rule file,
 and of the compiled facts schema (:mod:`cxm.facts.compiled`), so that it does not build the pydantic models.
 
-The key is a hash of the installed version, every source file of the engine and facts packages, and
-the bytes of every rule file loaded, so any change to any of them invalidates it. Set
+The key is a hash of the size and modification time of every source file of the engine and facts
+packages and of the bytes of every rule file loaded, so any change to any of them invalidates it. Set
 ``CXM_NO_CACHE=1`` to bypass it and ``CXM_CACHE_DIR`` to move it (default:
 ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
 A cache that cannot be read or written is ignored; only the newest few files are kept.
+
+A planted cache file must not run code (unpickling runs whatever the file says). So each file is a pickle
+behind a keyed BLAKE2b tag; the key is a random secret made once per installation (``.key`` in the cache
+folder, mode 0600). Nothing is read or written unless the folder, the key and the file belong to this user
+and no one else may write them; a file whose tag does not match is rebuilt without being unpickled.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import os
 import pickle
 from collections.abc import Callable
@@ -25,8 +31,10 @@ if TYPE_CHECKING:
     from pydantic_core import SchemaValidator
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2  # 2: signed files
 KEEP = 8  # cache files kept per kind (several rule folders in use each have their own)
+SECRET = ".key"
+TAG = 32  # bytes of the tag in front of each file
 
 
 def cache_dir() -> Path:
@@ -104,20 +112,69 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T], *, kind: str
         return build()
     try:
         path = cache_dir() / f"{kind}-{key(folders, extra)}.pickle"
-    except OSError:
+        secret = _secret(path.parent)
+    except (OSError, ValueError):  # no private cache folder here: work without one
         return build()
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # our own file, named by the hash of its inputs
-    except Exception:  # a missing, stale or damaged cache is rebuilt
+        return pickle.loads(_read(path, secret))  # private, and its tag checked
+    except Exception:  # a missing, stale, damaged or foreign cache is rebuilt
         pass
     value = build()
     from cxm.engine.base.atomic import write_bytes  # (tempfile is slow to import: only when writing)
 
     with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
-        write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        write_bytes(path, _tag(secret, payload) + payload)
         _prune(path.parent, kind)
     return value
+
+
+def _private(st: os.stat_result, mask: int = 0o022) -> bool:
+    """Owned by this user, and no one else may write it (nor, with ``mask=0o077``, read it)."""
+    return st.st_uid == os.getuid() and not st.st_mode & mask
+
+
+def _tag(secret: bytes, payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=secret, digest_size=TAG).digest()
+
+
+def _secret(folder: Path) -> bytes:
+    """This installation's cache key, made on first use; ValueError if the folder or key is not private."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _private(os.stat(folder)):
+        raise ValueError(f"{folder} may be written by others")
+    path = folder / SECRET
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        secret = os.urandom(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:  # another process made it first
+            return _secret(folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secret)
+        return secret
+    with os.fdopen(fd, "rb") as handle:
+        if not _private(os.fstat(handle.fileno()), 0o077):
+            raise ValueError(f"{path} is not private to this user")
+        secret = handle.read()
+    if len(secret) != 32:
+        raise ValueError(f"{path} is damaged")
+    return secret
+
+
+def _read(path: Path, secret: bytes) -> bytes:
+    """The payload of a cache file that is this user's, written by no one else, with a matching tag."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as handle:
+        if not _private(os.fstat(handle.fileno())):
+            raise ValueError(f"{path} may be written by others")
+        data = handle.read()
+    tag, payload = data[:TAG], data[TAG:]
+    if not hmac.compare_digest(tag, _tag(secret, payload)):
+        raise ValueError(f"{path} was not written by this installation")
+    return payload
 
 
 def _prune(folder: Path, kind: str) -> None:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from cxm.engine.base.graph import cycle_of
 from cxm.engine.knowledge.base import CatalogueItem, CompetencyInfo, DerivedSpec, Entry, KnowledgeBase, Rule, StageInfo
-from cxm.engine.language.conclusions import check_sources, parse_then
+from cxm.engine.language.conclusions import Conclusion, Copy, Sum, check_sources, parse_then
 from cxm.engine.language.conditions import ConditionError, Parser, dnf
 from cxm.engine.language.ruleschema import RULE_ID, FactType, ModelDef, Recommendation, RuleDef, RuleFile
 from cxm.engine.language.ruleschema import Bilingual as BilingualText
@@ -249,7 +249,7 @@ class _Loader:
 
     def stratify(self, rules: list[Rule]) -> None:
         """Order rules so that a fact is complete before any rule tests its absence."""
-        if self.negative_cycles(rules):
+        if self.negative_cycles(rules) | self.computed_cycles(rules):
             return
         producers: dict[str, list[Rule]] = {}
         for rule in rules:
@@ -285,6 +285,38 @@ class _Loader:
                                                       "of a fact that it helps to produce (a cycle through 'not')",
                                                       kind="cycle"))
                 found = True
+        return found
+
+    def computed_cycles(self, rules: list[Rule]) -> bool:
+        """Report each rule that computes a fact's value from itself, directly or through other rules.
+
+        A value copied with an offset or added up along a circle of facts grows with every firing, so the
+        engine would never stop (``counter`` -> ``counter + 1``). Circles of fixed values end, as every fact
+        is asserted once; those are left to lint (CXL301).
+        """
+        edges: dict[str, set[str]] = {}
+        growing: list[tuple[Rule, Conclusion]] = []
+        for rule in rules:
+            for conclusion in rule.conclusions:
+                for source in conclusion.sources():
+                    edges.setdefault(source, set()).add(conclusion.fact)
+                value = conclusion.value
+                if isinstance(value, Sum) or (isinstance(value, Copy) and value.plus):
+                    growing.append((rule, conclusion))
+        component = cycle_of(edges)
+        found = False
+        for rule, conclusion in growing:
+            cycle = component.get(conclusion.fact)
+            if cycle is None or not any(component.get(s) == cycle for s in conclusion.sources()):
+                continue
+            facts = sorted(f for f, c in component.items() if c == cycle)
+            names = sorted({r.id for r in rules for c in r.conclusions if c.fact in facts
+                            and any(s in facts for s in c.sources())})
+            self.problems.append(rule.doc.problem(
+                conclusion.path, f"this rule computes {conclusion.fact!r} from itself (circle: "
+                f"{' -> '.join([*facts, facts[0]])}; rules: {', '.join(names)}), so the engine would never "
+                "stop; compute it from other facts", kind="computed-cycle"))
+            found = True
         return found
 
 

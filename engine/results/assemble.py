@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cxm.engine.base.errors import EngineError
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.language.conclusions import Copy
 from cxm.engine.results.chains import Explainer, input_fact
@@ -23,6 +22,8 @@ from cxm.engine.results.result import (
     SurveyFigures,
     Trace,
 )
+from cxm.engine.results.summary import only, values
+from cxm.engine.results.summary import ordered as summary_order
 from cxm.engine.runtime.evaluate import group_facts
 from cxm.engine.runtime.session import Trace as SessionTrace
 from cxm.facts.defaults import assumed
@@ -35,15 +36,10 @@ class _Reader:
         self.explainer = Explainer(trace, loaded.doc)
 
     def values(self, name: str) -> list[str]:
-        return [f.id for f in self.trace.facts.values() if f.name == name and not f.input]
+        return values(self.trace, name)
 
     def one(self, name: str) -> str:
-        found = self.values(name)
-        if len(found) != 1:
-            rules = sorted({self.trace.firings[s].rule for f in found for s in self.trace.facts[f].by})
-            what = "no value" if not found else f"{len(found)} values ({', '.join(found)}; rules {', '.join(rules)})"
-            raise EngineError(f"the knowledge base concluded {what} for {name!r}; exactly one is needed")
-        return found[0]
+        return only(self.trace, name)
 
     def rules_of(self, fact_id: str) -> list[str]:
         out: list[str] = []
@@ -145,28 +141,7 @@ class _Reader:
 
 def ordered(recs: list[Recommendation]) -> list[Recommendation]:
     """Decisions by priority, each followed by its actions, each action by its tools; orphans last."""
-    def key(r: Recommendation) -> tuple[int, str]:
-        return (r.priority, r.id)
-
-    children: dict[str | None, list[Recommendation]] = {}
-    ids = {r.id for r in recs}
-    for r in recs:
-        parent = r.serves if r.serves in ids else None
-        if r.kind != "decision" and parent is None:
-            parent = "(orphan)"
-        children.setdefault(parent, []).append(r)
-    out: list[Recommendation] = []
-
-    def walk(node: Recommendation) -> None:
-        out.append(node)
-        for child in sorted(children.get(node.id, []), key=key):
-            walk(child)
-
-    for top in sorted(children.get(None, []), key=key):
-        walk(top)
-    for orphan in sorted(children.get("(orphan)", []), key=key):
-        walk(orphan)
-    return out
+    return summary_order(recs)
 
 
 def survey_figures(loaded: LoadedFacts) -> SurveyFigures | None:

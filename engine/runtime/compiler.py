@@ -1,4 +1,4 @@
-"""Compile checked rules into durable-rules JSON rulesets.
+"""Compile checked rules into durable-rules JSON rulesets (one network, or several where one would not hold them).
 
 Each alternative (DNF branch) of a rule becomes one durable rule named
 ``<rule-id>`` or ``<rule-id>#<n>``. Every durable rule starts with a pattern on
@@ -16,10 +16,14 @@ from typing import Any
 
 from cxm.engine.knowledge.base import KnowledgeBase, Rule, is_many
 from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
+from cxm.engine.runtime.network import Network
 from cxm.facts.source import Problem, SourceError
-from cxm.facts.vocabulary import FieldSpec
+from cxm.facts.vocabulary import FieldSpec, input_fields
 
-SINK = "cxm_sink"  # not a valid rule id, so it cannot collide
+SINK = "cxm_sink"
+# A join (a pattern comparing with other facts) holds at most 31 expressions in durable-rules
+# (MAX_SEQUENCE_EXPRESSIONS - 1, rete.h): its "$and", its comparisons, the closing test and the end.
+MAX_JOIN_TESTS = 28  # not a valid rule id, so it cannot collide
 _CMP = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 
 
@@ -42,7 +46,21 @@ class CompiledBase:
     name: str
     rules: dict[str, Compiled]
     phases: list[tuple[int, int]]  # (stratum, group) control facts, asserted in this order
-    ruleset: dict[str, Any]
+    ruleset: dict[str, Any]  # durable-rules rulesets (networks) by name; the first is named ``name``
+    routes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # fact -> networks testing it (if several)
+    phase_nets: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # phase -> its networks
+    eager: tuple[int, ...] = (0,)  # networks opened in every session; the others when a fact they test arrives
+
+    def route(self, fact: str) -> tuple[int, ...]:
+        """The networks a fact is asserted into: those that test it (the only one, for a single network)."""
+        return self.routes.get(fact, _FIRST)
+
+    def controls(self, phase: tuple[int, int]) -> tuple[int, ...]:
+        """The networks holding rules of a phase (group), which its control fact is asserted into."""
+        return self.phase_nets.get(phase, _FIRST)
+
+
+_FIRST = (0,)
 
 
 def encode(spec: FieldSpec, value: Any) -> Any:
@@ -90,7 +108,14 @@ class _Branch:
         if op == "has_any":
             if len(enc) == 1:
                 return {"$iany": {"value": {"$i": enc[0]}}}
-            return {"$iany": {"value": {"$or": [{"$i": v} for v in enc]}}}
+            either = {"$or": [{"$i": v} for v in enc]}
+            if all(isinstance(v, str) and v for v in enc):
+                # durable-rules 2.0.28 checks the type of the last node an "$iany" builds, which for an "$or" is
+                # a node whose type it never set (createAlpha, createForwardAlpha in rete.c): create_ruleset
+                # failed now and then with "error code: 102" in a process that had made many rulesets. A last
+                # test that holds for every item it can meet (no value is empty) is a node of a known type.
+                return {"$iany": {"value": {"$and": [either, {"$neq": {"$i": ""}}]}}}
+            return {"$iany": {"value": either}}
         if op == "has_all":
             return {"$and": [{"$iany": {"value": {"$i": v}}} for v in enc]}
         raise ValueError(f"unknown operator {op}")  # the parser admits no other
@@ -99,6 +124,9 @@ class _Branch:
         spec = self.kb.specs[fact]
         parts = [{"name": fact}] + [self.test(spec, t) for t in tests]
         refs = [t.operand.fact for t in tests if isinstance(t.operand, Ref)]
+        if len(refs) > MAX_JOIN_TESTS:
+            raise _Fail(self.rule.path + ("when",), f"{fact!r} is compared with other facts {len(refs)} times in one "
+                        f"alternative; durable-rules holds at most {MAX_JOIN_TESTS} (error 113)")
         if refs:
             # durable-rules 2.0.28 reads past the end of a join's test list when the *last* test of
             # an "$and" fails (reduceExpressionSequence, events.c), which crashed the process. A
@@ -157,10 +185,111 @@ class _Fail(Exception):
 
 # durable-rules 2.0.28 hangs at most 256 rules on one node of its network (BETA_LIST_LENGTH in
 # rules.h; more fails with "error code: 108"). Every rule of a phase starts with the test of the phase
-# fact, so a phase is split into groups with a control fact each; a test repeated word for word in more
-# rules than that is a located error.
+# fact, so a phase is split into groups with a control fact each. A rule whose test is already written
+# word for word in MAX_SHARED rules of a network, or that would take the network past the limits of
+# its alpha walk (:mod:`cxm.engine.runtime.network`), starts a new network: a knowledge base compiles
+# into as many durable-rules rulesets as it needs, and the session forwards each fact to those that test it.
 GROUP_SIZE = 200
 MAX_SHARED = 256
+MAX_RULES = 4000  # rules of one network (MAX_ACTIONS in rete.c is 4,096, with the sink and the anchor)
+# Patterns of one network: each session allocates and clears about 8 KiB per beta node of every network it
+# opens; 3,000 patterns keep that state (24 MiB) below glibc's largest mmap threshold (32 MiB), above which
+# every session mapped and unmapped it (measured: 32.7 ms a session at 5,000 patterns, 6.8 ms with the
+# threshold raised; 3.5 ms at 3,000 patterns either way; docs/ENGINE_LIMITS.md).
+MAX_PATTERNS = 3000
+
+
+class _Net:
+    """One durable-rules ruleset being filled: its rules, its alpha network model and shared tests."""
+
+    def __init__(self) -> None:
+        self.body: dict[str, Any] = {}
+        self.main = False  # holds rules of the first (largest) cluster
+        self.model = Network()
+        self.shared: dict[str, int] = {}
+        self.tests: set[str] = set()  # fact names its patterns test
+        self.patterns = 0
+        self.model.add(_FIXED)
+
+    def takes(self, patterns: list[dict[str, Any]], keys: list[str]) -> bool:
+        if not self.body:
+            return True
+        if len(self.body) >= MAX_RULES or self.patterns + len(patterns) > MAX_PATTERNS:
+            return False
+        if any(self.shared.get(k, 0) >= MAX_SHARED for k in keys):
+            return False
+        return self.model.fits(patterns)
+
+    def add(self, name: str, definition: dict[str, Any], keys: list[str]) -> None:
+        self.body[name] = definition
+        self.patterns += len(definition["all"])
+        self.model.add(definition["all"])
+        for key in keys:
+            self.shared[key] = self.shared.get(key, 0) + 1
+        for pattern in definition["all"][1:]:
+            self.tests.add(_fact_of(next(iter(pattern.values()))))
+
+
+def _fact_of(expr: dict[str, Any]) -> str:
+    """The fact name a compiled pattern tests."""
+    return str(expr["$and"][0]["name"] if "$and" in expr else expr["name"])
+
+
+# A rule that never fires but accepts every fact: durable-rules rejects a fact no pattern
+# accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
+_SINK_RULE = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}], "run": SINK}
+_FIXED = [*_SINK_RULE["all"], {"cxm_a": {"cxm_start": 1}}]  # the sink and the anchor rule in every network
+
+
+def _pack(order: list[tuple[bool, Compiled]], *, single: bool = False) -> list[_Net]:
+    """Fill networks with the rules in this order (the largest cluster's rules share no network with the
+    others); with ``single``, an empty list where one network would not hold them all."""
+    nets = [_Net()]
+    for main, compiled in order:
+        definition = compiled.definition
+        keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in definition["all"][1:]]
+        if not nets[-1].takes(definition["all"], keys) or (nets[-1].body and main != nets[-1].main):
+            if single:
+                return []
+            nets.append(_Net())
+        nets[-1].main = main
+        nets[-1].add(compiled.name, definition, keys)
+    return nets
+
+
+def _clustered(kb: KnowledgeBase, rules: list[Compiled]) -> list[tuple[bool, Compiled]]:
+    """The rules in the order networks are filled, each with whether it belongs to the largest cluster: rules
+    linked by the derived facts they test or conclude together (in rule order), each cluster after the one
+    before it.
+
+    A session opens a network only when a fact it tests arrives, so rules that cannot fire together are
+    better kept apart: the largest cluster (with the model's own rules) shares no network with the others.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    derived = set(kb.specs) - set(input_fields())
+    anchor: dict[str, str] = {}
+    for compiled in rules:
+        positive, negative = compiled.rule.needs()
+        facts = sorted((positive | negative | compiled.rule.produces()) & derived) or [f"rule:{compiled.rule.id}"]
+        for fact in facts[1:]:
+            parent[find(fact)] = find(facts[0])
+        anchor[compiled.name] = facts[0]
+    order: dict[str, int] = {}
+    for n, compiled in enumerate(rules):
+        order.setdefault(find(anchor[compiled.name]), n)
+    ranked = sorted(rules, key=lambda c: order[find(anchor[c.name])])
+    sizes: dict[str, int] = {}
+    for c in rules:
+        sizes[find(anchor[c.name])] = sizes.get(find(anchor[c.name]), 0) + 1
+    main = max(sizes, key=lambda k: (sizes[k], -order[k]), default="")
+    return [(find(anchor[c.name]) == main, c) for c in ranked]
 
 
 def compile_base(kb: KnowledgeBase) -> CompiledBase:
@@ -168,7 +297,6 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
     rules: dict[str, Compiled] = {}
     problems: list[Problem] = []
     in_stratum: dict[int, int] = {}
-    shared: dict[str, int] = {}
     for rule in kb.rules:
         for b, conj in enumerate(rule.branches):
             name = rule.id if len(rule.branches) == 1 else f"{rule.id}#{b + 1}"
@@ -182,23 +310,29 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
                 continue
             group = in_stratum.get(rule.stratum, 0) // GROUP_SIZE
             in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
-            for pattern in patterns:
-                key = json.dumps(next(iter(pattern.values())), sort_keys=True)
-                shared[key] = shared.get(key, 0) + 1
-                if shared[key] == MAX_SHARED + 1:
-                    problems.append(rule.doc.problem(
-                        rule.path + ("when",), f"this test is written word for word in more than {MAX_SHARED} "
-                        "rules, which durable-rules cannot hold; vary it or merge the rules"))
             control = {"p": {"$and": [{"phase": rule.stratum}, {"group": group}]}}
             definition = {"all": [control, *patterns], "run": name}
             rules[name] = Compiled(name, rule, b, definition, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
-    body = {name: c.definition for name, c in rules.items()}
-    # A rule that never fires but accepts every fact: durable-rules rejects a fact no pattern
-    # accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
-    body[SINK] = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}], "run": SINK}
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    nets = _pack([(True, c) for c in rules.values()], single=True) or _pack(_clustered(kb, list(rules.values())))
+    bodies = [{**net.body, SINK: _SINK_RULE} for net in nets]
+    digest = hashlib.sha256(json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True).encode())
+    name = f"cxm_{digest.hexdigest()[:16]}"
+    names = [name] + [f"{name}_{n}" for n in range(1, len(nets))]
     phases = [(stratum, g) for stratum in sorted(in_stratum)
               for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1)]
-    return CompiledBase(f"cxm_{digest}", rules, phases, {f"cxm_{digest}": body})
+    routes: dict[str, tuple[int, ...]] = {}
+    phase_nets: dict[tuple[int, int], tuple[int, ...]] = {}
+    eager: tuple[int, ...] = (0,)
+    if len(nets) > 1:
+        # a rule that matches no fact (only absences, or nothing) can fire in a session its network saw no
+        # fact of; a network without such rules is left untouched until a fact it tests arrives
+        eager = tuple(n for n, net in enumerate(nets) if any(
+            all(key.endswith("$not") for pattern in d["all"][1:] for key in pattern) for d in net.body.values()))
+        for fact in kb.specs:
+            routes[fact] = tuple(n for n, net in enumerate(nets) if fact in net.tests)
+        for phase in phases:
+            phase_nets[phase] = tuple(n for n, net in enumerate(nets) if any(
+                d["all"][0]["p"]["$and"] == [{"phase": phase[0]}, {"group": phase[1]}] for d in net.body.values()))
+    return CompiledBase(name, rules, phases, dict(zip(names, bodies, strict=True)), routes, phase_nets, eager)

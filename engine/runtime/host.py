@@ -1,9 +1,10 @@
-"""The one durable-rules Host of this process, and the rulesets registered on it.
+"""The rulesets registered in durable-rules' C core, and the one Host of this process.
 
-durable-rules cannot delete a ruleset, so the process keeps a single Host and
-registers each compiled knowledge base once, under a name derived from its
-content (its timer threads are not started: see ``_Host._run``). All use goes
-through :data:`LOCK`: the C extension is not safe to call from threads.
+Assessments drive the C core (``durable_rules_engine``) directly: :func:`handle` creates each
+compiled knowledge base once, under a name derived from its content, and returns its handle
+(durable-rules cannot delete a ruleset). The Python wrapper's Host (:func:`host`, :func:`register`)
+remains for the benchmark's baseline; its timer threads are not started (see ``_Host._run``).
+All use goes through :data:`LOCK`: the C extension is not safe to call from threads.
 """
 
 from __future__ import annotations
@@ -21,6 +22,17 @@ from cxm.engine.base.errors import EngineError, EngineUnavailable
 LOCK = threading.RLock()
 _HOST: Any = None
 _REGISTERED: set[str] = set()
+_HANDLES: dict[str, int] = {}
+
+
+def core() -> Any:
+    """The durable-rules C core (module ``durable_rules_engine``), or a clear error where it cannot load."""
+    try:
+        import durable_rules_engine
+    except ImportError as exc:  # pragma: no cover - depends on the interpreter
+        durable()  # the same explanation as for the Python wrapper
+        raise EngineUnavailable(f"cannot load the durable-rules engine: {exc}") from None
+    return durable_rules_engine
 
 
 def durable() -> Any:
@@ -91,6 +103,28 @@ def register(name: str, ruleset: dict[str, Any], action: Callable[[str], Callabl
                 raise engine_error(exc, f"registering the rules ({place})") from None
             _REGISTERED.add(name)
         return h
+
+
+def handle(name: str, ruleset: dict[str, Any], where: Callable[[str], str] | None = None) -> int:
+    """The C core's handle of a compiled ruleset, created on first use (with the anchor rule).
+
+    A failure is an :class:`EngineError` naming the rule durable-rules could not take, as in :func:`register`.
+    """
+    with LOCK:
+        found = _HANDLES.get(name)
+        if found is not None:
+            return found
+        body = {rule: {k: v for k, v in definition.items() if k != "run"}
+                for rule, definition in ruleset[name].items()}
+        body[ANCHOR] = {"all": [{"cxm_a": {"cxm_start": 1}}]}
+        try:
+            created: int = core().create_ruleset(name, json.dumps(body, ensure_ascii=False))
+        except Exception as exc:
+            rule = _culprit(ruleset)
+            place = (where(rule) if where else f"rule {rule!r}") if rule else f"ruleset {name!r}"
+            raise engine_error(exc, f"registering the rules ({place})") from None
+        _HANDLES[name] = created
+        return created
 
 
 # durable-rules reports every failure of its C core as "..., error code: NNN" (src/rules/rules.h).

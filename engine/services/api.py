@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.knowledge.cache import cached, facts_validator
-from cxm.engine.results.assemble import assemble
-from cxm.engine.results.result import Assessment
+from cxm.engine.results.summary import Summary, summarize
 from cxm.engine.runtime import session
 from cxm.engine.runtime.compiler import CompiledBase
 from cxm.facts.load import LoadedFacts, load_facts
@@ -23,7 +22,7 @@ from cxm.facts.vocabulary import flatten
 from cxm.rules import BUILTIN_DIR
 
 if TYPE_CHECKING:
-    from cxm.engine.results.result import WhatIf, Why, WhyNot
+    from cxm.engine.results.result import Assessment, WhatIf, Why, WhyNot
     from cxm.facts.changes import Change
 
 class Engine:
@@ -38,7 +37,8 @@ class Engine:
             from cxm.engine.runtime.compiler import compile_base
 
             kb = load_knowledge(extra, builtin=builtin)
-            return kb, compile_base(kb)
+            compiled = compile_base(kb)
+            return kb.slim(), compiled
 
         self.kb, self.compiled = cached(folders, f"{builtin}", build)
 
@@ -48,7 +48,13 @@ class Engine:
 
     def assess(self, loaded: LoadedFacts, *, trace: bool = False) -> Assessment:
         """Assess one company's validated facts."""
+        from cxm.engine.results.assemble import assemble
+
         return assemble(self.kb, self.run(loaded), loaded, with_trace=trace)
+
+    def summarize(self, loaded: LoadedFacts) -> Summary:
+        """Assess one company without explanations: stage, levels, recommendation and held-back ids."""
+        return summarize(self.kb, self.run(loaded), loaded.company)
 
     def assess_file(self, path: Path | str, *, trace: bool = False) -> Assessment:
         """Load, validate and assess a facts file."""
@@ -104,6 +110,7 @@ class Engine:
     def what_if(self, loaded: LoadedFacts, changes: list[Change]) -> WhatIf:
         """Re-assess with changed facts; the difference, with the rules that made it."""
         from cxm.engine.explain.whatif import what_if
+        from cxm.engine.results.assemble import assemble
         from cxm.engine.runtime.evaluate import group_facts
         from cxm.facts.changes import apply
 

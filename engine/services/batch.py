@@ -45,7 +45,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxm.engine.base.atomic import atomic_open
 from cxm.engine.base.lock import Locked, NotALock, exclusive
@@ -64,6 +64,9 @@ from cxm.facts.tabular import (
     open_source,
     read_rows,
 )
+
+if TYPE_CHECKING:
+    from cxm.engine.results.summary import Summary
 
 JOURNAL_VERSION = journals.VERSION
 CHUNK = 64  # rows per task sent to a worker
@@ -143,6 +146,22 @@ def company_profile(loaded: Any, trace: Any) -> dict[str, Any]:
             "employees": company["employees"]}
 
 
+def lean_record(engine: Any, loaded: Any, row: int) -> dict[str, Any]:
+    """The batch record of one company, assessed without explanations (what :func:`project` gives)."""
+    from cxm.engine.results.summary import failing_gates, summarize
+
+    trace = engine.run(loaded)
+    summary = summarize(engine.kb, trace, loaded.company)
+    return record(row, summary, failing_gates(engine.kb, trace, summary.stage), company_profile(loaded, trace))
+
+
+def record(row: int, summary: Summary, gates_failing: list[str], profile: dict[str, Any]) -> dict[str, Any]:
+    """The batch record of a lean assessment (:mod:`cxm.engine.results.summary`): what :func:`project` gives."""
+    return {"row": row, "company": summary.company, "stage": summary.stage, "levels": summary.levels,
+            "recommendations": summary.recommendations, "held_back": summary.held_back,
+            "weakest": summary.weakest, "gates_failing": gates_failing, **profile}
+
+
 @dataclass
 class Done:
     """The outcome of one row: its record, or its error lines."""
@@ -176,16 +195,13 @@ def engine_for(rules: Sequence[str]) -> Any:
 def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) -> list[Done]:
     """Assess a chunk of rows in this process (the task a worker runs)."""
     from cxm.engine.base.errors import EngineError
-    from cxm.engine.results.assemble import assemble
 
     engine = engine_for(rules)
     out = []
     for raw in rows:
         try:
             loaded = load_row(source, raw)
-            trace = engine.run(loaded)
-            assessment = assemble(engine.kb, trace, loaded)
-            out.append(Done(raw.row, project(raw.row, assessment, company_profile(loaded, trace))))
+            out.append(Done(raw.row, lean_record(engine, loaded, raw.row)))
         except (SourceError, EngineError) as exc:
             out.append(Done(raw.row, errors=error_lines(raw.row, exc)))
         except MemoryError:  # durable-rules' session table is full: the process cannot go on safely

@@ -55,7 +55,8 @@ class Report:
 _TEXT_FIELDS = {"en", "ru", "source", "title", "because", "text", "description", "name", "meaning"}
 
 
-_CODES = {"unknown-name": "CXL002", "bad-value": "CXL003", "duplicate": "CXL004", "cycle": "CXL006"}
+_CODES = {"unknown-name": "CXL002", "bad-value": "CXL003", "duplicate": "CXL004", "cycle": "CXL006",
+          "computed-cycle": "CXL301"}
 
 
 def classify(problem: Problem) -> str:
