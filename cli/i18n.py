@@ -9,6 +9,8 @@ LABELS: dict[str, dict[str, str]] = {
     "file": {"en": "Facts file", "ru": "Файл фактов"},
     "stage": {"en": "Stage {n} of {total}", "ru": "Стадия {n} из {total}"},
     "why": {"en": "Why", "ru": "Почему"},
+    "effects": {"en": "Once done", "ru": "После выполнения"},
+    "closes": {"en": "Closes", "ru": "Закрывает"},
     "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (1-6)"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_tied": {"en": "Weakest competencies (tied at level {n})",

@@ -314,3 +314,65 @@ def graph_cmd(rules: tuple[Path, ...], fmt: str) -> None:
     kb = _load(rules)
     _warn(kb)
     click.echo(graph(kb, fmt), nl=False)
+
+
+@rules.command("audit")
+@rules_option
+@click.option("--profiles", "count", type=click.IntRange(0), default=2000, show_default=True,
+              help="How many generated companies to assess (the built-in examples are always added).")
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generator.")
+@click.option("--max", "max_rate", type=click.FloatRange(0, 100), default=0.0, show_default=True,
+              help="Highest share (per cent) of any defect before the audit fails (exit 1).")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=Path("cxm-audit"),
+              show_default=True, help="Folder for the worst companies, written as facts files.")
+def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path) -> None:
+    """Assess many plausible companies and measure four defects of the advice.
+
+    The shares: companies with no recommendation; with a weakest competency served by no decision of
+    its own; with a failing test of a next rung or of the next gate that no recommendation's effects
+    would make hold; with a recommendation whose effects already hold. The worst companies are written
+    to OUTPUT as facts files, to reproduce them with `cxm assess`.
+
+    \b
+    Example:
+      cxm rules audit --profiles 10000 --seed 7 --max 0
+    """
+    import yaml
+
+    from cxm.engine.authoring.audit import SHARES, audit
+    from cxm.facts.generate import profiles
+    from cxm.facts.source import parse_text
+    from cxm.rules import BUILTIN_DIR
+
+    engine = _engine(rules)
+    examples = BUILTIN_DIR.parent / "facts" / "examples"
+    from cxm.facts.load import load_facts
+
+    companies = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))] + profiles(count, seed)
+
+    def assess(data: dict[str, Any]) -> Any:
+        from cxm.facts.load import validate
+
+        loaded = validate(parse_text(json.dumps(data), "<profile>"))
+        trace = engine.run(loaded)
+        from cxm.engine.results.assemble import assemble
+
+        return assemble(engine.kb, trace, loaded), trace
+
+    report = audit(assess, engine.kb, companies)
+    names = {"no_recommendation": "no recommendation", "weakest_unserved": "weakest competency served by no decision",
+             "gap_unaddressed": "failing rung or gate test addressed by no recommendation",
+             "already_holds": "recommended although its effects already hold"}
+    click.echo(f"Audit of {report.companies} companies ({count} generated, seed {seed}, and the examples)")
+    for name in SHARES:
+        click.echo(f"  {100 * report.share(name):6.2f}%  {report.counts[name]:>6}  {names[name]}")
+    if report.worst:
+        output.mkdir(parents=True, exist_ok=True)
+        for rank, (_, n, data, found) in enumerate(report.worst, 1):
+            path = output / f"worst-{rank:02d}.yaml"
+            notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
+            path.write_text(f"# cxm rules audit, company {n + 1}: {notes}\n"
+                            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        click.echo(t("wrote", "en", n=len(report.worst), dir=output))
+    if 100 * report.highest() > max_rate:
+        raise Findings()

@@ -42,6 +42,7 @@ REST = [
     "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24",  # customers
     "nps, csat", "", "-",  # metrics
     "crm, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (booking is not present)
+    "",  # compliance.personal_data_law_met: default no
     "",  # no self-assessment
 ]
 
@@ -93,6 +94,7 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
         "metrics.in_use": ["nps", "csat"], "metrics.kpi_per_touchpoint": False, "metrics.through_kpis": [],
         "systems.present": ["crm", "ivr"], "systems.channels": ["website"], "systems.integrated": ["crm"],
         "systems.digital_footprint_in_crm": False, "systems.analytics": "basic",
+        "compliance.personal_data_law_met": False,
     }
     assert out.read_text(encoding="utf-8").startswith(
         "# Facts about Northwind Clinics, written by `cxm interview`.\n"

@@ -13,7 +13,7 @@ importing pydantic's model machinery when it only prints text.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from cxm.engine.language.terms import Bilingual
@@ -107,6 +107,18 @@ class Stage(_Out):
 
 
 @dataclass(kw_only=True)
+class GapTest(_Out):
+    """A failing test of a rung or gate rule that a recommendation closes."""
+
+    rule: str
+    """The rung or gate rule."""
+    fact: str
+    """The input fact the test reads."""
+    location: str
+    """FILE:LINE:COL of the test."""
+
+
+@dataclass(kw_only=True)
 class Recommendation(_Out):
     """A recommended key decision, action or tool."""
 
@@ -128,6 +140,10 @@ class Recommendation(_Out):
     """Ids of the rules that concluded it."""
     source: str
     chain: Chain
+    effects: list[dict[str, Any]] = field(default_factory=list)
+    """What is true once it is carried out: ``{"fact": PATH, "value" | "at_least" | "at_most" | "adds": ...}``."""
+    closes: list[GapTest] = field(default_factory=list)
+    """The failing rung or gate tests (gaps) the rules that made it were answering."""
 
 
 @dataclass(kw_only=True)
