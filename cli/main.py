@@ -113,7 +113,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     loaded = read_facts(file)
     engine = Engine(rules)
     started()
-    result = engine.assess(loaded, trace=trace)
+    result = engine.assess(loaded, trace=trace, path=True)
     if fmt == "json":
         click.echo(render.to_json(result, trace=trace), nl=False)
     else:

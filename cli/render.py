@@ -91,6 +91,9 @@ def _roadmap(a: Assessment, lang: str) -> list[str]:
     first = [titles[i] for i in road.recommendations if titles[i].kind == "decision"][:3]
     if first:
         lines += _wrap(f"{t('start_with', lang)}: " + "; ".join(getattr(r.title, lang) for r in first), 2, 4)
+    if road.shortest:
+        path = "; ".join(f"{getattr(titles[i].title, lang)} [{i}]" for i in road.shortest)
+        lines += _wrap(t("shortest", lang, n=len(road.shortest), stage=getattr(nxt.name, lang)) + ": " + path, 2, 4)
     return lines
 
 

@@ -90,19 +90,15 @@ WHY_NOT_CASES = [
     ("article-1-wellness-resort", "end-to-end-marketing-analytics",
      [("ad-spend-not-linked-to-sales", "company.resources.budget is at least medium", ["low"])],
      ["company.resources.budget=medium"]),
-    ("article-2-regional-lender", "crm-card-for-agents",
-     [("agents-work-without-crm-card", "recommendation is join-crm-contact-centre", [])],
-     ["systems.present=[crm, contact_centre]"]),
     ("article-1-wellness-resort", "existing-crm-footprint-setup",
      [("explore-crm-without-footprint", "systems.present has crm", [[]])],
      ["systems.present=[crm]"]),
     ("article-3-manufacturer", "pickup-qr-survey",
      [("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"])],
      ["company.resources.budget=low"]),
-    ("article-3-manufacturer", "enps-survey",
-     [("enps-not-measured", "recommendation is hand-cx-expertise-to-departments", [])],
-     ["leadership.governance=ad_hoc"]),
 ]
+# crm-card-for-agents (article 2) and enps-survey (article 3) were found by removing the IVR and lowering the
+# governance; why-not no longer takes a practice away (tests/test_gaps.py)
 
 
 @pytest.mark.parametrize(("company", "rec", "failing", "change"), WHY_NOT_CASES, ids=lambda x: str(x)[:30])

@@ -205,6 +205,9 @@ class Roadmap(_Out):
     weakest: list[str]
     recommendations: list[str]
     """Recommendation ids: those for the weakest competencies first, then the rest, each in reading order."""
+    shortest: list[str] = field(default_factory=list)
+    """The fewest recommended decisions whose effects (with their actions' and tools') reach the next stage,
+    confirmed by re-running the engine; empty when none was found or not asked for."""
 
 
 @dataclass(kw_only=True)
