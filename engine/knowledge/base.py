@@ -38,7 +38,6 @@ class CatalogueItem:
     kind: Kind
     serves: str | None
     competency: str
-    stages: list[str]
     effort: Scale
     cost: Scale
     requires: list[str]

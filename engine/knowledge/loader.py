@@ -184,7 +184,6 @@ class _Loader:
         return specs
 
     def check_catalogue(self, model: ModelDef) -> None:
-        stages = [s.id for s in model.stages]
         comps = [c.id for c in model.competencies]
         parent_kind = {Kind.ACTION: Kind.DECISION, Kind.TOOL: Kind.ACTION}
         for entry in self.catalogue.values():
@@ -192,10 +191,6 @@ class _Loader:
             if rec.competency not in comps:
                 self.problems.append(doc.problem(path + ("competency",), f"unknown competency {rec.competency!r}"
                                                  f"{suggest(rec.competency, comps)}", kind="bad-value"))
-            for j, stage in enumerate(rec.stages):
-                if stage not in stages:
-                    self.problems.append(doc.problem(path + ("stages", j), f"unknown stage {stage!r}"
-                                                     f"{suggest(stage, stages)}", kind="bad-value"))
             raw_effects = self.raw_effects.get(rec.id)
             if raw_effects:
                 try:
@@ -325,7 +320,7 @@ def _text(text: BilingualText, bindings: dict[str, str] | None = None) -> Biling
 
 def _item(rec: Recommendation) -> CatalogueItem:
     return CatalogueItem(
-        id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency, stages=list(rec.stages),
+        id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency,
         effort=rec.effort, cost=rec.cost, requires=list(rec.requires), title=_text(rec.title), text=_text(rec.text),
         source=rec.source)
 

@@ -91,7 +91,6 @@ class Recommendation(_Strict):
     kind: Kind
     serves: Id | None = Field(None, description="the decision an action serves, the action a tool carries")
     competency: Id
-    stages: list[Id] = Field(default_factory=list, description="dropped: gap rules decide where an entry is made")
     effort: Scale
     cost: Scale
     requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
