@@ -65,6 +65,7 @@ EXTRA = {
         "dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate", "cx-owner-reports-to-sponsor",
         "start-listening-to-customers", "customer-feedback-pilot", "build-service-training", "measure-engagement",
         "engagement-survey", "review-cx-metrics-regularly", "cx-dashboard-in-management-review", "monthly-cx-dashboard",
+        "regular-feedback-schedule", "weekly-feedback-review", "values-from-customer-moments", "values-story-session",
     },
     "article-2-regional-lender": {
         "standards-fit-to-processes", "standards-process-walkthrough",
@@ -74,6 +75,8 @@ EXTRA = {
         "insight-review-in-product-meetings", "redesign-one-process-from-insight", "pain-point-redesign-sprint",
         "hear-staff-on-cx", "staff-survey-with-cx-questions", "front-line-cx-questions",
         "review-cx-metrics-regularly", "cx-dashboard-in-management-review", "monthly-cx-dashboard",
+        "act-on-staff-feedback", "you-said-we-did", "one-standard-per-touchpoint", "standards-owners-network",
+        "values-from-customer-moments", "values-story-session",
     },
     "article-3-manufacturer": {
         "meet-personal-data-law", "personal-data-152fz", "live-the-brand-values", "values-into-processes",
@@ -82,7 +85,7 @@ EXTRA = {
         "service-behaviour-in-hiring-and-reviews", "cx-share-of-pay", "listen-along-the-journey",
         "journey-based-listening", "touchpoint-survey-plan", "segment-customers-for-listening",
         "segment-by-needs-and-value", "weigh-cx-like-finance", "cx-on-executive-scorecard", "cx-value-business-case",
-        "executive-pay-tied-to-cx", "cx-share-of-executive-bonus",
+        "executive-pay-tied-to-cx", "cx-share-of-executive-bonus", "cx-in-performance-cycle", "cx-goal-in-every-review",
     },
 }
 

@@ -42,6 +42,8 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "article-2+no-staff-survey": ("article-2-regional-lender", "mobilize", [("feedback: annual", "feedback: none")]),
     "align-telecom+no-suggestions": ("align-telecom", "align",
                                      [("suggestion_scheme: true", "suggestion_scheme: false")]),
+    "bank-without-churn": ("embed-boutique-bank", "embed",
+                           [("in_use: [nps, csi, csat, ces, enps, ltv, churn]", "in_use: [nps, csi, csat, ces, enps]")]),
 }
 
 
@@ -100,14 +102,15 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
         "article-3+b2c": [],
         "article-3+budget-low": ["pickup-qr-survey"],
         # hiring and reviews not tied to CX is also the failing test of brand values' top rung
-        "retailer+pay-not-hr": ["hire-and-promote-on-values", "values-in-hiring-and-reviews",
-                                "values-interview-questions"],
+        "retailer+pay-not-hr": ["hire-and-promote-on-values", "values-award", "values-in-hiring-and-reviews",
+                                "values-interview-questions", "values-recognition"],
         "article-3+kz": ["personal-data-kz"],
         "article-3+by": ["personal-data-by"],
         "article-3+sponsor-declared": ["sponsor-drives-cx", "sponsor-quarterly-cx-review"],
         "article-3+no-cjm": ["journey-map-workshop"],
         "article-2+no-staff-survey": ["yearly-staff-survey"],
         "align-telecom+no-suggestions": ["improvement-ideas-board"],
+        "bank-without-churn": ["churn-and-value-tracking", "exit-interviews", "watch-who-leaves"],
     }
 
 

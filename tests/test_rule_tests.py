@@ -134,3 +134,22 @@ def test_rules_test_as_a_subprocess() -> None:
     proc = run_cxm("rules", "test", "-k", "stage/bands", "-v")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[0].startswith("PASS  rules/stage/bands.test.yaml::")
+
+
+def test_every_rule_has_a_firing_case_and_a_case_where_only_its_own_condition_fails(engine) -> None:
+    """Expectations, not snapshots: for each rule, a company it fires for, and the same company patched so that
+    it does not (written by `python -m cxm.engine.authoring.casegen`; a rule whose condition holds for every
+    valid company has its silent case marked todo)."""
+    by_file: dict[str, list[ruletest.LoadedCase]] = {}
+    for case in CASES:
+        by_file.setdefault(case.file, []).append(case)
+    missing = []
+    for rule in engine.kb.rules:
+        cases = by_file.get(rule.file.removesuffix(".yaml") + ".test.yaml", [])
+        fires = [c.case for c in cases if rule.id in c.case.expect.fired and not c.case.patch]
+        silent = [c.case for c in cases if rule.id in c.case.expect.not_fired]
+        paired = [s for s in silent for f in fires
+                  if (s.facts, s.example) == (f.facts, f.example) and (s.patch or s.todo)]
+        if not fires or not paired:
+            missing.append(f"{rule.id} ({rule.location})")
+    assert not missing, "write a firing and a silent case beside these rules: " + ", ".join(missing)
