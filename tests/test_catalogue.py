@@ -42,8 +42,8 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "article-2+no-staff-survey": ("article-2-regional-lender", "mobilize", [("feedback: annual", "feedback: none")]),
     "align-telecom+no-suggestions": ("align-telecom", "align",
                                      [("suggestion_scheme: true", "suggestion_scheme: false")]),
-    "bank-without-churn": ("embed-boutique-bank", "embed",
-                           [("in_use: [nps, csi, csat, ces, enps, ltv, churn]", "in_use: [nps, csi, csat, ces, enps]")]),
+    "bank-without-churn": ("embed-boutique-bank", "embed", [
+        ("in_use: [nps, csi, csat, ces, enps, ltv, churn]", "in_use: [nps, csi, csat, ces, enps]")]),
 }
 
 
