@@ -23,7 +23,14 @@ from cxm.facts.load import validate
 from cxm.facts.source import SourceError, parse_text
 from cxm.facts.vocabulary import flatten, input_fields
 
-ALWAYS = "the condition holds for every valid company"
+ALWAYS = "no single input change makes only this rule's own condition false"
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Writes repeated facts in full: the facts reader refuses YAML anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -81,23 +88,49 @@ class Generator:
         return current
 
     def silent(self, rule: Rule, facts: dict[str, Any]) -> dict[str, Any] | None:
-        """A one-fact patch after which the rule does not fire while what it reads of other rules still holds."""
+        """A small patch after which the rule does not fire while the facts it matched from other rules still
+        hold: in every alternative of its condition, one of its own input tests made false."""
+        import itertools
+
         trace = self.trace(facts)
         assert trace is not None
-        derived = {(f.name, json.dumps(f.value)) for f in trace.facts.values() if not f.input}
-        own = [lit for branch in rule.branches for lit in branch if lit.fact in input_fields()]
-        premises = {lit.fact for branch in rule.branches for lit in branch if lit.fact not in input_fields()
-                    and not lit.negated}
-        for path in dict.fromkeys([lit.fact for lit in own] + list(facts)):
-            for value in self._values(path, facts.get(path)):
-                trial = {**facts, path: value}
-                after = self.trace(trial)
-                if after is None or any(f.rule == rule.id for f in after.firings):
+        firing = next(f for f in trace.firings if f.rule == rule.id)
+        premises = [m for m in firing.matched if not trace.facts[m].input]
+        per_branch = []
+        for branch in rule.branches:
+            options = []
+            for lit in branch:
+                if lit.fact not in input_fields():
                     continue
-                kept = {(f.name, json.dumps(f.value)) for f in after.facts.values() if not f.input}
-                if all(d in kept for d in derived if d[0] in premises):
+                for value in self._values(lit.fact, facts.get(lit.fact)):
+                    if not self._holds(lit, value):
+                        options.append((lit.fact, value))
+                        break
+            per_branch.append(options)
+        if not per_branch or any(not options for options in per_branch):
+            return self._premise_false(rule, facts)
+        for combo in itertools.islice(itertools.product(*per_branch), 50):
+            patch = dict(combo)
+            after = self.trace({**facts, **patch})
+            if after is None or any(f.rule == rule.id for f in after.firings):
+                continue
+            if all(p in after.facts for p in premises):
+                return patch
+        return None
+
+    def _premise_false(self, rule: Rule, facts: dict[str, Any]) -> dict[str, Any] | None:
+        """For a rule whose condition reads only other rules' conclusions: one input change that takes them away."""
+        for path in list(facts) + [p for p in input_fields() if p not in facts and not p.startswith("self_")]:
+            for value in self._values(path, facts.get(path))[:3]:
+                after = self.trace({**facts, path: value})
+                if after is not None and not any(f.rule == rule.id for f in after.firings):
                     return {path: value}
         return None
+
+    def _holds(self, lit: Any, value: Any) -> bool:
+        from cxm.engine.runtime.evaluate import passes
+
+        return all(passes(self.kb, lit.fact, value, t, {}) for t in lit.tests) != lit.negated
 
     @staticmethod
     def _values(path: str, current: Any) -> list[Any]:
@@ -139,8 +172,8 @@ def write_cases(kb: KnowledgeBase, gen: Generator, folder: Path) -> dict[str, in
             folder.name + "/") else folder / Path(file).with_suffix(".test.yaml")
         header = (f"# Rule tests for {file}: for each rule a minimal company it fires for and the same company\n"
                   "# with only the rule's own condition false. Written by `python -m cxm.engine.authoring.casegen`.\n")
-        target.write_text(header + yaml.safe_dump({"cases": cases}, allow_unicode=True, sort_keys=False,
-                                                  width=120), encoding="utf-8")
+        target.write_text(header + yaml.dump({"cases": cases}, Dumper=_NoAliases, allow_unicode=True,
+                                             sort_keys=False, width=120), encoding="utf-8")
         written[str(target)] = len(cases)
     return written
 
@@ -153,7 +186,7 @@ def main() -> None:
     from cxm.rules import BUILTIN_DIR
 
     engine = Engine()
-    bases = [load_facts(p).doc.data for p in sorted(EXAMPLES_DIR.glob("*.yaml"))] + profiles(3000, 11)
+    bases = [load_facts(p).doc.data for p in sorted(EXAMPLES_DIR.glob("*.yaml"))] + profiles(1000, 11)
     gen = Generator(engine.kb, lambda flat: session.run(engine.kb, engine.compiled, flat), bases)
     for target, n in write_cases(engine.kb, gen, BUILTIN_DIR).items():
         print(f"{target}: {n} cases", file=sys.stderr)

@@ -174,7 +174,7 @@ def effect_changes(kb: KnowledgeBase, flat: dict[str, Any], rec_ids: list[str]) 
     changed: list[str] = []
     for rec_id in rec_ids:
         for effect in kb.catalogue[rec_id].rec.effects:
-            spec = input_fields()[effect.fact]
+            spec = kb.specs[effect.fact]  # the rule base's copy: building the facts models would slow `assess`
             new = apply_effect(spec, values.get(effect.fact), effect)
             if new != values.get(effect.fact):
                 values[effect.fact] = new
