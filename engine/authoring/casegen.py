@@ -139,6 +139,8 @@ class Generator:
             return [not current] if current is not None else [True]
         if spec.kind == "enum":
             return [v for v in spec.values if v != current]
+        if spec.kind == "list" and spec.item == "int":  # five self-ratings: move them all to one end or the middle
+            return [[r] * 5 for r in (1, 3, 5) if current != [r] * 5]
         if spec.kind == "list":
             items = list(current or [])
             return [[x for x in items if x != v] for v in items] + [items + [v] for v in spec.values if v not in items]
@@ -178,6 +180,23 @@ def write_cases(kb: KnowledgeBase, gen: Generator, folder: Path) -> dict[str, in
     return written
 
 
+# small changes of every example, for rules the examples and the generated companies rarely reach
+TWEAKS: list[dict[str, Any]] = [
+    {"company.employees": 5}, {"company.country": "BY"}, {"metrics.in_use": ["nps"]},
+    {"self_assessment": {c: [5, 5, 4, 4, 4] for c in ("leadership", "brand", "employees", "customers")}},
+]
+
+
+def _tweak(data: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    flat = _flat(data)
+    for path, value in change.items():
+        if path == "self_assessment":
+            flat.update({f"self_assessment.{c}": v for c, v in value.items()})
+        else:
+            flat[path] = value
+    return _nest(flat)
+
+
 def main() -> None:
     from cxm.engine.runtime import session
     from cxm.engine.services.api import Engine
@@ -186,7 +205,8 @@ def main() -> None:
     from cxm.rules import BUILTIN_DIR
 
     engine = Engine()
-    bases = [load_facts(p).doc.data for p in sorted(EXAMPLES_DIR.glob("*.yaml"))] + profiles(1000, 11)
+    examples = [load_facts(p).doc.data for p in sorted(EXAMPLES_DIR.glob("*.yaml"))]
+    bases = examples + [_tweak(e, change) for e in examples for change in TWEAKS] + profiles(1000, 11)
     gen = Generator(engine.kb, lambda flat: session.run(engine.kb, engine.compiled, flat), bases)
     for target, n in write_cases(engine.kb, gen, BUILTIN_DIR).items():
         print(f"{target}: {n} cases", file=sys.stderr)
