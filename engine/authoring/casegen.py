@@ -102,10 +102,8 @@ class Generator:
             for lit in branch:
                 if lit.fact not in input_fields():
                     continue
-                for value in self._values(lit.fact, facts.get(lit.fact)):
-                    if not self._holds(lit, value):
-                        options.append((lit.fact, value))
-                        break
+                failing = [v for v in self._values(lit.fact, facts.get(lit.fact)) if not self._holds(lit, v)]
+                options += [(lit.fact, v) for v in failing[:3]]
             per_branch.append(options)
         if not per_branch or any(not options for options in per_branch):
             return self._premise_false(rule, facts)
@@ -182,7 +180,8 @@ def write_cases(kb: KnowledgeBase, gen: Generator, folder: Path) -> dict[str, in
 
 # small changes of every example, for rules the examples and the generated companies rarely reach
 TWEAKS: list[dict[str, Any]] = [
-    {"company.employees": 5}, {"company.country": "BY"}, {"metrics.in_use": ["nps"]},
+    {"company.employees": 5}, {"company.country": "BY"}, {"metrics.in_use": ["nps"]}, {"metrics.in_use": ["churn"]},
+    {"systems.digital_footprint_in_crm": False}, {"company.resources.budget": "low"},
     {"self_assessment": {c: [5, 5, 4, 4, 4] for c in ("leadership", "brand", "employees", "customers")}},
 ]
 
@@ -198,17 +197,19 @@ def _tweak(data: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    from cxm.engine.knowledge.loader import load_knowledge
     from cxm.engine.runtime import session
-    from cxm.engine.services.api import Engine
+    from cxm.engine.runtime.compiler import compile_base
     from cxm.facts import EXAMPLES_DIR
     from cxm.facts.load import load_facts
     from cxm.rules import BUILTIN_DIR
 
-    engine = Engine()
+    kb = load_knowledge()
+    compiled = compile_base(kb)
     examples = [load_facts(p).doc.data for p in sorted(EXAMPLES_DIR.glob("*.yaml"))]
     bases = examples + [_tweak(e, change) for e in examples for change in TWEAKS] + profiles(1000, 11)
-    gen = Generator(engine.kb, lambda flat: session.run(engine.kb, engine.compiled, flat), bases)
-    for target, n in write_cases(engine.kb, gen, BUILTIN_DIR).items():
+    gen = Generator(kb, lambda flat: session.run(kb, compiled, flat), bases)
+    for target, n in write_cases(kb, gen, BUILTIN_DIR).items():
         print(f"{target}: {n} cases", file=sys.stderr)
 
 
