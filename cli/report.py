@@ -15,6 +15,7 @@ import click
 
 from cxm.cli.i18n import translator
 from cxm.cli.main import LANGS, cli, rules_option, started
+from cxm.cli.render import effect_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -26,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
     "summary": {"en": "Summary", "ru": "Кратко"},
     "stage_of": {"en": "Stage {n} of 6: {name}", "ru": "Стадия {n} из 6: {name}"},
     "why": {"en": "Why", "ru": "Почему"},
+    "effects": {"en": "Once done", "ru": "После выполнения"},
     "summary_weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "summary_recs": {"en": "{d} key decisions, {a} actions and {t} tools are recommended.",
                      "ru": "Рекомендовано ключевых решений: {d}, действий: {a}, инструментов: {t}."},
@@ -180,6 +182,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "") -> str:
     env.filters["tr"] = lambda bilingual: getattr(bilingual, lang)
     env.filters["plain"] = _text
     env.filters["md"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    env.filters["effects"] = lambda effects: "; ".join(effect_text(e) for e in effects)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     a = report.assessment
     context = {
