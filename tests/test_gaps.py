@@ -124,3 +124,12 @@ def test_the_audit_counts_and_writes_the_worst(runner, tmp_path: Path) -> None:
         "    0.00%       0  failing rung or gate test addressed by no recommendation",
         "    0.00%       0  recommended although its effects already hold",
     ]
+
+
+def test_text_and_report_show_effects_in_brief(runner, tmp_path: Path) -> None:
+    path = str(example("article-1-wellness-resort"))
+    text = runner.invoke(cli, ["assess", path]).output.splitlines()
+    assert "     Once done: leadership.cx_owner >= full_time" in text
+    out = tmp_path / "report.md"
+    assert runner.invoke(cli, ["report", path, "-o", str(out)]).exit_code == 0
+    assert "Once done: brand.values >= documented" in out.read_text(encoding="utf-8").splitlines()
