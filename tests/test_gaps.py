@@ -133,3 +133,27 @@ def test_text_and_report_show_effects_in_brief(runner, tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     assert runner.invoke(cli, ["report", path, "-o", str(out)]).exit_code == 0
     assert "Once done: brand.values >= documented" in out.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_audit_fails_above_max_and_writes_facts_files_that_reproduce(runner, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "noise.yaml").write_text("""\
+rules:
+  - id: brand-book-for-everyone
+    title: {en: Brand book for everyone, ru: Брендбук для всех}
+    because: {en: Everyone gets it., ru: Все получают.}
+    source: test
+    when: {brand.brand_book: true}
+    then: {recommend: brand-book-working-groups}
+""", encoding="utf-8")
+    out = tmp_path / "worst"
+    result = runner.invoke(cli, ["rules", "audit", "--rules", str(rules), "--profiles", "40", "-o", str(out),
+                                 "--max", "1"])
+    assert result.exit_code == 1
+    share = next(line for line in result.output.splitlines() if line.endswith("effects already hold"))
+    assert float(share.split("%")[0]) > 1
+    worst = sorted(out.glob("worst-*.yaml"))
+    assert worst and worst[0].read_text(encoding="utf-8").startswith("# cxm rules audit, company ")
+    again = runner.invoke(cli, ["assess", str(worst[0]), "--rules", str(rules), "--format", "json"])
+    assert "brand-book-working-groups" in [r["id"] for r in json.loads(again.stdout)["recommendations"]]
