@@ -110,8 +110,8 @@ def test_failing_case_shows_a_diff_and_coverage(tmp_path: Path, runner) -> None:
                                           .replace("[size-micro]", "[size-micro, size-small]"), encoding="utf-8")
     (rules / "mine.yaml").write_text(
         "rules:\n  - id: tiny-team\n    title: {en: Tiny team, ru: Крошечная команда}\n"
-        "    because: {en: Fewer than 3., ru: Меньше трёх.}\n    source: Test\n"
-        "    when: {company.employees: {below: 3}}\n    then: {gate: explore}\n", encoding="utf-8")
+        "    because: {en: Exactly 9000001., ru: Ровно 9000001.}\n    source: Test\n"
+        "    when: {company.employees: {between: [9000001, 9000001]}}\n    then: {gate: explore}\n", encoding="utf-8")
     result = runner.invoke(cli, ["rules", "test", "--rules", str(rules)])
     assert result.exit_code == 1
     out = result.stdout.splitlines()

@@ -54,7 +54,7 @@ def test_show(runner) -> None:
         "  Used by: nothing (a final conclusion)",
     ]
     assert lines[8] == "  Tests covering it:"
-    assert "    rules/derive/company.test.yaml::article-2-regional-lender-five-employees" in lines
+    assert "    rules/derive/company.test.yaml::size-micro-fires" in lines
 
 
 def test_show_dependencies_both_ways(runner) -> None:

@@ -7,8 +7,8 @@ rung and gate rules it was meant to answer (read from the knowledge base, not fr
 - **weakest unserved**: a weakest competency with a next rung has no key decision of its own competency;
 - **gap unaddressed**: a failing test of a competency's next rung, or of the next stage's gate, that no
   recommendation's effects would make hold;
-- **already holds**: a recommendation whose effects, with those of the actions and tools made under it, all
-  hold already (it would change nothing).
+- **already holds**: a recommendation whose effects, with those of the actions and tools made (or held back
+  for the budget) under it, all hold already (it would change nothing).
 """
 
 from __future__ import annotations
@@ -103,16 +103,18 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace) -> Findings:
         if not any(closes(kb, e, lit, facts) for e in effects):
             found.gap_unaddressed.append(f"{rule_id}:{lit.fact}")
     for rec in made:
-        mine = [e for r in [rec, *_descendants(a, rec)] for e in kb.catalogue[r].rec.effects]
+        mine = [e for r in [rec, *_descendants(kb, a, rec)] for e in kb.catalogue[r].rec.effects]
         if mine and all(holds(input_fields()[e.fact], _value(facts, e.fact), e) for e in mine):
             found.already_holds.append(rec)
     return found
 
 
-def _descendants(a: Assessment, rec_id: str) -> list[str]:
-    """The actions and tools made under a recommendation (a decision counts through them too)."""
-    out = [r.id for r in a.recommendations if r.serves == rec_id]
-    return out + [d for child in out for d in _descendants(a, child)]
+def _descendants(kb: KnowledgeBase, a: Assessment, rec_id: str) -> list[str]:
+    """The actions and tools made, or held back for the budget, under a recommendation: a decision counts through
+    them too (a held-back tool is part of what its action stands for, deferred)."""
+    made = [r.id for r in a.recommendations if r.serves == rec_id]
+    held = [h.id for h in a.held_back if kb.catalogue[h.id].rec.serves == rec_id]
+    return made + held + [d for child in made for d in _descendants(kb, a, child)]
 
 
 @dataclass
