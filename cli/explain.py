@@ -87,24 +87,31 @@ def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[P
 
 @cli.command("what-if")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUE",
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Change an input fact (repeatable); VALUE is YAML: true, 3, full_time, [crm, ivr].")
+@click.option("--do", "do", multiple=True, metavar="REC",
+              help="Carry out a recommendation (repeatable): apply its declared effects, then any --set.")
 @output_options
 @rules_option
-def what_if(file: Path, sets: tuple[str, ...], fmt: str, lang: str, rules: tuple[Path, ...]) -> None:
-    """Re-assess with changed facts and show the difference.
+def what_if(file: Path, sets: tuple[str, ...], do: tuple[str, ...], fmt: str, lang: str,
+            rules: tuple[Path, ...]) -> None:
+    """Re-assess with changed facts, or after carrying out recommendations, and show the difference.
 
     Prints the stage and levels before and after, and the recommendations added and removed, each
-    with the rules that made the difference. FILE '-' reads the facts from standard input.
+    with the rules that made the difference. --do REC applies what the recommendation declares true
+    once it is done (its effects, as `cxm assess` shows them). FILE '-' reads the facts from standard input.
 
     \b
     Example:
       cxm what-if facts/examples/article-1-wellness-resort.yaml --set company.resources.budget=high
-      cxm what-if company.yaml --set systems.present=[crm,ivr] --set leadership.cx_owner=full_time
+      cxm what-if company.yaml --set 'systems.present=[crm, ivr]' --set leadership.cx_owner=full_time
+      cxm what-if facts/examples/article-1-wellness-resort.yaml --do dedicate-cx-owner --do written-brand-values
     """
     from cxm.cli.render_explain import what_if_text
     from cxm.facts.changes import parse_change
 
+    if not sets and not do:
+        raise click.UsageError("give at least one --set PATH=VALUE or --do REC")
     changes = [parse_change(s) for s in sets]
-    answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes))
+    answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes, do))
     click.echo(_dump(answer) if fmt == "json" else terminal_safe(what_if_text(answer, lang)), nl=fmt == "json")

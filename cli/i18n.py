@@ -9,6 +9,8 @@ LABELS: dict[str, dict[str, str]] = {
     "file": {"en": "Facts file", "ru": "Файл фактов"},
     "stage": {"en": "Stage {n} of {total}", "ru": "Стадия {n} из {total}"},
     "why": {"en": "Why", "ru": "Почему"},
+    "effects": {"en": "Once done", "ru": "После выполнения"},
+    "closes": {"en": "Closes", "ru": "Закрывает"},
     "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (1-6)"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_tied": {"en": "Weakest competencies (tied at level {n})",
@@ -34,6 +36,10 @@ LABELS: dict[str, dict[str, str]] = {
     "absent": {"en": "absent", "ru": "нет"},
     "focus": {"en": "Strengthen first", "ru": "Укрепить в первую очередь"},
     "start_with": {"en": "Start with", "ru": "Начать с"},
+    "shortest": {"en": "Shortest path: carry out these {n} decision(s) and the company reaches {stage} "
+                       "(confirmed by re-running the engine)",
+                 "ru": "Кратчайший путь: выполните эти решения ({n}), и компания достигнет стадии «{stage}» "
+                       "(проверено повторным запуском)"},
     "why_title": {"en": "Why {target}: {file}", "ru": "Почему {target}: {file}"},
     "input_at": {"en": "input, {file}:{line}", "ru": "исходный факт, {file}:{line}"},
     "input_default": {"en": "input, not in the file: default", "ru": "исходный факт, нет в файле: по умолчанию"},

@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
     "customers": {"en": "Customer connectedness", "ru": "Вовлечение клиентов"},
     "metrics": {"en": "Metrics", "ru": "Метрики"},
     "systems": {"en": "Systems", "ru": "Системы"},
+    "compliance": {"en": "Compliance", "ru": "Соответствие требованиям"},
 }
 
 YES = {"y", "yes", "true", "1", "д", "да"}

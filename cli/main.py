@@ -150,7 +150,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()
-    result = engine.assess(loaded, trace=trace)
+    result = engine.assess(loaded, trace=trace, path=True)
     if fmt == "json":
         click.echo(render.to_json(result, trace=trace), nl=False)
     else:

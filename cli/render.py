@@ -134,6 +134,9 @@ def _roadmap(a: Assessment, lang: str) -> list[str]:
     first = [titles[i] for i in road.recommendations if titles[i].kind == "decision"][:3]
     if first:
         lines += _wrap(f"{t('start_with', lang)}: " + "; ".join(getattr(r.title, lang) for r in first), 2, 4)
+    if road.shortest:
+        path = "; ".join(f"{getattr(titles[i].title, lang)} [{i}]" for i in road.shortest)
+        lines += _wrap(t("shortest", lang, n=len(road.shortest), stage=getattr(nxt.name, lang)) + ": " + path, 2, 4)
     return lines
 
 
@@ -165,7 +168,21 @@ def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:
         lines += _wrap(head, indent, body)
         lines += _wrap(getattr(r.text, lang), body)
         lines += _wrap(f"{t('why', lang)}: {getattr(r.because, lang)}", body)
+        if r.effects:
+            lines += _wrap(f"{t('effects', lang)}: " + "; ".join(effect_text(e) for e in r.effects), body)
+        if r.closes:
+            lines += _wrap(f"{t('closes', lang)}: " + "; ".join(f"{c.rule} {c.fact} ({c.location})"
+                                                                  for c in r.closes), body)
     return lines
+
+
+def effect_text(effect: dict[str, object]) -> str:
+    """An effect in brief: ``brand.brand_book = true``, ``leadership.cx_owner >= part_time``, ``x + [a, b]``."""
+    fact = effect["fact"]
+    for op, sign in (("value", "="), ("at_least", ">="), ("at_most", "<="), ("adds", "+")):
+        if op in effect:
+            return f"{fact} {sign} {_plain(effect[op])}"
+    return str(fact)
 
 
 def trace_text(a: Assessment) -> str:

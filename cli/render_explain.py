@@ -151,8 +151,15 @@ def why_not_text(w: WhyNot, lang: str) -> str:
             lines.append(t("no_suggestion", lang, n=MAX_CHANGES))
         else:
             lines.append(t("suggestion", lang, runs=w.suggestion.runs) + ":")
-            lines.append("  cxm what-if " + w.file + "".join(f" --set {c}" for c in w.suggestion.changes))
+            lines.append("  " + what_if_command(w.file, w.suggestion.changes))
     return "\n".join(lines) + "\n"
+
+
+def what_if_command(file: str, changes: list[str]) -> str:
+    """A `cxm what-if` command line that pastes into a POSIX shell (the file and each change quoted)."""
+    import shlex
+
+    return "cxm what-if " + shlex.quote(file) + "".join(f" --set {shlex.quote(c)}" for c in changes)
 
 
 def what_if_text(w: WhatIf, lang: str) -> str:

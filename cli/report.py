@@ -18,6 +18,7 @@ import click
 from cxm.cli.errors import Failure, Rejected
 from cxm.cli.i18n import translator
 from cxm.cli.main import cli, lang_option, rules_option, started, warn_facts, warn_overrides
+from cxm.cli.render import effect_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_ID = "cxm-radar"
@@ -29,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
     "summary": {"en": "Summary", "ru": "Кратко"},
     "stage_of": {"en": "Stage {n} of 6: {name}", "ru": "Стадия {n} из 6: {name}"},
     "why": {"en": "Why", "ru": "Почему"},
+    "effects": {"en": "Once done", "ru": "После выполнения"},
     "summary_weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "summary_recs": {"en": "{d} key decisions, {a} actions and {t} tools are recommended.",
                      "ru": "Рекомендовано ключевых решений: {d}, действий: {a}, инструментов: {t}."},
@@ -279,6 +281,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     env.filters["md"] = md_escape
     env.filters["code"] = md_code
     env.filters["url"] = md_url
+    env.filters["effects"] = lambda effects: "; ".join(effect_text(e) for e in effects)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     a = report.assessment
     context = {

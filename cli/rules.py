@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
     "entry_facts": {"en": "competency {competency}, effort {effort}, cost {cost}",
                     "ru": "компетенция {competency}, усилия {effort}, затраты {cost}"},
     "serves": {"en": "Serves", "ru": "Служит"},
+    "effects": {"en": "Once done", "ru": "После выполнения"},
     "made_by": {"en": "Made by", "ru": "Рекомендуют правила"},
     "held_back_by": {"en": "Held back by", "ru": "Откладывают правила"},
     "served_by": {"en": "Carried out by", "ru": "Выполняется через"},
@@ -50,6 +51,8 @@ LABELS: dict[str, dict[str, str]] = {
                 "ru": "Покрытие: все {total} правил сработали хотя бы в одном примере."},
     "uncovered": {"en": "Coverage: {n} of {total} rules fired in no case:",
                   "ru": "Покрытие: {n} из {total} правил не сработали ни в одном примере:"},
+    "case_pass": {"en": "PASS", "ru": "ДА"}, "case_fail": {"en": "FAIL", "ru": "НЕТ"},
+    "case_todo": {"en": "TODO", "ru": "ПРОБЕЛ"}, "case_fixed": {"en": "FIXED", "ru": "ИСПРАВЛЕН"},
     "fixed": {"en": "a todo case now passes: remove its 'todo'", "ru": "пример с todo теперь проходит: уберите todo"},
     "no_cases": {"en": "No rule tests found (*.test.yaml beside the rule files).",
                  "ru": "Тесты правил (*.test.yaml рядом с файлами правил) не найдены."},
@@ -183,8 +186,10 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
         counts[o.status] += 1
         if o.status == "pass" and not verbose:
             continue
-        click.echo(f"{o.status.upper():5} {o.case.id}" + ("" if o.status == "pass" else f"  ({o.case.location})"))
-        for line in o.diff:
+        width = max(len(t(f"case_{status}", lang)) for status in counts)
+        click.echo(f"{t('case_' + o.status, lang):{width}} {o.case.id}"
+                   + ("" if o.status == "pass" else f"  ({o.case.location})"))
+        for line in o.diff if o.status != "todo" or verbose else []:  # a todo case's diff is its known gap
             click.echo(f"      {line}")
         if o.status == "fixed":
             click.echo(f"      {t('fixed', lang)}")
@@ -299,8 +304,9 @@ def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
     below = [e.rec.id for e in kb.catalogue.values() if e.rec.serves == rec_id]
     if fmt == "json":
         data = {"id": rec.id, "kind": rec.kind.value, "location": entry.location, "serves": rec.serves,
-                "competency": rec.competency, "stages": rec.stages, "effort": rec.effort.value,
+                "competency": rec.competency, "requires": rec.requires, "effort": rec.effort.value,
                 "cost": rec.cost.value, "title": to_data(rec.title), "text": to_data(rec.text), "source": rec.source,
+                "effects": [e.to_data() for e in rec.effects],
                 "made_by": [r.id for r in makers], "held_back_by": [r.id for r in holders], "served_by": below}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -312,6 +318,10 @@ def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
              *_wrap(getattr(rec.text, lang), 2), f"  {t('source', lang)}: {rec.source}"]
     if rec.serves:
         lines.append(f"  {t('serves', lang)}: {rec.serves}")
+    if rec.effects:
+        from cxm.cli.render import effect_text
+
+        lines += _wrap(f"{t('effects', lang)}: " + "; ".join(effect_text(e.to_data()) for e in rec.effects), 2, 4)
     lines.append(f"  {t('made_by', lang)}:" + ("" if makers else f" {t('nothing', lang)}"))
     lines += [f"    {r.id} ({r.location})" for r in makers]
     lines.append(f"  {t('held_back_by', lang)}:" + ("" if holders else f" {t('nothing', lang)}"))
@@ -381,3 +391,65 @@ def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> No
             names = [r.id for r in kb.rules] + list(kb.catalogue) + list(kb.specs)
             raise Rejected(f"error: --focus: no rule, recommendation or fact {focus!r}{suggest(focus, names)}")
     click.echo(graph(kb, fmt, node), nl=False)
+
+
+@rules.command("audit")
+@rules_option
+@click.option("--profiles", "count", type=click.IntRange(0), default=2000, show_default=True,
+              help="How many generated companies to assess (the built-in examples are always added).")
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generator.")
+@click.option("--max", "max_rate", type=click.FloatRange(0, 100), default=0.0, show_default=True,
+              help="Highest share (per cent) of any defect before the audit fails (exit 1).")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=Path("cxm-audit"),
+              show_default=True, help="Folder for the worst companies, written as facts files.")
+def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path) -> None:
+    """Assess many plausible companies and measure four defects of the advice.
+
+    The shares: companies with no recommendation; with a weakest competency served by no decision of
+    its own; with a failing test of a next rung or of the next gate that no recommendation's effects
+    would make hold; with a recommendation whose effects already hold. The worst companies are written
+    to OUTPUT as facts files, to reproduce them with `cxm assess`.
+
+    \b
+    Example:
+      cxm rules audit --profiles 10000 --seed 7 --max 0
+    """
+    import yaml
+
+    from cxm.engine.authoring.audit import SHARES, audit
+    from cxm.facts.generate import profiles
+    from cxm.facts.source import parse_text
+    from cxm.rules import BUILTIN_DIR
+
+    engine = _engine(rules)
+    examples = BUILTIN_DIR.parent / "facts" / "examples"
+    from cxm.facts.load import load_facts
+
+    companies = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))] + profiles(count, seed)
+
+    def assess(data: dict[str, Any]) -> Any:
+        from cxm.facts.load import validate
+
+        loaded = validate(parse_text(json.dumps(data), "<profile>"))
+        trace = engine.run(loaded)
+        from cxm.engine.results.assemble import assemble
+
+        return assemble(engine.kb, trace, loaded), trace
+
+    report = audit(assess, engine.kb, companies)
+    names = {"no_recommendation": "no recommendation", "weakest_unserved": "weakest competency served by no decision",
+             "gap_unaddressed": "failing rung or gate test addressed by no recommendation",
+             "already_holds": "recommended although its effects already hold"}
+    click.echo(f"Audit of {report.companies} companies ({count} generated, seed {seed}, and the examples)")
+    for name in SHARES:
+        click.echo(f"  {100 * report.share(name):6.2f}%  {report.counts[name]:>6}  {names[name]}")
+    if report.worst:
+        output.mkdir(parents=True, exist_ok=True)
+        for rank, (_, n, data, found) in enumerate(report.worst, 1):
+            path = output / f"worst-{rank:02d}.yaml"
+            notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
+            path.write_text(f"# cxm rules audit, company {n + 1}: {notes}\n"
+                            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        click.echo(t("wrote", "en", n=len(report.worst), dir=output))
+    if 100 * report.highest() > max_rate:
+        raise Findings()

@@ -226,6 +226,9 @@ class Channel(DocEnum):
     MESSENGERS = "messengers", "Messengers", "Мессенджеры"
     WEB_CHAT = "web_chat", "Chat on the website", "Чат на сайте"
     EMAIL = "email", "E-mail", "Электронная почта"
+    MOBILE_APP = "mobile_app", "The company's mobile app", "Мобильное приложение компании"
+    CHAT_BOT = ("chat_bot", "A chat bot answering customers (site or messenger)",
+                "Чат-бот, отвечающий клиентам (на сайте или в мессенджере)")
 
 
 class Analytics(DocEnum):

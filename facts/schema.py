@@ -159,6 +159,10 @@ class Leadership(_Section):
         Frequency.NEVER, description="How often CX metrics are weighed in management reviews.",
         json_schema_extra=ru("Как часто метрики клиентского опыта разбирают на совещаниях руководства."),
     )
+    customer_time_scheduled: Bool = Field(
+        False, description="Leaders have time with customers or on the front line fixed in their calendars.",
+        json_schema_extra=ru("У руководителей в календаре закреплено время с клиентами или на первой линии."),
+    )
 
 
 class Brand(_Section):
@@ -178,6 +182,10 @@ class Brand(_Section):
         json_schema_extra=ru(
             "Проверяется ли, что компания выполняет своё обещание клиенту (например, с помощью тайного покупателя)."
         ),
+    )
+    purpose_in_onboarding: Bool = Field(
+        False, description="Every newcomer learns the company's purpose and customer promise in the first weeks.",
+        json_schema_extra=ru("Каждый новый сотрудник в первые недели узнаёт цель компании и её обещание клиенту."),
     )
 
 
@@ -265,6 +273,11 @@ class Customers(_Section):
         None, ge=0, le=10_000, description="Typical time, in hours, to answer a customer request.",
         json_schema_extra=ru("Обычное время ответа на обращение клиента, в часах."),
     )
+    practices_renewed: Bool = Field(
+        False, description="Journey maps, metrics and listening methods were reviewed and renewed in the last year.",
+        json_schema_extra=ru("Карты пути, метрики и способы слушать клиентов пересматривались и обновлялись "
+                             "за последний год."),
+    )
 
 
 class Metrics(_Section):
@@ -281,6 +294,11 @@ class Metrics(_Section):
     through_kpis: UniqueList[ProcessArea] = Field(
         default_factory=list, description="Processes whose KPIs are linked to CX metrics ('through' KPIs).",
         json_schema_extra=ru("Процессы, чьи KPI связаны с метриками клиентского опыта («сквозные» KPI)."),
+    )
+    definitions_standard: Bool = Field(
+        False, description="Each CX metric has one written definition (question, scale, formula) every unit uses.",
+        json_schema_extra=ru("У каждой метрики клиентского опыта одно записанное определение (вопрос, шкала, формула), "
+                             "общее для всех подразделений."),
     )
 
 
@@ -376,6 +394,17 @@ class Survey(_Section):
         json_schema_extra=ru("Роли, чьи медианы различаются на 2 и более."))
 
 
+class Compliance(_Section):
+    """Obligations that do not wait for a CX stage."""
+
+    personal_data_law_met: Bool = Field(
+        False, description="The company's contracts, consents and notices meet the personal-data law of its country "
+        "(152-FZ in Russia, GDPR in the EU/EEA).",
+        json_schema_extra=ru("Договоры, согласия и уведомления компании соответствуют закону о персональных данных "
+                             "её страны (152-ФЗ в России, GDPR в ЕС/ЕЭЗ)."),
+    )
+
+
 class SelfAssessment(_Section):
     """Optional 20-statement self-assessment: five ratings from 1 to 5 per competency."""
 
@@ -416,6 +445,7 @@ class Facts(_Section):
     customers: Customers = Field(default_factory=Customers)
     metrics: Metrics = Field(default_factory=Metrics)
     systems: Systems = Field(default_factory=Systems)
+    compliance: Compliance = Field(default_factory=Compliance)
     self_assessment: SelfAssessment | None = Field(
         None, description="Optional 20-statement self-assessment (1-5 per statement).",
         json_schema_extra=ru("Необязательная самооценка из 20 утверждений (оценка от 1 до 5 за каждое)."),

@@ -56,11 +56,37 @@ ARTICLE = {
     "article-2-regional-lender": ("mobilize", ARTICLE_2),
     "article-3-manufacturer": ("operationalize", ARTICLE_3),
 }
-# what the knowledge base adds beyond the article, on purpose
+# what the knowledge base adds beyond the article, on purpose: the project's action for decision 3 of company 2,
+# and the decisions (with their actions and tools) that close the failing tests of each competency's next rung
+# and of the next stage's gate (rules/gaps/, rules/recommend/next-rung.yaml), and the personal-data law for the
+# companies that keep customer data (rules/recommend/compliance.yaml)
 EXTRA = {
-    "article-1-wellness-resort": set(),
-    "article-2-regional-lender": {"standards-fit-to-processes", "standards-process-walkthrough"},
-    "article-3-manufacturer": set(),
+    "article-1-wellness-resort": {
+        "dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate", "cx-owner-reports-to-sponsor",
+        "start-listening-to-customers", "customer-feedback-pilot", "build-service-training", "measure-engagement",
+        "engagement-survey", "review-cx-metrics-regularly", "cx-dashboard-in-management-review", "monthly-cx-dashboard",
+        "regular-feedback-schedule", "weekly-feedback-review", "values-from-customer-moments", "values-story-session",
+    },
+    "article-2-regional-lender": {
+        "standards-fit-to-processes", "standards-process-walkthrough",
+        "meet-personal-data-law", "personal-data-152fz", "written-brand-values", "brand-book-and-service-standards",
+        "brand-book-working-groups", "service-best-practice-review", "service-standards-training",
+        "mystery-shopper-check", "act-on-customer-insight", "insight-into-decisions",
+        "insight-review-in-product-meetings", "redesign-one-process-from-insight", "pain-point-redesign-sprint",
+        "hear-staff-on-cx", "staff-survey-with-cx-questions", "front-line-cx-questions",
+        "review-cx-metrics-regularly", "cx-dashboard-in-management-review", "monthly-cx-dashboard",
+        "act-on-staff-feedback", "you-said-we-did", "one-standard-per-touchpoint", "standards-owners-network",
+        "values-from-customer-moments", "values-story-session",
+    },
+    "article-3-manufacturer": {
+        "meet-personal-data-law", "personal-data-152fz", "live-the-brand-values", "values-into-processes",
+        "process-values-audit", "check-the-promise-is-kept", "promise-mystery-shopping", "tie-hr-and-pay-to-cx",
+        "employee-lifecycle-cx-alignment", "cx-enablement-pulse", "lifecycle-ejm-workshop",
+        "service-behaviour-in-hiring-and-reviews", "cx-share-of-pay", "listen-along-the-journey",
+        "journey-based-listening", "touchpoint-survey-plan", "segment-customers-for-listening",
+        "segment-by-needs-and-value", "weigh-cx-like-finance", "cx-on-executive-scorecard", "cx-value-business-case",
+        "executive-pay-tied-to-cx", "cx-share-of-executive-bonus", "cx-in-performance-cycle", "cx-goal-in-every-review",
+    },
 }
 
 
@@ -120,24 +146,23 @@ def test_one_whole_chain_ends_at_input_facts(runner) -> None:
     out = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort")), "--format", "json"]).output
     rec = next(r for r in json.loads(out)["recommendations"] if r["id"] == "mystery-shopper-check")
     assert rec["rules"] == ["promise-not-checked-by-mystery-shopper"]
+    # the decision is made from the gap it closes: a failing test of brand values' next rung
     assert rec["chain"]["rules"] == [
-        "leadership-rung-1", "leadership-rung-2", "brand-rung-1", "brand-rung-2", "employees-rung-1",
-        "employees-rung-2", "customers-rung-1", "customers-rung-2", "gate-explore-feedback", "reach-ignore",
-        "leadership-evidence-level", "brand-evidence-level", "employees-evidence-level", "customers-evidence-level",
-        "leadership-level-from-evidence", "brand-level-from-evidence", "employees-level-from-evidence",
-        "customers-level-from-evidence", "cx-score", "band-explore", "reach-explore", "stage-cap",
-        "stage-from-score", "explore-values-unwritten", "explore-no-brand-book-or-standards",
-        "promise-not-checked-by-mystery-shopper",
+        "brand-rung-1", "brand-rung-2", "brand-evidence-level", "gap-brand-3-standards-local", "gap-values-not-written",
+        "explore-no-brand-book-or-standards", "promise-not-checked-by-mystery-shopper",
     ]
     # the leaves are input facts, with their lines in facts/examples/article-1-wellness-resort.yaml
     assert rec["chain"]["inputs"] == [
-        {"path": "leadership.executive_sponsor", "value": "declared", "line": 13, "column": 3},
         {"path": "brand.values", "value": "implicit", "line": 19, "column": 3},
         {"path": "brand.brand_book", "value": False, "line": 20, "column": 3},
-        {"path": "employees.cx_training", "value": "periodic", "line": 25, "column": 3},
-        {"path": "customers.feedback_collection", "value": "ad_hoc", "line": 30, "column": 3},
         {"path": "customers.mystery_shopping", "value": "none", "line": 32, "column": 3},
     ]
+    decision = next(r for r in json.loads(out)["recommendations"] if r["id"] == "written-brand-values")
+    assert decision["closes"] == [
+        {"rule": "brand-rung-3", "fact": "brand.service_standards", "location": "rules/levels/brand.yaml:23:36"},
+        {"rule": "brand-rung-3", "fact": "brand.values", "location": "rules/levels/brand.yaml:22:25"},
+    ]
+    assert decision["effects"] == [{"fact": "brand.values", "at_least": "documented"}]
     lines = example("article-1-wellness-resort").read_text(encoding="utf-8").splitlines()
     for leaf in rec["chain"]["inputs"]:
         key = leaf["path"].rsplit(".", 1)[1]

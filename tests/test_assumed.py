@@ -30,13 +30,13 @@ def test_json_lists_whole_sections_and_single_fields_left_out(runner, tmp_path: 
     data = json.loads(runner.invoke(cli, ["assess", str(facts), "--format", "json"]).output)
     assert [(a["section"], a["whole"]) for a in data["assumed"]] == [
         ("company", False), ("leadership", False), ("brand", True), ("employees", True), ("customers", False),
-        ("metrics", True), ("systems", True)]
+        ("metrics", True), ("systems", True), ("compliance", True)]
     assert data["assumed"][0]["fields"] == {
         "company.exports": False, "company.branches": 0, "company.resources.budget": "medium",
         "company.resources.it_capacity": "medium"}
     assert data["assumed"][2]["fields"] == {
         "brand.values": "none", "brand.brand_book": False, "brand.service_standards": "none",
-        "brand.promise_monitored": False}
+        "brand.promise_monitored": False, "brand.purpose_in_onboarding": False}
     assert "customers.response_time_hours" not in data["assumed"][4]["fields"]  # unknown is not assumed
 
 
@@ -47,7 +47,7 @@ def test_text_ends_with_the_assumed_section(runner, tmp_path: Path) -> None:
     tail = out[out.index("Assumed:"):].splitlines()
     assert tail[0] == "Assumed: left out of the facts file, so taken at their defaults (not in place)"
     assert tail[1] == "  company: exports=false, branches=0, resources.budget=medium, resources.it_capacity=medium"
-    assert tail[2:4] == ["  leadership: governance=none, cx_metrics_in_reviews=never",
+    assert tail[2:4] == ["  leadership: governance=none, cx_metrics_in_reviews=never, customer_time_scheduled=false",
                          "  brand (the whole section): values=none, brand_book=false, service_standards=none,"]
     ru = runner.invoke(cli, ["assess", str(facts), "--lang", "ru"]).output
     assert "  brand (весь раздел): values=none, brand_book=false, service_standards=none," in ru.splitlines()
@@ -77,4 +77,4 @@ def test_the_report_lists_what_was_assumed(tmp_path: Path) -> None:
     assert '<section id="assumed">' in html
     assert '<li><strong>customers</strong>: <span class="fact">feedback_from_employees=false, ' \
            'feedback_from_suppliers=false, leaders_meet_customers=false, processes_redesigned_from_insight=false, ' \
-           'mystery_shopping=none</span></li>' in html
+           'mystery_shopping=none, practices_renewed=false</span></li>' in html

@@ -15,19 +15,22 @@ def test_rules_show_a_catalogue_entry_with_the_rules_that_make_or_hold_it_back(r
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "pickup-feedback-tablets: tool: Collect feedback on tablets at the warehouse pick-up",
-        "  rules/recommend/feedback.yaml:83:5, competency customers, effort medium, cost high",
+        "  rules/recommend/feedback.yaml:97:5, competency customers, effort medium, cost high",
         "  Put tablets at the warehouse counters so that clients rate the pick-up right after receiving their",
         "  goods. Feedback given on the spot is frequent and precise about what went wrong.",
         "  Source: Article, company 3, action 1, tool 3",
         "  Serves: rebuild-target-group-feedback",
+        "  Once done: customers.feedback_channels + [tablets]",
         "  Made by:",
-        "    pickup-feedback-not-captured (rules/recommend/feedback.yaml:194:5)",
+        "    pickup-feedback-not-captured (rules/recommend/feedback.yaml:211:5)",
         "  Held back by:",
-        "    low-budget-defers-pickup-tablets (rules/recommend/feedback.yaml:211:5)",
+        "    low-budget-defers-pickup-tablets (rules/recommend/feedback.yaml:228:5)",
     ]
     data = json.loads(runner.invoke(cli, ["rules", "show", "written-brand-values", "--format", "json"]).output)
-    assert (data["kind"], data["made_by"], data["held_back_by"], data["served_by"]) == (
-        "decision", ["explore-values-unwritten"], [], ["brand-book-and-service-standards"])
+    assert (data["kind"], data["made_by"], data["held_back_by"], data["served_by"], data["effects"]) == (
+        "decision", ["gap-values-not-written"], [],
+        ["brand-book-and-service-standards", "values-from-customer-moments"],
+        [{"fact": "brand.values", "at_least": "documented"}])
     unknown = runner.invoke(cli, ["rules", "show", "pickup-feedback-tablet"])
     assert unknown.exit_code == 2
     assert unknown.stderr == ("error: no rule or recommendation 'pickup-feedback-tablet' "
@@ -59,7 +62,6 @@ ENTRY = """recommendations:
     kind: tool
     SERVES
     competency: brand
-    stages: [explore]
     effort: low
     cost: low
     title: {en: My tool, ru: Мой инструмент}

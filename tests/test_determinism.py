@@ -66,7 +66,7 @@ def test_json_is_byte_identical_across_sessions_in_one_process(engine, fresh) ->
             loaded = load_facts(path)
             for trace in (False, True):
                 header = f"{path} {['--trace'] if trace else []}"
-                assert to_json(engine.assess(loaded, trace=trace), trace=trace) == expected[header], header
+                assert to_json(engine.assess(loaded, trace=trace, path=True), trace=trace) == expected[header], header
 
 
 def _fresh_json(path: Path) -> str:
@@ -82,5 +82,5 @@ def test_ten_thousand_interleaved_assessments_match_fresh_processes(engine) -> N
     loaded = {path: load_facts(path) for path in FILES}
     order = [FILES[(i * 7 + i // len(FILES)) % len(FILES)] for i in range(10_000)]  # interleaved, not round-robin
     for i, path in enumerate(order):
-        assert to_json(engine.assess(loaded[path])) == fresh[path], f"assessment {i} of {path.name} differs"
+        assert to_json(engine.assess(loaded[path], path=True)) == fresh[path], f"assessment {i} of {path.name} differs"
     assert session._RUNS == {}

@@ -76,7 +76,7 @@ def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None
     assert out[:9] == [
         f"Why kpi-per-touchpoint: {path}",
         "",
-        "recommendation = kpi-per-touchpoint  <- rule touchpoints-without-kpi (rules/recommend/monitoring.yaml:265:5)",
+        "recommendation = kpi-per-touchpoint  <- rule touchpoints-without-kpi (rules/recommend/monitoring.yaml:281:5)",
         "  Touchpoints have no KPI of their own, so nobody answers for the experience at each of them.",
         "  source: Article, company 3, action 3, tool 2",
         "",
@@ -135,19 +135,19 @@ WHY_NOT_CASES = [
     ("article-1-wellness-resort", "end-to-end-marketing-analytics",
      [("ad-spend-not-linked-to-sales", "company.resources.budget is at least medium", ["low"])],
      ["company.resources.budget=medium"]),
-    ("article-2-regional-lender", "crm-card-for-agents",
-     [("agents-work-without-crm-card", "recommendation is join-crm-contact-centre", [])],
-     ["systems.present=[crm, contact_centre]"]),
     ("article-1-wellness-resort", "existing-crm-footprint-setup",
      [("explore-crm-without-footprint", "systems.present has crm", [[]])],
      ["systems.present=[crm]"]),
     ("article-3-manufacturer", "pickup-qr-survey",
-     [("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"])],
+     # two alternatives (feedback below systematic, or no online channel): the budget fails in both, and the second
+     # alternative also fails on the online channel company 3 has
+     [("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"]),
+      ("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"]),
+      ("low-budget-pickup-without-feedback", "customers.feedback_channels lacks online", [["online", "phone"]])],
      ["company.resources.budget=low"]),
-    ("article-3-manufacturer", "enps-survey",
-     [("enps-not-measured", "recommendation is hand-cx-expertise-to-departments", [])],
-     ["leadership.governance=ad_hoc"]),
 ]
+# crm-card-for-agents (article 2) and enps-survey (article 3) were found by removing the IVR and lowering the
+# governance; why-not no longer takes a practice away (tests/test_gaps.py)
 
 
 @pytest.mark.parametrize(("company", "rec", "failing", "change"), WHY_NOT_CASES, ids=lambda x: str(x)[:30])
@@ -194,7 +194,7 @@ def test_what_if_difference_is_exact(runner) -> None:
     assert [(c["test"]["en"], c["held"], c["actual"]) for c in failing] == [
         ("recommendation is integrated-customer-analytics", True, ["integrated-customer-analytics"]),
         ("systems.present has all of crm, ivr", False, [["crm", "contact_centre"]]),
-        ("data_silos is true", True, [True]),
+        ("not (systems.integrated has all of crm, ivr)", True, [[]]),
     ]
 
 

@@ -92,13 +92,20 @@ CASES = {
     "ivr/company-3 low budget without IVR": Case(
         A3, [NO_IVR], base=[HIGH_3], held_removed=ids("multichannel-data-integration")),
 
-    # (d) country: Russia (152-FZ) against elsewhere
-    "country/company-3 RU to DE": Case(A3, [("country: RU", "country: DE")], removed=ids("b2b-contract-152fz-update")),
-    "country/company-3 B2C only, RU to DE": Case(A3, [("country: RU", "country: DE")], base=[B2C_3]),
-    "country/company-1 RU to DE": Case(A1, [("country: RU", "country: DE")]),
-    "country/company-2 RU to DE": Case(A2, [("country: RU", "country: DE")]),
+    # (d) country: Russia (152-FZ) against the EU (GDPR); a company that keeps customer data is told to meet the
+    # law of its country (rules/recommend/compliance.yaml), whatever its stage
+    "country/company-3 RU to DE": Case(
+        A3, [("country: RU", "country: DE")], added=ids("personal-data-gdpr"),
+        removed=ids("b2b-contract-152fz-update", "personal-data-152fz")),
+    "country/company-3 B2C only, RU to DE": Case(
+        A3, [("country: RU", "country: DE")], base=[B2C_3], added=ids("personal-data-gdpr"),
+        removed=ids("personal-data-152fz")),
+    "country/company-1 RU to DE": Case(A1, [("country: RU", "country: DE")]),  # it keeps no customer data
+    "country/company-2 RU to DE": Case(
+        A2, [("country: RU", "country: DE")], added=ids("personal-data-gdpr"), removed=ids("personal-data-152fz")),
     "country/retailer DE to RU": Case(
-        RETAILER, [("country: DE", "country: RU")], added=ids("b2b-contract-152fz-update")),
+        RETAILER, [("country: DE", "country: RU")], added=ids("b2b-contract-152fz-update", "personal-data-152fz"),
+        removed=ids("personal-data-gdpr")),
 }
 
 
@@ -199,7 +206,8 @@ RULES = {
         {"no-ivr-crm-contact-centre-apart", "agents-work-without-crm-card"},
         {"crm-ivr-records-apart", "integration-brief-unwritten", "integration-without-executive-owner"}),
     "ivr/company-3 without IVR": (set(), {"channels-keep-separate-records"}),
-    "country/company-3 RU to DE": (set(), {"b2b-contracts-predate-152fz"}),
+    "country/company-3 RU to DE": ({"personal-data-gdpr-applies"},
+                                   {"b2b-contracts-predate-152fz", "personal-data-152fz-applies"}),
 }
 
 

@@ -77,13 +77,18 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
         f"  3  2026-03-01T09:00:00Z  3 Mobilize              3     3     3     3  {_kb()[:12]}",
         "",
     ]
-    assert lines[8:12] == [
+    # written values bring brand values to level 3; the next rung asks for company-wide standards
+    assert lines[8:13] == [
         "Changes",
         "  #1 -> #2 (2026-02-01T09:00:00Z)",
         "    Compelling brand values: 2 -> 3",
-        "    No longer recommended: Write down the brand values and carry them into key processes "
-        "[written-brand-values]",
+        "    New recommendation: Adapt the service standards to current processes and priorities "
+        "[adapt-service-standards]",
+        "    New recommendation: Revise each standard against its process and the current priorities "
+        "[standards-fit-to-processes]",
     ]
+    assert ("    No longer recommended: Write down the brand values and carry them into key processes "
+            "[written-brand-values]") in lines
     second = lines[lines.index("  #2 -> #3 (2026-03-01T09:00:00Z)"):]
     assert second[1:5] == ["    Stage: Explore -> Mobilize", "    Purposeful leadership: 2 -> 3",
                            "    Employee engagement: 2 -> 3", "    Customer connectedness: 2 -> 3"]
@@ -109,8 +114,10 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
     closed = text[text.index("Closed by a re-assessment: no longer recommended, the gap was closed") + 1:]
     assert closed[0] == ("  closed   decision  written-brand-values: Write down the brand values and carry them "
                          "into key processes (closed by #2)")
-    assert closed[6] == ("  closed   decision  introduce-cx-metrics: Introduce customer-experience metrics "
+    assert closed[8] == ("  closed   decision  dedicate-cx-owner: Give customer experience a dedicated owner "
                          "(closed by #3)")
+    assert ("  closed   decision  introduce-cx-metrics: Introduce customer-experience metrics (closed by #3)"
+            in closed)
 
     data = json.loads(runner.invoke(cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)
     by_id = {i["id"]: i for i in data["items"]}
@@ -181,7 +188,7 @@ def test_history_survives_across_processes(tmp_path: Path, steps: list[Path]) ->
     ]
     assert {a["version"] for a in data["assessments"]} == {"0.1.0"}
     assert {a["knowledge_base"] for a in data["assessments"]} == {_kb()}
-    assert [c["removed"][0]["id"] for c in data["changes"]] == ["written-brand-values", "introduce-cx-metrics"]
+    assert [c["removed"][0]["id"] for c in data["changes"]] == ["written-brand-values", "dedicate-cx-owner"]
     assert data["changes"][1]["stage"] == {"before": "explore", "after": "mobilize"}
     # the stored facts and result are the JSON of the assessment
     store = open_history(db)

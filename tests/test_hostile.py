@@ -110,7 +110,7 @@ def test_code_like_text_is_printed_verbatim(engine, runner, tmp_path: Path) -> N
     result = runner.invoke(cli, ["assess", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["company"] == name
-    assert to_json(engine.assess(load_facts_text(text, str(path)))) == result.stdout
+    assert to_json(engine.assess(load_facts_text(text, str(path)), path=True)) == result.stdout
     assert not CANARY.exists()
 
 

@@ -44,7 +44,7 @@ facts:
   score: {type: int, description: {en: Score, ru: Счёт}}
   flag: {type: bool, description: {en: Flag, ru: Флаг}}
 recommendations:
-  - {id: do-it, kind: decision, competency: brand, stages: [explore], effort: low, cost: low,
+  - {id: do-it, kind: decision, competency: brand, effort: low, cost: low,
      title: {en: Do it, ru: Сделать}, text: {en: Do it., ru: Сделать.}, source: test}
 """
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

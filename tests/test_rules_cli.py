@@ -22,11 +22,11 @@ def test_list(runner) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert len(lines) == len(load_knowledge().rules)
-    assert lines[0].split() == ["size-micro", "active", "rules/derive/company.yaml:24", "Micro", "company"]
+    assert lines[0].split() == ["size-micro", "active", "rules/derive/company.yaml:30", "Micro", "company"]
     ru = runner.invoke(cli, ["rules", "list", "--lang", "ru", "--format", "json"])
     data = json.loads(ru.stdout)
     assert data[0] == {"id": "size-micro", "status": "active", "priority": 50, "file": "rules/derive/company.yaml",
-                       "line": 24, "title": {"en": "Micro company", "ru": "Микропредприятие"}}
+                       "line": 30, "title": {"en": "Micro company", "ru": "Микропредприятие"}}
 
 
 def test_list_with_an_override_warns(tmp_path: Path, runner) -> None:
@@ -45,7 +45,7 @@ def test_show(runner) -> None:
     lines = result.stdout.splitlines()
     assert lines[:8] == [
         "size-micro: Micro company",
-        "  rules/derive/company.yaml:24:5, status active, priority 50",
+        "  rules/derive/company.yaml:30:5, status active, priority 50",
         "  Because: Fewer than 10 employees.",
         "  Source: Project decision: size bands after the EU SME definition",
         "  When: company.employees is below 10",
@@ -54,7 +54,7 @@ def test_show(runner) -> None:
         "  Used by: nothing (a final conclusion)",
     ]
     assert lines[8] == "  Tests covering it:"
-    assert "    rules/derive/company.test.yaml::article-2-regional-lender-five-employees" in lines
+    assert "    rules/derive/company.test.yaml::size-micro-fires" in lines
 
 
 def test_show_dependencies_both_ways(runner) -> None:

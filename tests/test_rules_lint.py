@@ -28,7 +28,6 @@ recommendations:
   - id: {id}
     kind: decision
     competency: brand
-    stages: [explore]
     effort: low
     cost: low
     title: {{en: A decision, ru: {ru}}}
@@ -116,8 +115,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
         + DECISION.format(id="child", ru="Решение").replace("recommendations:\n", "")
         + rules(("needs-parent", "    when: {recommendation: never-made}\n    then: {recommend: child}\n")),
         ["{f}:2:9: CXL501 recommendation 'never-made' is in the catalogue but no rule can recommend it",
-         "{f}:11:9: CXL501 recommendation 'child' is in the catalogue but no rule can recommend it",
-         "{f}:25:28: CXL102 rule 'needs-parent' can never fire: it needs 'recommendation is never-made', which no "
+         "{f}:10:9: CXL501 recommendation 'child' is in the catalogue but no rule can recommend it",
+         "{f}:23:28: CXL102 rule 'needs-parent' can never fire: it needs 'recommendation is never-made', which no "
          "rule can conclude"],
     ),
     "CXL103_CXL104_unconcluded_fact": (
@@ -138,7 +137,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
         rules(("size-by-branches", "    when: {company.employees: {at_least: 300}}\n"
                                    "    then: {derive: {size_class: medium}}\n")),
         ["{f}:2:9: CXL202 rule 'size-by-branches' concludes size_class = medium but 'size-large' "
-         "(rules/derive/company.yaml:48:5) concludes size_class = large, and one condition includes the other"],
+         "(rules/derive/company.yaml:54:5) concludes size_class = large, and one condition includes the other"],
+    ),
+    "CXL502_recommends_what_holds": (
+        rules(("brand-book-already-there",
+               "    when: {brand.brand_book: true, brand.service_standards: {at_least: local}}\n"
+               "    then: {recommend: brand-book-and-service-standards}\n")),
+        ["{f}:2:9: CXL502 rule 'brand-book-already-there' recommends 'brand-book-and-service-standards' only when "
+         "its effects already hold: brand.brand_book = true; brand.service_standards >= local"],
     ),
     "CXL301_computed_cycle": (
         "facts:\n  counter: {type: int, description: {en: A counter., ru: Счётчик.}}\nrules:\n"
@@ -161,8 +167,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
                 ("leftover-<c>", "    for_each: [{c: one}]\n    when: always\n    then: {derive: {mark: true}}\n")
                 ).replace("because: {en: Because., ru: Потому что.}\n    source: \"Test\"\n    for_each",
                           "because: {en: Because <x>., ru: Потому что.}\n    source: \"Test\"\n    for_each"),
-        ["{f}:10:33: CXL401 recommendation 'untranslated' title: the Russian text has no Cyrillic letters",
-         "{f}:22:19: CXL401 rule 'leftover-one' because: <x> is left in the text; add it to every for_each item"],
+        ["{f}:9:33: CXL401 recommendation 'untranslated' title: the Russian text has no Cyrillic letters",
+         "{f}:21:19: CXL401 rule 'leftover-one' because: <x> is left in the text; add it to every for_each item"],
     ),
 }
 

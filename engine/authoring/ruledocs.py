@@ -157,8 +157,10 @@ def _page(kb: KnowledgeBase, file: str, rules: list[Rule], makers: dict[str, lis
             made = ", ".join(_link(r) for r in makers.get(f"recommendation={rec_id}", [])) or "(no rule)"
             serves = f", serves `{rec.serves}`" if rec.serves else ""
             lines += [f"### `{rec_id}`", "",
-                      f"{rec.kind.value}{serves}; competency {rec.competency}; stages {', '.join(rec.stages)}; "
+                      f"{rec.kind.value}{serves}; competency {rec.competency}; "
                       f"effort {rec.effort.value}, cost {rec.cost.value}", "",
+                      f"- Effects: {'; '.join(f'`{e}`' for e in rec.effects) or '(none)'}",
+                      *([f"- Requires: {'; '.join(rec.requires)}"] if rec.requires else []),
                       f"- **EN** {rec.title.en}: {rec.text.en}", f"- **RU** {rec.title.ru}: {rec.text.ru}",
                       f"- Source: {rec.source}", f"- Made by: {made}", ""]
     if rules:

@@ -74,7 +74,7 @@ def _fixes(kb: KnowledgeBase, lit: Literal, facts: Facts) -> list[Change]:
         items = list(current[0]) if current else []
         wanted = [x for t in lit.tests for x in (t.operand if isinstance(t.operand, tuple) else (t.operand,))]
         if lit.negated:
-            return [Change(lit.fact, [x for x in items if x not in wanted])]
+            return []  # removing a list item takes a practice away: never suggested
         if any(t.op == "has_all" for t in lit.tests):
             return [Change(lit.fact, items + [x for x in wanted if x not in items])]
         return [Change(lit.fact, items + [x]) for x in wanted if x not in items][:1]
@@ -86,7 +86,8 @@ def _fixes(kb: KnowledgeBase, lit: Literal, facts: Facts) -> list[Change]:
         pool = sorted({v for v in _numbers(lit) if isinstance(v, int | float) and v >= 0})
     else:
         pool = [v for v in _numbers(lit) if isinstance(v, str)]
-    good = [v for v in pool if ok(v) != lit.negated and v not in current]
+    good = [v for v in pool if ok(v) != lit.negated and v not in current
+            and toward_maturity(lit.fact, current[0] if current else None, v)]
     if spec.kind == "enum" and spec.ordered and current and good:
         rank = spec.rank(current[0])
         good.sort(key=lambda v: abs(spec.rank(v) - rank))
@@ -160,3 +161,90 @@ def search(loaded: LoadedFacts, run: Callable[[LoadedFacts], Trace], kb: Knowled
                 tried.add(key)
                 queue.append(nxt)
     return None
+
+
+# --- doing recommendations: their effects as input changes --------------------------------------
+
+
+def effect_changes(kb: KnowledgeBase, flat: dict[str, Any], rec_ids: list[str]) -> list[Change]:
+    """The input changes that carrying out the recommendations makes (their declared effects, in order)."""
+    from cxm.engine.language.effects import apply as apply_effect
+
+    values = dict(flat)
+    changed: list[str] = []
+    for rec_id in rec_ids:
+        for effect in kb.catalogue[rec_id].rec.effects:
+            spec = kb.specs[effect.fact]  # the rule base's copy: building the facts models would slow `assess`
+            new = apply_effect(spec, values.get(effect.fact), effect)
+            if new != values.get(effect.fact):
+                values[effect.fact] = new
+                if effect.fact not in changed:
+                    changed.append(effect.fact)
+    return [Change(path, values[path]) for path in changed]
+
+
+def toward_maturity(path: str, current: Any, new: Any) -> bool:
+    """A change that keeps every practice in place: no list item removed, no ``true`` turned ``false``, no ordered
+    choice lowered (why-not's search never suggests taking a practice away); the company profile may change."""
+    if path.startswith("company."):
+        return True  # the company's profile (market, size, budget, country) is not a practice
+    spec = input_fields()[path]
+    if spec.kind == "list":
+        return all(x in (new or []) for x in (current or []))
+    if spec.kind == "bool":
+        return not (current is True and new is False)
+    if spec.kind == "enum" and spec.ordered and current is not None and new is not None:
+        return spec.rank(new) >= spec.rank(current)
+    return True
+
+
+# --- the roadmap's shortest path ------------------------------------------------------------------
+
+MAX_PATH_RUNS = 64
+
+
+def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
+                  run: Callable[[dict[str, Any]], Trace]) -> list[str]:
+    """The fewest recommended decisions whose effects, with those of their actions and tools, take the company to
+    the next stage, each candidate confirmed by re-running the engine on the changed facts; empty when even all of
+    them do not (or the company is at the top). Smaller sets are tried first, within :data:`MAX_PATH_RUNS` runs;
+    past that, decisions are dropped one by one from the whole set while the stage is still reached."""
+    from itertools import combinations
+
+    if a.roadmap.next_stage is None:
+        return []
+    target = a.roadmap.next_stage.number
+    decisions = [r.id for r in a.recommendations if r.kind == "decision"]
+    under: dict[str, list[str]] = {}
+    for r in a.recommendations:
+        top = r.id
+        while kb.catalogue[top].rec.serves and any(x.id == kb.catalogue[top].rec.serves for x in a.recommendations):
+            top = str(kb.catalogue[top].rec.serves)
+        under.setdefault(top, []).append(r.id)
+
+    def reaches(chosen: tuple[str, ...] | list[str]) -> bool:
+        changes = effect_changes(kb, flat, [x for d in chosen for x in under.get(d, [d])])
+        trace = run({**flat, **{c.path: c.value for c in changes}})
+        stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
+        return stage is not None and kb.stage_rank(str(stage)) >= target
+
+    if not decisions or not reaches(decisions):
+        return []
+    runs = 1
+    for size in range(1, len(decisions)):
+        for combo in combinations(decisions, size):
+            if runs >= MAX_PATH_RUNS:
+                return _drop_one_by_one(decisions, reaches)
+            runs += 1
+            if reaches(combo):
+                return list(combo)
+    return decisions
+
+
+def _drop_one_by_one(decisions: list[str], reaches: Callable[[list[str]], bool]) -> list[str]:
+    kept = list(decisions)
+    for d in reversed(decisions):
+        trial = [x for x in kept if x != d]
+        if trial and reaches(trial):
+            kept = trial
+    return kept

@@ -7,6 +7,7 @@ from typing import Any
 
 from cxm.engine.language.conclusions import Conclusion
 from cxm.engine.language.conditions import Conjunction, Node
+from cxm.engine.language.effects import Effect
 from cxm.engine.language.terms import Bilingual, Kind, Scale, Status
 from cxm.facts.source import Document, Path_, Problem
 from cxm.facts.vocabulary import FieldSpec
@@ -37,13 +38,13 @@ class CatalogueItem:
     kind: Kind
     serves: str | None
     competency: str
-    stages: list[str]
     effort: Scale
     cost: Scale
     requires: list[str]
     title: Bilingual
     text: Bilingual
     source: str
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Rule:
     path: Path_
     bindings: dict[str, str] = field(default_factory=dict)
     stratum: int = 0
+    closes: tuple[str, str, str] | None = None  # (rule id, fact, FILE:LINE:COL of its test) for a gap rule
 
     @property
     def file(self) -> str:

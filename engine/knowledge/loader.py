@@ -7,6 +7,7 @@ one (with a warning).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from cxm.engine.base.graph import cycle_of
 from cxm.engine.knowledge.base import CatalogueItem, CompetencyInfo, DerivedSpec, Entry, KnowledgeBase, Rule, StageInfo
 from cxm.engine.language.conclusions import Conclusion, Copy, Sum, check_sources, parse_then
 from cxm.engine.language.conditions import ConditionError, Parser, dnf
+from cxm.engine.language.effects import parse_effects
 from cxm.engine.language.ruleschema import RULE_ID, FactType, ModelDef, Recommendation, RuleDef, RuleFile
 from cxm.engine.language.ruleschema import Bilingual as BilingualText
 from cxm.engine.language.terms import Bilingual, Kind, Status
@@ -55,6 +57,7 @@ class _Loader:
         self.model: tuple[ModelDef, Document] | None = None
         self.decls: dict[str, tuple[Any, Document, tuple]] = {}
         self.catalogue: dict[str, Entry] = {}
+        self.raw_effects: dict[str, dict[str, Any]] = {}
         self.raw_rules: dict[str, tuple[RuleDef, Document, tuple, dict[str, str]]] = {}
         self.digest = hashlib.sha256()
         self.files: list[str] = []
@@ -135,6 +138,7 @@ class _Loader:
                                                  f"already defined at {self.catalogue[rec.id].location}",
                                                  kind="duplicate"))
             self.catalogue[rec.id] = Entry(_item(rec), doc, ("recommendations", i))
+            self.raw_effects[rec.id] = rec.effects
         for i, rule in enumerate(parsed.rules):
             for bindings in rule.for_each or [{}]:
                 rule_id = str(_substitute(rule.id, bindings))
@@ -186,7 +190,6 @@ class _Loader:
         return specs
 
     def check_catalogue(self, model: ModelDef) -> None:
-        stages = [s.id for s in model.stages]
         comps = [c.id for c in model.competencies]
         parent_kind = {Kind.ACTION: Kind.DECISION, Kind.TOOL: Kind.ACTION}
         for entry in self.catalogue.values():
@@ -194,10 +197,13 @@ class _Loader:
             if rec.competency not in comps:
                 self.problems.append(doc.problem(path + ("competency",), f"unknown competency {rec.competency!r}"
                                                  f"{suggest(rec.competency, comps)}", kind="bad-value"))
-            for j, stage in enumerate(rec.stages):
-                if stage not in stages:
-                    self.problems.append(doc.problem(path + ("stages", j), f"unknown stage {stage!r}"
-                                                     f"{suggest(stage, stages)}", kind="bad-value"))
+            raw_effects = self.raw_effects.get(rec.id)
+            if raw_effects:
+                try:
+                    effects = parse_effects(raw_effects, path + ("effects",), input_fields())
+                    entry.rec = dataclasses.replace(rec, effects=effects)
+                except ConditionError as exc:
+                    self.problems.append(doc.problem(exc.path, exc.message, key=exc.key, kind=exc.kind))
             if rec.kind is Kind.DECISION:
                 if rec.serves:
                     self.problems.append(doc.problem(path + ("serves",), "a decision serves nothing"))
@@ -245,7 +251,31 @@ class _Loader:
                 priority=rdef.priority, aliases=list(rdef.aliases), condition=condition, branches=branches,
                 conclusions=conclusions, doc=doc, path=path, bindings=bindings,
             ))
+        self.resolve_closes(rules)
         return rules
+
+    def resolve_closes(self, rules: list[Rule]) -> None:
+        """Locate the test each gap rule's ``closes`` names: the rule must exist and test that fact."""
+        by_id = {r.id: r for r in rules}
+        for rule in rules:
+            rdef = self.raw_rules[rule.id][0]
+            if rdef.closes is None:
+                continue
+            rule_id = str(_substitute(rdef.closes.rule, rule.bindings))
+            fact = str(_substitute(rdef.closes.fact, rule.bindings))
+            here = rule.path + ("closes",)
+            target = by_id.get(rule_id)
+            if target is None:
+                self.problems.append(rule.doc.problem(here + ("rule",), f"no rule {rule_id!r} to close a test of"
+                                                      f"{suggest(rule_id, by_id)}", kind="bad-value"))
+                continue
+            lit = next((lit for branch in target.branches for lit in branch if lit.fact == fact), None)
+            if lit is None:
+                self.problems.append(rule.doc.problem(here + ("fact",), f"rule {rule_id!r} does not test "
+                                                      f"{fact!r}", kind="bad-value"))
+                continue
+            line, col = target.doc.where(lit.path)
+            rule.closes = (rule_id, fact, f"{target.doc.file}:{line}:{col}")
 
     def stratify(self, rules: list[Rule]) -> None:
         """Order rules so that a fact is complete before any rule tests its absence."""
@@ -334,7 +364,7 @@ def _text(text: BilingualText, bindings: dict[str, str] | None = None) -> Biling
 
 def _item(rec: Recommendation) -> CatalogueItem:
     return CatalogueItem(
-        id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency, stages=list(rec.stages),
+        id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency,
         effort=rec.effort, cost=rec.cost, requires=list(rec.requires), title=_text(rec.title), text=_text(rec.text),
         source=rec.source)
 

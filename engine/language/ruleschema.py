@@ -91,13 +91,21 @@ class Recommendation(_Strict):
     kind: Kind
     serves: Id | None = Field(None, description="the decision an action serves, the action a tool carries")
     competency: Id
-    stages: list[Id] = Field(min_length=1)
     effort: Scale
     cost: Scale
     requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
+    effects: dict[FactName, Any] = Field(
+        default_factory=dict, description="input facts that are true once it is carried out (see effects.py)")
     title: Bilingual
     text: Bilingual
     source: Text
+
+
+class Closes(_Strict):
+    """The test of another rule (a rung or a gate) that a gap rule finds failing."""
+
+    rule: TemplateId
+    fact: Annotated[str, StringConstraints(pattern=r"^[a-z<][a-z0-9_<>]*(\.[a-z<][a-z0-9_<>]*)*$", max_length=80)]
 
 
 class RuleDef(_Strict):
@@ -110,6 +118,7 @@ class RuleDef(_Strict):
     status: Status = Status.ACTIVE
     priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
     aliases: list[Id] = Field(default_factory=list)
+    closes: Closes | None = Field(None, description="the rung or gate test whose failure this rule derives")
     for_each: list[dict[str, str | int | float | bool]] | None = Field(
         None, description="expand the rule once per item; '<name>' stands for the item's value of name")
     when: Any

@@ -11,6 +11,7 @@ from cxm.engine.results.result import (
     Assumed,
     Fact,
     Firing,
+    GapTest,
     HeldBack,
     Level,
     Recommendation,
@@ -96,9 +97,21 @@ class _Reader:
                 id=rec_id, kind=entry.kind.value, serves=entry.serves, competency=entry.competency,
                 priority=priority, effort=entry.effort.value, cost=entry.cost.value, title=entry.title,
                 text=entry.text, because=self.because(fid), rules=self.rules_of(fid), source=entry.source,
-                chain=self.chain(fid),
+                chain=self.chain(fid), effects=[e.to_data() for e in entry.effects], closes=self.closes(fid),
             )
         return ordered(list(recs.values()))
+
+    def closes(self, fact_id: str) -> list[GapTest]:
+        """The gap tests behind a recommendation: the gaps its own rules matched, each with the test it names."""
+        out: list[GapTest] = []
+        for seq in self.trace.facts[fact_id].by:
+            for matched in self.trace.firings[seq].matched:
+                for by in self.trace.facts[matched].by if self.trace.facts[matched].name.startswith("gap.") else ():
+                    closes = self.kb.rule(self.trace.firings[by].rule).closes
+                    test = closes and GapTest(rule=closes[0], fact=closes[1], location=closes[2])
+                    if test and test not in out:
+                        out.append(test)
+        return out
 
     def held_back(self) -> list[HeldBack]:
         out = []
@@ -111,13 +124,14 @@ class _Reader:
 
     def roadmap(self, stage: Stage, weakest: list[str], recs: list[Recommendation]) -> Roadmap:
         """The next stage, the checks of its gates and score band, and what to do first."""
-        # whole decision subtrees, those touching a weakest competency first, otherwise in reading order
+        # whole decision subtrees, those whose decision serves a weakest competency first (a decision counts
+        # by its own competency, not by its tools'), otherwise in reading order
         subtrees: list[list[Recommendation]] = []
         for r in recs:
             if r.kind == "decision" or not subtrees:
                 subtrees.append([])
             subtrees[-1].append(r)
-        subtrees.sort(key=lambda tree: not any(r.competency in weakest for r in tree))
+        subtrees.sort(key=lambda tree: tree[0].competency not in weakest)
         order = [r.id for tree in subtrees for r in tree]
         if stage.number >= len(self.kb.stages):
             return Roadmap(next_stage=None, gates=[], score=[], weakest=weakest, recommendations=order)

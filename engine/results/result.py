@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from cxm.engine.language.terms import Bilingual
@@ -108,6 +108,18 @@ class Stage(_Out):
 
 
 @dataclass(kw_only=True)
+class GapTest(_Out):
+    """A failing test of a rung or gate rule that a recommendation closes."""
+
+    rule: str
+    """The rung or gate rule."""
+    fact: str
+    """The input fact the test reads."""
+    location: str
+    """FILE:LINE:COL of the test."""
+
+
+@dataclass(kw_only=True)
 class Recommendation(_Out):
     """A recommended key decision, action or tool."""
 
@@ -129,6 +141,10 @@ class Recommendation(_Out):
     """Ids of the rules that concluded it."""
     source: str
     chain: Chain
+    effects: list[dict[str, Any]] = field(default_factory=list)
+    """What is true once it is carried out: ``{"fact": PATH, "value" | "at_least" | "at_most" | "adds": ...}``."""
+    closes: list[GapTest] = field(default_factory=list)
+    """The failing rung or gate tests (gaps) the rules that made it were answering."""
 
 
 @dataclass(kw_only=True)
@@ -190,6 +206,9 @@ class Roadmap(_Out):
     weakest: list[str]
     recommendations: list[str]
     """Recommendation ids: those for the weakest competencies first, then the rest, each in reading order."""
+    shortest: list[str] = field(default_factory=list)
+    """The fewest recommended decisions whose effects (with their actions' and tools') reach the next stage,
+    confirmed by re-running the engine; empty when none was found or not asked for."""
 
 
 @dataclass(kw_only=True)

@@ -46,11 +46,17 @@ class Engine:
         """Run durable-rules on one company; the raw trace of the session."""
         return session.run(self.kb, self.compiled, flatten(loaded.data))
 
-    def assess(self, loaded: LoadedFacts, *, trace: bool = False) -> Assessment:
-        """Assess one company's validated facts."""
+    def assess(self, loaded: LoadedFacts, *, trace: bool = False, path: bool = False) -> Assessment:
+        """Assess one company's validated facts; ``path`` adds the roadmap's shortest path (more engine runs)."""
         from cxm.engine.results.assemble import assemble
 
-        return assemble(self.kb, self.run(loaded), loaded, with_trace=trace)
+        result = assemble(self.kb, self.run(loaded), loaded, with_trace=trace)
+        if path:
+            from cxm.engine.explain.whatif import shortest_path
+
+            result.roadmap.shortest = shortest_path(self.kb, result, flatten(loaded.data),
+                                                    lambda flat: session.run(self.kb, self.compiled, flat))
+        return result
 
     def summarize(self, loaded: LoadedFacts) -> Summary:
         """Assess one company without explanations: stage, levels, recommendation and held-back ids."""
@@ -107,17 +113,30 @@ class Engine:
         return WhyNot(target=rec_id, file=loaded.file, made=made, held_back=f"held_back={rec_id}" in trace.facts,
                       rules=why_not(self.kb, "recommendation", rec_id, facts), suggestion=suggestion)
 
-    def what_if(self, loaded: LoadedFacts, changes: list[Change]) -> WhatIf:
-        """Re-assess with changed facts; the difference, with the rules that made it."""
-        from cxm.engine.explain.whatif import what_if
+    def what_if(self, loaded: LoadedFacts, changes: list[Change], do: Sequence[str] = ()) -> WhatIf:
+        """Re-assess with changed facts, after carrying out the recommendations ``do`` (their declared effects);
+        the difference, with the rules that made it."""
+        from cxm.engine.explain.whatif import effect_changes, what_if
         from cxm.engine.results.assemble import assemble
         from cxm.engine.runtime.evaluate import group_facts
         from cxm.facts.changes import apply
 
+        for rec_id in do:
+            if rec_id not in self.kb.catalogue:
+                raise self._unknown(rec_id, list(self.kb.catalogue))
+        before = self.assess(loaded)
+        done: list[str] = []
+        for rec_id in do:  # a recommendation is carried out with the actions and tools recommended under it
+            todo = [rec_id]
+            while todo:
+                current = todo.pop(0)
+                done.append(current)
+                todo += [r.id for r in before.recommendations if r.serves == current]
+        changes = effect_changes(self.kb, flatten(loaded.data), done) + list(changes)
         changed = apply(loaded, changes)
         after_trace = self.run(changed)
         after = assemble(self.kb, after_trace, changed)
-        return what_if(self.kb, self.assess(loaded), after, group_facts(after_trace.facts.values()), changes)
+        return what_if(self.kb, before, after, group_facts(after_trace.facts.values()), changes)
 
 
 def read_facts(path: Path | str) -> LoadedFacts:

@@ -234,4 +234,44 @@ def _unreachable(an: Analysis) -> list[Finding]:
             for rec_id, entry in an.kb.catalogue.items() if rec_id not in made]
 
 
-SEMANTIC = (_never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable)
+def _effect_implied(an: Analysis, branch: Any, effect: Any) -> bool:
+    """Whether every value a branch allows for the effect's fact already satisfies the effect."""
+    from cxm.engine.language.effects import holds
+    from cxm.facts.vocabulary import input_fields
+
+    spec = input_fields()[effect.fact]
+    lits = [lit for lit in branch if lit.fact == effect.fact and not has_ref(lit)]
+    if not lits:
+        return False
+    if spec.kind == "list":  # implied when the branch requires every value the effect adds
+        wanted = {x for lit in lits if not lit.negated for t in lit.tests if t.op in ("has", "has_all")
+                  for x in (t.operand if isinstance(t.operand, tuple) else (t.operand,))}
+        return set(effect.value) <= wanted
+    if spec.kind == "bool":
+        pool: list[Any] = [True, False]
+    elif spec.kind == "enum":
+        pool = list(spec.values)
+    else:
+        return False
+    allowed = [v for v in pool if all(an._passes(effect.fact, v, lit.tests) != lit.negated for lit in lits)]
+    return bool(allowed) and all(holds(spec, v, effect) for v in allowed)
+
+
+def _recommends_what_holds(an: Analysis) -> list[Finding]:
+    out = []
+    for rule in an.kb.rules:
+        for c in rule.conclusions:
+            entry = an.kb.catalogue.get(str(c.value)) if c.fact == "recommendation" else None
+            if entry is None or not entry.rec.effects:
+                continue
+            for i, branch in enumerate(rule.branches):
+                if all(_effect_implied(an, branch, e) for e in entry.rec.effects):
+                    where = "" if len(rule.branches) == 1 else f" (alternative {i + 1})"
+                    out.append(rule_finding(rule, "CXL502", f"rule {rule.id!r}{where} recommends {c.value!r} only "
+                                            f"when its effects already hold: "
+                                            f"{'; '.join(str(e) for e in entry.rec.effects)}"))
+    return out
+
+
+SEMANTIC = (_never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable,
+            _recommends_what_holds)

@@ -150,4 +150,12 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
           _b("It is never shown to anyone.", "Она никогда никому не показывается."),
           _b("Write a rule that recommends it, or delete it from the catalogue.",
              "Напишите правило, которое её рекомендует, или удалите её из каталога.")),
+    Check("CXL502", ERROR, "recommends-what-holds",
+          _b("A rule recommends an entry whose effects its own condition already implies (it recommends what is in "
+             "place).",
+             "Правило рекомендует то, что по его же условию уже выполнено (эффекты рекомендации уже есть)."),
+          _b("The company is told to do what it already does, and the text may claim the opposite of its facts.",
+             "Компании советуют то, что она уже делает, а текст может противоречить её фактам."),
+          _b("Test the failing fact in the condition (or the gap, rules/gaps/), or fix the entry's effects.",
+             "Проверяйте в условии невыполненный факт (или разрыв, rules/gaps/) либо исправьте эффекты записи.")),
 ]}
