@@ -50,6 +50,7 @@ def test_a_dash_as_a_real_process() -> None:
     assert done.stdout.splitlines()[1] == "Facts file: <stdin>"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("env", "lang"), [
     ({}, "en"),
     ({"LANG": "ru_RU.UTF-8"}, "ru"),

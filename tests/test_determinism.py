@@ -55,6 +55,7 @@ def test_json_is_byte_identical_across_processes_and_hash_seeds(fresh) -> None:
         assert fresh[seed] == first, f"PYTHONHASHSEED={seed} changed the output"
 
 
+@pytest.mark.slow
 def test_json_is_byte_identical_across_sessions_in_one_process(engine, fresh) -> None:
     chunks = fresh[SEEDS[0]].split("=== ")[1:]
     expected = {}

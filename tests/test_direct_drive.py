@@ -34,6 +34,7 @@ def test_every_example_fires_as_through_the_wrapper(engine, wrapped) -> None:
         _same(engine, wrapped, flatten(load_facts(path).data), path.name)
 
 
+@pytest.mark.slow
 def test_two_thousand_generated_profiles_fire_as_through_the_wrapper(engine, wrapped) -> None:
     for n, data in enumerate(import_module("bench.profiles").profiles(2000, seed=16), 1):
         _same(engine, wrapped, flatten(validate(Document(f"<profile {n}>", data)).data), f"profile {n}")

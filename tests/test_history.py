@@ -214,6 +214,7 @@ def _snapshot(db: Path) -> tuple[list[tuple], list[tuple]]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent(
         tmp_path: Path, steps: list[Path]) -> None:
     db = tmp_path / "h.sqlite3"

@@ -55,6 +55,7 @@ def test_every_hostile_file_has_an_expectation() -> None:
     assert len(EXPECTED) >= 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_rule_file_is_rejected_and_nothing_runs(name: str, tmp_path: Path, runner, monkeypatch) -> None:
     CANARY.unlink(missing_ok=True)

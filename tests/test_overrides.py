@@ -32,6 +32,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
     return one, two
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["assess", RESORT], ["assess", RESORT, "--format", "json"], ["why", RESORT, "stage"],
     ["why-not", RESORT, "crm-card-for-agents"], ["what-if", RESORT, "--set", "company.exports=true"],

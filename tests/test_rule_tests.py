@@ -20,6 +20,7 @@ def outcomes(engine) -> dict[str, ruletest.Outcome]:
     return {o.case.id: o for o in ruletest.run_cases(engine, CASES)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case_id", [c.id for c in CASES])
 def test_rule_case(case_id: str, outcomes) -> None:
     outcome = outcomes[case_id]
@@ -133,6 +134,7 @@ def test_facts_profile_errors_are_located_in_the_test_file(tmp_path: Path) -> No
         "x.test.yaml:5:28: cases[0].facts.company.employees: expected a whole number, got 'lots'"]
 
 
+@pytest.mark.slow
 def test_failing_case_shows_a_diff_and_coverage(tmp_path: Path, runner) -> None:
     rules = tmp_path / "mine"
     rules.mkdir()
@@ -153,6 +155,7 @@ def test_failing_case_shows_a_diff_and_coverage(tmp_path: Path, runner) -> None:
     assert out[-1].endswith("1 failed, 0 todo (70 cases)") or "1 failed" in out[-1]
 
 
+@pytest.mark.slow
 def test_rules_test_passes_on_the_builtin_base(runner) -> None:
     result = runner.invoke(cli, ["rules", "test", "--strict"])
     assert result.exit_code == 0, result.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cxm.cli.main import cli
 from cxm.engine.authoring.ruledocs import graph, markdown
 from cxm.engine.knowledge.loader import load_knowledge
@@ -57,6 +59,7 @@ def test_show(runner) -> None:
     assert "    rules/derive/company.test.yaml::size-micro-fires" in lines
 
 
+@pytest.mark.slow
 def test_show_dependencies_both_ways(runner) -> None:
     result = runner.invoke(cli, ["rules", "show", "band-mobilize", "--format", "json"])
     data = json.loads(result.stdout)
@@ -85,6 +88,7 @@ def test_committed_docs_are_fresh(tmp_path: Path, runner) -> None:
     assert not stale, f"rules/docs is stale ({', '.join(stale)}): run `cxm rules doc -o rules/docs`"
 
 
+@pytest.mark.slow
 def test_docs_are_generated_and_deterministic() -> None:
     kb = load_knowledge()
     pages = markdown(kb)
@@ -95,6 +99,7 @@ def test_docs_are_generated_and_deterministic() -> None:
         pages["index.md"]
 
 
+@pytest.mark.slow
 def test_doc_with_extra_rules(tmp_path: Path, runner) -> None:
     (tmp_path / "mine.yaml").write_text(OVERRIDE, encoding="utf-8")
     out = tmp_path / "docs"

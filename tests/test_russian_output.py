@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from cxm.cli.main import cli
 from cxm.cli.report_prose import SOURCES
 from cxm.engine.authoring.lint.codes import CHECKS
@@ -59,6 +61,7 @@ def leaks(text: str, engine, names: list[str]) -> list[str]:
             for m in WORD.finditer(flat) if m.group() not in allowed]
 
 
+@pytest.mark.slow
 def test_every_command_speaks_russian(runner, engine, tmp_path: Path) -> None:
     lender, resort = str(example("article-2-regional-lender")), str(example("article-1-wellness-resort"))
     db, report = str(tmp_path / "h.sqlite3"), tmp_path / "r.md"

@@ -20,6 +20,7 @@ def test_every_example_summarizes_as_its_full_assessment_projects(engine) -> Non
         assert lean_record(engine, loaded, n) == full, path.name
 
 
+@pytest.mark.slow
 def test_two_thousand_generated_profiles_summarize_as_their_full_assessments_project(engine) -> None:
     for n, data in enumerate(import_module("bench.profiles").profiles(2000, seed=18), 1):
         loaded = validate(Document(f"<profile {n}>", data))

@@ -36,7 +36,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from cxm.engine.language.ruleschema import RULE_ID
-from cxm.engine.results.assemble import assemble
+from cxm.engine.results.summary import Summary, summarize
 from cxm.facts import EXAMPLES_DIR
 from cxm.facts.changes import Change, apply
 from cxm.facts.load import LoadedFacts, load_facts, validate
@@ -309,7 +309,7 @@ def _listed(items: Iterable[str]) -> str:
     return ", ".join(sorted(items)) or "(none)"
 
 
-def judge(lc: LoadedCase, assessment: Any, fired: set[str]) -> list[str]:
+def judge(lc: LoadedCase, summary: Summary, fired: set[str]) -> list[str]:
     """The differences between what the case expects and what the engine concluded, as diff lines."""
     e = lc.case.expect
     diff: list[str] = []
@@ -317,16 +317,15 @@ def judge(lc: LoadedCase, assessment: Any, fired: set[str]) -> list[str]:
     def differ(label: str, want: str, got: str) -> None:
         diff.extend([f"- {label}: {want}", f"+ {label}: {got}"])
 
-    if e.stage is not None and assessment.stage.id != e.stage:
-        differ("stage", e.stage, assessment.stage.id)
+    if e.stage is not None and summary.stage != e.stage:
+        differ("stage", e.stage, summary.stage)
     for comp, level in e.levels.items():
-        got = assessment.levels[comp].level
+        got = summary.levels[comp]
         if got != level:
             differ(f"levels.{comp}", str(level), str(got))
-    if e.weakest is not None and sorted(e.weakest) != sorted(assessment.weakest):
-        differ("weakest", _listed(e.weakest), _listed(assessment.weakest))
-    made = {r.id for r in assessment.recommendations}
-    held = {h.id for h in assessment.held_back}
+    if e.weakest is not None and sorted(e.weakest) != sorted(summary.weakest):
+        differ("weakest", _listed(e.weakest), _listed(summary.weakest))
+    made, held = set(summary.recommendations), set(summary.held_back)
     for section, actual in (("recommendations", made), ("held_back", held)):
         sel = getattr(e, section)
         if sel is None:
@@ -354,8 +353,7 @@ def run_cases(engine: Any, cases: list[LoadedCase]) -> list[Outcome]:
         assert lc.facts is not None
         trace = engine.run(lc.facts)
         fired = {f.rule for f in trace.firings}
-        assessment = assemble(engine.kb, trace, lc.facts)
-        out.append(Outcome(lc, fired, judge(lc, assessment, fired)))
+        out.append(Outcome(lc, fired, judge(lc, summarize(engine.kb, trace, lc.facts.company), fired)))
     return out
 
 

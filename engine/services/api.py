@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from cxm.engine.results.result import Assessment, WhatIf, Why, WhyNot
     from cxm.facts.changes import Change
 
+_PATHS: dict[tuple[str, str], list[str]] = {}  # shortest paths found in this process, oldest first
+_PATHS_KEPT = 256
+
+
 class Engine:
     """A loaded, compiled knowledge base, reusable for any number of assessments."""
 
@@ -52,11 +56,22 @@ class Engine:
 
         result = assemble(self.kb, self.run(loaded), loaded, with_trace=trace)
         if path:
-            from cxm.engine.explain.whatif import shortest_path
-
-            result.roadmap.shortest = shortest_path(self.kb, result, flatten(loaded.data),
-                                                    lambda flat: session.run(self.kb, self.compiled, flat))
+            result.roadmap.shortest = self._shortest(result, flatten(loaded.data))
         return result
+
+    def _shortest(self, result: Assessment, flat: dict[str, object]) -> list[str]:
+        """The roadmap's shortest path, found once per rule base and input facts in this process (it takes up
+        to :data:`~cxm.engine.explain.whatif.MAX_PATH_RUNS` engine runs, and depends on nothing else)."""
+        import json
+
+        from cxm.engine.explain.whatif import shortest_path
+
+        key = (result.knowledge_base, json.dumps(flat, sort_keys=True, default=str))
+        if key not in _PATHS:
+            if len(_PATHS) >= _PATHS_KEPT:
+                _PATHS.pop(next(iter(_PATHS)))
+            _PATHS[key] = shortest_path(self.kb, result, flat, lambda f: session.run(self.kb, self.compiled, f))
+        return list(_PATHS[key])
 
     def summarize(self, loaded: LoadedFacts) -> Summary:
         """Assess one company without explanations: stage, levels, recommendation and held-back ids."""
