@@ -14,7 +14,7 @@ import pytest
 from cxm.cli.main import cli
 from cxm.engine.knowledge.loader import load_knowledge
 from cxm.facts.source import SourceError
-from tests.conftest import ROOT, example
+from tests.conftest import ROOT, example, run_cxm
 
 
 def test_what_if_do_applies_the_effects_and_reassesses(runner) -> None:
@@ -124,6 +124,22 @@ def test_the_audit_counts_and_writes_the_worst(runner, tmp_path: Path) -> None:
         "    0.00%       0  failing rung or gate test addressed by no recommendation",
         "    0.00%       0  recommended although its effects already hold",
     ]
+
+
+@pytest.mark.slow
+def test_the_audit_of_two_thousand_fresh_companies_finds_nothing(tmp_path: Path) -> None:
+    """What CI holds the knowledge to: four zeros over 2,000 generated companies of a seed no test was fitted to."""
+    result = run_cxm("rules", "audit", "--profiles", "2000", "--seed", "20261129", "--max", "0",
+                     "-o", str(tmp_path / "worst"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "Audit of 2012 companies (2000 generated, seed 20261129, and the examples)",
+        "    0.00%       0  no recommendation",
+        "    0.00%       0  weakest competency served by no decision",
+        "    0.00%       0  failing rung or gate test addressed by no recommendation",
+        "    0.00%       0  recommended although its effects already hold",
+    ]
+    assert not (tmp_path / "worst").exists()
 
 
 def test_text_and_report_show_effects_in_brief(runner, tmp_path: Path) -> None:
