@@ -42,7 +42,7 @@ def _rule(rule_id: str, when: str, then: str, priority: int = 50) -> str:
 
 def _entry(rec_id: str, kind: str, serves: str | None, comp: str, stage: str) -> str:
     serves_line = f"    serves: {serves}\n" if serves else ""
-    return (f"  - id: {rec_id}\n    kind: {kind}\n{serves_line}    competency: {comp}\n    stages: [{stage}]\n"
+    return (f"  - id: {rec_id}\n    kind: {kind}\n{serves_line}    competency: {comp}\n"
             f"    effort: low\n    cost: low\n"
             f"    title: {{en: \"Generated {kind} {rec_id}\", ru: \"Сгенерированное: {rec_id}\"}}\n"
             f"    text: {{en: \"Do the generated thing.\", ru: \"Сделать сгенерированное.\"}}\n"
