@@ -124,12 +124,15 @@ def cli() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @output_options
 @click.option("--trace", is_flag=True, help="Add every rule firing, in order, to the output.")
+@click.option("--path/--no-path", "path", default=True, show_default=True,
+              help="Search the roadmap's shortest path to the next stage (it re-runs the engine, usually "
+                   "about ten times; --no-path skips it and leaves the path out).")
 @rules_option
 @click.option("--save", is_flag=True, help="Store the assessment in the history database (see `cxm history`).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="CXM_DB",
               help="The history database for --save (default: in the user's data directory; env CXM_DB).")
-def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...], save: bool = False,
-           db: Path | None = None) -> None:
+def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...], path: bool = True,
+           save: bool = False, db: Path | None = None) -> None:
     """Assess the company described in FILE (YAML or JSON facts).
 
     Prints the four competency levels, the stage, the weakest competency and
@@ -150,7 +153,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()
-    result = engine.assess(loaded, trace=trace, path=True)
+    result = engine.assess(loaded, trace=trace, path=path)
     if fmt == "json":
         click.echo(render.to_json(result, trace=trace), nl=False)
     else:

@@ -173,3 +173,81 @@ rules:
     assert worst and worst[0].read_text(encoding="utf-8").startswith("# cxm rules audit, company ")
     again = runner.invoke(cli, ["assess", str(worst[0]), "--rules", str(rules), "--format", "json"])
     assert "brand-book-working-groups" in [r["id"] for r in json.loads(again.stdout)["recommendations"]]
+
+
+def _exhaustive(engine, assessment, flat) -> list[str]:
+    """The first set of the fewest decisions that reaches the next stage, trying every subset (no run limit)."""
+    from itertools import combinations
+
+    from cxm.engine.explain.whatif import effect_changes
+    from cxm.engine.runtime import session
+
+    kb = engine.kb
+    decisions = [r.id for r in assessment.recommendations if r.kind == "decision"]
+    under: dict[str, list[str]] = {}
+    for r in assessment.recommendations:
+        top = r.id
+        while kb.catalogue[top].rec.serves and any(
+                x.id == kb.catalogue[top].rec.serves for x in assessment.recommendations):
+            top = str(kb.catalogue[top].rec.serves)
+        under.setdefault(top, []).append(r.id)
+    for size in range(1, len(decisions) + 1):
+        for combo in combinations(decisions, size):
+            changes = effect_changes(kb, flat, [x for d in combo for x in under.get(d, [d])])
+            trace = session.run(kb, engine.compiled, {**flat, **{c.path: c.value for c in changes}})
+            stage = next(f.value for f in trace.facts.values() if f.name == "stage" and not f.input)
+            if kb.stage_rank(str(stage)) >= assessment.roadmap.next_stage.number:
+                return list(combo)
+    return []
+
+
+def test_the_shortest_path_search_takes_few_runs_and_finds_the_fewest(engine) -> None:
+    """The decisions without which the others fall short are found first; the lender's path was past the old
+    search's 64 runs, and is now the fewest, as trying every subset confirms."""
+    from cxm.engine.explain.whatif import shortest_path
+    from cxm.engine.runtime import session
+    from cxm.engine.services.api import read_facts
+    from cxm.facts.vocabulary import flatten
+
+    loaded = read_facts(example("article-3-manufacturer"))
+    flat = flatten(loaded.data)
+    assessment = engine.assess(loaded)
+    runs: list[int] = []
+
+    def run(facts):
+        runs.append(1)
+        return session.run(engine.kb, engine.compiled, facts)
+
+    found = shortest_path(engine.kb, assessment, flat, run)
+    assert found == ["live-the-brand-values", "tie-hr-and-pay-to-cx", "listen-along-the-journey"]
+    decisions = [r.id for r in assessment.recommendations if r.kind == "decision"]
+    assert len(runs) <= len(decisions) + 3  # all, each left out, the needed ones, one more set
+    assert found == _exhaustive(engine, assessment, flat)
+
+
+@pytest.mark.slow
+def test_the_shortest_path_equals_the_exhaustive_search_on_generated_companies(engine, tmp_path: Path) -> None:
+    from cxm.engine.services.api import read_facts
+    from cxm.facts.generate import profiles
+    from cxm.facts.vocabulary import flatten
+
+    compared = 0
+    for n, doc in enumerate(profiles(60, seed=20261129)):
+        path = tmp_path / f"company-{n}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        loaded = read_facts(path)
+        assessment = engine.assess(loaded, path=True)
+        decisions = [r.id for r in assessment.recommendations if r.kind == "decision"]
+        if assessment.roadmap.next_stage is None or len(decisions) > 7:
+            continue
+        assert assessment.roadmap.shortest == _exhaustive(engine, assessment, flatten(loaded.data)), doc
+        compared += 1
+    assert compared >= 30
+
+
+def test_assess_no_path_leaves_the_search_out(runner) -> None:
+    path = str(example("article-1-wellness-resort"))
+    text = runner.invoke(cli, ["assess", path, "--no-path"]).output
+    assert "Shortest path" not in text
+    assert json.loads(runner.invoke(cli, ["assess", path, "--no-path", "--format", "json"]).output)[
+        "roadmap"]["shortest"] == []

@@ -203,12 +203,39 @@ def toward_maturity(path: str, current: Any, new: Any) -> bool:
 MAX_PATH_RUNS = 64
 
 
+def stage_inputs(kb: KnowledgeBase) -> frozenset[str]:
+    """The input facts the stage can depend on: those tested, directly or through derived facts, by the rules
+    that conclude it (kept on the knowledge base: the same for every company)."""
+    found = kb.__dict__.get("_stage_inputs")
+    if found is None:
+        wanted, todo = {"stage"}, ["stage"]
+        producing: dict[str, list[Any]] = {}
+        for rule in kb.rules:
+            for fact in rule.produces():
+                producing.setdefault(fact, []).append(rule)
+        while todo:
+            for rule in producing.get(todo.pop(), []):
+                positive, negative = rule.needs()
+                for fact in sorted(positive | negative):
+                    if fact not in wanted:
+                        wanted.add(fact)
+                        todo.append(fact)
+        found = kb.__dict__["_stage_inputs"] = frozenset(wanted & set(input_fields()))
+    return found
+
+
 def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
                   run: Callable[[dict[str, Any]], Trace]) -> list[str]:
     """The fewest recommended decisions whose effects, with those of their actions and tools, take the company to
     the next stage, each candidate confirmed by re-running the engine on the changed facts; empty when even all of
-    them do not (or the company is at the top). Smaller sets are tried first, within :data:`MAX_PATH_RUNS` runs;
-    past that, decisions are dropped one by one from the whole set while the stage is still reached."""
+    them do not (or the company is at the top).
+
+    Carrying out more only moves facts toward maturity, so a decision without which the others fall short is
+    in every set that reaches the stage: those are found first (one run each), and only when they are not
+    enough are the others added, the smaller sets first, within :data:`MAX_PATH_RUNS` runs (past that,
+    decisions are dropped one by one while the stage is still reached). A decision whose effects change no
+    input fact the stage depends on is left out without a run. Among sets of the fewest decisions, the
+    first in the recommendations' order is given."""
     from itertools import combinations
 
     if a.roadmap.next_stage is None:
@@ -221,24 +248,32 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
         while kb.catalogue[top].rec.serves and any(x.id == kb.catalogue[top].rec.serves for x in a.recommendations):
             top = str(kb.catalogue[top].rec.serves)
         under.setdefault(top, []).append(r.id)
+    relevant = stage_inputs(kb)
+    moving = [d for d in decisions
+              if any(c.path in relevant for c in effect_changes(kb, flat, under.get(d, [d])))]
+    tried: dict[frozenset[str], bool] = {}
 
-    def reaches(chosen: tuple[str, ...] | list[str]) -> bool:
-        changes = effect_changes(kb, flat, [x for d in chosen for x in under.get(d, [d])])
-        trace = run({**flat, **{c.path: c.value for c in changes}})
-        stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
-        return stage is not None and kb.stage_rank(str(stage)) >= target
+    def reaches(chosen: list[str]) -> bool:
+        key = frozenset(chosen)
+        if key not in tried:
+            changes = effect_changes(kb, flat, [x for d in chosen for x in under.get(d, [d])])
+            trace = run({**flat, **{c.path: c.value for c in changes}})
+            stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
+            tried[key] = stage is not None and kb.stage_rank(str(stage)) >= target
+        return tried[key]
 
-    if not decisions or not reaches(decisions):
+    if not moving or not reaches(moving):
         return []
-    runs = 1
-    for size in range(1, len(decisions)):
-        for combo in combinations(decisions, size):
-            if runs >= MAX_PATH_RUNS:
-                return _drop_one_by_one(decisions, reaches)
-            runs += 1
-            if reaches(combo):
-                return list(combo)
-    return decisions
+    needed = [d for d in moving if not reaches([x for x in moving if x != d])]
+    optional = [d for d in moving if d not in needed]
+    for size in range(len(optional)):
+        for combo in combinations(optional, size):
+            if len(tried) >= MAX_PATH_RUNS:
+                return _drop_one_by_one(moving, reaches)
+            chosen = [d for d in moving if d in needed or d in combo]
+            if reaches(chosen):
+                return chosen
+    return moving
 
 
 def _drop_one_by_one(decisions: list[str], reaches: Callable[[list[str]], bool]) -> list[str]:
