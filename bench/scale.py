@@ -107,8 +107,8 @@ def measure(times: float, dormant_rules: int, rounds: int) -> dict[str, float]:
     gc.freeze()  # as `cxm` does once the rule base is loaded (cli/main.py, `started`)
     compiled = engine.compiled
     start = time.perf_counter()
-    for name, body in compiled.ruleset.items():
-        host.handle(name, {name: body})
+    for name, text in compiled.texts.items():
+        host.handle(name, text)
     create = time.perf_counter() - start
     loaded = [load_facts(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     firings = [len(engine.run(x).firings) for x in loaded]  # warm up
@@ -132,7 +132,8 @@ def measure(times: float, dormant_rules: int, rounds: int) -> dict[str, float]:
     clock.remove()
     return {
         "times": times, "dormant": dormant_rules, "rules": len(engine.kb.rules), "compiled": len(compiled.rules),
-        "networks": len(compiled.ruleset), "patterns": sum(len(c.definition["all"]) for c in compiled.rules.values()),
+        "networks": len(compiled.ruleset), "patterns": sum(len(d["all"]) for body in compiled.ruleset.values()
+                                                  for n, d in body.items() if n in compiled.rules),
         "largest": max(sum(len(d["all"]) for d in body.values()) for body in compiled.ruleset.values()),
         "firings": statistics.mean(firings), "load_s": load, "create_s": create,
         "run_us": statistics.median(run) * 1e6, "lean_us": statistics.median(lean) * 1e6,

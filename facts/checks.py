@@ -79,3 +79,15 @@ def systems(section: Mapping[str, Any]) -> Mapping[str, Any]:
     """:func:`integrated_present` on the ``systems`` section as a mapping."""
     integrated_present(section["present"], section["integrated"])
     return section
+
+
+def max_length(value: Any, max_length: int) -> Any:
+    """pydantic's ``max_length`` check of a validated list, with its error (compiled schemas use this copy: pydantic's
+    own lives in a module that imports all of pydantic)."""
+    from pydantic_core import PydanticKnownError
+
+    if len(value) > max_length:
+        raise PydanticKnownError("too_long", {"field_type": "Value", "max_length": max_length,
+                                              "actual_length": len(value)})
+    return value
+

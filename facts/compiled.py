@@ -76,6 +76,11 @@ class _Compiler:
             value = SchemaValidator(whole).validate_python({})  # the section with every default filled in
             return {"type": "default", "schema": inner,
                     "default_factory": functools.partial(copy.deepcopy, value), "default_factory_takes_data": False}
+        function = node.get("function", {}).get("function") if kind == "function-after" else None
+        if isinstance(function, functools.partial) and function.func.__name__ == "max_length_validator":
+            light = functools.partial(checks.max_length, **function.keywords)
+            return {**{k: self.convert(v) for k, v in node.items() if k not in _DROP},
+                    "function": {**node["function"], "function": light}}
         return {k: self.convert(v) for k, v in node.items() if k not in _DROP}
 
     def model(self, node: dict[str, Any]) -> dict[str, Any]:

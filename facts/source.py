@@ -11,6 +11,7 @@ turned into objects) and alias bombs.
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import sys
 from dataclasses import dataclass, field
@@ -80,6 +81,21 @@ class Document:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    # Where each value stands is read only to point at one (messages, citations), and is most of what a
+    # cached rule base holds: it is stored packed, and unpacked the first time it is asked for.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if "values" in state:
+            state["_positions"] = pickle.dumps((state.pop("values"), state.pop("keys")), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        packed = self.__dict__.pop("_positions", None) if name in ("values", "keys") else None
+        if packed is None:
+            raise AttributeError(name)
+        self.values, self.keys = pickle.loads(packed)
+        return self.__dict__[name]
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of a path (of its key when ``key``), else of its nearest parent."""

@@ -60,7 +60,8 @@ def test_old_cache_files_are_pruned(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_an_edit_to_any_facts_or_engine_module_rebuilds_the_cache(tmp_path: Path, monkeypatch) -> None:
-    """The key hashes every source file: an edit to facts/source.py (pickled objects come from it) counts."""
+    """The key covers every source file: an edit to facts/source.py (pickled objects come from it) counts, even
+    one that keeps the file's size."""
     import cxm.engine
     import cxm.facts
     from cxm.engine.knowledge import cache
@@ -84,7 +85,11 @@ def test_an_edit_to_any_facts_or_engine_module_rebuilds_the_cache(tmp_path: Path
     source = tmp_path / "src" / "cxm.facts" / "source.py"
     source.write_text(source.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     assert cache.cached([], "test", build, kind="probe") == "built 2"
-    assert len(builds) == 2
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("# an edit", "# an tide"), encoding="utf-8")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
+    assert cache.cached([], "test", build, kind="probe") == "built 3"
+    assert len(builds) == 3
 
 
 def test_the_version_in_the_key_is_the_installed_one() -> None:

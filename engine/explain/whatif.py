@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.knowledge.base import DerivedSpec, KnowledgeBase
 from cxm.engine.language.conclusions import Copy
 from cxm.engine.language.conditions import Literal, Ref
 from cxm.engine.results.checks import check_rule, producers
@@ -220,7 +220,8 @@ def stage_inputs(kb: KnowledgeBase) -> frozenset[str]:
                     if fact not in wanted:
                         wanted.add(fact)
                         todo.append(fact)
-        found = kb.__dict__["_stage_inputs"] = frozenset(wanted & set(input_fields()))
+        inputs = {name for name, spec in kb.specs.items() if not isinstance(spec, DerivedSpec)}
+        found = kb.__dict__["_stage_inputs"] = frozenset(wanted & inputs)
     return found
 
 

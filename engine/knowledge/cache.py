@@ -1,7 +1,7 @@
 """A cache of the validated, compiled rule base, so that each command does not re-read every rule file,
 and of the compiled facts schema (:mod:`cxm.facts.compiled`), so that it does not build the pydantic models.
 
-The key is a hash of the size and modification time of every source file of the engine and facts
+The key is a hash of the path, size and modification time of every source file of the engine and facts
 packages and of the bytes of every rule file loaded, so any change to any of them invalidates it. Set
 ``CXM_NO_CACHE=1`` to bypass it and ``CXM_CACHE_DIR`` to move it (default:
 ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
@@ -64,13 +64,25 @@ def version() -> str:
 
 
 def source_digest(packages: list[tuple[str, Path]]) -> bytes:
-    """A hash of the installed version and every ``*.py`` file under each (package name, folder), by path."""
+    """A hash of the installed version and of the path, size and modification time of every ``*.py`` file
+    under each (package name, folder): an edit, a reinstall or a checkout changes one of them (the stat of a
+    hundred files costs a millisecond; hashing their bytes, six)."""
     digest = hashlib.sha256(version().encode() + b"\0")
     for name, root in packages:
-        for path in sorted(root.rglob("*.py")):
-            digest.update(f"{name}/{path.relative_to(root).as_posix()}".encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+        for relative, st in sorted(_sources(str(root), "")):
+            digest.update(f"{name}/{relative}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.digest()
+
+
+def _sources(folder: str, prefix: str) -> list[tuple[str, os.stat_result]]:
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                found += _sources(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".py"):
+                found.append((prefix + entry.name, entry.stat()))
+    return found
 
 
 @functools.cache  # read once per process (the rule base and the facts schema both key on it)

@@ -29,27 +29,50 @@ _CMP = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 
 @dataclass
 class Compiled:
-    """One durable rule and what the action needs to record a firing."""
+    """One durable rule and what the action needs to record a firing (its definition is in
+    :attr:`CompiledBase.ruleset`)."""
 
     name: str
     rule: Rule
     branch: int
-    definition: dict[str, Any]
     aliases: dict[str, str] = field(default_factory=dict)  # positive alias -> fact name
     source_alias: dict[str, str] = field(default_factory=dict)  # fact name -> first alias matching it
 
 
 @dataclass
 class CompiledBase:
-    """The compiled rulesets of a knowledge base."""
+    """The compiled rulesets of a knowledge base.
+
+    Each network is kept as the JSON text durable-rules' C core reads (:attr:`texts`, without the rules'
+    ``run``): that is all an assessment needs, and a string is quick to store and to read back from the
+    cache. :attr:`ruleset` gives the definitions as data, parsed when first asked for.
+    """
 
     name: str
     rules: dict[str, Compiled]
     phases: list[tuple[int, int]]  # (stratum, group) control facts, asserted in this order
-    ruleset: dict[str, Any]  # durable-rules rulesets (networks) by name; the first is named ``name``
+    texts: dict[str, str]  # network name -> its rules as the C core's JSON; the first is named ``name``
     routes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # fact -> networks testing it (if several)
     phase_nets: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # phase -> its networks
     eager: tuple[int, ...] = (0,)  # networks opened in every session; the others when a fact they test arrives
+
+    @property
+    def ruleset(self) -> dict[str, dict[str, Any]]:
+        """durable-rules rulesets (networks) by name, each rule's definition with its ``run`` (its own name)."""
+        parsed = self.__dict__.get("_parsed")
+        if parsed is None:
+            parsed = self.__dict__["_parsed"] = {
+                net: {rule: {**definition, "run": rule} for rule, definition in json.loads(text).items()}
+                for net, text in self.texts.items()}
+        return parsed
+
+    @ruleset.setter
+    def ruleset(self, value: dict[str, dict[str, Any]]) -> None:
+        self.texts = {net: _text(body) for net, body in value.items()}
+        self.__dict__["_parsed"] = value
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_parsed"}
 
     def route(self, fact: str) -> tuple[int, ...]:
         """The networks a fact is asserted into: those that test it (the only one, for a single network)."""
@@ -61,6 +84,12 @@ class CompiledBase:
 
 
 _FIRST = (0,)
+
+
+def _text(body: dict[str, Any]) -> str:
+    """A network's rules as the JSON the C core reads (without ``run``, which it would refuse)."""
+    return json.dumps({rule: {k: v for k, v in definition.items() if k != "run"} for rule, definition in body.items()},
+                      ensure_ascii=False)
 
 
 def encode(spec: FieldSpec, value: Any) -> Any:
@@ -241,12 +270,13 @@ _SINK_RULE = {"all": [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1
 _FIXED = [*_SINK_RULE["all"], {"cxm_a": {"cxm_start": 1}}]  # the sink and the anchor rule in every network
 
 
-def _pack(order: list[tuple[bool, Compiled]], *, single: bool = False) -> list[_Net]:
+def _pack(order: list[tuple[bool, Compiled]], definitions: dict[str, dict[str, Any]], *,
+          single: bool = False) -> list[_Net]:
     """Fill networks with the rules in this order (the largest cluster's rules share no network with the
     others); with ``single``, an empty list where one network would not hold them all."""
     nets = [_Net()]
     for main, compiled in order:
-        definition = compiled.definition
+        definition = definitions[compiled.name]
         keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in definition["all"][1:]]
         if not nets[-1].takes(definition["all"], keys) or (nets[-1].body and main != nets[-1].main):
             if single:
@@ -295,6 +325,7 @@ def _clustered(kb: KnowledgeBase, rules: list[Compiled]) -> list[tuple[bool, Com
 def compile_base(kb: KnowledgeBase) -> CompiledBase:
     """Compile every rule of ``kb``; a rule that cannot compile is a located error."""
     rules: dict[str, Compiled] = {}
+    definitions: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     in_stratum: dict[int, int] = {}
     for rule in kb.rules:
@@ -311,11 +342,12 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
             group = in_stratum.get(rule.stratum, 0) // GROUP_SIZE
             in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
             control = {"p": {"$and": [{"phase": rule.stratum}, {"group": group}]}}
-            definition = {"all": [control, *patterns], "run": name}
-            rules[name] = Compiled(name, rule, b, definition, aliases, dict(branch.alias_of))
+            definitions[name] = {"all": [control, *patterns], "run": name}
+            rules[name] = Compiled(name, rule, b, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
-    nets = _pack([(True, c) for c in rules.values()], single=True) or _pack(_clustered(kb, list(rules.values())))
+    nets = (_pack([(True, c) for c in rules.values()], definitions, single=True)
+            or _pack(_clustered(kb, list(rules.values())), definitions))
     bodies = [{**net.body, SINK: _SINK_RULE} for net in nets]
     digest = hashlib.sha256(json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True).encode())
     name = f"cxm_{digest.hexdigest()[:16]}"
@@ -335,4 +367,6 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
         for phase in phases:
             phase_nets[phase] = tuple(n for n, net in enumerate(nets) if any(
                 d["all"][0]["p"]["$and"] == [{"phase": phase[0]}, {"group": phase[1]}] for d in net.body.values()))
-    return CompiledBase(name, rules, phases, dict(zip(names, bodies, strict=True)), routes, phase_nets, eager)
+    base = CompiledBase(name, rules, phases, {}, routes, phase_nets, eager)
+    base.ruleset = dict(zip(names, bodies, strict=True))
+    return base

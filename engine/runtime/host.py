@@ -105,22 +105,24 @@ def register(name: str, ruleset: dict[str, Any], action: Callable[[str], Callabl
         return h
 
 
-def handle(name: str, ruleset: dict[str, Any], where: Callable[[str], str] | None = None) -> int:
-    """The C core's handle of a compiled ruleset, created on first use (with the anchor rule).
+def handle(name: str, text: str, where: Callable[[str], str] | None = None,
+           ruleset: Callable[[], dict[str, Any]] | None = None) -> int:
+    """The C core's handle of a compiled network, created on first use from its JSON ``text`` (with the
+    anchor rule).
 
-    A failure is an :class:`EngineError` naming the rule durable-rules could not take, as in :func:`register`.
+    A failure is an :class:`EngineError` naming the rule durable-rules could not take (found by probing the
+    definitions ``ruleset()`` gives), as in :func:`register`.
     """
     with LOCK:
         found = _HANDLES.get(name)
         if found is not None:
             return found
-        body = {rule: {k: v for k, v in definition.items() if k != "run"}
-                for rule, definition in ruleset[name].items()}
-        body[ANCHOR] = {"all": [{"cxm_a": {"cxm_start": 1}}]}
+        anchor = json.dumps({ANCHOR: {"all": [{"cxm_a": {"cxm_start": 1}}]}})
+        body = anchor if text.strip() == "{}" else f"{text.rstrip()[:-1]}, {anchor[1:]}"
         try:
-            created: int = core().create_ruleset(name, json.dumps(body, ensure_ascii=False))
+            created: int = core().create_ruleset(name, body)
         except Exception as exc:
-            rule = _culprit(ruleset)
+            rule = _culprit(ruleset()) if ruleset else None
             place = (where(rule) if where else f"rule {rule!r}") if rule else f"ruleset {name!r}"
             raise engine_error(exc, f"registering the rules ({place})") from None
         _HANDLES[name] = created

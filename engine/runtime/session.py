@@ -273,8 +273,9 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
     actions one by one (``start_action_for_state``, ``complete_and_start_action``) until none is left.
     """
     with hosting.LOCK:
-        handles = [hosting.handle(name, {name: body}, where=lambda rule: _where(base, rule))
-                   for name, body in base.ruleset.items()]
+        handles = [hosting.handle(name, text, where=lambda rule: _where(base, rule),
+                                  ruleset=lambda name=name: {name: base.ruleset[name]})
+                   for name, text in base.texts.items()]
         c = hosting.core()
         sid = str(next(_SIDS))
         session = _Run(kb, base, handles, sid)
