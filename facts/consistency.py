@@ -9,9 +9,9 @@ the warning is shown on stderr. ``CHECKS`` lists them all; the README documents 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from cxm.facts.record import record
 from cxm.facts.source import Document, Path_, Problem
 
 Values = Mapping[str, Any]
@@ -19,7 +19,7 @@ Values = Mapping[str, Any]
 CUSTOMER_METRICS = ("nps", "csi", "csat", "ces")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     """One rule of consistency: where it points for the values given, and what it says."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import ValidationError
 
+from cxm.facts.record import record
 from cxm.facts.source import Document, Problem, SourceError, parse_text, read_document
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from cxm.facts.schema import Facts
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoadedFacts:
     """Validated facts and the document they came from (for line numbers)."""
 

@@ -14,11 +14,13 @@ import json
 import pickle
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from cxm.facts.record import record
 
 try:  # the C composer is ~10x faster; fall back when libyaml is missing
     _Loader: type = yaml.CSafeLoader
@@ -35,7 +37,7 @@ _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Problem:
     """One located problem in a data file, printed compiler-style."""
 
@@ -73,7 +75,7 @@ def dotted(path: Path_) -> str:
     return out or "(root)"
 
 
-@dataclass
+@record
 class Document:
     """A parsed data file: its values and where each one stands."""
 

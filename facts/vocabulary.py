@@ -9,12 +9,12 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cxm.facts.enums import ORDERED
+from cxm.facts.record import record
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -23,7 +23,7 @@ Scalar = str | int | float | bool
 Value = Scalar | list[Scalar]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldSpec:
     """What a rule may know about one fact: its type, its values and their order."""
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cxm.engine.language.conclusions import Conclusion
 from cxm.engine.language.conditions import Conjunction, Node
 from cxm.engine.language.effects import Effect
 from cxm.engine.language.terms import Bilingual, Kind, Scale, Status
+from cxm.facts.record import record
 from cxm.facts.source import Document, Path_, Problem
 from cxm.facts.vocabulary import FieldSpec
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StageInfo:
     """One maturity stage of the model."""
 
@@ -22,7 +23,7 @@ class StageInfo:
     meaning: Bilingual
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CompetencyInfo:
     """One competency of the model."""
 
@@ -30,7 +31,7 @@ class CompetencyInfo:
     name: Bilingual
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CatalogueItem:
     """A recommendation of the catalogue, as checked by the loader."""
 
@@ -47,14 +48,14 @@ class CatalogueItem:
     effects: tuple[Effect, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DerivedSpec(FieldSpec):
     """A fact that rules conclude; ``many`` facts may hold several values at once."""
 
     many: bool = False
 
 
-@dataclass
+@record
 class Rule:
     """A rule ready to compile: its text, checked condition (in normal form) and conclusions."""
 
@@ -101,7 +102,7 @@ class Rule:
         return {c.fact for c in self.conclusions}
 
 
-@dataclass
+@record
 class Entry:
     """A catalogue recommendation and where it was defined."""
 
@@ -115,7 +116,7 @@ class Entry:
         return f"{self.doc.file}:{line}:{col}"
 
 
-@dataclass
+@record
 class KnowledgeBase:
     """Everything the engine needs, validated."""
 

@@ -18,10 +18,11 @@ A value may be taken from a fact the rule matched: ``{copy: FACT}`` or
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cxm.engine.language.conditions import ConditionError, Conjunction, facts_of
+from cxm.facts.record import record
 from cxm.facts.source import Path_
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec
@@ -30,7 +31,7 @@ KINDS = {"derive": None, "level": "level.", "gate": "gate", "stage": "stage",
          "recommend": "recommendation", "hold_back": "held_back", "weakest": "weakest"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Copy:
     """Take the value of a matched fact (plus an offset)."""
 
@@ -38,14 +39,14 @@ class Copy:
     plus: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sum:
     """Add up the values of matched facts."""
 
     facts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Conclusion:
     """One fact a rule asserts when it fires."""
 

@@ -18,9 +18,10 @@ compiler and the why-not checker both read that one form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from cxm.facts.record import record
 from cxm.facts.source import Path_
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec
@@ -47,7 +48,7 @@ class ConditionError(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ref:
     """The value of another fact matched by the same rule, plus an optional offset."""
 
@@ -55,7 +56,7 @@ class Ref:
     plus: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Test:
     """One operator applied to a fact's value."""
 
@@ -64,7 +65,7 @@ class Test:
     path: Path_ = field(compare=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Literal:
     """A fact that must (or, negated, must not) exist with a value passing every test."""
 
@@ -77,18 +78,24 @@ class Literal:
         return [t.operand.fact for t in self.tests if isinstance(t.operand, Ref)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class All:
+    """Every one of the conditions holds."""
+
     items: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AnyOf:
+    """At least one of the conditions holds."""
+
     items: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Not:
+    """The condition does not hold (written at ``path``)."""
+
     item: Any
     path: Path_
 

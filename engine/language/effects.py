@@ -14,10 +14,10 @@ Effects are checked against the facts schema when the rules load; the engine app
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cxm.engine.language.conditions import ConditionError, Parser
+from cxm.facts.record import record
 from cxm.facts.source import Path_
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec
@@ -25,7 +25,7 @@ from cxm.facts.vocabulary import FieldSpec
 OPS = ("value", "at_least", "at_most", "adds")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Effect:
     """One input fact and what it becomes: ``value``, ``at_least``, ``at_most`` or ``adds`` (a list)."""
 

@@ -1,8 +1,9 @@
 """Fixed terms of the rule language, shared by the rule-file schema and the loaded knowledge base."""
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
+
+from cxm.facts.record import record
 
 
 class Status(StrEnum):
@@ -29,7 +30,7 @@ class Kind(StrEnum):
     TOOL = "tool"
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Bilingual:
     """A text shown to users, in English and Russian."""
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, TypeVar
 
 from cxm.engine.language.terms import Bilingual
+from cxm.facts.record import record
 
 SCHEMA_VERSION = 1
 
@@ -52,7 +53,7 @@ def json_schema(cls: type) -> dict[str, Any]:
     return _adapter(cls).json_schema()
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class InputFact(_Out):
     """An input fact at the leaf of a derivation, with its place in the facts file."""
 
@@ -64,7 +65,7 @@ class InputFact(_Out):
     column: int | None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Chain(_Out):
     """How a conclusion was reached: the rules in firing order, down to the input facts."""
 
@@ -74,7 +75,7 @@ class Chain(_Out):
     """The input facts the derivation rests on."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Level(_Out):
     """The level of one competency."""
 
@@ -89,7 +90,7 @@ class Level(_Out):
     chain: Chain
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Stage(_Out):
     """The company's stage."""
 
@@ -107,7 +108,7 @@ class Stage(_Out):
     chain: Chain
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class GapTest(_Out):
     """A failing test of a rung or gate rule that a recommendation closes."""
 
@@ -119,7 +120,7 @@ class GapTest(_Out):
     """FILE:LINE:COL of the test."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Recommendation(_Out):
     """A recommended key decision, action or tool."""
 
@@ -147,7 +148,7 @@ class Recommendation(_Out):
     """The failing rung or gate tests (gaps) the rules that made it were answering."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class HeldBack(_Out):
     """A recommendation deliberately held back, and why."""
 
@@ -158,7 +159,7 @@ class HeldBack(_Out):
     rules: list[str]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class ConditionCheck(_Out):
     """One test of a rule's condition, checked against the final facts."""
 
@@ -170,7 +171,7 @@ class ConditionCheck(_Out):
     """The values the fact has (empty when it is absent)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RuleCheck(_Out):
     """One alternative of a rule's condition, test by test."""
 
@@ -184,7 +185,7 @@ class RuleCheck(_Out):
     conditions: list[ConditionCheck]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class StageRef(_Out):
     """A stage named in passing."""
 
@@ -193,7 +194,7 @@ class StageRef(_Out):
     name: Bilingual
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Roadmap(_Out):
     """The way to the next stage: what holds the company back and what to do first."""
 
@@ -211,7 +212,7 @@ class Roadmap(_Out):
     confirmed by re-running the engine; empty when none was found or not asked for."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Firing(_Out):
     """One rule firing as durable-rules ran it."""
 
@@ -226,7 +227,7 @@ class Firing(_Out):
     """Ids of the facts it concluded."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Fact(_Out):
     """A fact of the session."""
 
@@ -239,7 +240,7 @@ class Fact(_Out):
     """The firings that concluded it."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Trace(_Out):
     """The whole session: every firing in order, every fact."""
 
@@ -247,7 +248,7 @@ class Trace(_Out):
     facts: list[Fact]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RoleScores(_Out):
     """One respondent role of a many-respondent self-assessment."""
 
@@ -257,7 +258,7 @@ class RoleScores(_Out):
     """Median score (mean of five ratings, 1-5) per competency."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RoleGap(_Out):
     """Two roles whose median scores on a competency differ by 2 or more."""
 
@@ -268,7 +269,7 @@ class RoleGap(_Out):
     low: float
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class SurveyFigures(_Out):
     """How the self-assessment was answered by many (``self_assessment.survey``, written by `cxm survey`)."""
 
@@ -279,7 +280,7 @@ class SurveyFigures(_Out):
     disagreement: list[RoleGap]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Assumed(_Out):
     """A section of the facts file that took defaults: the whole of it, or the fields it left out."""
 
@@ -290,7 +291,7 @@ class Assumed(_Out):
     """Each field left out (dotted path) and the default it took."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Assessment(_Out):
     """A company's CX maturity: levels, stage, weakest competencies and recommendations."""
 
@@ -316,7 +317,7 @@ class Assessment(_Out):
     trace: Trace | None = None
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RuleRef(_Out):
     """A rule named in an explanation."""
 
@@ -328,7 +329,7 @@ class RuleRef(_Out):
     """FILE:LINE:COL of the rule."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class WhyNode(_Out):
     """A fact in a derivation tree: an input (with its place in the file) or a conclusion (with its rule)."""
 
@@ -346,7 +347,7 @@ class WhyNode(_Out):
     """Explained earlier in the tree; children left out."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Why(_Out):
     """Why a conclusion holds: its derivation tree down to input facts."""
 
@@ -355,7 +356,7 @@ class Why(_Out):
     tree: WhyNode
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Suggestion(_Out):
     """Input changes that make a withheld recommendation appear, confirmed by re-running the engine."""
 
@@ -366,7 +367,7 @@ class Suggestion(_Out):
     """Engine runs the search took."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class WhyNot(_Out):
     """Why a recommendation was not made: every rule that could make it, test by test."""
 
@@ -379,7 +380,7 @@ class WhyNot(_Out):
     """Null when no change set was found within the search limits."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class LevelChange(_Out):
     """A competency level before and after."""
 
@@ -388,7 +389,7 @@ class LevelChange(_Out):
     after: int
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Difference(_Out):
     """A recommendation that appeared or disappeared, with the rules that made the difference."""
 
@@ -401,7 +402,7 @@ class Difference(_Out):
     """For a removed one, those rules checked against the new facts."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class WhatIf(_Out):
     """The difference a change of input facts makes."""
 

@@ -6,15 +6,15 @@ models; the same values, in the same order, as the projection of a full :class:`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
 
 from cxm.engine.base.errors import EngineError
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.runtime.session import Trace
+from cxm.facts.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Summary:
     """An assessment without its explanations."""
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cxm.engine.knowledge.base import KnowledgeBase, Rule, is_many
 from cxm.engine.language.conditions import Conjunction, Literal, Ref, Test
 from cxm.engine.runtime.network import Network
+from cxm.facts.record import record
 from cxm.facts.source import Problem, SourceError
 from cxm.facts.vocabulary import FieldSpec, input_fields
 
@@ -27,7 +28,7 @@ MAX_JOIN_TESTS = 28  # not a valid rule id, so it cannot collide
 _CMP = {"at_least": "$gte", "at_most": "$lte", "above": "$gt", "below": "$lt"}
 
 
-@dataclass
+@record
 class Compiled:
     """One durable rule and what the action needs to record a firing (its definition is in
     :attr:`CompiledBase.ruleset`)."""
@@ -39,7 +40,7 @@ class Compiled:
     source_alias: dict[str, str] = field(default_factory=dict)  # fact name -> first alias matching it
 
 
-@dataclass
+@record
 class CompiledBase:
     """The compiled rulesets of a knowledge base.
 

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from cxm.facts.record import record
 
 STACK = 64  # MAX_STACK_SIZE in events.c: entries of the alpha walk
 CHILDREN = 511  # NEXT_BUCKET_LENGTH - 1 in rules.h: children of one alpha node
 
 
-@dataclass
+@record
 class _Node:
+    """One node of the model of a network's alpha walk."""
+
     children: dict[str, _Node] = field(default_factory=dict)
     exclusive: dict[str, int] = field(default_factory=dict)  # property -> children testing it for equality
     free: int = 0  # children that may match together with anything

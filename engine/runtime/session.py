@@ -18,6 +18,7 @@ from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.language.conclusions import Conclusion, Copy, Sum
 from cxm.engine.runtime import host as hosting
 from cxm.engine.runtime.compiler import SINK, Compiled, CompiledBase, encode
+from cxm.facts.record import record
 from cxm.facts.vocabulary import Value
 
 
@@ -45,7 +46,7 @@ class FiringRecord:
     new: list[bool]
 
 
-@dataclass
+@record
 class Trace:
     """Everything a session produced, in the order it happened."""
 
