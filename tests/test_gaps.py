@@ -251,3 +251,27 @@ def test_assess_no_path_leaves_the_search_out(runner) -> None:
     assert "Shortest path" not in text
     assert json.loads(runner.invoke(cli, ["assess", path, "--no-path", "--format", "json"]).output)[
         "roadmap"]["shortest"] == []
+
+
+def _stage(trace) -> str:
+    return next(str(f.value) for f in trace.facts.values() if f.name == "stage" and not f.input)
+
+
+@pytest.mark.parametrize("count", [pytest.param(0, id="examples"),
+                                   pytest.param(2000, id="2000-profiles", marks=pytest.mark.slow)])
+def test_the_rules_the_stage_depends_on_conclude_the_same_stage(engine, tmp_path: Path, count: int) -> None:
+    """The shortest-path search runs each candidate on the stage's slice of the rule base."""
+    from cxm.engine.runtime import session
+    from cxm.engine.services.api import read_facts
+    from cxm.facts.generate import profiles
+    from cxm.facts.vocabulary import flatten
+
+    kb = engine.kb
+    assert 0 < len(engine.stage_rules.rules) < len(engine.compiled.rules) / 2
+    paths = sorted((ROOT / "facts" / "examples").glob("*.yaml"))
+    for n, doc in enumerate(profiles(count, seed=20261130) if count else []):
+        paths.append(tmp_path / f"company-{n}.json")
+        paths[-1].write_text(json.dumps(doc), encoding="utf-8")
+    for path in paths:
+        flat = flatten(read_facts(path).data)
+        assert _stage(session.run(kb, engine.stage_rules, flat)) == _stage(session.run(kb, engine.compiled, flat)), path

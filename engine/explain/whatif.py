@@ -204,24 +204,13 @@ MAX_PATH_RUNS = 64
 
 
 def stage_inputs(kb: KnowledgeBase) -> frozenset[str]:
-    """The input facts the stage can depend on: those tested, directly or through derived facts, by the rules
-    that conclude it (kept on the knowledge base: the same for every company)."""
+    """The input facts the stage can depend on: those the rules of its slice test (kept on the knowledge base:
+    the same for every company)."""
     found = kb.__dict__.get("_stage_inputs")
     if found is None:
-        wanted, todo = {"stage"}, ["stage"]
-        producing: dict[str, list[Any]] = {}
-        for rule in kb.rules:
-            for fact in rule.produces():
-                producing.setdefault(fact, []).append(rule)
-        while todo:
-            for rule in producing.get(todo.pop(), []):
-                positive, negative = rule.needs()
-                for fact in sorted(positive | negative):
-                    if fact not in wanted:
-                        wanted.add(fact)
-                        todo.append(fact)
-        inputs = {name for name, spec in kb.specs.items() if not isinstance(spec, DerivedSpec)}
-        found = kb.__dict__["_stage_inputs"] = frozenset(wanted & inputs)
+        tested = {fact for rule in kb.slice("stage").rules for part in rule.needs() for fact in part}
+        found = kb.__dict__["_stage_inputs"] = frozenset(
+            fact for fact in tested if fact in kb.specs and not isinstance(kb.specs[fact], DerivedSpec))
     return found
 
 
