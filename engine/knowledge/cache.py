@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import hmac
 import os
 import pickle
 from collections.abc import Callable
@@ -26,6 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from cxm.rules import rule_files
+
+try:  # BLAKE2 is built into CPython; hashlib and hmac would load OpenSSL first (4 ms of every start-up)
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+    from hmac import compare_digest
 
 if TYPE_CHECKING:
     from pydantic_core import SchemaValidator
@@ -67,7 +72,7 @@ def source_digest(packages: list[tuple[str, Path]]) -> bytes:
     """A hash of the installed version and of the path, size and modification time of every ``*.py`` file
     under each (package name, folder): an edit, a reinstall or a checkout changes one of them (the stat of a
     hundred files costs a millisecond; hashing their bytes, six)."""
-    digest = hashlib.sha256(version().encode() + b"\0")
+    digest = blake2b(version().encode() + b"\0")
     for name, root in packages:
         for relative, st in sorted(_sources(str(root), "")):
             digest.update(f"{name}/{relative}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
@@ -98,7 +103,7 @@ def key(folders: list[Path], extra: str) -> str:
     """A hash of the code that builds the rule base and of every rule file's path and bytes, in load order."""
     import pydantic_core  # the facts validator is pydantic's core schema: its version is part of the key
 
-    digest = hashlib.sha256(f"{FORMAT}\0{extra}\0{pydantic_core.__version__}\0".encode())
+    digest = blake2b(f"{FORMAT}\0{extra}\0{pydantic_core.__version__}\0".encode())
     digest.update(_code())
     for folder in folders:
         digest.update(str(folder.resolve()).encode() + b"\0")
@@ -147,7 +152,7 @@ def _private(st: os.stat_result, mask: int = 0o022) -> bool:
 
 
 def _tag(secret: bytes, payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, key=secret, digest_size=TAG).digest()
+    return blake2b(payload, key=secret, digest_size=TAG).digest()
 
 
 def _secret(folder: Path) -> bytes:
@@ -184,7 +189,7 @@ def _read(path: Path, secret: bytes) -> bytes:
             raise ValueError(f"{path} may be written by others")
         data = handle.read()
     tag, payload = data[:TAG], data[TAG:]
-    if not hmac.compare_digest(tag, _tag(secret, payload)):
+    if not compare_digest(tag, _tag(secret, payload)):
         raise ValueError(f"{path} was not written by this installation")
     return payload
 

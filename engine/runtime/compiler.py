@@ -9,7 +9,6 @@ values of ordered enums are stored as their rank so that they compare.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import field
 from typing import Any
@@ -350,6 +349,8 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
     nets = (_pack([(True, c) for c in rules.values()], definitions, single=True)
             or _pack(_clustered(kb, list(rules.values())), definitions))
     bodies = [{**net.body, SINK: _SINK_RULE} for net in nets]
+    import hashlib  # (only when compiling: it loads OpenSSL)
+
     digest = hashlib.sha256(json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True).encode())
     name = f"cxm_{digest.hexdigest()[:16]}"
     names = [name] + [f"{name}_{n}" for n in range(1, len(nets))]
