@@ -15,6 +15,7 @@ import time
 
 _start = time.perf_counter()
 
+import gc  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -23,6 +24,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "facts" / "examples" / "artic
 
 
 def main() -> None:
+    gc.disable()  # as `cxm` does until the rule base is loaded (cli/main.py)
     marks = [("start", _start)]
 
     def mark(name: str) -> None:
@@ -45,6 +47,8 @@ def main() -> None:
     mark("facts read and validated")
     engine = Engine()
     mark("rule base from the cache")
+    gc.freeze()
+    gc.enable()
     for name, text in engine.compiled.texts.items():
         host.handle(name, text)
     mark("create_ruleset (durable-rules' C core)")
