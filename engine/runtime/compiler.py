@@ -1,9 +1,11 @@
 """Compile checked rules into durable-rules JSON rulesets (one network, or several where one would not hold them).
 
 Each alternative (DNF branch) of a rule becomes one durable rule named
-``<rule-id>`` or ``<rule-id>#<n>``. Every durable rule starts with a pattern on
-a control fact of its stratum (a phase, split into groups of rules), so it
-fires only once every fact it may test for absence is complete. Facts in the engine are ``{id, name, value}``;
+``<rule-id>`` or ``<rule-id>#<n>``. A durable rule that tests an absence starts
+with a pattern on a control fact of its stratum (a phase, split into groups of
+rules), so it fires only once every fact it may test for absence is complete; so
+does every other rule that could otherwise fire before its phase, which keeps
+the firing order (:func:`_late`). Facts in the engine are ``{id, name, value}``;
 values of ordered enums are stored as their rank so that they compare.
 """
 
@@ -184,11 +186,12 @@ class _Fail(Exception):
 
 
 # durable-rules 2.0.28 hangs at most 256 rules on one node of its network (BETA_LIST_LENGTH in
-# rules.h; more fails with "error code: 108"). Every rule of a phase starts with the test of the phase
-# fact, so a phase is split into groups with a control fact each. A rule whose test is already written
-# word for word in MAX_SHARED rules of a network, or that would take the network past the limits of
-# its alpha walk (:mod:`cxm.engine.runtime.network`), starts a new network: a knowledge base compiles
-# into as many durable-rules rulesets as it needs, and the session forwards each fact to those that test it.
+# rules.h; more fails with "error code: 108"). A rule waiting for its phase starts with the test of the
+# phase fact, so a phase is split into groups with a control fact each (counting every rule of the
+# phase). A rule whose test is already written word for word in MAX_SHARED rules of a network, or that
+# would take the network past the limits of its alpha walk (:mod:`cxm.engine.runtime.network`), starts
+# a new network: a knowledge base compiles into as many durable-rules rulesets as it needs, and the
+# session forwards each fact to those that test it.
 GROUP_SIZE = 200
 MAX_SHARED = 256
 MAX_RULES = 4000  # rules of one network (MAX_ACTIONS in rete.c is 4,096, with the sink and the anchor)
@@ -312,13 +315,14 @@ def _clustered(kb: KnowledgeBase, rules: list[Compiled]) -> list[tuple[bool, Com
     return [(find(anchor[c.name]) == main, c) for c in ranked]
 
 
-# Which durable rules start with the control pattern of their phase (compile_base's ``control``): "every" rule;
-# those that test an absence and those that could otherwise fire before their phase ("late": the same firings in
-# the same order, see _late); only those that test an "absence" (the same conclusions and firings, in another order).
-CONTROLS = ("every", "late", "absence")
+# Which durable rules start with the control pattern of their phase (compile_base's ``control``): those that test
+# an absence and those that could otherwise fire before their phase ("late", the default: the firings and their
+# order are those of "every", see _late); "every" rule (as before issue 16); only those that test an "absence" (the
+# same conclusions and firings, in another order; bench/control.py prices the three, docs/ENGINE_LIMITS.md).
+CONTROLS = ("late", "every", "absence")
 
 
-def compile_base(kb: KnowledgeBase, *, control: str = "every") -> CompiledBase:
+def compile_base(kb: KnowledgeBase, *, control: str = "late") -> CompiledBase:
     """Compile every rule of ``kb``; a rule that cannot compile is a located error.
 
     ``control`` is one of :data:`CONTROLS`: which durable rules wait for their phase's control fact.
