@@ -9,7 +9,8 @@ rotating). Prints one JSON line per variant: compiled rules, rules waiting for a
 networks, create_ruleset milliseconds (median of fresh copies, variants rotating), microseconds per session
 (median; CPU time of the thread, so that the shared machine's load counts less), the median of each
 assessment's time against the same assessment's under ``every``, and on how many inputs the conclusions,
-the firings (as a multiset) and the firings in order are those of ``every``.
+the firings (as a multiset) and the firings in order (with the facts, each with the firings that
+concluded it) are those of ``every``.
 
     python bench/control.py                                   # built-in rules, examples and 200 profiles
     python bench/control.py --times 10 --profiles 100 --rounds 3
@@ -70,7 +71,7 @@ def _views(trace: session.Trace) -> dict[str, Any]:
     return {
         "conclusions": {k: (f.name, f.value) for k, f in trace.facts.items() if not f.input},
         "firing_set": collections.Counter((f[1], f[2], tuple(sorted(f[4])), tuple(f[5])) for f in firings),
-        "firing_order": firings,
+        "firing_order": (firings, [(k, dataclasses.astuple(f)) for k, f in trace.facts.items()]),
     }
 
 
