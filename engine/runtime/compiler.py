@@ -1,9 +1,11 @@
 """Compile checked rules into durable-rules JSON rulesets (one network, or several where one would not hold them).
 
 Each alternative (DNF branch) of a rule becomes one durable rule named
-``<rule-id>`` or ``<rule-id>#<n>``. Every durable rule starts with a pattern on
-a control fact of its stratum (a phase, split into groups of rules), so it
-fires only once every fact it may test for absence is complete. Facts in the engine are ``{id, name, value}``;
+``<rule-id>`` or ``<rule-id>#<n>``. A durable rule that tests an absence starts
+with a pattern on a control fact of its stratum (a phase, split into groups of
+rules), so it fires only once every fact it may test for absence is complete; so
+does every other rule that could otherwise fire before its phase, which keeps
+the firing order (:func:`_late`). Facts in the engine are ``{id, name, value}``;
 values of ordered enums are stored as their rank so that they compare.
 """
 
@@ -73,6 +75,10 @@ class CompiledBase:
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_parsed"}
+
+    def definition(self, rule: str) -> dict[str, Any]:
+        """A compiled rule's durable-rules definition (its patterns under ``all``, and ``run``)."""
+        return next(body[rule] for body in self.ruleset.values() if rule in body)
 
     def route(self, fact: str) -> tuple[int, ...]:
         """The networks a fact is asserted into: those that test it (the only one, for a single network)."""
@@ -213,11 +219,12 @@ class _Fail(Exception):
 
 
 # durable-rules 2.0.28 hangs at most 256 rules on one node of its network (BETA_LIST_LENGTH in
-# rules.h; more fails with "error code: 108"). Every rule of a phase starts with the test of the phase
-# fact, so a phase is split into groups with a control fact each. A rule whose test is already written
-# word for word in MAX_SHARED rules of a network, or that would take the network past the limits of
-# its alpha walk (:mod:`cxm.engine.runtime.network`), starts a new network: a knowledge base compiles
-# into as many durable-rules rulesets as it needs, and the session forwards each fact to those that test it.
+# rules.h; more fails with "error code: 108"). A rule waiting for its phase starts with the test of the
+# phase fact, so a phase is split into groups with a control fact each (counting every rule of the
+# phase). A rule whose test is already written word for word in MAX_SHARED rules of a network, or that
+# would take the network past the limits of its alpha walk (:mod:`cxm.engine.runtime.network`), starts
+# a new network: a knowledge base compiles into as many durable-rules rulesets as it needs, and the
+# session forwards each fact to those that test it.
 GROUP_SIZE = 200
 MAX_SHARED = 256
 MAX_RULES = 4000  # rules of one network (MAX_ACTIONS in rete.c is 4,096, with the sink and the anchor)
@@ -255,13 +262,33 @@ class _Net:
         self.model.add(definition["all"])
         for key in keys:
             self.shared[key] = self.shared.get(key, 0) + 1
-        for pattern in definition["all"][1:]:
+        for pattern in _tests(definition):
             self.tests.add(_fact_of(next(iter(pattern.values()))))
 
 
 def _fact_of(expr: dict[str, Any]) -> str:
     """The fact name a compiled pattern tests."""
     return str(expr["$and"][0]["name"] if "$and" in expr else expr["name"])
+
+
+def _control(definition: dict[str, Any]) -> tuple[int, int] | None:
+    """The phase (stratum, group) whose control fact a durable rule waits for, if it has that pattern."""
+    first = definition["all"][0]
+    if "p" not in first:
+        return None
+    phase, group = first["p"]["$and"]
+    return phase["phase"], group["group"]
+
+
+def _tests(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """A durable rule's patterns on facts (without the control pattern)."""
+    return definition["all"][1:] if _control(definition) is not None else definition["all"]
+
+
+def _absence(patterns: list[dict[str, Any]]) -> bool:
+    """Whether a rule needs its phase's control fact: it tests an absence (``$not``), which holds only once
+    the facts of the strata below are complete, or it has no pattern but the control (durable-rules needs one)."""
+    return not patterns or any(key.endswith("$not") for pattern in patterns for key in pattern)
 
 
 # A rule that never fires but accepts every fact: durable-rules rejects a fact no pattern
@@ -277,7 +304,7 @@ def _pack(order: list[tuple[bool, Compiled]], definitions: dict[str, dict[str, A
     nets = [_Net()]
     for main, compiled in order:
         definition = definitions[compiled.name]
-        keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in definition["all"][1:]]
+        keys = [json.dumps(next(iter(pattern.values())), sort_keys=True) for pattern in _tests(definition)]
         if not nets[-1].takes(definition["all"], keys) or (nets[-1].body and main != nets[-1].main):
             if single:
                 return []
@@ -322,10 +349,23 @@ def _clustered(kb: KnowledgeBase, rules: list[Compiled]) -> list[tuple[bool, Com
     return [(find(anchor[c.name]) == main, c) for c in ranked]
 
 
-def compile_base(kb: KnowledgeBase) -> CompiledBase:
-    """Compile every rule of ``kb``; a rule that cannot compile is a located error."""
+# Which durable rules start with the control pattern of their phase (compile_base's ``control``): those that test
+# an absence and those that could otherwise fire before their phase ("late", the default: the firings and their
+# order are those of "every", see _late); "every" rule (as before issue 16); only those that test an "absence" (the
+# same conclusions and firings, in another order; bench/control.py prices the three, docs/ENGINE_LIMITS.md).
+CONTROLS = ("late", "every", "absence")
+
+
+def compile_base(kb: KnowledgeBase, *, control: str = "late") -> CompiledBase:
+    """Compile every rule of ``kb``; a rule that cannot compile is a located error.
+
+    ``control`` is one of :data:`CONTROLS`: which durable rules wait for their phase's control fact.
+    """
+    if control not in CONTROLS:
+        raise ValueError(f"control is one of {', '.join(CONTROLS)}, not {control!r}")
     rules: dict[str, Compiled] = {}
     definitions: dict[str, dict[str, Any]] = {}
+    phase_of: dict[str, tuple[int, int]] = {}
     problems: list[Problem] = []
     in_stratum: dict[int, int] = {}
     for rule in kb.rules:
@@ -341,21 +381,30 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
                 continue
             group = in_stratum.get(rule.stratum, 0) // GROUP_SIZE
             in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
-            control = {"p": {"$and": [{"phase": rule.stratum}, {"group": group}]}}
-            definitions[name] = {"all": [control, *patterns], "run": name}
+            phase_of[name] = (rule.stratum, group)
+            definitions[name] = {"all": [_control_pattern(phase_of[name]), *patterns], "run": name}
             rules[name] = Compiled(name, rule, b, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
     nets = (_pack([(True, c) for c in rules.values()], definitions, single=True)
             or _pack(_clustered(kb, list(rules.values())), definitions))
+    # networks are filled as if every rule kept its control pattern: the model stays conservative, and a rule
+    # base splits into the same networks whichever rules drop it
+    if control != "every":
+        free = {name for name in rules if not _absence(_tests(definitions[name]))}
+        if control == "late":
+            free &= _late(rules, phase_of)
+        for name in free:
+            del definitions[name]["all"][0]
     bodies = [{**net.body, SINK: _SINK_RULE} for net in nets]
     import hashlib  # (only when compiling: it loads OpenSSL)
 
     digest = hashlib.sha256(json.dumps(bodies[0] if len(bodies) == 1 else bodies, sort_keys=True).encode())
     name = f"cxm_{digest.hexdigest()[:16]}"
     names = [name] + [f"{name}_{n}" for n in range(1, len(nets))]
+    waited = {_control(d) for d in definitions.values()}  # a phase no rule waits for gets no control fact
     phases = [(stratum, g) for stratum in sorted(in_stratum)
-              for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1)]
+              for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1) if (stratum, g) in waited]
     routes: dict[str, tuple[int, ...]] = {}
     phase_nets: dict[tuple[int, int], tuple[int, ...]] = {}
     eager: tuple[int, ...] = (0,)
@@ -363,12 +412,42 @@ def compile_base(kb: KnowledgeBase) -> CompiledBase:
         # a rule that matches no fact (only absences, or nothing) can fire in a session its network saw no
         # fact of; a network without such rules is left untouched until a fact it tests arrives
         eager = tuple(n for n, net in enumerate(nets) if any(
-            all(key.endswith("$not") for pattern in d["all"][1:] for key in pattern) for d in net.body.values()))
+            all(key.endswith("$not") for pattern in _tests(d) for key in pattern) for d in net.body.values()))
         for fact in kb.specs:
             routes[fact] = tuple(n for n, net in enumerate(nets) if fact in net.tests)
         for phase in phases:
             phase_nets[phase] = tuple(n for n, net in enumerate(nets) if any(
-                d["all"][0]["p"]["$and"] == [{"phase": phase[0]}, {"group": phase[1]}] for d in net.body.values()))
+                _control(d) == phase for d in net.body.values()))
     base = CompiledBase(name, rules, phases, {}, routes, phase_nets, eager)
     base.ruleset = dict(zip(names, bodies, strict=True))
     return base
+
+
+def _control_pattern(phase: tuple[int, int]) -> dict[str, Any]:
+    return {"p": {"$and": [{"phase": phase[0]}, {"group": phase[1]}]}}
+
+
+def _late(rules: dict[str, Compiled], phase_of: dict[str, tuple[int, int]]) -> set[str]:
+    """The durable rules that cannot match before their phase's control fact is asserted anyway: each matches a
+    derived fact that only rules of its own phase or of a later one conclude (or none).
+
+    Such a rule becomes ready at the same moment with its control pattern or without it: no firing of a rule
+    waiting for its control fact comes before that fact, so neither does a firing that needs a fact such rules
+    conclude (by induction on the firings). The C core takes the ready action with the lowest index, the same
+    in both (rule order), and a session asserts the next control fact only once none is left: the firings and
+    their order stay those of "every". A rule ready earlier would fire before the control fact of its phase,
+    that is before rules of the phases in between, whatever its priority ("pri" only orders ready actions).
+    """
+    earliest: dict[str, tuple[int, int]] = {}  # derived fact -> the earliest phase of a rule concluding it
+    for name, c in rules.items():
+        for fact in c.rule.produces():
+            earliest[fact] = min(earliest.get(fact, phase_of[name]), phase_of[name])
+    inputs = set(input_fields())
+    late = set()
+    for name, c in rules.items():
+        conj = c.rule.branches[c.branch]
+        positive = {lit.fact for lit in conj if not lit.negated} | {ref for lit in conj for ref in lit.refs()}
+        # a derived fact no rule concludes never arrives: a rule matching it never fires
+        if any(fact not in inputs and earliest.get(fact, phase_of[name]) >= phase_of[name] for fact in positive):
+            late.add(name)
+    return late
