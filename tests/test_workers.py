@@ -43,6 +43,30 @@ def test_answers_come_in_order() -> None:
     assert list(workers.ordered(Squares(), 3, 20)) == [n * n for n in range(20)]
 
 
+@dataclass
+class Where:
+    """A job: which process did chunk n; chunk 0 ends only once chunk 2 is done (or after 30 s)."""
+
+    flag: str
+
+    def prepare(self) -> None:
+        pass
+
+    def __call__(self, index: int) -> int:
+        if index == 0:
+            deadline = time.monotonic() + 30
+            while not os.path.exists(self.flag) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        if index == 2:
+            open(self.flag, "w").close()
+        return os.getpid()
+
+
+def test_the_last_chunks_go_to_an_idle_worker_not_a_busy_one(tmp_path) -> None:
+    first, second, last = workers.ordered(Where(str(tmp_path / "chunk-2-done")), 2, 3)
+    assert first != second and last == second  # not queued behind chunk 0, which waits for it
+
+
 def test_a_worker_that_dies_is_an_error_not_a_wait() -> None:
     with pytest.raises(workers.WorkerDied, match=r"ended unexpectedly \(exit code 3\)"):
         list(workers.ordered(Squares(die_at=5), 2, 20))

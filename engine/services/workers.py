@@ -2,9 +2,9 @@
 
 :func:`ordered` computes ``job(0)``, ..., ``job(count - 1)`` in ``jobs`` processes and yields the answers in
 that order. Only chunk numbers go to a worker (each reads its own rows, see ``batch.Chunks``), so a message
-to a worker is a few bytes and the parent never blocks on one; at most :data:`AHEAD` chunks are queued per
-worker, so a worker always has its next chunk while the parent writes and syncs the journal, and at most
-``AHEAD * jobs`` answers wait to be yielded.
+to a worker is a few bytes and the parent never blocks on one. A worker has up to :data:`AHEAD` chunks, so it
+has its next chunk while the parent writes and syncs the journal; the last chunks go only to idle workers,
+so that the run does not end with one worker busy on two chunks while the other waits.
 
 How workers start (:func:`start_method`):
 
@@ -43,7 +43,7 @@ from typing import Any, Protocol
 from cxm.engine.base.errors import EngineError
 from cxm.engine.base.lock import held
 
-AHEAD = 2  # chunks sent to a worker before its first answer: one to work on, one waiting
+AHEAD = 2  # chunks a worker may have: one to work on, one waiting (but see _collect)
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -153,28 +153,38 @@ def ordered(job: Job, jobs: int, count: int, *, preload: tuple[str, ...] = ()) -
 
 
 def _collect(conns: list[Connection], procs: list[Any], count: int) -> Iterator[Any]:
-    """Send chunk numbers as workers answer; yield the answers in order."""
+    """Send chunk numbers as workers answer; yield the answers in order.
+
+    A worker gets a second chunk to wait in its pipe only while more chunks are left than workers: the last
+    ones go to workers with nothing to do, so that none is left with two while another has none.
+    """
     sent = 0
-    for _ in range(AHEAD):
-        for conn in conns:
-            if sent < count:
-                _send(conn, sent)
-                sent += 1
+    queued = dict.fromkeys(range(len(conns)), 0)  # chunks sent to each worker and not answered
+
+    def feed(worker: int) -> None:
+        nonlocal sent
+        while sent < count and (queued[worker] == 0 or (queued[worker] < AHEAD and count - sent > len(conns))):
+            _send(conns[worker], sent)
+            queued[worker] += 1
+            sent += 1
+
+    for worker in queued:
+        feed(worker)
     answers: dict[int, Any] = {}
     want = 0
     while want < count:
         for conn in wait(conns):
             assert isinstance(conn, Connection)
+            worker = conns.index(conn)
             try:
                 kind, index, value = conn.recv()
             except (EOFError, OSError):
-                raise _died(procs[conns.index(conn)]) from None
+                raise _died(procs[worker]) from None
             if kind == "error":
                 raise value
             answers[index] = value
-            if sent < count:  # first the worker's next chunk, then the parent's own work
-                _send(conn, sent)
-                sent += 1
+            queued[worker] -= 1
+            feed(worker)  # first the worker's next chunk, then the parent's own work
         while want in answers:
             yield answers.pop(want)
             want += 1
