@@ -428,9 +428,23 @@ def test_a_killed_two_job_run_frees_its_output_at_once_and_resumes(tmp_path) -> 
     else:
         proc.kill()
         pytest.fail("the batch made no progress")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     resumed = run_cxm("batch", str(src), "-o", str(out), "--resume")  # its workers may still be finishing a chunk
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stderr.endswith("300 assessed, 0 errors\n")
     assert out.read_bytes() == reference.read_bytes()
+    deadline = time.monotonic() + 60  # and they stop once they find the parent gone
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped

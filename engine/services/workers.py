@@ -8,7 +8,7 @@ so that the run does not end with one worker busy on two chunks while the other 
 
 How workers start (:func:`start_method`):
 
-- **fork**, when this process runs one thread and no more. The job is prepared first (rule base,
+- **fork**, when this process runs one thread and no more (on Linux). The job is prepared first (rule base,
   compiled facts validator, durable-rules rulesets in the C core), so every worker starts warm for the
   cost of a fork. Why that is safe: the only danger of fork is another thread holding a lock (of the
   interpreter, malloc, or a C library) at the moment of the fork, and the check counts every thread of the
@@ -18,8 +18,9 @@ How workers start (:func:`start_method`):
   rulesets that are whole and no session. SIGINT and SIGTERM are blocked around each fork, so that a signal
   never reaches a child before it has put back the default handlers (SIGINT ignored: Ctrl-C is the
   parent's business; SIGTERM ends it at once). A child closes what it inherited and must not hold: the
-  parent's ends of the other workers' pipes and the output's lock (:func:`cxm.engine.base.lock.held`), so
-  that a killed parent leaves neither a worker waiting for ever nor the lock held.
+  parent's ends of the pipes (its own and the other workers') and the output's lock
+  (:func:`cxm.engine.base.lock.held`), so that a killed parent leaves neither a worker waiting for ever (it
+  reads the end of its pipe, or fails to send, and stops) nor the lock held.
 - **forkserver** otherwise (a process with threads, e.g. a test runner, must not fork): each worker
   imports and prepares the job itself, as before; "spawn" where forkserver does not exist.
 
@@ -35,6 +36,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
@@ -64,9 +66,10 @@ def threads() -> int:
 
 
 def start_method() -> str:
-    """"fork" when this process runs a single thread, else "forkserver" (or "spawn"); see the module's docstring."""
+    """"fork" when this process runs a single thread (on Linux), else "forkserver" (or "spawn"); see the module's
+    docstring. Elsewhere, macOS say, system libraries are not safe to fork even so (Python spawns there)."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threads() == 1:
+    if sys.platform.startswith("linux") and "fork" in methods and threads() == 1:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
 
@@ -115,12 +118,11 @@ def ordered(job: Job, jobs: int, count: int, *, preload: tuple[str, ...] = ()) -
 
     ``preload``: modules a forkserver imports before it forks workers (when fork is not safe here).
     """
+    job.prepare()  # here first: forked workers inherit it (and then the threads are counted)
     method = start_method()
     ctx = multiprocessing.get_context(method)
     forked = method == "fork"
-    if forked:
-        job.prepare()  # in the parent: every worker inherits it
-    elif method == "forkserver" and preload:
+    if method == "forkserver" and preload:
         ctx.set_forkserver_preload(list(preload))
     conns: list[Connection] = []
     procs: list[Any] = []
@@ -129,7 +131,8 @@ def ordered(job: Job, jobs: int, count: int, *, preload: tuple[str, ...] = ()) -
         try:
             for _ in range(jobs):
                 mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_serve, args=(theirs, job, list(conns) if forked else []), daemon=True)
+                inherited = [*conns, mine] if forked else []  # the parent's ends: a fork copies them all
+                proc = ctx.Process(target=_serve, args=(theirs, job, inherited), daemon=True)
                 proc.start()
                 theirs.close()
                 conns.append(mine)
