@@ -87,8 +87,8 @@ def measure(times: float, count: int, rounds: int) -> list[dict[str, Any]]:
     bases = {c: compile_base(kb, control=c) for c in variants}
     create = _create_ms(bases, 15)
     for base in bases.values():
-        for name, body in base.ruleset.items():
-            host.handle(name, {name: body})
+        for name, text in base.texts.items():
+            host.handle(name, text)
     inputs = [flatten(load_facts(p).data) for p in sorted(EXAMPLES.glob("*.yaml"))]
     inputs += [flatten(validate(Document(f"<profile {n}>", data)).data)
                for n, data in enumerate(profiles.profiles(count, seed=16), 1)]

@@ -80,8 +80,11 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         output_format(summary_path, None, input_path, "--summary")
         if (fmt or by_suffix(output)) != "jsonl":
             raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
-    if rules:  # the workers load the rules too: say here, once, which built-in rules a folder replaces
-        warn_overrides(runner.engine_for([str(r) for r in rules]).kb)
+    # the engine before `started`: its rule base is then left out of garbage collection, and the workers forked
+    # from this process inherit it; with --rules, say here, once, which built-in rules a folder replaces
+    engine = runner.warm(runner.rule_folders(rules))
+    if rules:
+        warn_overrides(engine.kb)
     started()  # many assessments follow: collect garbage as usual
 
     bar = None

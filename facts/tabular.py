@@ -48,6 +48,9 @@ class TableError(Exception):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled with its problems (an error a worker process sends back)
+        return (type(self), (self.problems,))
+
 
 @dataclass(frozen=True)
 class RawRow:

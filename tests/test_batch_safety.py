@@ -404,3 +404,47 @@ def test_two_real_runs_on_one_output_the_second_stops(tmp_path) -> None:
     _, stderr = first.communicate(timeout=120)
     assert (first.returncode, stderr) == (0, "150 assessed, 0 errors\n")
     assert [row for row, _ in _rows(out)] == list(range(1, 151))
+
+
+@pytest.mark.slow
+def test_a_killed_two_job_run_frees_its_output_at_once_and_resumes(tmp_path) -> None:
+    """Forked workers hold neither the lock nor the journal: right after the parent is killed, --resume runs."""
+    src = _csv(tmp_path / "in.csv", [f"Company {n}" for n in range(300)])
+    reference = tmp_path / "ref.jsonl"
+    assert run_cxm("batch", str(src), "-o", str(reference)).returncode == 0
+    out = tmp_path / "out.jsonl"
+    journal = tmp_path / "out.jsonl.partial"
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if journal.exists() and journal.read_bytes().count(b"\n") > batch.CHUNK:
+            break
+        time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("the batch made no progress")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    resumed = run_cxm("batch", str(src), "-o", str(out), "--resume")  # its workers may still be finishing a chunk
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stderr.endswith("300 assessed, 0 errors\n")
+    assert out.read_bytes() == reference.read_bytes()
+    deadline = time.monotonic() + 60  # and they stop once they find the parent gone
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped

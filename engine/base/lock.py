@@ -8,6 +8,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+_HELD: set[int] = set()  # the descriptors of the locks this process holds
+
+
+def held() -> frozenset[int]:
+    """The file descriptors of the locks :func:`exclusive` holds in this process: a forked worker closes them,
+    so that the lock goes with the run's own process and no other."""
+    return frozenset(_HELD)
+
 
 class NotALock(Exception):
     """A file of that name exists and is not a lock file (it holds something other than a process id)."""
@@ -54,6 +62,7 @@ def exclusive(path: Path) -> Iterator[None]:
     if left and not left.isdigit():  # someone else's file: neither overwritten nor removed
         os.close(fd)
         raise NotALock(path)
+    _HELD.add(fd)
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -61,4 +70,5 @@ def exclusive(path: Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+        _HELD.discard(fd)
         os.close(fd)

@@ -267,6 +267,14 @@ _RUNS: dict[str, _Run] = {}
 _SIDS = itertools.count(1)
 
 
+def prepare(base: CompiledBase) -> list[int]:
+    """The C core's handles of a compiled base's networks, each created on first use (see :func:`hosting.handle`)."""
+    with hosting.LOCK:
+        return [hosting.handle(name, text, where=lambda rule: _where(base, rule),
+                               ruleset=lambda name=name: {name: base.ruleset[name]})
+                for name, text in base.texts.items()]
+
+
 def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trace:
     """Assess one company's flattened facts; the session is deleted afterwards.
 
@@ -274,9 +282,7 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
     actions one by one (``start_action_for_state``, ``complete_and_start_action``) until none is left.
     """
     with hosting.LOCK:
-        handles = [hosting.handle(name, text, where=lambda rule: _where(base, rule),
-                                  ruleset=lambda name=name: {name: base.ruleset[name]})
-                   for name, text in base.texts.items()]
+        handles = prepare(base)
         c = hosting.core()
         sid = str(next(_SIDS))
         session = _Run(kb, base, handles, sid)

@@ -46,6 +46,10 @@ class Engine:
 
         self.kb, self.compiled, self.stage_rules = cached(folders, f"{builtin}", build)
 
+    def prepare(self) -> None:
+        """Create the rulesets in durable-rules' C core now (else the first assessment does)."""
+        session.prepare(self.compiled)
+
     def run(self, loaded: LoadedFacts) -> session.Trace:
         """Run durable-rules on one company; the raw trace of the session."""
         return session.run(self.kb, self.compiled, flatten(loaded.data))

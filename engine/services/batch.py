@@ -23,13 +23,16 @@ at once. No file is deleted but the journal and the lock file the runs themselve
 cell that a spreadsheet would read as a formula (it begins with ``=``, ``+``, ``-``, ``@``, a tab or
 a carriage return) is written with a ``'`` before it, as OWASP recommends against CSV injection.
 
-Parallelism: ``jobs > 1`` runs chunks of rows in worker processes started with "forkserver"
-(durable-rules' Host starts threads: a process that has one must not fork), never more processes
-than chunks of :data:`CHUNK` rows; each worker builds its own
-:class:`~cxm.engine.services.api.Engine` once. SIGTERM ends the run as :class:`Interrupted`
-(the journal kept) and the workers quietly. ``cluster=ADDRESS`` runs the chunks on a Dask
-distributed cluster instead (``pip install cx-maturity[dask]``), each worker process holding its
-own engine. The output bytes are the same whatever the number of jobs or the backend.
+Parallelism: ``jobs > 1`` runs chunks of rows in local worker processes
+(:mod:`~cxm.engine.services.workers`), never more processes than chunks of :data:`CHUNK` rows. The
+parent prepares the engine (rule base, validator, durable-rules rulesets) and, when it runs a single
+thread, forks its workers warm (no thread, no session: safe, see that module); else they start from a
+forkserver and each builds its own :class:`~cxm.engine.services.api.Engine` once. A worker is sent
+chunk numbers and reads its own rows (:class:`Chunks`); it sends back one string, the chunk's journal
+lines. SIGTERM ends the run as :class:`Interrupted` (the journal kept) and the workers quietly.
+``cluster=ADDRESS`` runs the chunks on a Dask distributed cluster instead (``pip install
+cx-maturity[dask]``), each worker process holding its own engine. The output bytes are the same
+whatever the number of jobs or the backend.
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import io
 import json
 import os
 import signal
@@ -212,16 +214,33 @@ def assess_rows(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) ->
     return out
 
 
-def _worker_start(rules: tuple[str, ...]) -> None:
-    """A worker process: Ctrl-C and the parent's end are the parent's business (it terminates the pool),
-    so a worker never prints a traceback of its own for them; then build the engine."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    engine_for(rules)
+def journal_lines(results: Sequence[Done]) -> str:
+    """The journal's lines for a chunk's outcomes (a record, or the row's errors)."""
+    return "".join(_dump({"row": d.row, "record": d.record} if d.record is not None
+                         else {"row": d.row, "errors": d.errors}) + "\n" for d in results)
 
 
-def _task(args: tuple[Source, tuple[str, ...], list[RawRow]]) -> list[Done]:
-    return assess_rows(*args)
+def assess_chunk(source: Source, rules: Sequence[str], rows: Sequence[RawRow]) -> tuple[int, str]:
+    """Assess a chunk of rows: how many, and their journal lines (what a worker sends back: one string)."""
+    return len(rows), journal_lines(assess_rows(source, rules, rows))
+
+
+def rule_folders(rules: Sequence[Path | str]) -> tuple[str, ...]:
+    """The rule folders as every process names them (resolved): the key of :func:`engine_for`."""
+    return tuple(str(Path(r).resolve()) for r in rules)
+
+
+def warm(rules: Sequence[str]) -> Any:
+    """This process's engine for these rule folders, with all that assessing a row needs loaded: the rule
+    base, its durable-rules rulesets, the compiled facts validator, the modules the lean path imports."""
+    from cxm.engine.knowledge.cache import facts_validator
+    from cxm.engine.results import summary  # noqa: F401
+    from cxm.facts import load, source  # noqa: F401
+
+    engine = engine_for(rules)
+    engine.prepare()
+    facts_validator()
+    return engine
 
 
 def chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
@@ -235,26 +254,56 @@ def chunks(rows: Iterable[RawRow], size: int) -> Iterator[list[RawRow]]:
         yield chunk
 
 
-Runner = Callable[[Source, tuple[str, ...], Iterator[list[RawRow]]], Iterator[list[Done]]]
+@dataclass
+class Chunks:
+    """The rows a run still has to do (input order, the journal's rows left out), in chunks of ``size``.
+
+    A local worker is sent chunk numbers only and reads its rows itself (:meth:`__call__`): the parent
+    parses and sends no row, and no message to a worker is more than a few bytes.
+    """
+
+    source: Source
+    rules: tuple[str, ...]
+    done: frozenset[int] = frozenset()
+    count: int = 0  # how many chunks (known when the rows were counted)
+    size: int = CHUNK
+    _ahead: Iterator[tuple[int, list[RawRow]]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __iter__(self) -> Iterator[list[RawRow]]:
+        return chunks((r for r in read_rows(self.source) if r.row not in self.done), self.size)
+
+    def prepare(self) -> None:
+        warm(self.rules)
+
+    def __call__(self, index: int) -> tuple[int, str]:
+        """Chunk ``index``, assessed (a worker is asked for increasing numbers: its reader only goes forward)."""
+        if self._ahead is None:
+            self._ahead = enumerate(self)
+        for number, rows in self._ahead:
+            if number == index:
+                return assess_chunk(self.source, self.rules, rows)
+        return 0, ""  # the input ended early (it changed under the run)
 
 
-def run_here(source: Source, rules: tuple[str, ...], tasks: Iterator[list[RawRow]]) -> Iterator[list[Done]]:
-    for chunk in tasks:
-        yield assess_rows(source, rules, chunk)
+Runner = Callable[[Chunks], Iterator[tuple[int, str]]]
+
+
+def run_here(todo: Chunks) -> Iterator[tuple[int, str]]:
+    for rows in todo:
+        yield assess_chunk(todo.source, todo.rules, rows)
 
 
 def run_pool(jobs: int) -> Runner:
-    """Chunks in ``jobs`` worker processes (forkserver), results in input order."""
+    """Chunks in ``jobs`` local worker processes (:mod:`~cxm.engine.services.workers`), results in input order."""
 
-    def run(source: Source, rules: tuple[str, ...], tasks: Iterator[list[RawRow]]) -> Iterator[list[Done]]:
-        import multiprocessing
+    def run(todo: Chunks) -> Iterator[tuple[int, str]]:
+        from cxm.engine.base.errors import EngineError
+        from cxm.engine.services import workers
 
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload(["cxm.engine.services.batch", "cxm.engine.services.api"])
-        with ctx.Pool(jobs, initializer=_worker_start, initargs=(rules,)) as pool:
-            yield from pool.imap(_task, ((source, rules, chunk) for chunk in tasks))
+        try:
+            yield from workers.ordered(todo, jobs, todo.count, preload=(__name__, "cxm.engine.services.api"))
+        except workers.WorkerDied as exc:
+            raise EngineError(f"{exc}; the finished rows are kept: continue with --resume") from None
 
     return run
 
@@ -262,7 +311,7 @@ def run_pool(jobs: int) -> Runner:
 def run_dask(address: str, window: int = 8) -> Runner:
     """Chunks on a Dask distributed cluster; at most ``window`` chunks per worker in flight, in order."""
 
-    def run(source: Source, rules: tuple[str, ...], tasks: Iterator[list[RawRow]]) -> Iterator[list[Done]]:
+    def run(todo: Chunks) -> Iterator[tuple[int, str]]:
         try:
             from distributed import Client
         except ImportError:
@@ -272,8 +321,8 @@ def run_dask(address: str, window: int = 8) -> Runner:
         with Client(address, set_as_default=False) as client:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             pending: deque[Any] = deque()
-            for chunk in tasks:
-                pending.append(client.submit(assess_rows, source, rules, chunk, pure=False))
+            for chunk in todo:
+                pending.append(client.submit(assess_chunk, todo.source, todo.rules, chunk, pure=False))
                 if len(pending) >= window * workers:
                     yield pending.popleft().result()
             while pending:
@@ -433,7 +482,7 @@ def run_batch(
     if same:
         raise BatchError(same)
     source = open_source(input_path, input_format)
-    rule_dirs = tuple(str(Path(r).resolve()) for r in rules)
+    rule_dirs = rule_folders(rules)
     competencies: list[str] = []
     if fmt == "csv":  # the level columns; also checks the rule folders before any work starts
         competencies = [c.id for c in engine_for(rule_dirs).kb.competencies]
@@ -472,8 +521,9 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
         on_total(total)
         if progress is not None and resumed:
             progress(resumed)
-    todo = (r for r in read_rows(source) if r.row not in done)
-    used = 1 if cluster else workers(jobs, total - resumed)
+    left = total - sum(1 for r in done if 1 <= r <= total)  # rows to do (when counted)
+    used = 1 if cluster else workers(jobs, left)
+    todo = Chunks(source, rule_dirs, frozenset(done), count=-(-left // CHUNK))
     if cluster:
         runner: Runner = run_dask(cluster)
     elif used > 1:
@@ -481,16 +531,12 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
     else:
         runner = run_here
     with _sigterm_interrupts(journal), journal.open("a", encoding="utf-8") as handle, \
-            contextlib.closing(runner(source, rule_dirs, chunks(todo, CHUNK))) as results_of:
-        for results in results_of:
-            buf = io.StringIO()
-            for d in results:
-                buf.write(_dump({"row": d.row, "record": d.record} if d.record is not None
-                                else {"row": d.row, "errors": d.errors}) + "\n")
-            handle.write(buf.getvalue())
+            contextlib.closing(runner(todo)) as results_of:
+        for rows, lines in results_of:
+            handle.write(lines)
             handle.flush()
             os.fsync(handle.fileno())
-            if progress is not None:
-                progress(len(results))
+            if progress is not None and rows:
+                progress(rows)
     assessed, errors = finish(journal, output, errors_path, fmt, competencies)
     return Summary(assessed, errors, resumed, output, errors_path if errors else None, used)
