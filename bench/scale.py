@@ -145,16 +145,16 @@ def _correct(engine: Engine, loaded: list[LoadedFacts]) -> bool:
     """Whether every example gets the stage and levels of the built-in rules alone and exactly the conclusions
     an independent plain-Python evaluator of the same rules reaches (``bench/plain.py``)."""
     from cxm.engine.services.api import Engine
-    from cxm.engine.services.batch import record
     from cxm.facts.vocabulary import flatten
 
     alone = Engine()
     plain = PlainEvaluator(engine.kb)
-    for n, x in enumerate(loaded, 1):
-        got, base = record(n, engine.summarize(x)), record(n, alone.summarize(x))
-        if (got["stage"], got["levels"]) != (base["stage"], base["levels"]):
+    for x in loaded:
+        got, base = engine.summarize(x), alone.summarize(x)
+        if (got.stage, got.levels) != (base.stage, base.levels):
             return False
-        if plain.assess(flatten(x.data)) != {k: got[k] for k in ("stage", "levels", "recommendations", "held_back")}:
+        if plain.assess(flatten(x.data)) != {"stage": got.stage, "levels": got.levels,
+                                             "recommendations": got.recommendations, "held_back": got.held_back}:
             return False
     return True
 
