@@ -81,7 +81,7 @@ def scale(times: float, dormant: int, rounds: int) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def cold(runs: int) -> dict[str, float]:
+def cold(runs: int, counted: tuple[str, ...] = ("floor", "start")) -> dict[str, float]:
     """Fresh processes, interleaved so that all see the same load; the rule cache is warmed first.
 
     ``cxm assess --no-path`` is start-up and one assessment; plain ``cxm assess`` adds the roadmap's
@@ -108,7 +108,7 @@ def cold(runs: int) -> dict[str, float]:
     out = {name: statistics.median(v) for name, v in wall.items()}
     out.update({f"{name}_cpu": statistics.median(v) for name, v in cpu.items()})
     out["breakdown"] = {k: statistics.median(p[k] for p in phases) / 1e3 for k in phases[0]}
-    out["instructions"] = instructions({k: commands[k] for k in ("floor", "start", "assess")})
+    out["instructions"] = instructions({k: commands[k] for k in counted})
     return out
 
 
@@ -268,7 +268,7 @@ def main() -> None:
         print(text, flush=True)
         lines.append(text)
 
-    c = cold(args.cold_runs)
+    c = cold(args.cold_runs, ("floor", "start") if args.quick else ("floor", "start", "assess"))
     say(f"cold: cxm assess --no-path {c['start'] * 1e3:.0f} ms, cxm assess {c['assess'] * 1e3:.0f} ms, "
         f"floor {c['floor'] * 1e3:.0f} ms; instructions {c['instructions']}")
     say("start-up phases (ms): " + ", ".join(f"{k} {v * 1e3:.1f}" for k, v in c["breakdown"].items()))
