@@ -132,20 +132,20 @@ def path_runs() -> int:
 
 
 def instructions(commands: dict[str, list[str]]) -> dict[str, int]:
-    """Instructions each command executes, counted by valgrind's callgrind (the same on a busy machine as
-    on a quiet one); empty where valgrind is not installed."""
+    """Instructions each command executes, counted by valgrind's cachegrind without its cache model (the same
+    on a busy machine as on a quiet one); empty where valgrind is not installed."""
     if not shutil.which("valgrind"):
         return {}
     counts = {}
     for name, cmd in commands.items():
         if cmd[0] != sys.executable:  # the cxm script: run its interpreter under valgrind
             cmd = [sys.executable, *cmd]
-        done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
-                              capture_output=True, text=True, cwd=ROOT, env=_env())
-        found = re.search(r"Collected : (\d+)", done.stderr)
+        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                               *cmd], capture_output=True, text=True, cwd=ROOT, env=_env())
+        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
         if done.returncode or not found:
             return {}
-        counts[name] = int(found.group(1))
+        counts[name] = int(found.group(1).replace(",", ""))
     return counts
 
 
@@ -262,11 +262,10 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     load_before = os.getloadavg()
-    lines: list[str] = []
+    began = time.perf_counter()
 
     def say(text: str = "") -> None:
-        print(text, flush=True)
-        lines.append(text)
+        print(f"[{time.perf_counter() - began:5.0f} s] {text}", flush=True)
 
     c = cold(args.cold_runs, ("floor", "start") if args.quick else ("floor", "start", "assess"))
     say(f"cold: cxm assess --no-path {c['start'] * 1e3:.0f} ms, cxm assess {c['assess'] * 1e3:.0f} ms, "
