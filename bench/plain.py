@@ -20,10 +20,14 @@ from cxm.facts.vocabulary import Value
 
 
 class PlainEvaluator:
+    """Stratum by stratum, every rule of the stratum over and over until nothing new follows. A rule of a lower
+    stratum tests only facts that rules of its stratum or lower ones conclude, all final by then: it is not
+    tried again."""
+
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.strata = sorted({r.stratum for r in kb.rules})
-        self.by_stratum = {s: [r for r in kb.rules if r.stratum <= s] for s in self.strata}
+        self.by_stratum = {s: [r for r in kb.rules if r.stratum == s] for s in self.strata}
 
     def _value(self, conclusion: Any, bound: dict[str, Any]) -> Any:
         specs, spec = self.kb.specs, conclusion.value
