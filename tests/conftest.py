@@ -51,3 +51,29 @@ def run_cxm(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
                           cwd=cwd or ROOT, timeout=120)
 
 
+def slowed_rows(tmp_path: Path, seconds: float) -> dict[str, str]:
+    """An environment in which ``cxm batch`` waits ``seconds`` before each row, from outside the product (a
+    sitecustomize module wraps ``batch.load_row``): a run long enough to be interrupted."""
+    import os
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import time\nfrom cxm.engine.services import batch\n_load_row = batch.load_row\n"
+        f"def _slow(source, raw):\n    time.sleep({seconds})\n    return _load_row(source, raw)\n"
+        "batch.load_row = _slow\n", encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+
+
+def wait_for_rows(proc: subprocess.Popen, journal: Path, rows: int, seconds: float = 90) -> None:
+    """Wait until a running batch's journal holds more than ``rows`` lines (the test fails if it never does)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if journal.exists() and journal.read_bytes().count(b"\n") > rows:
+            return
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail("the batch made no progress")
+

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from cxm.cli.main import cli
 from cxm.engine.services import batch
 from cxm.facts import tabular
 from cxm.facts.vocabulary import input_fields
-from tests.conftest import EXAMPLES, ROOT, run_cxm
+from tests.conftest import EXAMPLES, ROOT, run_cxm, slowed_rows
 
 N = 240  # generated profiles: a few hundred, so that the suite stays fast
 
@@ -245,26 +244,13 @@ def test_every_column_is_an_input_field_and_examples_round_trip(runner, tmp_path
 # --- kill safety and resume ---------------------------------------------------------------------
 
 
-SLOW_ROWS = """
-import time
-from cxm.engine.services import batch
-_load_row = batch.load_row
-def _slow(source, raw):
-    time.sleep(0.02)
-    return _load_row(source, raw)
-batch.load_row = _slow
-"""
 
 
 @pytest.mark.slow
 def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
-    # slow every row down from outside the product: a sitecustomize module wraps load_row with a sleep
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    env = slowed_rows(tmp_path, 0.02)  # every row slowed down from outside the product
     proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(inputs["csv"]), "-o", str(out)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

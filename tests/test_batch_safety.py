@@ -20,7 +20,7 @@ from cxm.cli.main import cli
 from cxm.engine.base.lock import exclusive
 from cxm.engine.services import batch
 from cxm.facts import tabular
-from tests.conftest import ROOT, run_cxm
+from tests.conftest import ROOT, run_cxm, slowed_rows, wait_for_rows
 
 HEADER = ["company.name", "company.industry", "company.markets.b2b", "company.markets.b2c",
           "company.employees", "company.geography", "company.country"]
@@ -342,15 +342,6 @@ def test_csv_output_cells_cannot_be_formulas(runner, tmp_path) -> None:
 
 # --- item 10: SIGTERM ends the workers quietly ------------------------------------------------------
 
-SLOW_ROWS = """
-import time
-from cxm.engine.services import batch
-_load_row = batch.load_row
-def _slow(source, raw):
-    time.sleep(0.05)
-    return _load_row(source, raw)
-batch.load_row = _slow
-"""
 
 
 @pytest.mark.slow
@@ -358,20 +349,10 @@ def test_sigterm_stops_the_run_and_its_workers_quietly(tmp_path) -> None:
     src = _csv(tmp_path / "in.csv", [f"Company {n}" for n in range(400)])
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    env = slowed_rows(tmp_path, 0.05)
     proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if journal.exists() and journal.read_bytes().count(b"\n") > batch.CHUNK:
-            break
-        time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("the batch made no progress")
+    wait_for_rows(proc, journal, batch.CHUNK)
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 1
@@ -388,10 +369,7 @@ def test_sigterm_stops_the_run_and_its_workers_quietly(tmp_path) -> None:
 def test_two_real_runs_on_one_output_the_second_stops(tmp_path) -> None:
     src = _csv(tmp_path / "in.csv", [f"Company {n}" for n in range(150)])
     out = tmp_path / "out.jsonl"
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    env = slowed_rows(tmp_path, 0.05)
     first = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out)],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -414,20 +392,10 @@ def test_a_killed_two_job_run_frees_its_output_at_once_and_resumes(tmp_path) -> 
     assert run_cxm("batch", str(src), "-o", str(reference)).returncode == 0
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SLOW_ROWS, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    env = slowed_rows(tmp_path, 0.05)
     proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if journal.exists() and journal.read_bytes().count(b"\n") > batch.CHUNK:
-            break
-        time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("the batch made no progress")
+    wait_for_rows(proc, journal, batch.CHUNK)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
     proc.send_signal(signal.SIGKILL)
