@@ -108,13 +108,14 @@ def cold(runs: int, counted: tuple[str, ...] = ("floor", "start")) -> dict[str, 
     out = {name: statistics.median(v) for name, v in wall.items()}
     out.update({f"{name}_cpu": statistics.median(v) for name, v in cpu.items()})
     out["breakdown"] = {k: statistics.median(p[k] for p in phases) / 1e3 for k in phases[0]}
+    out["runs"] = runs
     out["instructions"] = instructions({k: commands[k] for k in counted})
     return out
 
 
 def path_runs() -> int:
     """The sessions the roadmap's shortest-path search runs for the example (on the stage's rules)."""
-    from cxm.engine.explain.whatif import shortest_path
+    from cxm.engine.explain.whatif import shortest_path, stage_inputs
     from cxm.engine.runtime import session
     from cxm.engine.services.api import Engine, read_facts
     from cxm.facts.vocabulary import flatten
@@ -127,7 +128,8 @@ def path_runs() -> int:
         runs.append(1)
         return session.run(engine.kb, engine.stage_rules, facts)
 
-    shortest_path(engine.kb, engine.assess(loaded), flatten(loaded.data), run)
+    relevant = stage_inputs(engine.kb, engine.kb.slice("stage").rules)
+    shortest_path(engine.kb, engine.assess(loaded), flatten(loaded.data), run, relevant)
     return len(runs)
 
 
@@ -310,7 +312,7 @@ def _startup(c: dict) -> list[str]:
         "### Where the start-up goes",
         "",
         f"`python bench/startup.py` runs the phases of `cxm assess --no-path` by hand and times each (medians of "
-        f"{len(c.get('runs', [])) or 'the'} fresh processes above); \"the rest\" is the interpreter's own start and "
+        f"{c['runs']} fresh processes, interleaved with those above); \"the rest\" is the interpreter's own start and "
         "exit and click's command line, the cold-start figure less the phases.",
         "",
         "| phase | time | of the floor |",

@@ -204,7 +204,7 @@ def _exhaustive(engine, assessment, flat) -> list[str]:
 def test_the_shortest_path_search_takes_few_runs_and_finds_the_fewest(engine) -> None:
     """The decisions without which the others fall short are found first; the lender's path was past the old
     search's 64 runs, and is now the fewest, as trying every subset confirms."""
-    from cxm.engine.explain.whatif import shortest_path
+    from cxm.engine.explain.whatif import shortest_path, stage_inputs
     from cxm.engine.runtime import session
     from cxm.engine.services.api import read_facts
     from cxm.facts.vocabulary import flatten
@@ -218,7 +218,8 @@ def test_the_shortest_path_search_takes_few_runs_and_finds_the_fewest(engine) ->
         runs.append(1)
         return session.run(engine.kb, engine.compiled, facts)
 
-    found = shortest_path(engine.kb, assessment, flat, run)
+    relevant = stage_inputs(engine.kb, engine.kb.slice("stage").rules)
+    found = shortest_path(engine.kb, assessment, flat, run, relevant)
     assert found == ["live-the-brand-values", "tie-hr-and-pay-to-cx", "listen-along-the-journey"]
     decisions = [r.id for r in assessment.recommendations if r.kind == "decision"]
     assert len(runs) <= len(decisions) + 3  # all, each left out, the needed ones, one more set

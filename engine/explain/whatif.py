@@ -4,10 +4,10 @@ re-running the engine)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from cxm.engine.knowledge.base import DerivedSpec, KnowledgeBase
+from cxm.engine.knowledge.base import DerivedSpec, KnowledgeBase, Rule
 from cxm.engine.language.conclusions import Copy
 from cxm.engine.language.conditions import Literal, Ref
 from cxm.engine.results.checks import check_rule, producers
@@ -203,19 +203,14 @@ def toward_maturity(path: str, current: Any, new: Any) -> bool:
 MAX_PATH_RUNS = 64
 
 
-def stage_inputs(kb: KnowledgeBase) -> frozenset[str]:
-    """The input facts the stage can depend on: those the rules of its slice test (kept on the knowledge base:
-    the same for every company)."""
-    found = kb.__dict__.get("_stage_inputs")
-    if found is None:
-        tested = {fact for rule in kb.slice("stage").rules for part in rule.needs() for fact in part}
-        found = kb.__dict__["_stage_inputs"] = frozenset(
-            fact for fact in tested if fact in kb.specs and not isinstance(kb.specs[fact], DerivedSpec))
-    return found
+def stage_inputs(kb: KnowledgeBase, rules: Iterable[Rule]) -> frozenset[str]:
+    """The input facts the stage can depend on: those tested by the rules it depends on (``kb.slice("stage")``)."""
+    tested = {fact for rule in rules for part in rule.needs() for fact in part}
+    return frozenset(fact for fact in tested if fact in kb.specs and not isinstance(kb.specs[fact], DerivedSpec))
 
 
 def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
-                  run: Callable[[dict[str, Any]], Trace]) -> list[str]:
+                  run: Callable[[dict[str, Any]], Trace], relevant: frozenset[str]) -> list[str]:
     """The fewest recommended decisions whose effects, with those of their actions and tools, take the company to
     the next stage, each candidate confirmed by re-running the engine on the changed facts; empty when even all of
     them do not (or the company is at the top).
@@ -224,8 +219,8 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
     in every set that reaches the stage: those are found first (one run each), and only when they are not
     enough are the others added, the smaller sets first, within :data:`MAX_PATH_RUNS` runs (past that,
     decisions are dropped one by one while the stage is still reached). A decision whose effects change no
-    input fact the stage depends on is left out without a run. Among sets of the fewest decisions, the
-    first in the recommendations' order is given."""
+    input fact the stage depends on (``relevant``, see :func:`stage_inputs`) is left out without a run.
+    Among sets of the fewest decisions, the first in the recommendations' order is given."""
     from itertools import combinations
 
     if a.roadmap.next_stage is None:
@@ -238,7 +233,6 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
         while kb.catalogue[top].rec.serves and any(x.id == kb.catalogue[top].rec.serves for x in a.recommendations):
             top = str(kb.catalogue[top].rec.serves)
         under.setdefault(top, []).append(r.id)
-    relevant = stage_inputs(kb)
     moving = [d for d in decisions
               if any(c.path in relevant for c in effect_changes(kb, flat, under.get(d, [d])))]
     tried: dict[frozenset[str], bool] = {}

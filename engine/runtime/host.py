@@ -118,7 +118,7 @@ def handle(name: str, text: str, where: Callable[[str], str] | None = None,
         if found is not None:
             return found
         anchor = json.dumps({ANCHOR: {"all": [{"cxm_a": {"cxm_start": 1}}]}})
-        body = anchor if text.strip() == "{}" else f"{text.rstrip()[:-1]}, {anchor[1:]}"
+        body = f"{text.rstrip()[:-1]}, {anchor[1:]}"  # (never empty: every network holds the sink rule)
         try:
             created: int = core().create_ruleset(name, body)
         except Exception as exc:

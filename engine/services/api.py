@@ -68,14 +68,16 @@ class Engine:
         to :data:`~cxm.engine.explain.whatif.MAX_PATH_RUNS` engine runs, and depends on nothing else)."""
         import json
 
-        from cxm.engine.explain.whatif import shortest_path
+        from cxm.engine.explain.whatif import shortest_path, stage_inputs
 
         key = (result.knowledge_base, json.dumps(flat, sort_keys=True, default=str))
         if key not in _PATHS:
             if len(_PATHS) >= _PATHS_KEPT:
                 _PATHS.pop(next(iter(_PATHS)))
             # each candidate is run on the rules the stage depends on (the same stage, several times quicker)
-            _PATHS[key] = shortest_path(self.kb, result, flat, lambda f: session.run(self.kb, self.stage_rules, f))
+            relevant = stage_inputs(self.kb, (c.rule for c in self.stage_rules.rules.values()))
+            _PATHS[key] = shortest_path(self.kb, result, flat, lambda f: session.run(self.kb, self.stage_rules, f),
+                                        relevant)
         return list(_PATHS[key])
 
     def summarize(self, loaded: LoadedFacts) -> Summary:
