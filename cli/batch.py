@@ -114,6 +114,9 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     if summary.errors_path is not None:
         click.echo(f"errors: {summary.errors_path}", err=True)
     click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)
+    if summary.warned:
+        click.echo(f"{summary.warned} of them with consistency warnings (see \"warnings\"; cxm assess shows "
+                   "where each is)", err=True)
     if summary_path is not None and summary.assessed:
         from cxm.cli.portfolio import load, output_format, write
 

@@ -112,6 +112,6 @@ def what_if(file: Path, sets: tuple[str, ...], do: tuple[str, ...], fmt: str, la
 
     if not sets and not do:
         raise click.UsageError("give at least one --set PATH=VALUE or --do REC")
-    changes = [parse_change(s) for s in sets]
+    changes = [parse_change(s) for s in sets]  # a wrong one: "error: --set PATH=VALUE: ...", exit 2
     answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes, do))
     click.echo(_dump(answer) if fmt == "json" else terminal_safe(what_if_text(answer, lang)), nl=fmt == "json")

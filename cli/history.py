@@ -52,6 +52,10 @@ LABELS: dict[str, dict[str, str]] = {
     "why": {"en": "why", "ru": "причина"},
     "none": {"en": "(none)", "ru": "(нет)"},
     "set": {"en": "{rec}: {status}", "ru": "{rec}: {status}"},
+    "parts_done": {"en": "Also marked done, as carried out with it ({n}):",
+                   "ru": "Вместе с ним отмечено как сделанное ({n}):"},
+    "parts_open": {"en": "Left open under it (--alone; mark each when it is done) ({n}):",
+                   "ru": "Под ним остаются открытыми (--alone; отметьте каждое, когда оно будет сделано) ({n}):"},
     "open": {"en": "open", "ru": "открыто"},
     "done": {"en": "done", "ru": "сделано"},
     "dropped": {"en": "dropped", "ru": "отказ"},
@@ -190,15 +194,20 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
 @click.argument("action", required=False, type=click.Choice(["done", "drop", "open"]))
 @click.argument("recommendation", required=False)
 @click.option("--why", "why", help="Why the recommendation is dropped (required with drop).")
+@click.option("--alone", is_flag=True,
+              help="With done: mark only REC, leaving its open actions and tools open (they are marked with it "
+                   "otherwise).")
 @db_option
 @output_options
 def plan(company: str, action: str | None, recommendation: str | None, why: str | None, db: Path | None,
-         fmt: str, lang: str) -> None:
+         fmt: str, lang: str, alone: bool = False) -> None:
     """List a company's recommendations with their status, or set one's status.
 
     With only COMPANY, lists the recommendations of the latest saved assessment with the status the
     consultant set (open, done, dropped), then those a re-assessment closed because their gap was
     closed (or held back). `done REC` and `drop REC --why TEXT` set a status; `open REC` reopens.
+    `done REC` also marks done the actions and tools of the latest assessment carried out under REC that
+    are still open, and lists them; with --alone it marks REC only and lists those left open.
 
     \b
     Example:
@@ -213,14 +222,24 @@ def plan(company: str, action: str | None, recommendation: str | None, why: str 
         raise click.UsageError("give done, drop or open before the recommendation id")
     if why and action != "drop":
         raise click.UsageError("--why goes with drop")
+    if alone and action != "done":
+        raise click.UsageError("--alone goes with done")
     store = _open(db)
     try:
         key = _resolve(store, company)
         if action:
             status = {"done": "done", "drop": "dropped", "open": "open"}[action]
-            item = store.set_status(key, recommendation or "", status, why)
-            click.echo(terminal_safe(t("set", lang, rec=item.rec, status=t(item.status, lang))
-                                     + (f" ({t('why', lang)}: {item.why})" if item.why else "")))
+            parts = []
+            if status == "done":
+                item, parts = store.mark_done(key, recommendation or "", alone=alone)
+            else:
+                item = store.set_status(key, recommendation or "", status, why)
+            lines = [t("set", lang, rec=item.rec, status=t(item.status, lang))
+                     + (f" ({t('why', lang)}: {item.why})" if item.why else "")]
+            if parts:
+                lines.append(t("parts_open" if alone else "parts_done", lang, n=len(parts)))
+                lines += [f"  {t(p.kind, lang):<10}{p.rec}: {p.title[lang]}" for p in parts]
+            click.echo(terminal_safe("\n".join(lines)))
             return
         name, entries, items = store.name(key), store.entries(key), store.plan(key)
     finally:

@@ -27,6 +27,10 @@ LABELS: dict[str, dict[str, str]] = {
                   "ru": "В двух низших стадиях {low} компаний, в двух высших — {high}. Для сравнения: в исследовании "
                         "Temkin Group «The State of Customer Experience Management 2013» на двух высших уровнях "
                         "было 6% крупных компаний (выручка от 500 млн долларов США)."},
+    "warned": {"en": "Companies whose answers contradict each other (consistency warnings): {n}. Their advice rests "
+                     "on those answers; cxm assess shows each contradiction.",
+               "ru": "Компаний с противоречивыми ответами (предупреждения о согласованности): {n}. Их рекомендации "
+                     "опираются на эти ответы; каждое противоречие покажет cxm assess."},
     "levels": {"en": "Level distribution of each competency", "ru": "Распределение уровней по компетенциям"},
     "levels_chart": {"en": "Stacked bar chart: companies per level of each competency",
                      "ru": "Диаграмма с накоплением: компании по уровням каждой компетенции"},

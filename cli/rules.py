@@ -393,6 +393,26 @@ def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> No
     click.echo(graph(kb, fmt, node), nl=False)
 
 
+def _audit_folder(output: Path | None, rules: tuple[Path, ...], count: int, seed: int) -> Path:
+    """Where the audit writes its worst companies: ``output``, unless it lies in a rules folder (refused, exit 2),
+    else a folder of its own under the cache, named after the rule folders, the profile count and the seed."""
+    from cxm.engine.knowledge.cache import cache_dir
+    from cxm.rules import BUILTIN_DIR
+
+    if output is None:
+        import hashlib
+
+        key = json.dumps([[str(Path(r).resolve()) for r in rules], count, seed]).encode()
+        return cache_dir() / "audit" / f"{seed}-{count}-{hashlib.sha256(key).hexdigest()[:12]}"
+    where = output.resolve()
+    for folder in (*rules, BUILTIN_DIR):
+        inside = folder.resolve()
+        if where == inside or inside in where.parents:
+            raise Rejected(f"error: -o/--output: {output} is inside the rules folder {folder}: the rules would "
+                           "then read the companies written there as rule files; choose a folder outside it")
+    return output
+
+
 @rules.command("audit")
 @rules_option
 @click.option("--profiles", "count", type=click.IntRange(0), default=2000, show_default=True,
@@ -400,15 +420,18 @@ def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> No
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generator.")
 @click.option("--max", "max_rate", type=click.FloatRange(0, 100), default=0.0, show_default=True,
               help="Highest share (per cent) of any defect before the audit fails (exit 1).")
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=Path("cxm-audit"),
-              show_default=True, help="Folder for the worst companies, written as facts files.")
-def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path) -> None:
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              show_default="a folder of its own under the cache (CXM_CACHE_DIR)",
+              help="Folder for the worst companies, written as facts files (never inside a --rules folder).")
+def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path | None) -> None:
     """Assess many plausible companies and measure four defects of the advice.
 
     The shares: companies with no recommendation; with a weakest competency served by no decision of
     its own; with a failing test of a next rung or of the next gate that no recommendation's effects
     would make hold; with a recommendation whose effects already hold. The worst companies are written
-    to OUTPUT as facts files, to reproduce them with `cxm assess`.
+    to OUTPUT as facts files, to reproduce them with `cxm assess`: by default a folder of its own under the
+    cache (named after the rules, --profiles and --seed), never the current folder; an OUTPUT inside a folder
+    given to --rules is refused, as the rules would then read the companies as rule files.
 
     \b
     Example:
@@ -421,6 +444,7 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     from cxm.facts.source import parse_text
     from cxm.rules import BUILTIN_DIR
 
+    output = _audit_folder(output, rules, count, seed)
     engine = _engine(rules)
     examples = BUILTIN_DIR.parent / "facts" / "examples"
     from cxm.facts.load import load_facts
@@ -444,7 +468,7 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     for name in SHARES:
         click.echo(f"  {100 * report.share(name):6.2f}%  {report.counts[name]:>6}  {names[name]}")
     if report.worst:
-        output.mkdir(parents=True, exist_ok=True)
+        output.mkdir(parents=True, exist_ok=True, mode=0o700)
         for rank, (_, n, data, found) in enumerate(report.worst, 1):
             path = output / f"worst-{rank:02d}.yaml"
             notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)

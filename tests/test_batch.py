@@ -155,7 +155,8 @@ def test_bad_rows_are_reported_and_skipped(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 2
     errors = tmp_path / "out.jsonl.errors.txt"
-    assert result.stderr == f"errors: {errors}\n2 assessed, 5 errors\n"
+    assert result.stderr == (f"errors: {errors}\n2 assessed, 5 errors\n1 of them with consistency warnings (see "
+                             f"\"warnings\"; cxm assess shows where each is)\n")
     assert errors.read_text(encoding="utf-8") == (
         f"row 2: company.employees: expected a whole number, got 'about 50' [{src}:3:5]\n"
         f"row 3: company.geography: 'regionl' is not one of: local, regional, national, international "
@@ -166,6 +167,10 @@ def test_bad_rows_are_reported_and_skipped(runner, tmp_path) -> None:
     )
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["row"], r["company"]) for r in records] == [(1, "Good one"), (7, "Good two")]
+    # row 1 measures NPS and CSAT but collects no feedback (the default): a warning for each
+    assert [r["warnings"] for r in records] == [
+        [f"metrics.in_use[{i}]: {m} is measured from customers' answers, but customers.feedback_collection is none: "
+         "is the feedback collected after all?" for i, m in enumerate(["nps", "csat"])], []]
 
 
 def test_validation_errors_of_a_row_name_their_column(runner, tmp_path) -> None:
@@ -331,3 +336,42 @@ def test_progress_is_reported_per_chunk_up_to_the_total(inputs, tmp_path) -> Non
                               progress=steps.append)
     assert totals == [N] and sum(steps) == N and max(steps) <= batch.CHUNK
     assert (summary.assessed, summary.errors, summary.resumed) == (N, 0, 0)
+
+
+# --- issue 26: a row's consistency warnings are kept ---------------------------------------------------------
+
+BOOK_WITHOUT_VALUES = ("brand.brand_book: a brand book states the brand values, but brand.values is none: are they "
+                       "at least documented?")
+
+
+def _rows_with_a_contradiction(tmp_path: Path) -> Path:
+    """Two companies: the lender of the article as it is, and the same with a brand book but no brand values."""
+    import yaml
+
+    clean = yaml.safe_load((EXAMPLES / "article-2-regional-lender.yaml").read_text(encoding="utf-8"))
+    odd = json.loads(json.dumps(clean))
+    odd["company"]["name"] = "Lender with a book"
+    odd["brand"].update({"brand_book": True, "values": "none"})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in (clean, odd)), encoding="utf-8")
+    return path
+
+
+def test_batch_keeps_each_rows_warnings(runner, tmp_path) -> None:
+    src = _rows_with_a_contradiction(tmp_path)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ('2 assessed, 0 errors\n1 of them with consistency warnings (see "warnings"; cxm assess '
+                             'shows where each is)\n')
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["warnings"] for r in records] == [[], [BOOK_WITHOUT_VALUES]]
+    # what `cxm assess` prints for the same company, located in its file
+    (tmp_path / "odd.json").write_text(src.read_text(encoding="utf-8").splitlines()[1], encoding="utf-8")
+    assessed = runner.invoke(cli, ["assess", str(tmp_path / "odd.json"), "--no-path"])
+    assert [line.split(": ", 2)[2] for line in assessed.stderr.splitlines()] == [BOOK_WITHOUT_VALUES]
+    csv_out = tmp_path / "out.csv"
+    assert runner.invoke(cli, ["batch", str(src), "-o", str(csv_out)]).exit_code == 0
+    table = list(csv.DictReader(csv_out.open(encoding="utf-8")))
+    assert [row["warnings"] for row in table] == ["", BOOK_WITHOUT_VALUES]
+    assert list(table[0])[-3:] == ["recommendations", "held_back", "warnings"]

@@ -33,7 +33,7 @@ def _cases(tmp: Path) -> list[tuple[list[str], int, str]]:
         (["why", good, "no-such-thing"], 2,
          "error: unknown target 'no-such-thing'; give 'stage', a competency or a recommendation id"),
         (["why-not", str(facts), "enps-survey"], 2, located),
-        (["what-if", good, "--set", "company.nope=1"], 2, "--set:1:1: company.nope: unknown fact"),
+        (["what-if", good, "--set", "company.nope=1"], 2, "error: --set company.nope=1: unknown fact 'company.nope'"),
         (["report", str(facts), "-o", str(tmp / "r.html")], 2, located),
         (["batch", str(csv), "-o", str(tmp / "o.jsonl")], 2, "error: {csv}:1:1: unknown column 'company.nam'"),
         (["interview", "--from", str(facts), "-o", str(tmp / "i.yaml")], 2, located),

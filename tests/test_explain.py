@@ -212,7 +212,33 @@ def test_what_if_rejects_unknown_paths_and_bad_values(runner) -> None:
     path = str(example("article-2-regional-lender"))
     result = runner.invoke(cli, ["what-if", path, "--set", "systems.presnt=[crm]"])
     assert result.exit_code == 2
-    assert result.stderr == "--set:1:1: systems.presnt: unknown fact (did you mean 'systems.present'?)\n"
+    assert result.stderr == ("error: --set systems.presnt=[crm]: unknown fact 'systems.presnt' (did you mean "
+                             "'systems.present'?)\n")
+    # issue 26: a bad value is the option's, not the file's (line 7 of the file holds employees: 320)
     result = runner.invoke(cli, ["what-if", path, "--set", "company.employees=lots"])
     assert result.exit_code == 2
-    assert result.stderr == f"{path}:7:14: company.employees: expected a whole number, got 'lots'\n"
+    assert result.stderr == "error: --set company.employees=lots: expected a whole number, got 'lots'\n"
+    result = runner.invoke(cli, ["what-if", path, "--set", "systems.present=[crm, nothing]"])
+    assert result.stderr == ("error: --set systems.present=[crm, nothing]: systems.present[1]: 'nothing' is not one "
+                             "of: crm, ivr, contact_centre, cloud_telephony, booking\n")
+    # the file says b2b 40, b2c 60: b2b 30 leaves 90, a problem of the section the change is in
+    result = runner.invoke(cli, ["what-if", path, "--set", "company.markets.b2b=30"])
+    assert result.stderr == ("error: --set company.markets.b2b=30: company.markets: b2b and b2c shares must add up "
+                             "to 100, they add up to 90\n")
+    result = runner.invoke(cli, ["what-if", path, "--set", "employees"])
+    assert result.stderr == "error: --set employees: expected PATH=VALUE, e.g. leadership.cx_owner=full_time\n"
+
+
+def test_what_if_do_says_what_it_takes(runner) -> None:
+    path = str(example("article-2-regional-lender"))
+    result = runner.invoke(cli, ["what-if", path, "--do", "nonsense"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("error: --do nonsense: unknown recommendation; --do takes a recommendation id, as "
+                             "`cxm assess` lists them\n")
+    result = runner.invoke(cli, ["what-if", path, "--do", "dedicate-cx-ownr"])
+    assert result.stderr == ("error: --do dedicate-cx-ownr: unknown recommendation (did you mean "
+                             "'dedicate-cx-owner'?); --do takes a recommendation id, as `cxm assess` lists them\n")
+    # why-not, too, takes a recommendation id only
+    result = runner.invoke(cli, ["why-not", path, "nonsense"])
+    assert result.stderr == "error: unknown target 'nonsense'; give a recommendation id\n"

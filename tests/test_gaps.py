@@ -276,3 +276,35 @@ def test_the_rules_the_stage_depends_on_conclude_the_same_stage(engine, tmp_path
     for path in paths:
         flat = flatten(read_facts(path).data)
         assert _stage(session.run(kb, engine.stage_rules, flat)) == _stage(session.run(kb, engine.compiled, flat)), path
+
+
+def test_audit_never_writes_into_a_rules_folder(runner, tmp_path: Path, monkeypatch) -> None:
+    # issue 26: run inside a rules folder, the audit wrote cxm-audit/worst-*.yaml there, and every later
+    # `--rules .` then failed on them
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "noise.yaml").write_text("""\
+rules:
+  - id: brand-book-for-everyone
+    title: {en: Brand book for everyone, ru: Брендбук для всех}
+    because: {en: Everyone gets it., ru: Все получают.}
+    source: test
+    when: {brand.brand_book: true}
+    then: {recommend: brand-book-working-groups}
+""", encoding="utf-8")
+    monkeypatch.chdir(rules)
+    env = {"CXM_CACHE_DIR": str(tmp_path / "cache")}
+    refused = runner.invoke(cli, ["rules", "audit", "--rules", ".", "--profiles", "40", "--max", "100",
+                                  "-o", "worst"], env=env)
+    assert refused.exit_code == 2
+    assert refused.stderr == ("error: -o/--output: worst is inside the rules folder .: the rules would then read "
+                              "the companies written there as rule files; choose a folder outside it\n")
+    assert refused.stdout == ""
+    result = runner.invoke(cli, ["rules", "audit", "--rules", ".", "--profiles", "40", "--max", "100"], env=env)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in rules.iterdir()) == ["noise.yaml"]
+    wrote = result.stdout.splitlines()[-1]
+    assert wrote.startswith(f"Wrote 10 files to {tmp_path / 'cache' / 'audit'}/7-40-") and wrote.endswith(".")
+    folder = Path(wrote[len("Wrote 10 files to "):-1])
+    assert sorted(p.name for p in folder.iterdir()) == [f"worst-{n:02d}.yaml" for n in range(1, 11)]
+    assert runner.invoke(cli, ["rules", "show", "brand-book-for-everyone", "--rules", "."], env=env).exit_code == 0

@@ -250,3 +250,43 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent
     assert [row[:3] for row in _snapshot(db)[0]] == [
         (1, "2026-01-01T09:00:00Z", "explore"), (2, "2026-02-01T09:00:00Z", "explore"),
         (3, "2026-03-02T09:00:00Z", "mobilize")]
+
+
+def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_path: Path) -> None:
+    # issue 26: `done` on a decision left its actions and tools open. In the catalogue (rules/recommend/
+    # next-rung.yaml) dedicate-cx-owner is served by the action appoint-full-time-cx-lead, which the tools
+    # cx-owner-mandate and cx-owner-reports-to-sponsor carry; article company 1 gets all four.
+    db = tmp_path / "h.sqlite3"
+    _save(runner, example("article-1-wellness-resort"), db, "2026-01-01T09:00:00Z")
+    drop = runner.invoke(cli, ["plan", SLUG, "drop", "cx-owner-mandate", "--why", "has one", "--db", str(db)])
+    assert drop.exit_code == 0, drop.output
+    titles = {i["id"]: i["title"]["en"] for i in json.loads(runner.invoke(
+        cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
+    done = runner.invoke(cli, ["plan", SLUG, "done", "dedicate-cx-owner", "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines() == [  # the dropped tool stays dropped
+        "dedicate-cx-owner: done",
+        "Also marked done, as carried out with it (2):",
+        f"  action    appoint-full-time-cx-lead: {titles['appoint-full-time-cx-lead']}",
+        f"  tool      cx-owner-reports-to-sponsor: {titles['cx-owner-reports-to-sponsor']}"]
+    status = {i["id"]: i["status"] for i in json.loads(runner.invoke(
+        cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
+    assert [status[r] for r in ("dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate",
+                                "cx-owner-reports-to-sponsor")] == ["done", "done", "dropped", "done"]
+    # --alone marks the decision only and says what stays open under it (rules/recommend/brand-values.yaml and
+    # next-rung.yaml: an action with four tools, and one with one)
+    alone = runner.invoke(cli, ["plan", SLUG, "done", "written-brand-values", "--alone", "--db", str(db)])
+    assert alone.exit_code == 0, alone.output
+    parts = ["brand-book-and-service-standards", "brand-book-working-groups", "service-best-practice-review",
+             "service-standards-training", "mystery-shopper-check", "values-from-customer-moments",
+             "values-story-session"]
+    lines = alone.output.splitlines()
+    assert lines[:2] == ["written-brand-values: done",
+                         "Left open under it (--alone; mark each when it is done) (7):"]
+    assert [line.split()[1].rstrip(":") for line in lines[2:]] == parts
+    status = {i["id"]: i["status"] for i in json.loads(runner.invoke(
+        cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
+    assert {status[p] for p in parts} == {"open"}
+    wrong = runner.invoke(cli, ["plan", SLUG, "drop", "written-brand-values", "--why", "x", "--alone", "--db",
+                                str(db)])
+    assert wrong.exit_code == 2 and "--alone goes with done" in wrong.output

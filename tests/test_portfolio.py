@@ -50,6 +50,7 @@ def _expected(rows: list[dict]) -> dict:
         "gates": _ranked(Counter(g for r in rows for g in set(r["gates_failing"])), n),
         "lowest_two": round((stages["ignore"] + stages["explore"]) / n, 4),
         "highest_two": round((stages["align"] + stages["embed"]) / n, 4),
+        "warned": sum(1 for r in rows if r["warnings"]),
     }
 
 
@@ -78,6 +79,7 @@ def test_figures_equal_an_independent_count(runner) -> None:
     assert f["weakest"][0] == {"id": "employees", "count": 22, "share": 0.55}
     assert f["recommendations"][0] == {"id": "meet-personal-data-law", "count": 37, "share": 0.925}
     assert f["gates"][0] == {"id": "gate-mobilize", "count": 12, "share": 0.3}
+    assert f["warned"] == 23  # companies whose facts contradict each other (issue 26 counted them)
     # the groups: every industry, market and size class with at least 5 companies, each with its own figures
     expected = []
     for cut, keys in (("industry", INDUSTRIES), ("market", ["b2b", "b2c", "mixed"]),
@@ -189,7 +191,8 @@ def test_batch_summary(runner, tmp_path: Path) -> None:
     out, page = tmp_path / "r.jsonl", tmp_path / "summary.html"
     result = runner.invoke(cli, ["batch", str(COMPANIES), "-o", str(out), "--summary", str(page)], env=NOW)
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"40 assessed, 0 errors\nsummary: {page}\n"
+    assert result.stderr == (f"40 assessed, 0 errors\n23 of them with consistency warnings (see \"warnings\"; "
+                             f"cxm assess shows where each is)\nsummary: {page}\n")
     direct = tmp_path / "direct.html"
     assert runner.invoke(cli, ["portfolio", str(out), "-o", str(direct)], env=NOW).exit_code == 0
     assert page.read_bytes() == direct.read_bytes()

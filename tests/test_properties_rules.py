@@ -335,3 +335,306 @@ def test_generated_rule_bases_include_valid_ones() -> None:
     # a guard on the generator: if (almost) nothing compiles, the run part above tests nothing
     if RUNS["compiled"] + RUNS["rejected"] >= 200:
         assert RUNS["compiled"] >= (RUNS["compiled"] + RUNS["rejected"]) // 20, RUNS
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Several tests of one fact in one rule (issue 26): the engine, the project's evaluator (engine/runtime/evaluate.py)
+# and a third reading of the rule, written here from rules/README.md on the YAML itself, agree on every rule and
+# company. durable-rules lets one fact fill at most one pattern of a rule, which once lost a 'lacks' written
+# beside a 'has' of the same list. ``CXM_OPERATOR_RULES`` sets how many random rules the slow test generates.
+
+OPERATOR_RULES = int(os.environ.get("CXM_OPERATOR_RULES", "2000"))
+RULES_PER_FILE = 40
+MISSING = object()
+SYSTEMS = ["crm", "ivr", "contact_centre", "cloud_telephony", "booking"]
+LEVELS = ["low", "medium", "high"]
+HUES = ["red", "green", "blue"]
+OWNERS = ["none", "part_time", "full_time", "department"]
+CHANNELS = ["online", "offline", "phone"]
+# the facts mixed: a list, two numbers, two ordered choices, a yes/no, an unordered choice and a many-valued one
+# (the last two derived, by the seed rules below, from the owner and the feedback channels)
+MIX = {"systems.present": "list", "company.employees": "int", "company.resources.budget": "ordered",
+       "brand.brand_book": "bool", "hue": "enum", "tag": "many"}
+PARTNER = {"company.employees": "company.branches", "company.resources.budget": "company.resources.it_capacity"}
+SEEDS = [{"id": f"seed-{fact}-{colour}", "title": {"en": "T", "ru": "Т"}, "because": {"en": "B", "ru": "Б"},
+          "source": "s", "when": when, "then": {"derive": {fact: colour}}}
+         for fact, colour, when in [
+             ("hue", "red", {"leadership.cx_owner": "none"}), ("hue", "green", {"leadership.cx_owner": "part_time"}),
+             ("hue", "blue", {"leadership.cx_owner": "full_time"}),
+             ("tag", "red", {"customers.feedback_channels": {"has": "online"}}),
+             ("tag", "green", {"customers.feedback_channels": {"has": "offline"}}),
+             ("tag", "blue", {"customers.feedback_channels": {"has": "phone"}})]]
+KIND_OPS = {
+    "list": ["has", "lacks", "has_any", "has_all", "has_none", "present:true", "present:false"],
+    "int": ["is", "is_not", "in", "not_in", "at_least", "at_most", "above", "below", "between", "ref",
+            "present:true", "present:false"],
+    "bool": ["is", "is_not", "present:true", "present:false"],
+    "enum": ["is", "is_not", "in", "not_in", "present:true", "present:false"],
+    "many": ["is", "is_not", "in", "not_in", "present:true", "present:false"],
+}
+KIND_OPS["ordered"] = KIND_OPS["int"]
+SHAPES = ["all", "any", "not-all", "not-any", "any-of-all", "all-with-any", "one-mapping"]
+
+
+def _values(kind: str) -> list[Any]:
+    return {"list": SYSTEMS, "int": list(range(5)), "ordered": LEVELS, "bool": [True, False], "enum": HUES,
+            "many": HUES}[kind]
+
+
+def _operand(rng: Any, kind: str, op: str) -> Any:
+    values = _values(kind)
+    if op in ("in", "not_in", "has_any", "has_all", "has_none"):
+        return rng.sample(values, rng.randint(1, min(3, len(values))))
+    if op == "between":
+        one = rng.randrange(len(values))
+        low, high = sorted(rng.sample(range(len(values)), 2) if rng.random() < 0.8 else [one, one])
+        return [values[low], values[high]]
+    return rng.choice(values)
+
+
+def _test(rng: Any, fact: str, op: str) -> dict[str, Any]:
+    """One operator of ``fact`` with an operand (``ref`` compares with the fact's partner)."""
+    kind = MIX.get(fact, "int" if fact == "company.branches" else "ordered")
+    if op.startswith("present:"):
+        return {"present": op == "present:true"}
+    if op == "ref":
+        ref: dict[str, Any] = {"fact": PARTNER[fact]}
+        if kind == "int" and rng.random() < 0.5:
+            ref["plus"] = rng.randint(-2, 2)
+        return {rng.choice(["is", "is_not", "at_least", "at_most", "above", "below"]): ref}
+    return {op: _operand(rng, kind, op)}
+
+
+def _atom(rng: Any, fact: str, op: str) -> dict[str, Any]:
+    test = _test(rng, fact, op)
+    if rng.random() < 0.15 and len(test) == 1:  # the shorthand, where there is one
+        (o, v), = test.items()
+        if (o == "is" and MIX.get(fact) != "list") or (o == "has" and MIX.get(fact) == "list"):
+            test = v
+    atom = {fact: test}
+    return {"not": atom} if rng.random() < 0.25 else atom
+
+
+def _other(rng: Any, fact: str) -> dict[str, Any]:
+    other = rng.choice([f for f in [*MIX, "company.branches", "company.resources.it_capacity"] if f != fact])
+    kind = MIX.get(other, "int" if other == "company.branches" else "ordered")
+    return _atom(rng, other, rng.choice([op for op in KIND_OPS[kind] if op != "ref"]))
+
+
+def mixed_condition(rng: Any, fact: str, first: str, second: str, shape: str) -> Any:
+    """A condition holding two operators on ``fact``, combined as ``shape`` says (and maybe another fact)."""
+    alone = {"lacks", "has_none", "present:false"}
+    if shape == "one-mapping" and not ({first, second} & alone) and first != second and "ref" not in (first, second):
+        one = {**_test(rng, fact, first), **_test(rng, fact, second)}
+        return {"not": {fact: one}} if rng.random() < 0.3 else {fact: one}
+    a, b = _atom(rng, fact, first), _atom(rng, fact, second)
+    if shape == "any":
+        return {"any": [a, b]}
+    if shape == "not-all":
+        return {"not": [a, b]}
+    if shape == "not-any":
+        return {"not": {"any": [a, b]}}
+    if shape == "any-of-all":
+        return {"any": [[a, b], _other(rng, fact)]}
+    if shape == "all-with-any":
+        return [{"any": [a, _other(rng, fact)]}, b]
+    return [a, b, _other(rng, fact)] if rng.random() < 0.3 else [a, b]
+
+
+def operator_rule_file(conditions: list[Any]) -> str:
+    hits = "".join(f"  hit_{i}: {{type: bool, description: {{en: Hit, ru: Попадание}}}}\n"
+                   for i in range(len(conditions)))
+    decls = ("facts:\n  hue: {type: enum, values: [red, green, blue], description: {en: Hue, ru: Оттенок}}\n"
+             "  tag: {type: enum, values: [red, green, blue], many: true, description: {en: Tags, ru: Метки}}\n")
+    rules = [{"id": f"mix-{i}", "title": {"en": "T", "ru": "Т"}, "because": {"en": "B", "ru": "Б"}, "source": "s",
+              "when": when, "then": {"derive": {f"hit_{i}": True}}} for i, when in enumerate(conditions)]
+    return decls + hits + dump({"rules": SEEDS + rules}, allow_unicode=True, sort_keys=False)
+
+
+def operator_company(rng: Any) -> dict[str, Any]:
+    """Input facts, each left out now and then (a test of a fact that is not there fails)."""
+    facts = {"systems.present": rng.sample(SYSTEMS, rng.randint(0, 4)), "company.employees": rng.randrange(5),
+             "company.branches": rng.randrange(5), "company.resources.budget": rng.choice(LEVELS),
+             "company.resources.it_capacity": rng.choice(LEVELS), "brand.brand_book": rng.random() < 0.5,
+             "leadership.cx_owner": rng.choice(OWNERS), "customers.feedback_channels": rng.sample(CHANNELS,
+                                                                                                   rng.randint(0, 3))}
+    return {k: v for k, v in facts.items() if rng.random() > 0.12}
+
+
+def _readme_values(company: dict[str, Any]) -> dict[str, Any]:
+    """Every fact's value as rules/README.md describes it; a many-valued fact is the set of its values."""
+    out = dict(company)
+    owner = company.get("leadership.cx_owner", MISSING)
+    hue = {"none": "red", "part_time": "green", "full_time": "blue"}.get(owner) if owner is not MISSING else None
+    if hue:
+        out["hue"] = hue
+    channels = company.get("customers.feedback_channels", [])
+    tags = {h for c, h in zip(CHANNELS, HUES, strict=True) if c in channels}
+    if tags:
+        out["tag"] = tags
+    return out
+
+
+def _rank(fact: str, value: Any) -> Any:
+    return LEVELS.index(value) if fact in ("company.resources.budget", "company.resources.it_capacity") else value
+
+
+def _passes_readme(fact: str, value: Any, op: str, operand: Any, values: dict[str, Any]) -> bool:
+    if isinstance(operand, dict):  # {fact: OTHER, plus: N}
+        other = _rank(operand["fact"], values[operand["fact"]]) + operand.get("plus", 0)
+        v = _rank(fact, value)
+        return {"is": v == other, "is_not": v != other, "at_least": v >= other, "at_most": v <= other,
+                "above": v > other, "below": v < other}[op]
+    if op == "has":
+        return operand in value
+    if op == "has_any":
+        return bool(set(operand) & set(value))
+    if op == "has_all":
+        return set(operand) <= set(value)
+    if op == "in":
+        return value in operand
+    if op == "not_in":
+        return value not in operand
+    v = _rank(fact, value)
+    if op == "between":
+        return _rank(fact, operand[0]) <= v <= _rank(fact, operand[1])
+    o = _rank(fact, operand)
+    return {"is": v == o, "is_not": v != o, "at_least": v >= o, "at_most": v <= o, "above": v > o, "below": v < o}[op]
+
+
+def readme_holds(node: Any, values: dict[str, Any], negate: bool = False) -> bool:
+    """The condition read as rules/README.md says, on the YAML: a mapping or list is "all of", ``any`` "one of",
+    ``not`` the negation; a test of a missing fact fails; ``lacks``/``has_none``/``present: false`` are the
+    negations of ``has``/``has_any``/the fact existing; a many-valued fact passes when one of its values passes
+    every test of the mapping; a fact a test compares with must exist (the rule matches it), negated or not."""
+    if node == "always":
+        return not negate
+    if isinstance(node, list):
+        parts = [readme_holds(x, values, negate) for x in node]
+        return any(parts) if negate else all(parts)
+    parts = []
+    for key, value in node.items():
+        if key == "all":
+            parts.append(readme_holds(value, values, negate))
+        elif key == "any":
+            each = [readme_holds(x, values, negate) for x in value]
+            parts.append(all(each) if negate else any(each))
+        elif key == "not":
+            parts.append(readme_holds(value, values, not negate))
+        else:
+            parts.append(_atom_holds(key, value, values, negate))
+    return any(parts) if negate else all(parts)
+
+
+def _atom_holds(fact: str, tests: Any, values: dict[str, Any], negate: bool) -> bool:
+    kind = MIX.get(fact, "int" if fact == "company.branches" else "ordered")
+    if not isinstance(tests, dict) or "fact" in tests:  # a value alone, or {fact: OTHER} alone
+        tests = {"has" if kind == "list" else ("in" if isinstance(tests, list) else "is"): tests}
+    flip = False
+    plain = []
+    for op, operand in tests.items():
+        if op == "present":
+            flip ^= not operand
+        elif op == "lacks":
+            flip, plain = True, [*plain, ("has", operand)]
+        elif op == "has_none":
+            flip, plain = True, [*plain, ("has_any", operand)]
+        else:
+            plain.append((op, operand))
+    refs = [o["fact"] for _, o in plain if isinstance(o, dict)]
+    if any(r not in values for r in refs):
+        return False  # the rule matches the fact it compares with: without it, it cannot hold
+    value = values.get(fact, MISSING)
+    candidates = [] if value is MISSING else (sorted(value) if kind == "many" else [value])
+    exists = any(all(_passes_readme(fact, v, op, operand, values) for op, operand in plain) for v in candidates)
+    return exists != (flip != negate)
+
+
+def _fired_by_engine(conditions: list[Any], companies: list[dict[str, Any]]) -> list[tuple[set[int], set[int]]]:
+    """For each company: the rules the engine fired, and those the project's evaluator says hold."""
+    from cxm.engine.runtime import session
+    from cxm.engine.runtime.evaluate import group_facts, holds
+
+    folder = WORK / f"ops{next(COUNTER)}"
+    folder.mkdir()
+    (folder / "model.yaml").write_bytes((BASE / "model.yaml").read_bytes())
+    (folder / "rules.yaml").write_text(operator_rule_file(conditions), encoding="utf-8")
+    kb = load_knowledge([folder], builtin=False)
+    base = compile_base(kb)
+    rules = [r for r in kb.rules if r.id.startswith("mix-")]
+    assert len(rules) == len(conditions)  # every generated rule loads: none is skipped
+    out = []
+    for company in companies:
+        trace = session.run(kb, base, company)
+        facts = group_facts(trace.facts.values())
+        fired = {int(f.rule[4:]) for f in trace.firings if f.rule.startswith("mix-")}
+        checked = {int(r.id[4:]) for r in rules if any(holds(kb, b, facts) for b in r.branches)}
+        out.append((fired, checked))
+    return out
+
+
+def _disagreements(conditions: list[Any], companies: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    for company, (fired, checked) in zip(companies, _fired_by_engine(conditions, companies), strict=True):
+        values = _readme_values(company)
+        for i, when in enumerate(conditions):
+            readme = readme_holds(when, values)
+            if readme != (i in fired) or readme != (i in checked):
+                problems.append(f"{json.dumps(when)} on {json.dumps(company)}: rules/README.md "
+                                f"{readme}, engine {i in fired}, evaluator {i in checked}")
+    return problems
+
+
+def _companies(rng: Any, n: int) -> list[dict[str, Any]]:
+    return [operator_company(rng) for _ in range(n)]
+
+
+def test_the_issue_26_rule_does_not_fire_when_the_list_holds_both() -> None:
+    # has crm, lacks ivr: fires on [crm] and on [crm, booking]; not on [crm, ivr], [ivr] or [] (by hand)
+    when = [{"systems.present": {"has": "crm"}}, {"systems.present": {"lacks": "ivr"}}]
+    companies = [{"systems.present": s} for s in (["crm", "ivr", "contact_centre"], ["crm"], ["crm", "booking"],
+                                                  ["ivr"], [])]
+    fired = [bool(f) for f, _ in _fired_by_engine([when], companies)]
+    assert fired == [False, True, True, False, False]
+
+
+def test_two_tests_of_a_many_valued_fact_may_be_passed_by_one_value() -> None:
+    # tag: {in: [red, green]} and tag: red hold for tags {red} (one value passes both); tag: red and not tag: red
+    # never hold; tag: red and tag is_not red hold for {red, green} only
+    conditions = [[{"tag": {"in": ["red", "green"]}}, {"tag": "red"}],
+                  [{"tag": "red"}, {"not": {"tag": "red"}}],
+                  [{"tag": "red"}, {"tag": {"is_not": "red"}}]]
+    companies = [{"customers.feedback_channels": c} for c in (["online"], ["online", "offline"], ["offline"])]
+    fired = [sorted(f) for f, _ in _fired_by_engine(conditions, companies)]
+    assert fired == [[0], [0, 2], []]
+
+
+def test_every_operator_pair_on_one_fact_compiles_to_what_the_rule_says() -> None:
+    """Each fact kind, each ordered pair of its operators, in every shape (a fixed sample, in CI)."""
+    import random
+
+    rng = random.Random(26)
+    pairs = [(fact, a, b) for fact, kind in MIX.items() for a in KIND_OPS[kind] for b in KIND_OPS[kind]]
+    conditions = [mixed_condition(rng, *pair, shape) for n, pair in enumerate(pairs)
+                  for shape in ("all", SHAPES[n % len(SHAPES)])]
+    companies = _companies(rng, 24)
+    problems: list[str] = []
+    for start in range(0, len(conditions), RULES_PER_FILE * 5):
+        problems += _disagreements(conditions[start:start + RULES_PER_FILE * 5], companies)
+    assert problems == [], f"{len(problems)} disagreements, e.g.\n" + "\n".join(problems[:10])
+
+
+@pytest.mark.slow
+def test_random_rules_mixing_operators_on_one_fact_agree_with_the_evaluator() -> None:
+    import random
+
+    rng = random.Random(2026)
+    pairs = [(fact, a, b) for fact, kind in MIX.items() for a in KIND_OPS[kind] for b in KIND_OPS[kind]]
+    made, problems = 0, []
+    while made < OPERATOR_RULES:
+        n = min(RULES_PER_FILE, OPERATOR_RULES - made)
+        conditions = [mixed_condition(rng, *rng.choice(pairs), rng.choice(SHAPES)) for _ in range(n)]
+        problems += _disagreements(conditions, _companies(rng, 16))
+        made += n
+    print(f"{made} generated rules, {len(problems)} disagreements")
+    assert problems == [], f"{len(problems)} disagreements, e.g.\n" + "\n".join(problems[:10])

@@ -45,6 +45,18 @@ CASES = {
         rule("bad-op", "    when:\n      company.employees: {greater: 5}\n    then: {gate: explore}\n"),
         "{f}:7:27: rules[0].when.company.employees.greater: unknown operator 'greater'",
     ),
+    "lacks_beside_has": (  # issue 26: the separate condition the hint asks for now holds as written
+        rule("lacks-in-has", "    when:\n      systems.present: {has: crm, lacks: ivr}\n    then: {gate: explore}\n"),
+        "{f}:7:35: rules[0].when.systems.present.lacks: 'lacks' must stand alone in its mapping: write it as a "
+        "condition of its own in a list, e.g. [{{systems.present: {{has: ...}}}}, {{systems.present: {{lacks: ...}}}}]",
+    ),
+    "absent_with_tests": (  # "absent and above 3" never holds: the author means "not above 3" or "absent"
+        rule("absent-above", "    when:\n      company.employees: {present: false, above: 3}\n"
+                             "    then: {gate: explore}\n"),
+        "{f}:7:27: rules[0].when.company.employees.present: 'present: false' must stand alone: to say that no "
+        "value of 'company.employees' passes the other tests, write them under 'not:' "
+        "(not: {{company.employees: {{...}}}})",
+    ),
     "missing_russian": (
         rule("no-ru", "    when: always\n    then: {gate: explore}\n").replace(", ru: Заголовок", ""),
         "{f}:3:5: rules[0].title.ru: required field is missing",

@@ -85,6 +85,11 @@ CASES: dict[str, tuple[str, list[str]]] = {
                                 "    then: {gate: mobilize}\n")),
         ["{f}:2:9: CXL007 rules[0].id: rule 'gate-mobilize' overrides the one in rules/stage/gates.yaml"],
     ),
+    "CXL008_inexpressible": (
+        MARK + rules(("self-compare", "    when: {company.employees: {above: {fact: company.employees}}}\n"
+                                      "    then: {derive: {mark: true}}\n")),
+        ["{f}:8:31: CXL008 rules[0].when.company.employees: 'company.employees' is compared with itself"],
+    ),
     "CXL101_contradiction": (
         MARK + rules(("two-values", "    when:\n      stage: explore\n      all: [{stage: mobilize}]\n"
                                     "    then: {derive: {mark: true}}\n"),

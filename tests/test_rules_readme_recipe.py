@@ -48,5 +48,6 @@ def test_a_facts_file_not_named_facts_yaml_is_refused_with_the_rename(runner, tm
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["rules", "test", "--rules", "my-rules", "-k", "my-rules"])
     assert result.exit_code == 2
-    assert result.stderr == ("my-rules/my-company.yaml:3:1: company: this looks like a facts file, not a rule file; "
-                             "a rules folder skips facts files named *.facts.yaml (rename it my-company.facts.yaml)\n")
+    assert result.stderr == ("my-rules/my-company.yaml:3:1: company: refused: a facts file (a company, and no model, "
+                             "facts, recommendations or rules), not a rule file; a rules folder reads every *.yaml in "
+                             "it and below but skips *.facts.yaml: move it out, or rename it my-company.facts.yaml\n")

@@ -7,7 +7,7 @@ from importlib import import_module
 import pytest
 
 from cxm.engine.base.errors import EngineError
-from cxm.engine.services.batch import company_profile, lean_record, project
+from cxm.engine.services.batch import company_profile, lean_record, project, warning_texts
 from cxm.facts.load import load_facts, validate
 from cxm.facts.source import Document
 from tests.conftest import EXAMPLES
@@ -16,7 +16,7 @@ from tests.conftest import EXAMPLES
 def test_every_example_summarizes_as_its_full_assessment_projects(engine) -> None:
     for n, path in enumerate(sorted(EXAMPLES.glob("*.yaml")), 1):
         loaded = load_facts(path)
-        full = project(n, engine.assess(loaded), company_profile(loaded, engine.run(loaded)))
+        full = project(n, engine.assess(loaded), company_profile(loaded, engine.run(loaded)), warning_texts(loaded))
         assert lean_record(engine, loaded, n) == full, path.name
 
 
@@ -24,7 +24,7 @@ def test_every_example_summarizes_as_its_full_assessment_projects(engine) -> Non
 def test_two_thousand_generated_profiles_summarize_as_their_full_assessments_project(engine) -> None:
     for n, data in enumerate(import_module("bench.profiles").profiles(2000, seed=18), 1):
         loaded = validate(Document(f"<profile {n}>", data))
-        full = project(n, engine.assess(loaded), company_profile(loaded, engine.run(loaded)))
+        full = project(n, engine.assess(loaded), company_profile(loaded, engine.run(loaded)), warning_texts(loaded))
         assert lean_record(engine, loaded, n) == full, n
 
 

@@ -86,9 +86,11 @@ class _Loader:
                 self.fatal = True
                 continue
             if "company" in doc.data and not {"model", "facts", "recommendations", "rules"} & set(doc.data):
-                self.problems.append(doc.problem(("company",), "this looks like a facts file, not a rule file; a "
-                                                 "rules folder skips facts files named *.facts.yaml (rename it "
-                                                 f"{path.name.rsplit('.', 1)[0]}.facts.yaml)", key=True))
+                self.problems.append(doc.problem(("company",), "refused: a facts file (a company, and no model, "
+                                                 "facts, recommendations or rules), not a rule file; a rules folder "
+                                                 "reads every *.yaml in it and below but skips *.facts.yaml: move it "
+                                                 f"out, or rename it {path.name.rsplit('.', 1)[0]}.facts.yaml",
+                                                 key=True))
                 self.fatal = True
                 continue
             parsed = self.validate(doc)

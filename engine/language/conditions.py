@@ -169,11 +169,19 @@ class Parser:
             if op == "present":
                 if not isinstance(operand, bool):
                     raise ConditionError(here, "'present' takes true or false")
+                if not operand and len(raw) > 1:
+                    # {present: false, is: x} reads "absent and x", which never holds: say which is meant
+                    raise ConditionError(here, f"'present: false' must stand alone: to say that no value of {name!r} "
+                                               f"passes the other tests, write them under 'not:' "
+                                               f"(not: {{{name}: {{...}}}})", key=True)
                 negated ^= not operand
                 continue
             if op in ("lacks", "has_none"):
                 if len(raw) > 1:
-                    raise ConditionError(here, f"{op!r} must stand alone; use a separate condition")
+                    # a test of its own beside the others on the same fact holds as written (issue 26)
+                    raise ConditionError(here, f"{op!r} must stand alone in its mapping: write it as a condition "
+                                               f"of its own in a list, e.g. [{{{name}: {{has: ...}}}}, "
+                                               f"{{{name}: {{{op}: ...}}}}]", key=True)
                 negated = True
                 op = "has" if op == "lacks" else "has_any"
             tests.append(Test(op, self.operand(spec, op, operand, here), here))

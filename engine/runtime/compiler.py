@@ -157,18 +157,42 @@ class _Branch:
 
     def pattern(self, fact: str, tests: list[Test]) -> dict[str, Any]:
         spec = self.kb.specs[fact]
-        parts = [{"name": fact}] + [self.test(spec, t) for t in tests]
         refs = [t.operand.fact for t in tests if isinstance(t.operand, Ref)]
         if len(refs) > MAX_JOIN_TESTS:
             raise _Fail(self.rule.path + ("when",), f"{fact!r} is compared with other facts {len(refs)} times in one "
                         f"alternative; durable-rules holds at most {MAX_JOIN_TESTS} (error 113)")
-        if refs:
-            # durable-rules 2.0.28 reads past the end of a join's test list when the *last* test of
-            # an "$and" fails (reduceExpressionSequence, events.c), which crashed the process. A
-            # final test that always holds (every fact has k = 1, and 1 != 1 + 0.5) keeps the
-            # failing test from ever being the last.
-            parts.append({"$neq": {"k": {"$add": {"$l": {self.alias_of[refs[0]]: "k"}, "$r": 0.5}}}})
-        return parts[0] if len(parts) == 1 else {"$and": parts}
+        if not refs:
+            parts = [{"name": fact}] + [self.test(spec, t) for t in tests]
+            return parts[0] if len(parts) == 1 else {"$and": parts}
+        return {"$and": self.join(spec, fact, tests, refs[0])}
+
+    def join(self, spec: FieldSpec, fact: str, tests: list[Test], ref: str) -> list[dict[str, Any]]:
+        """The tests of a pattern that compares with another fact, in the one order durable-rules 2.0.28 reads right.
+
+        Such a pattern is one sequence of tests (reduceExpressionSequence, events.c), in which a group that holds
+        (an ``$or``, or an ``$and`` inside the ``$and``) ends the sequence as if every test after it held: ``in:
+        [2, 1, 4]`` with ``at_least: {fact: company.branches}`` fired for 1 employee and 4 branches. So the
+        sequence has no inner ``$and`` (its tests are written one by one) and at most one ``$or``, the values
+        every ``in`` of the fact allows, after every other test. It also reads past the end of the sequence when
+        its *last* test fails, which crashed the process: a final test that always holds (every fact has k = 1,
+        and 1 != 1 + 0.5) keeps a failing test from ever being the last.
+        """
+        parts: list[dict[str, Any]] = [{"name": fact}]
+        allowed: list[Any] | None = None
+        for t in tests:
+            if t.op == "in":
+                allowed = [v for v in t.operand if allowed is None or v in allowed]
+                continue
+            test = self.test(spec, t)
+            parts.extend(test.get("$and", [test]))
+        if allowed is not None:
+            enc = encode(spec, tuple(allowed))
+            if not enc:
+                parts.append({"$lt": {"k": 0}})  # no value is in every list: the pattern never holds
+            else:
+                parts.append({"value": enc[0]} if len(enc) == 1 else {"$or": [{"value": v} for v in enc]})
+        parts.append({"$neq": {"k": {"$add": {"$l": {self.alias_of[ref]: "k"}, "$r": 0.5}}}})
+        return parts
 
     def build(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
         positive = [lit for lit in self.conj if not lit.negated]
@@ -190,14 +214,14 @@ class _Branch:
         # referenced facts first
         ordered: list[tuple[str, list[Test], Literal]] = []
         pending = list(groups)
+        for g in groups:
+            if any(isinstance(t.operand, Ref) and t.operand.fact == g[0] for t in g[1]):
+                raise _Fail(g[2].path, f"{g[0]!r} is compared with itself")
         while pending:
             ready = [g for g in pending if all(isinstance(t.operand, Ref) is False or t.operand.fact in
                                                {o[0] for o in ordered} for t in g[1])]
             if not ready:
                 raise _Fail(pending[0][2].path, "facts compare with each other in a circle")
-            for g in ready:
-                if any(isinstance(t.operand, Ref) and t.operand.fact == g[0] for t in g[1]):
-                    raise _Fail(g[2].path, f"{g[0]!r} is compared with itself")
             ordered.extend(ready)
             pending = [g for g in pending if g not in ready]
         patterns: list[dict[str, Any]] = []
@@ -383,6 +407,8 @@ def compile_base(kb: KnowledgeBase, *, control: str = "late") -> CompiledBase:
             in_stratum[rule.stratum] = in_stratum.get(rule.stratum, 0) + 1
             phase_of[name] = (rule.stratum, group)
             definitions[name] = {"all": [_control_pattern(phase_of[name]), *patterns], "run": name}
+            if _shared(patterns):
+                definitions[name]["dist"] = 0
             rules[name] = Compiled(name, rule, b, aliases, dict(branch.alias_of))
     if problems:
         raise SourceError(problems)
@@ -421,6 +447,19 @@ def compile_base(kb: KnowledgeBase, *, control: str = "late") -> CompiledBase:
     base = CompiledBase(name, rules, phases, {}, routes, phase_nets, eager)
     base.ruleset = dict(zip(names, bodies, strict=True))
     return base
+
+
+def _shared(patterns: list[dict[str, Any]]) -> bool:
+    """Whether a fact one pattern matches may also be the one another pattern matches or tests for absence.
+
+    durable-rules lets one fact fill at most one pattern of a rule ("distinct", its default): a ``$not`` then
+    ignores the fact a positive pattern matched (``systems.present has crm`` and ``lacks ivr`` fired for
+    ``[crm, ivr]``), and two patterns of a many-valued fact needed two different values. Such a rule is
+    compiled with ``dist: 0``, which makes each pattern a test of its own over every fact, as the rule says.
+    """
+    positive = [_fact_of(next(iter(p.values()))) for p in patterns if not next(iter(p)).endswith("$not")]
+    negative = {_fact_of(next(iter(p.values()))) for p in patterns if next(iter(p)).endswith("$not")}
+    return len(set(positive)) != len(positive) or bool(negative & set(positive))
 
 
 def _control_pattern(phase: tuple[int, int]) -> dict[str, Any]:

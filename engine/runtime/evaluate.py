@@ -79,14 +79,14 @@ def _groups(kb: KnowledgeBase, conj: Conjunction) -> list[tuple[str, list[Test]]
 
 
 def matches(kb: KnowledgeBase, conj: Conjunction, facts: Facts) -> list[dict[str, Any]]:
-    """Every way the positive part binds to facts while the negated part holds (bindings by fact name)."""
+    """Every way the positive part binds to facts while the negated part holds (bindings by fact name).
+
+    Each literal is a test of its own: two literals of a many-valued fact may be passed by one value, and a
+    negated literal looks at every fact of its name, the one a positive literal matched included (issue 26)."""
     groups = _groups(kb, conj)
     candidates = [facts.get(name, []) for name, _ in groups]
     out = []
     for combo in itertools.product(*candidates):
-        ids = [fid for fid, _ in combo]
-        if len(set(ids)) != len(ids):
-            continue  # one fact cannot fill two patterns of a rule
         bound: dict[str, Any] = {}
         for (name, _), (_, value) in zip(groups, combo, strict=True):
             bound.setdefault(name, value)

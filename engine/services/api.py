@@ -94,9 +94,10 @@ class Engine:
         """What `why` can explain: ``stage``, a competency, or a catalogue recommendation."""
         return ["stage", *(c.id for c in self.kb.competencies), *self.kb.catalogue]
 
-    def _unknown(self, target: str, choices: list[str]) -> TargetError:
-        return TargetError(f"unknown target {target!r}{suggest(target, choices)}; "
-                           "give 'stage', a competency or a recommendation id")
+    def _unknown(self, target: str, choices: list[str], takes: str = "") -> TargetError:
+        """``takes``: what the argument or option accepts (by default what `why` explains)."""
+        takes = takes or "give 'stage', a competency or a recommendation id"
+        return TargetError(f"unknown target {target!r}{suggest(target, choices)}; {takes}")
 
     def why(self, loaded: LoadedFacts, target: str) -> Why:
         """The derivation tree of the stage, a competency's level or a recommendation."""
@@ -127,7 +128,7 @@ class Engine:
         from cxm.engine.runtime.evaluate import group_facts
 
         if rec_id not in self.kb.catalogue:
-            raise self._unknown(rec_id, list(self.kb.catalogue))
+            raise self._unknown(rec_id, list(self.kb.catalogue), "give a recommendation id")
         trace = self.run(loaded)
         facts = group_facts(trace.facts.values())
         made = f"recommendation={rec_id}" in trace.facts
@@ -145,7 +146,8 @@ class Engine:
 
         for rec_id in do:
             if rec_id not in self.kb.catalogue:
-                raise self._unknown(rec_id, list(self.kb.catalogue))
+                raise TargetError(f"--do {rec_id}: unknown recommendation{suggest(rec_id, list(self.kb.catalogue))}"
+                                  "; --do takes a recommendation id, as `cxm assess` lists them")
         before = self.assess(loaded)
         done: list[str] = []
         for rec_id in do:  # a recommendation is carried out with the actions and tools recommended under it

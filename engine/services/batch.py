@@ -6,9 +6,11 @@ Input (one company per row; ``row`` counts companies from 1, in input order):
 - CSV, JSON Lines, or a folder of facts files, read by :mod:`cxm.facts.tabular`.
 
 Output: JSON Lines (one ``{"row", "company", "stage", "levels", "recommendations", "held_back", "weakest",
-"gates_failing", "industry", "market", "size_class", "employees"}`` object per line, see :func:`project`) or CSV
-(the first six, levels as ``level.<competency>`` columns, ids ``;``-separated).
-A bad row goes to the errors file as ``row N: FIELD: MESSAGE [FILE:LINE:COL]`` and the rest go on.
+"gates_failing", "industry", "market", "size_class", "employees", "warnings"}`` object per line, see
+:func:`project`) or CSV (the first six, levels as ``level.<competency>`` columns, ids ``;``-separated, and
+``warnings``, `` | ``-separated). A bad row goes to the errors file as ``row N: FIELD: MESSAGE [FILE:LINE:COL]``
+and the rest go on; a row whose facts contradict each other (the warnings ``cxm assess`` prints) is assessed,
+its warnings in the ``warnings`` field as ``FIELD: MESSAGE``, and counted in the summary.
 
 Kill safety: finished rows are appended, in input order, to ``OUTPUT.partial`` (flushed and synced
 per chunk); OUTPUT and the errors file are produced from it atomically at the end and the journal
@@ -106,11 +108,13 @@ def load_row(source: Source, raw: RawRow) -> Any:
 # --- running ----------------------------------------------------------------------------------
 
 
-def project(row: int, assessment: Any, profile: dict[str, Any] | None = None) -> dict[str, Any]:
+def project(row: int, assessment: Any, profile: dict[str, Any] | None = None,
+            warnings: Sequence[str] = ()) -> dict[str, Any]:
     """The batch record of one assessment (the fields `cxm assess --format json` has, projected).
 
     The keys after ``held_back`` serve ``cxm portfolio``: the weakest competencies, the gates of the next
-    stage that fail (``gates_failing``), and the company's profile (:func:`company_profile`; null without it).
+    stage that fail (``gates_failing``), and the company's profile (:func:`company_profile`; null without it);
+    ``warnings`` are the facts' consistency warnings (:func:`warning_texts`).
     """
     profile = profile or {}
     return {
@@ -126,7 +130,13 @@ def project(row: int, assessment: Any, profile: dict[str, Any] | None = None) ->
         "market": profile.get("market"),
         "size_class": profile.get("size_class"),
         "employees": profile.get("employees"),
+        "warnings": list(warnings),
     }
+
+
+def warning_texts(loaded: Any) -> list[str]:
+    """The consistency warnings of a company's facts (those ``cxm assess`` prints), as ``FIELD: MESSAGE``."""
+    return [f"{w.field}: {w.message}" for w in loaded.warnings]
 
 
 def failing_gates(assessment: Any) -> list[str]:
@@ -154,14 +164,16 @@ def lean_record(engine: Any, loaded: Any, row: int) -> dict[str, Any]:
 
     trace = engine.run(loaded)
     summary = summarize(engine.kb, trace, loaded.company)
-    return record(row, summary, failing_gates(engine.kb, trace, summary.stage), company_profile(loaded, trace))
+    return record(row, summary, failing_gates(engine.kb, trace, summary.stage), company_profile(loaded, trace),
+                  warning_texts(loaded))
 
 
-def record(row: int, summary: Summary, gates_failing: list[str], profile: dict[str, Any]) -> dict[str, Any]:
+def record(row: int, summary: Summary, gates_failing: list[str], profile: dict[str, Any],
+           warnings: Sequence[str] = ()) -> dict[str, Any]:
     """The batch record of a lean assessment (:mod:`cxm.engine.results.summary`): what :func:`project` gives."""
     return {"row": row, "company": summary.company, "stage": summary.stage, "levels": summary.levels,
             "recommendations": summary.recommendations, "held_back": summary.held_back,
-            "weakest": summary.weakest, "gates_failing": gates_failing, **profile}
+            "weakest": summary.weakest, "gates_failing": gates_failing, **profile, "warnings": list(warnings)}
 
 
 @dataclass
@@ -367,18 +379,19 @@ def spreadsheet_safe(text: str) -> str:
 def csv_line(record: dict[str, Any], competencies: Sequence[str]) -> list[Any]:
     return [record["row"], spreadsheet_safe(record["company"]), record["stage"],
             *(record["levels"].get(c, "") for c in competencies),
-            ";".join(record["recommendations"]), ";".join(record["held_back"])]
+            ";".join(record["recommendations"]), ";".join(record["held_back"]),
+            spreadsheet_safe(" | ".join(record["warnings"]))]
 
 
 def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
-           competencies: Sequence[str]) -> tuple[int, int]:
+           competencies: Sequence[str]) -> tuple[int, int, int]:
     """Produce OUTPUT and the errors file from the journal (in input order), atomically; delete the journal.
 
     Streams: one journal line at a time is held; a row the journal holds twice is written once. With no
     bad row, an errors file left by an earlier run is emptied (so that it does not mislead), never deleted.
-    Returns (rows assessed, rows in error).
+    Returns (rows assessed, rows in error, rows assessed with warnings).
     """
-    assessed = failed = 0
+    assessed = failed = warned = 0
     errors: list[str] = []
     seen: set[int] = set()
     with journal.open(encoding="utf-8") as handle, atomic_open(output, "w", encoding="utf-8") as out:
@@ -386,7 +399,7 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
         writer = csv.writer(out, lineterminator="\n")
         if fmt == "csv":
             writer.writerow(["row", "company", "stage", *(f"level.{c}" for c in competencies),
-                             "recommendations", "held_back"])
+                             "recommendations", "held_back", "warnings"])
         for line in handle:
             entry = json.loads(line)
             if entry["row"] in seen:
@@ -396,7 +409,9 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
             if record is None:
                 failed += 1
                 errors.extend(entry["errors"])
-            elif fmt == "csv":
+                continue
+            warned += bool(record["warnings"])
+            if fmt == "csv":
                 assessed += 1
                 writer.writerow(csv_line(record, competencies))
             else:
@@ -406,7 +421,7 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
         with atomic_open(errors_path, "w", encoding="utf-8") as out:
             out.write("".join(text + "\n" for text in errors))
     os.unlink(journal)
-    return assessed, failed
+    return assessed, failed, warned
 
 
 @dataclass
@@ -417,6 +432,7 @@ class Summary:
     output: Path
     errors_path: Path | None
     workers: int = 1
+    warned: int = 0  # rows assessed whose facts carry consistency warnings
 
 
 def output_format(path: Path, fmt: str | None) -> str:
@@ -538,5 +554,5 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
             os.fsync(handle.fileno())
             if progress is not None and rows:
                 progress(rows)
-    assessed, errors = finish(journal, output, errors_path, fmt, competencies)
-    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used)
+    assessed, errors, warned = finish(journal, output, errors_path, fmt, competencies)
+    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used, warned)

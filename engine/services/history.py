@@ -337,6 +337,43 @@ class History:
         return next(item for item in self.plan(company) if item.rec == rec)
 
 
+    @_guarded
+    def parts(self, company: str, rec: str) -> list[str]:
+        """The actions and tools carried out under a recommendation (``serves``, at any depth) in the latest
+        assessment, in its order."""
+        row = self.conn.execute("SELECT result FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1",
+                                (company,)).fetchone()
+        recs = json.loads(row[0])["recommendations"] if row else []
+        under, found = {rec}, []
+        for r in recs:  # a part comes after what it serves
+            if r.get("serves") in under:
+                under.add(r["id"])
+                found.append(r["id"])
+        return found
+
+    @_guarded
+    def mark_done(self, company: str, rec: str, *, alone: bool = False,
+                  at: str | None = None) -> tuple[PlanItem, list[PlanItem]]:
+        """Mark a recommendation done and, unless ``alone``, those of its actions and tools of the latest
+        assessment that are open, in one transaction. Returns the item, and its parts marked done with it (or,
+        ``alone``, its parts still open)."""
+        parts = self.parts(company, rec)
+        before = {i.rec: i for i in self.plan(company)}
+        open_parts = [p for p in parts if p in before and before[p].status == "open" and before[p].current]
+        with self._write() as db:
+            cur = db.execute("UPDATE plan SET status = 'done', why = NULL, status_at = ? WHERE company = ? AND rec = ?",
+                             (at or now(), company, rec))
+            if cur.rowcount == 0:
+                recs = [r[0] for r in db.execute("SELECT rec FROM plan WHERE company = ? ORDER BY position",
+                                                 (company,))]
+                raise HistoryError(f"{rec!r} is not in the plan of {company}{_close(rec, recs)}")
+            if not alone:
+                db.executemany("UPDATE plan SET status = 'done', why = NULL, status_at = ? WHERE company = ? AND "
+                               "rec = ?", [(at or now(), company, p) for p in open_parts])
+        after = {i.rec: i for i in self.plan(company)}
+        return after[rec], [after[p] for p in open_parts]
+
+
 def _close(word: str, choices: list[str]) -> str:
     import difflib
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from cxm.facts.tabular import TableError
 
-VERSION = 1
+VERSION = 2  # 2: a record holds its "warnings"
 
 
 class JournalError(TableError):
@@ -33,7 +33,8 @@ def _is_record(record: Any, row: int) -> bool:
     return (isinstance(record, dict) and record.get("row") == row and isinstance(record.get("company"), str)
             and isinstance(record.get("stage"), str) and isinstance(record.get("levels"), dict)
             and all(isinstance(k, str) and type(v) is int for k, v in record["levels"].items())
-            and _strings(record.get("recommendations")) and _strings(record.get("held_back")))
+            and _strings(record.get("recommendations")) and _strings(record.get("held_back"))
+            and _strings(record.get("warnings")))
 
 
 def entry_problem(entry: Any) -> str | None:

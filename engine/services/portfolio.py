@@ -33,7 +33,7 @@ MARKETS = ("b2b", "b2c", "mixed")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
 CUTS = ("industry", "market", "size_class")
 FIELDS = ("company", "stage", "levels", "recommendations", "weakest", "gates_failing", "industry", "market",
-          "size_class")
+          "size_class", "warnings")
 
 
 class PortfolioError(TableError):
@@ -84,6 +84,8 @@ class Figures:
     """Share of companies in the two lowest stages."""
     highest_two: float
     """Share of companies in the two highest stages."""
+    warned: int = 0
+    """Companies whose facts carry consistency warnings (their advice rests on answers that contradict)."""
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,9 @@ def _check(file: str, line: int, rec: Any, model: Model) -> list[str]:
     for key, allowed in (("weakest", model.competencies), ("industry", model.industries)):
         if not isinstance(rec[key], list) or any(v not in allowed for v in rec[key]):
             out.append(f"{at}: {key}: expected a list of {', '.join(allowed)}")
-    for key in ("recommendations", "gates_failing"):
+    for key, what in (("recommendations", "ids"), ("gates_failing", "ids"), ("warnings", "texts")):
         if not isinstance(rec[key], list) or not all(isinstance(v, str) for v in rec[key]):
-            out.append(f"{at}: {key}: expected a list of ids")
+            out.append(f"{at}: {key}: expected a list of {what}")
     for key, allowed in (("market", MARKETS), ("size_class", SIZE_CLASSES)):
         if rec[key] not in allowed:
             out.append(f"{at}: {key}: expected one of {', '.join(allowed)}, got {rec[key]!r}")
@@ -239,6 +241,7 @@ def figures(records: Sequence[dict[str, Any]], model: Model) -> Figures:
         gates=_ranked(gates, n),
         lowest_two=_share(sum(stages[s] for s in model.stages[:2]), n),
         highest_two=_share(sum(stages[s] for s in model.stages[-2:]), n),
+        warned=sum(1 for r in records if r["warnings"]),
     )
 
 
@@ -307,7 +310,7 @@ def to_data(obj: Any) -> Any:
 
 def position(engine: Any, loaded: Any, assessment: Any, records: Sequence[dict[str, Any]]) -> list[Standing]:
     """Where the assessed company stands in a portfolio (see :func:`standing`)."""
-    from cxm.engine.services.batch import company_profile, project
+    from cxm.engine.services.batch import company_profile, project, warning_texts
 
-    mine = project(0, assessment, company_profile(loaded, engine.run(loaded)))
+    mine = project(0, assessment, company_profile(loaded, engine.run(loaded)), warning_texts(loaded))
     return standing(mine, records, Model.of(engine.kb))

@@ -76,6 +76,17 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
              "Обычно это намеренно, но случайное совпадение незаметно меняет методику."),
           _b("Keep it if intended (lint --strict then fails; run without --strict), otherwise rename the rule.",
              "Оставьте, если так задумано (тогда lint --strict завершится ошибкой), иначе переименуйте правило.")),
+    Check("CXL008", ERROR, "inexpressible",
+          _b("A condition the rule engine cannot express: a fact compared with itself, facts compared with each "
+             "other in a circle, or more comparisons with other facts in one alternative than durable-rules holds.",
+             "Условие, которое движок правил не может выразить: факт сравнивается сам с собой, факты сравниваются "
+             "друг с другом по кругу или в одной альтернативе больше сравнений с другими фактами, чем допускает "
+             "durable-rules."),
+          _b("The engine would refuse the rule base at the first assessment; lint says so first, at the condition.",
+             "Движок отказался бы загрузить базу правил при первой же оценке; lint сообщает об этом раньше и "
+             "указывает на условие."),
+          _b("Compare the fact with another one, break the circle, or split the alternative into several rules.",
+             "Сравнивайте факт с другим фактом, разорвите круг или разделите альтернативу на несколько правил.")),
     Check("CXL101", ERROR, "contradiction",
           _b("A rule (or one alternative of its condition) can never hold: its tests on one fact contradict "
              "each other ('is a' and 'is b', 'at_least 5' and 'below 3', present and absent, a test and its "

@@ -11,6 +11,7 @@ from cxm.engine.authoring.lint.checks import SEMANTIC
 from cxm.engine.authoring.lint.findings import Finding, Report, from_problem
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.knowledge.loader import load_knowledge
+from cxm.engine.runtime.compiler import compile_base
 from cxm.facts.source import SourceError
 
 
@@ -18,6 +19,10 @@ def lint_kb(kb: KnowledgeBase) -> list[Finding]:
     """The semantic findings of a loaded knowledge base."""
     an = Analysis(kb)
     findings = {f for check in SEMANTIC for f in check(an)}
+    try:  # what the engine cannot express is refused here, not at the first assessment
+        compile_base(kb)
+    except SourceError as exc:
+        findings |= {from_problem(p, "CXL008") for p in exc.problems}
     findings |= {from_problem(w, "CXL007") for w in kb.warnings}
     return sorted(findings)
 
