@@ -42,8 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "(через самую слабую компетенцию, где это возможно, с наименьшим числом изменений и "
                        "усилий; проверено повторным запуском)"},
     "plan": {"en": "The plan", "ru": "План"},
-    "plan_empty": {"en": "(nothing to do: every recommendation made is already in place)",
-                   "ru": "(делать нечего: всё рекомендованное уже есть)"},
+    "plan_empty": {"en": "(no decision to plan)", "ru": "(решений для плана нет)"},
     "plan_now": {"en": "Now", "ru": "Сейчас"},
     "plan_next": {"en": "Next, once those are done", "ru": "Затем, когда это сделано"},
     "plan_later": {"en": "Later", "ru": "Позже"},

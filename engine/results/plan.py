@@ -15,8 +15,9 @@ shortest path's choice among paths of equal cost:
 pair is *open* when it does not hold in the company's facts. Decisions are taken in the ordering; one is shown
 when it has an open pair and none of its open pairs is already served by a shown decision (else it is merged
 into that one). Under a shown decision, its actions and, under each, its tools are taken best first: **the best
-is the one that serves the most open pairs not yet served, then the lower effort, then the lower cost, then the
-rules' priority**; one is shown when it has an open pair and serves no open pair another shown entry (not its
+is the one that serves the most open pairs of the entry above it (what that entry is for) not yet served
+elsewhere, then the most open pairs not yet served, then the lower effort, then the lower cost, then the rules'
+priority**; one is shown when it has an open pair and serves no open pair another shown entry (not its
 own decision or action) already serves. So each (fact, value) is served once, by one entry and those above it.
 
 **Budget.** Now: at most 3 decisions, each with at most 2 actions, each with at most 2 tools. Next: the 3
@@ -183,11 +184,13 @@ def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
     def pick(parent: str, above: set[str], limit: int) -> list[str]:
         """The best children of ``parent``, at most ``limit``, each serving something no other shown entry does."""
         left = list(children.get(parent, []))
+        own_parent = set(served.own(parent))
         out: list[str] = []
         while left and len(out) < limit:
             def key(r: Recommendation) -> tuple[Any, ...]:
                 fresh = [p for p in served.own(r.id) if not (served.by.get(p, set()) - above)]
-                return (-len(fresh), SCALE.get(r.effort, 1), SCALE.get(r.cost, 1), r.priority, r.id)
+                purpose = [p for p in fresh if p in own_parent]
+                return (-len(purpose), -len(fresh), SCALE.get(r.effort, 1), SCALE.get(r.cost, 1), r.priority, r.id)
             left.sort(key=key)
             best = left.pop(0)
             why = "holds" if not served.own(best.id) else served.clash(best.id, above)
