@@ -242,3 +242,38 @@ def test_the_audit_sees_a_plan_over_budget_and_a_pair_served_twice(engine) -> No
     found = check(engine.kb, a, trace)
     assert "leadership.cx_owner=full_time" in found.served_twice
     assert found.over_budget == ["now: 4 decisions"]
+
+
+def _phi(pairs: list[tuple[bool, bool]]) -> float:
+    n11 = sum(a and b for a, b in pairs)
+    n10 = sum(a and not b for a, b in pairs)
+    n01 = sum(b and not a for a, b in pairs)
+    n00 = sum(not a and not b for a, b in pairs)
+    den = ((n11 + n10) * (n01 + n00) * (n11 + n01) * (n10 + n00)) ** 0.5
+    return (n11 * n00 - n10 * n01) / den if den else 0.0
+
+
+def test_the_audit_generators_and_extremes() -> None:
+    """One maturity per company ties the sections together; one per section does not; the extremes hold no practice
+    at all, or every one."""
+    from cxm.facts.generate import extremes, profiles
+
+    def pairs(docs: list[dict]) -> list[tuple[bool, bool]]:
+        return [(d["brand"]["brand_book"], d["employees"]["journey_map"]) for d in docs]
+
+    # a yes/no practice holds with probability 0.1 + 0.8 m: with one m per company (uniform), two practices of
+    # different sections correlate by 0.64 Var(m) / 0.25 = 0.64 / 12 / 0.25 = 0.21; with one m per section, by 0
+    # (over 2,000 companies the standard error is about 0.022)
+    assert _phi(pairs(profiles(2000, 5))) > 0.15
+    assert abs(_phi(pairs(profiles(2000, 5, independent=True)))) < 0.07
+    assert profiles(3, 5, independent=True) == profiles(3, 5, independent=True)
+    ext = extremes(["RU", "UZ"])
+    assert len(ext) == 8 and {d["company"]["country"] for d in ext} == {"RU", "UZ"}
+    none = [d for d in ext if d["company"]["name"].startswith("Every practice at none")]
+    top = [d for d in ext if d["company"]["name"].startswith("Every practice at max")]
+    assert len(none) == len(top) == 4
+    for d in none:
+        assert d["leadership"]["cx_owner"] == "none" and d["systems"]["present"] == [] and not d["brand"]["brand_book"]
+    for d in top:
+        assert d["leadership"]["cx_owner"] == "department" and d["brand"]["values"] == "embedded"
+        assert d["systems"]["integrated"] == d["systems"]["present"] and d["compliance"]["personal_data_law_met"]
