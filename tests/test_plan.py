@@ -187,8 +187,9 @@ def test_the_article_companies_keep_their_full_tree_and_lead_with_a_plan(runner)
 
 
 def test_the_shares_the_plan_controls_are_zero_on_a_fixed_sample(engine) -> None:
-    """On 30 companies of each generator and on the extremes: no (fact, value) served twice in the plan, no plan over
-    its budget, no shortest path without the weakest competency where a path through it exists."""
+    """On 20 companies of each generator and on the extremes of three countries: no (fact, value) served twice in the
+    plan, no plan over its budget, no shortest path without the weakest competency where a path through it exists.
+    (`cxm rules audit --profiles 2000` checks the same on 4,052 companies: a slow test in test_gaps.py.)"""
     from cxm.engine.authoring.audit import check
     from cxm.engine.explain.whatif import stage_inputs
     from cxm.engine.results.assemble import assemble
@@ -204,7 +205,7 @@ def test_the_shares_the_plan_controls_are_zero_on_a_fixed_sample(engine) -> None
         return session.run(engine.kb, engine.stage_rules, flat)
 
     flagged = []
-    for data in profiles(30, 31) + profiles(30, 32, independent=True) + extremes(["RU", "US", "UZ"]):
+    for data in profiles(20, 31) + profiles(20, 32, independent=True) + extremes(["RU", "US", "UZ"]):
         loaded = validate(parse_text(json.dumps(data), "<profile>"))
         trace = engine.run(loaded)
         a = assemble(engine.kb, trace, loaded)
@@ -263,9 +264,9 @@ def test_the_audit_generators_and_extremes() -> None:
 
     # a yes/no practice holds with probability 0.1 + 0.8 m: with one m per company (uniform), two practices of
     # different sections correlate by 0.64 Var(m) / 0.25 = 0.64 / 12 / 0.25 = 0.21; with one m per section, by 0
-    # (over 2,000 companies the standard error is about 0.022)
-    assert _phi(pairs(profiles(2000, 5))) > 0.15
-    assert abs(_phi(pairs(profiles(2000, 5, independent=True)))) < 0.07
+    # (over 1,000 companies the standard error is about 0.032)
+    assert _phi(pairs(profiles(1000, 5))) > 0.11
+    assert abs(_phi(pairs(profiles(1000, 5, independent=True)))) < 0.1
     assert profiles(3, 5, independent=True) == profiles(3, 5, independent=True)
     ext = extremes(["RU", "UZ"])
     assert len(ext) == 8 and {d["company"]["country"] for d in ext} == {"RU", "UZ"}
