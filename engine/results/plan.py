@@ -29,12 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cxm.engine.knowledge.base import CatalogueItem, KnowledgeBase
+from cxm.engine.knowledge.base import CatalogueItem, DerivedSpec, KnowledgeBase
 from cxm.engine.language.effects import Effect, apply
 from cxm.engine.results.checks import producers
 from cxm.engine.results.result import Assessment, Obligation, Plan, PlanStep, Recommendation
 from cxm.engine.runtime.evaluate import Facts, passes
-from cxm.facts.vocabulary import input_fields
 
 NOW, ACTIONS, TOOLS = 3, 2, 2
 NEXT, NEXT_ACTIONS = 3, 2
@@ -43,31 +42,33 @@ HORIZON = {"weeks": 0, "months": 1, "year": 2}
 Pair = tuple[str, str]
 
 
-def value_of(facts: Facts, path: str) -> Any:
-    """The value of an input fact in a session's facts (an absent list is empty, an absent value None)."""
+def is_input(kb: KnowledgeBase, path: str) -> bool:
+    """An input fact (of the facts file), not one the rules conclude."""
+    return path in kb.specs and not isinstance(kb.specs[path], DerivedSpec)
+
+
+def value_of(kb: KnowledgeBase, facts: Facts, path: str) -> Any:
+    """The value of an input fact in a session's facts (an absent list is empty, an absent value None).
+
+    The rule base's copy of the facts' specs is read: building the facts models would slow `cxm assess`."""
     found = facts.get(path)
     if found:
         return found[0][1]
-    return [] if input_fields()[path].kind == "list" else None
+    return [] if kb.specs[path].kind == "list" else None
 
 
-def pairs(effect: Effect, facts: Facts) -> list[Pair]:
-    """The (fact, value) pairs an effect makes true: one per value a list effect adds, else the value it leaves."""
-    if effect.op == "adds":
-        return [(effect.fact, str(v)) for v in effect.value]
-    after = apply(input_fields()[effect.fact], value_of(facts, effect.fact), effect)
-    return [(effect.fact, str(after))]
-
-
-def open_pairs(effects: Iterable[Effect], facts: Facts) -> list[Pair]:
-    """The pairs of the effects that do not hold in the facts yet."""
+def open_pairs(kb: KnowledgeBase, effects: Iterable[Effect], facts: Facts) -> list[Pair]:
+    """The (fact, value) pairs the effects would make true that do not hold in the facts yet: one per value a list
+    effect adds, else the value the effect leaves."""
     out: list[Pair] = []
     for e in effects:
-        current = value_of(facts, e.fact)
+        current = value_of(kb, facts, e.fact)
         if e.op == "adds":
             out += [(e.fact, str(v)) for v in e.value if v not in (current or [])]
-        elif apply(input_fields()[e.fact], current, e) != current or current is None:
-            out += pairs(e, facts)
+        else:
+            after = apply(kb.specs[e.fact], current, e)
+            if current is None or after != current:
+                out.append((e.fact, str(after)))
     return list(dict.fromkeys(out))
 
 
@@ -81,30 +82,29 @@ def gate_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
     """The failing tests on input facts of the next stage's failing gate rules: (rule id, test)."""
     if a.roadmap.next_stage is None or "gate" not in kb.specs:
         return []
-    fields = input_fields()
     out = []
     for rule in producers(kb, "gate", a.roadmap.next_stage.id):
         branches = rule.branches
         if any(all(_passes(kb, lit, facts) for lit in b) for b in branches):
             continue
         for branch in branches:
-            out += [(rule.id, lit) for lit in branch if lit.fact in fields and not lit.negated
+            out += [(rule.id, lit) for lit in branch if is_input(kb, lit.fact) and not lit.negated
                     and not _passes(kb, lit, facts)]
     return out
 
 
 def _passes(kb: KnowledgeBase, lit: Any, facts: Facts) -> bool:
-    if lit.fact not in input_fields():
+    if not is_input(kb, lit.fact):
         values = [v for _, v in facts.get(lit.fact, [])]
         return any(all(passes(kb, lit.fact, v, t, {}) for t in lit.tests) for v in values) != lit.negated
-    ok = all(passes(kb, lit.fact, value_of(facts, lit.fact), t, {}) for t in lit.tests)
+    ok = all(passes(kb, lit.fact, value_of(kb, facts, lit.fact), t, {}) for t in lit.tests)
     return ok != lit.negated
 
 
 def closes(kb: KnowledgeBase, effects: Iterable[Effect], lit: Any, facts: Facts) -> bool:
     """Whether carrying out the effects makes a positive test on an input fact hold."""
-    value = value_of(facts, lit.fact)
-    spec = input_fields()[lit.fact]
+    value = value_of(kb, facts, lit.fact)
+    spec = kb.specs[lit.fact]
     for e in effects:
         if e.fact == lit.fact:
             value = apply(spec, value, e)
@@ -145,7 +145,7 @@ class _Served:
         self.by: dict[Pair, set[str]] = {}
 
     def own(self, rec_id: str) -> list[Pair]:
-        return open_pairs(self.kb.catalogue[rec_id].rec.effects, self.facts)
+        return open_pairs(self.kb, self.kb.catalogue[rec_id].rec.effects, self.facts)
 
     def clash(self, rec_id: str, above: set[str]) -> str | None:
         """The shown entry (not one of ``above``) that already serves a pair of this one, if any."""
