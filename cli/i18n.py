@@ -21,7 +21,6 @@ LABELS: dict[str, dict[str, str]] = {
     "decision": {"en": "Decision", "ru": "Решение"},
     "action": {"en": "Action", "ru": "Действие"},
     "tool": {"en": "Tool", "ru": "Инструмент"},
-    "effort_cost": {"en": "effort {effort}, cost {cost}", "ru": "усилия: {effort}, затраты: {cost}"},
     "low": {"en": "low", "ru": "низкие"},
     "medium": {"en": "medium", "ru": "средние"},
     "high": {"en": "high", "ru": "высокие"},
@@ -37,9 +36,31 @@ LABELS: dict[str, dict[str, str]] = {
     "focus": {"en": "Strengthen first", "ru": "Укрепить в первую очередь"},
     "start_with": {"en": "Start with", "ru": "Начать с"},
     "shortest": {"en": "Shortest path: carry out these {n} decision(s) and the company reaches {stage} "
-                       "(confirmed by re-running the engine)",
+                       "(through the weakest competency where it can, the fewest facts changed and the least "
+                       "effort; confirmed by re-running the engine)",
                  "ru": "Кратчайший путь: выполните эти решения ({n}), и компания достигнет стадии «{stage}» "
-                       "(проверено повторным запуском)"},
+                       "(через самую слабую компетенцию, где это возможно, с наименьшим числом изменений и "
+                       "усилий; проверено повторным запуском)"},
+    "plan": {"en": "The plan", "ru": "План"},
+    "plan_empty": {"en": "(no decision to plan)", "ru": "(решений для плана нет)"},
+    "plan_now": {"en": "Now", "ru": "Сейчас"},
+    "plan_next": {"en": "Next, once those are done", "ru": "Затем, когда это будет сделано"},
+    "plan_later": {"en": "Later", "ru": "Позже"},
+    "meta": {"en": "effort {effort}, cost {cost}, takes {horizon}",
+             "ru": "усилия: {effort}, затраты: {cost}, срок: {horizon}"},
+    "weeks": {"en": "weeks", "ru": "несколько недель"},
+    "months": {"en": "months", "ru": "несколько месяцев"},
+    "year": {"en": "about a year", "ru": "около года"},
+    "obligations": {"en": "Obligations (legal duties, apart from the plan)",
+                    "ru": "Обязанности по закону (отдельно от плана)"},
+    "duty_do": {"en": "Do", "ru": "Выполнить"},
+    "duty_confirm": {"en": "Confirm", "ru": "Подтвердить"},
+    "duty_confirm_how": {"en": "The facts file does not say whether this is met; confirm it, or give {facts}.",
+                         "ru": "В файле фактов не сказано, выполнено ли это; подтвердите или укажите {facts}."},
+    "full_tree": {"en": "The full tree ({d} decisions, {a} actions, {t} tools; {held} held back) is shown with "
+                        "--all and given in the JSON.",
+                  "ru": "Полное дерево (решений: {d}, действий: {a}, инструментов: {t}; отложено: {held}) "
+                        "выводится с --all и есть в JSON."},
     "why_title": {"en": "Why {target}: {file}", "ru": "Почему {target}: {file}"},
     "input_at": {"en": "input, {file}:{line}", "ru": "исходный факт, {file}:{line}"},
     "input_default": {"en": "input, not in the file: default", "ru": "исходный факт, нет в файле: по умолчанию"},

@@ -124,6 +124,8 @@ def cli() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @output_options
 @click.option("--trace", is_flag=True, help="Add every rule firing, in order, to the output.")
+@click.option("--all", "full", is_flag=True,
+              help="After the plan, print the full tree of recommendations (decisions, actions, tools, held back).")
 @click.option("--path/--no-path", "path", default=True, show_default=True,
               help="Search the roadmap's shortest path to the next stage (it re-runs the engine, usually "
                    "about ten times; --no-path skips it and leaves the path out).")
@@ -132,16 +134,19 @@ def cli() -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="CXM_DB",
               help="The history database for --save (default: in the user's data directory; env CXM_DB).")
 def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...], path: bool = True,
-           save: bool = False, db: Path | None = None) -> None:
+           save: bool = False, db: Path | None = None, full: bool = False) -> None:
     """Assess the company described in FILE (YAML or JSON facts).
 
-    Prints the four competency levels, the stage, the weakest competency and
-    the recommendations (key decisions, their actions and tools), each with
-    the reason it was made. FILE '-' reads the facts from standard input.
+    Leads with the plan (now, next, later; the legal duties apart), then prints
+    the stage, the four competency levels, the weakest competency and the roadmap;
+    --all adds the full tree of recommendations (key decisions, their actions and
+    tools), each with the reason it was made. FILE '-' reads the facts from
+    standard input.
 
     \b
     Example:
       cxm assess facts/examples/article-2-regional-lender.yaml --lang ru
+      cxm assess my-company.yaml --all     # the plan, then every recommendation
       cxm assess my-company.yaml --format json > result.json
       cxm assess my-company.yaml --save    # keep it for `cxm history` and `cxm plan`
     """
@@ -157,7 +162,7 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     if fmt == "json":
         click.echo(render.to_json(result, trace=trace), nl=False)
     else:
-        click.echo(render.terminal_safe(render.to_text(result, lang)), nl=False)
+        click.echo(render.terminal_safe(render.to_text(result, lang, full=full)), nl=False)
         if trace:
             click.echo(render.terminal_safe(render.trace_text(result)), nl=False)
     if save:

@@ -7,7 +7,7 @@ import textwrap
 
 from cxm.cli.i18n import t
 from cxm.engine.base.text import INVISIBLE, dumps
-from cxm.engine.results.result import Assessment, Recommendation, to_data
+from cxm.engine.results.result import Assessment, PlanStep, Recommendation, to_data
 
 # C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
 # cursor, recolour or retitle the user's terminal. Bidi overrides and zero-width characters
@@ -53,11 +53,12 @@ def _bar(level: int, top: int = 6) -> str:
     return "■" * level + "□" * (top - level)
 
 
-def to_text(a: Assessment, lang: str) -> str:
-    """A readable report for the terminal."""
+def to_text(a: Assessment, lang: str, *, full: bool = False) -> str:
+    """A readable report for the terminal: the plan first; ``full`` adds the whole tree of recommendations."""
     lines = [f"{t('title', lang)}: {inline(a.company)}", f"{t('file', lang)}: {inline(a.file)}", ""]
+    lines += plan_lines(a, lang)
     s = a.stage
-    lines.append(f"{t('stage', lang, n=s.number, total=6)}: {getattr(s.name, lang)}")
+    lines += ["", f"{t('stage', lang, n=s.number, total=6)}: {getattr(s.name, lang)}"]
     lines += _wrap(getattr(s.meaning, lang), 2)
     lines += _wrap(f"{t('why', lang)}: {getattr(s.because, lang)}", 2)
     if s.basis != s.because:
@@ -75,18 +76,66 @@ def to_text(a: Assessment, lang: str) -> str:
         lines.append(f"{t('weakest', lang)}: {names[0]} ({a.levels[a.weakest[0]].level})")
     elif names:
         lines.append(f"{t('weakest_tied', lang, n=a.levels[a.weakest[0]].level)}: {', '.join(names)}")
-    lines += ["", t("recommendations", lang)]
-    if not a.recommendations:
-        lines.append("  " + t("none", lang))
-    lines += _recommendations(a.recommendations, lang)
     lines += _roadmap(a, lang)
-    if a.held_back:
-        lines += ["", t("held_back", lang)]
-        for h in a.held_back:
-            lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
-            lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
+    if full:
+        lines += ["", t("recommendations", lang)]
+        if not a.recommendations:
+            lines.append("  " + t("none", lang))
+        lines += _recommendations(a.recommendations, lang)
+        if a.held_back:
+            lines += ["", t("held_back", lang)]
+            for h in a.held_back:
+                lines += _wrap(f"- {t(h.kind, lang)}: {getattr(h.title, lang)}", 2)
+                lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
+    else:
+        counts = {k: sum(1 for r in a.recommendations if r.kind == k) for k in ("decision", "action", "tool")}
+        lines += [""] + _wrap(t("full_tree", lang, d=counts["decision"], a=counts["action"], t=counts["tool"],
+                                 held=len(a.held_back)), 0, 2)
     lines += assumed_lines(a, lang)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def meta(step: PlanStep | Recommendation, lang: str) -> str:
+    """Effort, cost and horizon in brief: ``effort low, cost low, takes weeks``."""
+    return t("meta", lang, effort=t(step.effort, lang), cost=t(step.cost, lang), horizon=t(step.horizon, lang))
+
+
+def plan_lines(a: Assessment, lang: str) -> list[str]:
+    """The plan (now, next, later) and the obligations apart from it."""
+    p = a.plan
+    texts = {r.id: r for r in a.recommendations}
+    lines = [t("plan", lang)]
+    if not (p.now or p.next or p.later):
+        lines.append("  " + t("plan_empty", lang))
+    n = 0
+    for key, steps in (("plan_now", p.now), ("plan_next", p.next)):
+        if steps:
+            lines.append("  " + t(key, lang))
+        for step in steps:
+            n += 1
+            lines += _wrap(f"{n}. {getattr(step.title, lang)} [{step.id}] ({meta(step, lang)})", 4, 7)
+            if key == "plan_now":
+                lines += _wrap(getattr(texts[step.id].text, lang), 7)
+            for act in step.steps:
+                lines += _wrap(f"- {t('action', lang)}: {getattr(act.title, lang)} [{act.id}] ({meta(act, lang)})",
+                               7, 9)
+                for tool in act.steps:
+                    lines += _wrap(f"- {t('tool', lang)}: {getattr(tool.title, lang)} [{tool.id}] "
+                                   f"({meta(tool, lang)})", 9, 11)
+    if p.later:
+        lines.append("  " + t("plan_later", lang))
+    for step in p.later:
+        n += 1
+        lines += _wrap(f"{n}. {getattr(step.title, lang)} [{step.id}] ({meta(step, lang)})", 4, 7)
+    if p.obligations:
+        lines += ["", t("obligations", lang)]
+        for o in p.obligations:
+            lines += _wrap(f"- {t('duty_' + o.duty, lang)}: {getattr(o.title, lang)} [{o.id}]", 2, 4)
+            for law in o.laws:
+                lines += _wrap(f"{getattr(law.title, lang)} [{law.id}] ({meta(law, lang)})", 4, 6)
+            if o.duty == "confirm":
+                lines += _wrap(t("duty_confirm_how", lang, facts=", ".join(o.facts)), 4, 6)
+    return lines
 
 
 def survey_line(a: Assessment, competency: str, lang: str) -> str:
@@ -130,10 +179,9 @@ def _roadmap(a: Assessment, lang: str) -> list[str]:
                 lines += _wrap(f"- {getattr(cond.test, lang)} ({t('now', lang)}: {now})", 4, 6)
     names = [getattr(a.levels[c].name, lang) for c in road.weakest]
     lines += _wrap(f"{t('focus', lang)}: {', '.join(names)}", 2, 4)
+    if a.plan.now:
+        lines += _wrap(f"{t('start_with', lang)}: " + "; ".join(getattr(s.title, lang) for s in a.plan.now), 2, 4)
     titles = {r.id: r for r in a.recommendations}
-    first = [titles[i] for i in road.recommendations if titles[i].kind == "decision"][:3]
-    if first:
-        lines += _wrap(f"{t('start_with', lang)}: " + "; ".join(getattr(r.title, lang) for r in first), 2, 4)
     if road.shortest:
         path = "; ".join(f"{getattr(titles[i].title, lang)} [{i}]" for i in road.shortest)
         lines += _wrap(t("shortest", lang, n=len(road.shortest), stage=getattr(nxt.name, lang)) + ": " + path, 2, 4)
@@ -159,9 +207,7 @@ def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:
         depth = number.count(".")
         indent = 2 + 4 * depth
         head = f"{number}. {t(r.kind, lang)}: {getattr(r.title, lang)} [{r.id}]"
-        if r.kind == "tool":
-            cost = t("effort_cost", lang, effort=t(r.effort, lang), cost=t(r.cost, lang))
-            head += f" ({cost})"
+        head += f" ({meta(r, lang)})"
         if r.kind == "decision":
             lines.append("")
         body = indent + len(number) + 2

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from cxm.cli.errors import Failure, Rejected
+from cxm.cli.i18n import LABELS as _TEXT_LABELS
 from cxm.cli.i18n import translator
 from cxm.cli.main import cli, lang_option, rules_option, started, warn_facts, warn_overrides
 from cxm.cli.render import effect_text
@@ -53,8 +54,13 @@ LABELS: dict[str, dict[str, str]] = {
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_note": {"en": "The weakest competency holds the stage back: strengthen it first.",
                      "ru": "Самая слабая компетенция сдерживает стадию: её нужно укреплять в первую очередь."},
-    "recommendations": {"en": "Recommendations: key decisions, actions, tools",
-                        "ru": "Рекомендации: ключевые решения, действия, инструменты"},
+    "recommendations": {"en": "Appendix A: every recommendation (key decisions, actions, tools)",
+                        "ru": "Приложение А: все рекомендации (ключевые решения, действия, инструменты)"},
+    "plan_note": {"en": "What to do now, next and later, in one order: the weakest competency first, then what "
+                        "unlocks the next stage, then effort, cost and time. Appendix A lists every recommendation.",
+                  "ru": "Что делать сейчас, затем и позже, в одном порядке: сначала самая слабая компетенция, затем "
+                        "то, что открывает следующую стадию, затем усилия, затраты и срок. Все рекомендации — в "
+                        "приложении А."},
     "recs_note": {"en": "In priority order: each decision is followed by its actions, each action by its tools.",
                   "ru": "В порядке приоритета: за каждым решением следуют его действия, за действием — инструменты."},
     "none": {"en": "None.", "ru": "Нет."},
@@ -79,8 +85,8 @@ LABELS: dict[str, dict[str, str]] = {
     "focus": {"en": "Strengthen first", "ru": "Укрепить в первую очередь"},
     "start_with": {"en": "Start with", "ru": "Начать с"},
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
-    "appendix": {"en": "Appendix: why each recommendation is made",
-                 "ru": "Приложение: почему сделана каждая рекомендация"},
+    "appendix": {"en": "Appendix B: why each recommendation is made",
+                 "ru": "Приложение Б: почему сделана каждая рекомендация"},
     "appendix_note": {"en": "Why each recommendation is made, the rule that made it with its source, and what "
                             "that rests on, down to the facts about the company with their line in the facts file.",
                       "ru": "Почему сделана каждая рекомендация, какое правило её сделало и на каком источнике оно "
@@ -115,6 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# the plan's words are the text output's own, so that the report and `cxm assess` say the same
+LABELS.update({key: _TEXT_LABELS[key] for key in (
+    "plan", "plan_empty", "plan_now", "plan_next", "plan_later", "meta", "weeks", "months", "year", "obligations",
+    "duty_do", "duty_confirm", "duty_confirm_how", "shortest")})
 label = translator(LABELS)
 
 
@@ -302,6 +312,8 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "sources": sources(report, lang),
         "file_name": Path(a.file).name,
         "rests_on": label_prose("rests_on", lang),
+        "texts": {rec.id: rec.text for rec in a.recommendations},
+        "titles": {rec.id: rec.title for rec in a.recommendations},
     }
     return env.get_template(f"report.{fmt}").render(context)
 

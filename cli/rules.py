@@ -416,22 +416,26 @@ def _audit_folder(output: Path | None, rules: tuple[Path, ...], count: int, seed
 @rules.command("audit")
 @rules_option
 @click.option("--profiles", "count", type=click.IntRange(0), default=2000, show_default=True,
-              help="How many generated companies to assess (the built-in examples are always added).")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generator.")
+              help="How many companies each generator makes (the built-in examples are added to the first).")
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generators.")
 @click.option("--max", "max_rate", type=click.FloatRange(0, 100), default=0.0, show_default=True,
-              help="Highest share (per cent) of any defect before the audit fails (exit 1).")
+              help="Highest share (per cent) of any defect, on any population, before the audit fails (exit 1).")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=None,
               show_default="a folder of its own under the cache (CXM_CACHE_DIR)",
               help="Folder for the worst companies, written as facts files (never inside a --rules folder).")
 def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path | None) -> None:
-    """Assess many plausible companies and measure four defects of the advice.
+    """Assess many companies and measure the advice they would be handed.
 
-    The shares: companies with no recommendation; with a weakest competency served by no decision of
-    its own; with a failing test of a next rung or of the next gate that no recommendation's effects
-    would make hold; with a recommendation whose effects already hold. The worst companies are written
-    to OUTPUT as facts files, to reproduce them with `cxm assess`: by default a folder of its own under the
-    cache (named after the rules, --profiles and --seed), never the current folder; an OUTPUT inside a folder
-    given to --rules is refused, as the rules would then read the companies as rule files.
+    Three populations: the generator of `cxm.facts.generate` (one maturity per company) with the built-in
+    examples; the same generator drawing each section's maturity on its own; and the extremes, every
+    section at none and at max, in ten countries. The advice shares: no recommendation; a recommendation
+    with an own effect already true; a (fact, value) served twice in the plan; a plan over its size
+    budget; a shortest path with nothing for the weakest competency where a path through it exists; a
+    recommendation `what-if --do` refuses; a next stage with no path found. Three plumbing shares follow
+    (true by how gap rules are generated). The worst companies are written to OUTPUT as facts files, to
+    reproduce them with `cxm assess`: by default a folder of its own under the cache (named after the rules,
+    --profiles and --seed), never the current folder; an OUTPUT inside a folder given to --rules is refused,
+    as the rules would then read the companies as rule files.
 
     \b
     Example:
@@ -439,41 +443,58 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     """
     import yaml
 
-    from cxm.engine.authoring.audit import SHARES, audit
-    from cxm.facts.generate import profiles
+    from cxm.engine.authoring.audit import ADVICE, NAMES, PLUMBING, audit
+    from cxm.engine.explain.whatif import stage_inputs
+    from cxm.engine.runtime import session
+    from cxm.facts.generate import extremes, profiles
+    from cxm.facts.load import load_facts, validate
     from cxm.facts.source import parse_text
+    from cxm.facts.vocabulary import flatten
     from cxm.rules import BUILTIN_DIR
 
     output = _audit_folder(output, rules, count, seed)
     engine = _engine(rules)
     examples = BUILTIN_DIR.parent / "facts" / "examples"
-    from cxm.facts.load import load_facts
+    relevant = stage_inputs(engine.kb, (c.rule for c in engine.stage_rules.rules.values()))
 
-    companies = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))] + profiles(count, seed)
+    def run(flat: dict[str, Any]) -> Any:
+        return session.run(engine.kb, engine.stage_rules, flat)
 
     def assess(data: dict[str, Any]) -> Any:
-        from cxm.facts.load import validate
-
         loaded = validate(parse_text(json.dumps(data), "<profile>"))
         trace = engine.run(loaded)
         from cxm.engine.results.assemble import assemble
 
-        return assemble(engine.kb, trace, loaded), trace
+        a = assemble(engine.kb, trace, loaded)
+        a.roadmap.shortest = engine.shortest(a, flatten(loaded.data))
+        return a, trace, loaded
 
-    report = audit(assess, engine.kb, companies)
-    names = {"no_recommendation": "no recommendation", "weakest_unserved": "weakest competency served by no decision",
-             "gap_unaddressed": "failing rung or gate test addressed by no recommendation",
-             "already_holds": "recommended although its effects already hold"}
-    click.echo(f"Audit of {report.companies} companies ({count} generated, seed {seed}, and the examples)")
-    for name in SHARES:
-        click.echo(f"  {100 * report.share(name):6.2f}%  {report.counts[name]:>6}  {names[name]}")
-    if report.worst:
+    shown = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))]
+    populations = [("generated", shown + profiles(count, seed)),
+                   ("per section", profiles(count, seed, independent=True)), ("extremes", extremes())]
+    reports = [audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
+               for name, companies in populations]
+    gen, per, ext = reports
+    click.echo(f"Audit of {gen.companies + per.companies + ext.companies} companies: {gen.companies} generated "
+               f"(seed {seed}, with the {len(shown)} examples), {per.companies} with a maturity per section "
+               f"(seed {seed}), {ext.companies} extremes (every section at none or at max, in "
+               f"{ext.companies // 4} countries)")
+    width = max(len(NAMES[n]) for n in ADVICE + PLUMBING)
+    click.echo(f"  {'':<{width}}" + "".join(f"  {r.name:>15}" for r in reports))
+    for title, names in (("advice", ADVICE), ("plumbing (true by how gap rules are generated)", PLUMBING)):
+        click.echo(f"  {title}")
+        for name in names:
+            cells = "".join(f"  {100 * r.share(name):7.2f}% {r.counts[name]:>6}" for r in reports)
+            click.echo(f"  {NAMES[name]:<{width}}{cells}")
+    worst = sorted(((d, n, r.name, data, found) for r in reports for d, n, data, found in r.worst),
+                   key=lambda w: -w[0])[:10]
+    if worst:
         output.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for rank, (_, n, data, found) in enumerate(report.worst, 1):
+        for rank, (_, n, name, data, found) in enumerate(worst, 1):
             path = output / f"worst-{rank:02d}.yaml"
             notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
-            path.write_text(f"# cxm rules audit, company {n + 1}: {notes}\n"
+            path.write_text(f"# cxm rules audit, company {n + 1} of {name}: {notes}\n"
                             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        click.echo(t("wrote", "en", n=len(report.worst), dir=output))
-    if 100 * report.highest() > max_rate:
+        click.echo(t("wrote", "en", n=len(worst), dir=output))
+    if 100 * max(r.highest() for r in reports) > max_rate:
         raise Findings()

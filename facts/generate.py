@@ -1,8 +1,10 @@
 """Generated company profiles: valid facts drawn by a seeded random generator over ``input_fields()``.
 
 Each profile has a hidden "maturity" in [0, 1] that biases every ordered choice, so the profiles
-spread over all six stages instead of piling up in the middle. The same seed gives the same profiles.
-Used by ``cxm rules audit`` and the benchmarks (``bench/profiles.py``).
+spread over all six stages instead of piling up in the middle; with ``independent``, each section
+(leadership, brand, ...) draws its own maturity, so that one competency can lag far behind the others.
+:func:`extremes` gives companies with every section at none or at its highest, in several countries.
+The same seed gives the same profiles. Used by ``cxm rules audit`` and the benchmarks (``bench/profiles.py``).
 """
 
 from __future__ import annotations
@@ -37,13 +39,19 @@ def _value(rng: random.Random, spec: FieldSpec, m: float, n: int) -> Any:
     return None
 
 
-def profile(rng: random.Random, n: int) -> dict[str, Any]:
-    """One valid facts mapping (nested, as a facts file holds it)."""
+def profile(rng: random.Random, n: int, independent: bool = False) -> dict[str, Any]:
+    """One valid facts mapping (nested, as a facts file holds it); ``independent``: a maturity per section."""
     m = rng.random()
+    by_section: dict[str, float] = {}
     flat: dict[str, Any] = {}
     for path, spec in input_fields().items():
         if path.startswith("self_assessment."):
             continue
+        if independent:
+            section = path.split(".", 1)[0]
+            if section not in by_section:
+                by_section[section] = rng.random()
+            m = by_section[section]
         value = _value(rng, spec, m, n)
         if value is not None:
             flat[path] = value
@@ -66,6 +74,10 @@ def profile(rng: random.Random, n: int) -> dict[str, Any]:
     if rng.random() < 0.3:
         for comp in ("leadership", "brand", "employees", "customers"):
             flat[f"self_assessment.{comp}"] = [max(1, min(5, round(1 + 4 * m + rng.gauss(0, 1)))) for _ in range(5)]
+    return _nest(flat)
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     nested: dict[str, Any] = {}
     for path in input_fields():  # schema order
         if path in flat:
@@ -77,9 +89,44 @@ def profile(rng: random.Random, n: int) -> dict[str, Any]:
     return nested
 
 
-def profiles(count: int, seed: int = 2026) -> list[dict[str, Any]]:
+def profiles(count: int, seed: int = 2026, independent: bool = False) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    return [profile(rng, n) for n in range(1, count + 1)]
+    return [profile(rng, n, independent) for n in range(1, count + 1)]
+
+
+EXTREME_COUNTRIES = ["RU", "DE", "US", "GB", "KZ", "BY", "UZ", "AM", "UA", "GE"]
+SHAPES = [  # a small local B2C shop and a large national B2B manufacturer
+    {"company.industry": ["retail"], "company.markets.b2b": 0, "company.markets.b2c": 100, "company.employees": 12,
+     "company.branches": 1, "company.geography": "local"},
+    {"company.industry": ["manufacturing"], "company.markets.b2b": 100, "company.markets.b2c": 0,
+     "company.employees": 3000, "company.branches": 12, "company.geography": "national"},
+]
+
+
+def extreme(top: bool, country: str, shape: dict[str, Any]) -> dict[str, Any]:
+    """A company with every practice (every section but ``company``) at none, or at its highest."""
+    flat: dict[str, Any] = {"company.name": f"Every practice at {'max' if top else 'none'} ({country})",
+                            "company.country": country, **shape}
+    for path, spec in input_fields().items():
+        if path.startswith(("company.", "self_assessment.")):
+            continue
+        if spec.kind == "bool":
+            flat[path] = top
+        elif spec.kind == "enum":
+            flat[path] = spec.values[-1] if top else spec.values[0]
+        elif spec.kind == "list" and spec.item == "enum":
+            flat[path] = list(spec.values) if top else []
+        elif path == "customers.response_time_hours":
+            flat[path] = 2 if top else 96
+    if not top:
+        flat["customers.feedback_channels"] = []
+    return _nest(flat)
+
+
+def extremes(countries: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every section at none and at max, for each country and company shape."""
+    return [extreme(top, country, shape) for country in countries or EXTREME_COUNTRIES for shape in SHAPES
+            for top in (False, True)]
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

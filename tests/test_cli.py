@@ -131,7 +131,7 @@ def test_assess_json_shape(runner) -> None:
     result = runner.invoke(cli, ["assess", str(example("article-3-manufacturer")), "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert list(data) == ["schema_version", "company", "file", "knowledge_base", "stage", "levels", "weakest",
+    assert list(data) == ["schema_version", "company", "file", "knowledge_base", "plan", "stage", "levels", "weakest",
                           "recommendations", "held_back", "roadmap", "overrides", "assumed"]
     assert data["stage"]["id"] == "operationalize"
     assert data["stage"]["number"] == 4

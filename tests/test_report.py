@@ -18,26 +18,30 @@ from tests.conftest import ARTICLE, example
 NOW = {"CXM_NOW": "2026-01-10T09:00:00Z"}
 HEADINGS_EN = [
     "# Customer-experience maturity report: Regional credit organisation (article, company 2)",
+    "## The plan",
+    "## Obligations (legal duties, apart from the plan)",
     "## Summary",
     "## Competency levels",
     "## The six stages",
     "## Weakest competency",
-    "## Recommendations: key decisions, actions, tools",
     "## Roadmap to Operationalize (stage 4)",
     "## Assumed",
-    "## Appendix: why each recommendation is made",
+    "## Appendix A: every recommendation (key decisions, actions, tools)",
+    "## Appendix B: why each recommendation is made",
     "## Sources",
 ]
 HEADINGS_RU = [
     "# Отчёт о зрелости клиентского опыта: Regional credit organisation (article, company 2)",
+    "## План",
+    "## Обязанности по закону (отдельно от плана)",
     "## Кратко",
     "## Уровни компетенций",
     "## Шесть стадий",
     "## Самая слабая компетенция",
-    "## Рекомендации: ключевые решения, действия, инструменты",
     "## Дорожная карта к стадии «Операционные преобразования» (4)",
     "## Принято по умолчанию",
-    "## Приложение: почему сделана каждая рекомендация",
+    "## Приложение А: все рекомендации (ключевые решения, действия, инструменты)",
+    "## Приложение Б: почему сделана каждая рекомендация",
     "## Источники",
 ]
 
@@ -69,13 +73,13 @@ def test_markdown_report(runner, tmp_path: Path, lang: str, headings: list[str])
     a = _assessment(runner, "article-2-regional-lender")
     label = {"en": {"decision": "Decision", "action": "Action", "tool": "Tool"},
              "ru": {"decision": "Решение", "action": "Действие", "tool": "Инструмент"}}[lang]
-    recs = lines[lines.index(headings[5]):lines.index(headings[6])]
+    recs = lines[lines.index(headings[9]):lines.index(headings[10])]
     rec_heads = [line for line in recs if line.startswith("###")]
     numbers = _numbers(a["recommendations"])
     assert rec_heads == [
         f"{'#' * (3 + numbers[r['id']].count('.'))} {numbers[r['id']]}. {label[r['kind']]}: {r['title'][lang]}"
         for r in a["recommendations"]]
-    appendix = lines[lines.index(headings[8]):lines.index(headings[9])]
+    appendix = lines[lines.index(headings[10]):lines.index(headings[11])]
     assert [line for line in appendix if line.startswith("### ")] == [
         f"### {numbers[r['id']]}. {r['title'][lang]}" for r in a["recommendations"]]
     if lang == "en":

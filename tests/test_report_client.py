@@ -29,7 +29,7 @@ def test_the_report_holds_no_local_path(runner, tmp_path: Path, suffix: str) -> 
 
 def test_the_appendix_reads_as_sentences(runner, tmp_path: Path) -> None:
     lines = report(runner, "article-2-regional-lender", tmp_path / "lender.md").splitlines()
-    appendix = lines[lines.index("## Appendix: why each recommendation is made"):]
+    appendix = lines[lines.index("## Appendix B: why each recommendation is made"):]
     first = appendix[appendix.index("### 3.1.2. Reward proposals for improving CX"):][:9]
     assert first == [
         "### 3.1.2. Reward proposals for improving CX",

@@ -1,14 +1,24 @@
-"""`cxm rules audit`: run the rule base on many plausible companies and measure four defects of its advice.
+"""`cxm rules audit`: run the rule base on many companies and measure the advice a client would be handed.
 
-For each company the engine is run as usual; what it recommended is then checked, in Python, against the
-rung and gate rules it was meant to answer (read from the knowledge base, not from a list):
+For each company the engine is run as usual; what it recommended, its plan and its shortest path are then
+checked, in Python, against the facts and the knowledge base. The shares that measure the advice:
 
 - **no recommendation**: nothing was recommended;
-- **weakest unserved**: a weakest competency with a next rung has no key decision of its own competency;
-- **gap unaddressed**: a failing test of a competency's next rung, or of the next stage's gate, that no
-  recommendation's effects would make hold;
-- **already holds**: a recommendation whose effects, with those of the actions and tools made (or held back
-  for the budget) under it, all hold already (it would change nothing).
+- **own effect already true**: a recommendation one of whose own effects holds already (it names something in
+  place);
+- **served twice**: a (fact, value) that two entries of the plan serve, neither under the other;
+- **over budget**: a plan with more than 3 decisions now, 2 actions a decision, 2 tools an action, 3 decisions
+  next (with at most 2 actions each, no tools), or anything under a decision for later;
+- **path skips the weakest**: a shortest path with no decision of a weakest competency, where a path through one
+  exists (every decision made reaches the next stage, and one of a weakest competency changes a fact the stage
+  depends on);
+- **--do refused**: a recommendation whose effects `cxm what-if --do` refuses (facts that cannot hold together);
+- **no path**: a company below the top stage for which no shortest path was found.
+
+And three that check the plumbing (true by how gap rules are generated, kept to catch a broken generator):
+a weakest competency with a next rung but no decision of its own; a failing test of a next rung or of the next
+gate that no recommendation's effects would make hold; a recommendation whose effects, with those of everything
+made or held back under it, all hold already.
 """
 
 from __future__ import annotations
@@ -21,30 +31,51 @@ from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.language.conditions import Literal
 from cxm.engine.language.effects import Effect, apply, holds
 from cxm.engine.results.checks import producers
-from cxm.engine.results.result import Assessment
+from cxm.engine.results.plan import ACTIONS, NEXT, NEXT_ACTIONS, NOW, TOOLS, subtree
+from cxm.engine.results.result import Assessment, PlanStep
 from cxm.engine.runtime.evaluate import Facts, group_facts, passes
 from cxm.engine.runtime.session import Trace
-from cxm.facts.vocabulary import input_fields
+from cxm.facts.load import LoadedFacts
+from cxm.facts.vocabulary import flatten, input_fields
 
-SHARES = ("no_recommendation", "weakest_unserved", "gap_unaddressed", "already_holds")
+ADVICE = ("no_recommendation", "own_effect_holds", "served_twice", "over_budget", "path_skips_weakest",
+          "do_refused", "no_path")
+PLUMBING = ("weakest_unserved", "gap_unaddressed", "already_holds")
+SHARES = ADVICE + PLUMBING
+NAMES = {
+    "no_recommendation": "no recommendation",
+    "own_effect_holds": "a recommendation with an own effect already true",
+    "served_twice": "a (fact, value) served twice in the plan",
+    "over_budget": "a plan over its size budget",
+    "path_skips_weakest": "a shortest path with nothing for the weakest competency, where one exists",
+    "do_refused": "a recommendation `what-if --do` refuses",
+    "no_path": "a next stage with no path found",
+    "weakest_unserved": "weakest competency served by no decision",
+    "gap_unaddressed": "failing rung or gate test addressed by no recommendation",
+    "already_holds": "recommended although its effects already hold",
+}
 
 
 @dataclass
 class Findings:
-    """What is wrong with the advice given to one company (empty lists: nothing)."""
+    """What is wrong with the advice given to one company (empty lists, false: nothing)."""
 
     no_recommendation: bool = False
+    own_effect_holds: list[str] = field(default_factory=list)
+    served_twice: list[str] = field(default_factory=list)
+    over_budget: list[str] = field(default_factory=list)
+    path_skips_weakest: bool = False
+    do_refused: list[str] = field(default_factory=list)
+    no_path: bool = False
     weakest_unserved: list[str] = field(default_factory=list)
     gap_unaddressed: list[str] = field(default_factory=list)
     already_holds: list[str] = field(default_factory=list)
 
-    def count(self) -> int:
-        return int(self.no_recommendation) + len(self.weakest_unserved) + len(self.gap_unaddressed) + len(
-            self.already_holds)
-
     def flags(self) -> dict[str, bool]:
-        return {"no_recommendation": self.no_recommendation, "weakest_unserved": bool(self.weakest_unserved),
-                "gap_unaddressed": bool(self.gap_unaddressed), "already_holds": bool(self.already_holds)}
+        return {name: bool(getattr(self, name)) for name in SHARES}
+
+    def count(self) -> int:
+        return sum(len(v) if isinstance(v, list) else int(v) for v in (getattr(self, n) for n in SHARES))
 
 
 def _value(facts: Facts, path: str) -> Any:
@@ -88,11 +119,115 @@ def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
     return out
 
 
-def check(kb: KnowledgeBase, a: Assessment, trace: Trace) -> Findings:
-    """The four checks on one assessment."""
+def _served(kb: KnowledgeBase, plan_steps: list[PlanStep], facts: Facts) -> list[str]:
+    """The (fact, value) pairs that two shown entries of the plan serve, neither being under the other: an entry
+    serves the pairs its own effects would make true that do not hold yet and that no entry shown under it serves."""
+    def new(rec_id: str) -> set[str]:
+        out = set()
+        for e in kb.catalogue[rec_id].rec.effects:
+            current = _value(facts, e.fact)
+            if e.op == "adds":
+                out |= {f"{e.fact}={v}" for v in e.value if v not in (current or [])}
+            elif current is None or not holds(input_fields()[e.fact], current, e):
+                after = apply(input_fields()[e.fact], current, e)
+                out.add(f"{e.fact}={str(after).lower() if isinstance(after, bool) else after}")
+        return out
+
+    by: dict[str, list[str]] = {}
+
+    def walk(step: PlanStep) -> set[str]:
+        below: set[str] = set()
+        for child in step.steps:
+            below |= walk(child)
+        for pair in new(step.id) - below:
+            by.setdefault(pair, []).append(step.id)
+        return below | new(step.id)
+
+    for step in plan_steps:
+        walk(step)
+    return sorted(pair for pair, ids in by.items() if len(ids) > 1)
+
+
+def _over_budget(a: Assessment) -> list[str]:
+    p, out = a.plan, []
+    if len(p.now) > NOW:
+        out.append(f"now: {len(p.now)} decisions")
+    if len(p.next) > NEXT:
+        out.append(f"next: {len(p.next)} decisions")
+    for d in p.now + p.next:
+        limit = ACTIONS if d in p.now else NEXT_ACTIONS
+        if len(d.steps) > limit:
+            out.append(f"{d.id}: {len(d.steps)} actions")
+        for act in d.steps:
+            if len(act.steps) > (TOOLS if d in p.now else 0):
+                out.append(f"{act.id}: {len(act.steps)} tools")
+    out += [f"{d.id}: later, with {len(d.steps)} under it" for d in p.later if d.steps]
+    return out
+
+
+def _refused(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts) -> list[str]:
+    """The recommendations whose effects, with those of what is made under them, give facts the file checks refuse
+    (what `cxm what-if --do` would say)."""
+    from cxm.engine.explain.whatif import effect_changes
+    from cxm.facts.changes import apply as apply_changes
+    from cxm.facts.source import SourceError
+
+    flat = flatten(loaded.data)
+    out = []
+    for r in a.recommendations:
+        todo, done = [r.id], []
+        while todo:
+            current = todo.pop(0)
+            done.append(current)
+            todo += [x.id for x in a.recommendations if x.serves == current]
+        changes = effect_changes(kb, flat, done)
+        if not changes:
+            continue
+        try:
+            apply_changes(loaded, changes)
+        except SourceError:
+            out.append(r.id)
+    return out
+
+
+def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Callable[[dict[str, Any]], Trace],
+                 relevant: frozenset[str]) -> bool:
+    """Whether a path through a weakest competency exists: every decision made (with what is made under it) takes
+    the company to the next stage, and a decision of a weakest competency changes a fact the stage depends on."""
+    from cxm.engine.explain.whatif import effect_changes
+
+    if a.roadmap.next_stage is None:
+        return False
+    flat = flatten(loaded.data)
+    everything = [r.id for r in a.recommendations]
+    weak = [r.id for r in a.recommendations if r.kind == "decision" and r.competency in a.weakest]
+    if not any(c.path in relevant for d in weak
+               for c in effect_changes(kb, flat, subtree(kb, a.recommendations, d))):
+        return False
+    trace = run({**flat, **{c.path: c.value for c in effect_changes(kb, flat, everything)}})
+    stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
+    return stage is not None and kb.stage_rank(str(stage)) >= a.roadmap.next_stage.number
+
+
+def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts | None = None,
+          run: Callable[[dict[str, Any]], Trace] | None = None, relevant: frozenset[str] = frozenset()) -> Findings:
+    """The checks on one assessment; with ``loaded``, whether `--do` refuses a recommendation; with ``run`` (a run
+    of the stage's rules) and ``a.roadmap.shortest`` filled in, the shortest-path checks."""
     facts = group_facts(trace.facts.values())
     made = [r.id for r in a.recommendations]
+    fields = input_fields()
     found = Findings(no_recommendation=not made)
+    found.own_effect_holds = [r for r in made if any(holds(fields[e.fact], _value(facts, e.fact), e)
+                                                     for e in kb.catalogue[r].rec.effects)]
+    found.served_twice = _served(kb, a.plan.now + a.plan.next + a.plan.later, facts)
+    found.over_budget = _over_budget(a)
+    if loaded is not None:
+        found.do_refused = _refused(kb, a, loaded)
+    if run is not None and loaded is not None and a.roadmap.next_stage is not None:
+        found.no_path = not a.roadmap.shortest
+        weak_in_path = any(r.id in a.roadmap.shortest and r.competency in a.weakest for r in a.recommendations)
+        found.path_skips_weakest = not weak_in_path and _path_exists(kb, a, loaded, run, relevant)
+    # plumbing
     for comp in a.weakest:
         evidence = facts.get(f"evidence_level.{comp}")
         top = evidence is not None and int(evidence[0][1]) >= kb.levels[1]
@@ -104,7 +239,7 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace) -> Findings:
             found.gap_unaddressed.append(f"{rule_id}:{lit.fact}")
     for rec in made:
         mine = [e for r in [rec, *_descendants(kb, a, rec)] for e in kb.catalogue[r].rec.effects]
-        if mine and all(holds(input_fields()[e.fact], _value(facts, e.fact), e) for e in mine):
+        if mine and all(holds(fields[e.fact], _value(facts, e.fact), e) for e in mine):
             found.already_holds.append(rec)
     return found
 
@@ -119,8 +254,9 @@ def _descendants(kb: KnowledgeBase, a: Assessment, rec_id: str) -> list[str]:
 
 @dataclass
 class Report:
-    """The audit over many companies: counts per defect and the worst companies."""
+    """The audit of one population of companies: counts per defect and the worst companies."""
 
+    name: str = ""
     companies: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SHARES, 0))
     worst: list[tuple[int, int, dict[str, Any], Findings]] = field(default_factory=list)
@@ -133,16 +269,21 @@ class Report:
         return max((self.share(n) for n in SHARES), default=0.0)
 
 
-def audit(assess: Callable[[dict[str, Any]], tuple[Assessment, Trace]], kb: KnowledgeBase,
-          companies: Iterable[dict[str, Any]], keep: int = 10) -> Report:
-    """Assess every company (facts as mappings) and count the defects; keep the ``keep`` worst."""
-    report = Report()
+Assess = Callable[[dict[str, Any]], tuple[Assessment, Trace, LoadedFacts]]
+
+
+def audit(assess: Assess, kb: KnowledgeBase, companies: Iterable[dict[str, Any]], keep: int = 10, *,
+          run: Callable[[dict[str, Any]], Trace] | None = None, relevant: frozenset[str] = frozenset(),
+          name: str = "") -> Report:
+    """Assess every company (facts as mappings; ``assess`` fills in the shortest path when ``run`` is given) and
+    count the defects; keep the ``keep`` worst."""
+    report = Report(name=name)
     for n, data in enumerate(companies):
-        a, trace = assess(data)
-        found = check(kb, a, trace)
+        a, trace, loaded = assess(data)
+        found = check(kb, a, trace, loaded=loaded, run=run, relevant=relevant)
         report.companies += 1
-        for name, flagged in found.flags().items():
-            report.counts[name] += flagged
+        for share, flagged in found.flags().items():
+            report.counts[share] += flagged
         if found.count():
             report.worst.append((found.count(), n, data, found))
             report.worst.sort(key=lambda w: (-w[0], w[1]))

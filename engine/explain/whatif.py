@@ -209,28 +209,58 @@ def stage_inputs(kb: KnowledgeBase, rules: Iterable[Rule]) -> frozenset[str]:
     return frozenset(fact for fact in tested if fact in kb.specs and not isinstance(kb.specs[fact], DerivedSpec))
 
 
+def path_cost(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any], chosen: Iterable[str],
+              under: dict[str, list[str]]) -> tuple[Any, ...]:
+    """What carrying out a set of decisions costs, lowest first: a set with nothing for a weakest competency after
+    every set with something (when any decision is of one), then the input facts it changes (a list fact counts each
+    value it gains), then the decisions' effort (low 1, medium 2, high 3, added up), then their cost (the same), then
+    their places in the plan's ordering."""
+    from cxm.engine.results.plan import SCALE
+
+    chosen = list(chosen)
+    recs = {r.id: r for r in a.recommendations}
+    weak = any(recs[d].competency in a.weakest for d in chosen)
+    changed = 0
+    for c in effect_changes(kb, flat, [x for d in chosen for x in under.get(d, [d])]):
+        before = flat.get(c.path)
+        if isinstance(c.value, list):
+            changed += sum(1 for v in c.value if v not in (before or []))
+        else:
+            changed += 1
+    order = {d: n for n, d in enumerate(a.plan.order)}
+    # low 1, medium 2, high 3: every decision adds to the effort, so a set never costs less than one inside it
+    return (not weak, changed, sum(1 + SCALE.get(recs[d].effort, 1) for d in chosen),
+            sum(1 + SCALE.get(recs[d].cost, 1) for d in chosen), sorted(order.get(d, len(order)) for d in chosen))
+
+
+MAX_PATH_SETS = 4096
+
+
 def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
                   run: Callable[[dict[str, Any]], Trace], relevant: frozenset[str]) -> list[str]:
-    """The fewest recommended decisions whose effects, with those of their actions and tools, take the company to
-    the next stage, each candidate confirmed by re-running the engine on the changed facts; empty when even all of
-    them do not (or the company is at the top).
+    """The recommended decisions whose effects, with those of their actions and tools, take the company to the next
+    stage at the least cost (:func:`path_cost`: through a weakest competency when a path through one exists, then
+    the fewest input facts changed, then the least effort), each candidate confirmed by re-running the engine on
+    the changed facts; in the plan's ordering; empty when even all of them do not (or the company is at the top).
 
     Carrying out more only moves facts toward maturity, so a decision without which the others fall short is
-    in every set that reaches the stage: those are found first (one run each), and only when they are not
-    enough are the others added, the smaller sets first, within :data:`MAX_PATH_RUNS` runs (past that,
-    decisions are dropped one by one while the stage is still reached). A decision whose effects change no
-    input fact the stage depends on (``relevant``, see :func:`stage_inputs`) is left out without a run.
-    Among sets of the fewest decisions, the first in the recommendations' order is given."""
+    in every set that reaches the stage: those are found first (one run each). The other sets, each with the
+    needed decisions, are then tried cheapest first (a set inside one known to fall short is skipped without a
+    run), within :data:`MAX_PATH_RUNS` runs; past that, decisions are dropped one by one, the last in the ordering
+    first, while the stage is still reached and a weakest competency keeps a decision. A decision whose effects
+    change no input fact the stage depends on (``relevant``, see :func:`stage_inputs`) is left out without a run."""
     from itertools import combinations
 
     if a.roadmap.next_stage is None:
         return []
     target = a.roadmap.next_stage.number
-    decisions = [r.id for r in a.recommendations if r.kind == "decision"]
+    recs = {r.id: r for r in a.recommendations}
+    decisions = [d for d in a.plan.order if d in recs] + [
+        r.id for r in a.recommendations if r.kind == "decision" and r.id not in a.plan.order]
     under: dict[str, list[str]] = {}
     for r in a.recommendations:
         top = r.id
-        while kb.catalogue[top].rec.serves and any(x.id == kb.catalogue[top].rec.serves for x in a.recommendations):
+        while kb.catalogue[top].rec.serves and kb.catalogue[top].rec.serves in recs:
             top = str(kb.catalogue[top].rec.serves)
         under.setdefault(top, []).append(r.id)
     moving = [d for d in decisions
@@ -250,20 +280,33 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
         return []
     needed = [d for d in moving if not reaches([x for x in moving if x != d])]
     optional = [d for d in moving if d not in needed]
-    for size in range(len(optional)):
+    sets: list[list[str]] = []
+    for size in range(len(optional) + 1):
         for combo in combinations(optional, size):
-            if len(tried) >= MAX_PATH_RUNS:
-                return _drop_one_by_one(moving, reaches)
-            chosen = [d for d in moving if d in needed or d in combo]
-            if reaches(chosen):
-                return chosen
+            sets.append([d for d in moving if d in needed or d in combo])
+            if len(sets) >= MAX_PATH_SETS:
+                break
+        if len(sets) >= MAX_PATH_SETS:
+            break
+    sets.sort(key=lambda chosen: path_cost(kb, a, flat, chosen, under))
+    failed = [frozenset(k) for k, ok in tried.items() if not ok]
+    for chosen in sets:
+        key = frozenset(chosen)
+        if any(key <= f for f in failed):
+            continue
+        if len(tried) >= MAX_PATH_RUNS:
+            return _drop_one_by_one(moving, reaches, lambda d: recs[d].competency in a.weakest)
+        if reaches(chosen):
+            return chosen
+        failed.append(key)
     return moving
 
 
-def _drop_one_by_one(decisions: list[str], reaches: Callable[[list[str]], bool]) -> list[str]:
+def _drop_one_by_one(decisions: list[str], reaches: Callable[[list[str]], bool],
+                     weak: Callable[[str], bool]) -> list[str]:
     kept = list(decisions)
     for d in reversed(decisions):
         trial = [x for x in kept if x != d]
-        if trial and reaches(trial):
+        if trial and (any(weak(x) for x in trial) or not any(weak(x) for x in kept)) and reaches(trial):
             kept = trial
     return kept

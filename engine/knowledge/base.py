@@ -47,6 +47,10 @@ class CatalogueItem:
     text: Bilingual
     source: str
     effects: tuple[Effect, ...] = ()
+    horizon: str = "months"
+    """weeks, months or year: how long it takes to carry out."""
+    track: str = "plan"
+    """plan, or obligation: a legal duty, shown apart from the plan."""
 
 
 @record(frozen=True)

@@ -368,7 +368,8 @@ def _item(rec: Recommendation) -> CatalogueItem:
     return CatalogueItem(
         id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency,
         effort=rec.effort, cost=rec.cost, requires=list(rec.requires), title=_text(rec.title), text=_text(rec.text),
-        source=rec.source)
+        source=rec.source, horizon=rec.horizon or "months",
+        track=rec.track or ("obligation" if any(str(f).startswith("compliance.") for f in rec.effects) else "plan"))
 
 
 def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = True) -> KnowledgeBase:

@@ -93,6 +93,11 @@ class Recommendation(_Strict):
     competency: Id
     effort: Scale
     cost: Scale
+    horizon: Literal["weeks", "months", "year"] | None = Field(
+        None, description="how long it takes to carry out (missing: months)")
+    track: Literal["plan", "obligation"] | None = Field(
+        None, description="obligation: a legal duty, shown apart from the plan (missing: an entry whose effects touch "
+                          "compliance.* is one)")
     requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
     effects: dict[FactName, Any] = Field(
         default_factory=dict, description="input facts that are true once it is carried out (see effects.py)")

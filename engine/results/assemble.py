@@ -6,6 +6,7 @@ from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.language.conclusions import Copy
 from cxm.engine.results.chains import Explainer, input_fact
 from cxm.engine.results.checks import why_not
+from cxm.engine.results.plan import build_plan, subtree
 from cxm.engine.results.result import (
     Assessment,
     Assumed,
@@ -95,7 +96,8 @@ class _Reader:
             priority = min(self.kb.rule(r).priority for r in self.rules_of(fid))
             recs[rec_id] = Recommendation(
                 id=rec_id, kind=entry.kind.value, serves=entry.serves, competency=entry.competency,
-                priority=priority, effort=entry.effort.value, cost=entry.cost.value, title=entry.title,
+                priority=priority, effort=entry.effort.value, cost=entry.cost.value, horizon=entry.horizon,
+                track=entry.track, title=entry.title,
                 text=entry.text, because=self.because(fid), rules=self.rules_of(fid), source=entry.source,
                 chain=self.chain(fid), effects=[e.to_data() for e in entry.effects], closes=self.closes(fid),
             )
@@ -122,26 +124,17 @@ class _Reader:
                                                 because=self.because(fid), rules=self.rules_of(fid)))
         return sorted(out, key=lambda h: h.id)
 
-    def roadmap(self, stage: Stage, weakest: list[str], recs: list[Recommendation]) -> Roadmap:
-        """The next stage, the checks of its gates and score band, and what to do first."""
-        # whole decision subtrees, those whose decision serves a weakest competency first (a decision counts
-        # by its own competency, not by its tools'), otherwise in reading order
-        subtrees: list[list[Recommendation]] = []
-        for r in recs:
-            if r.kind == "decision" or not subtrees:
-                subtrees.append([])
-            subtrees[-1].append(r)
-        subtrees.sort(key=lambda tree: tree[0].competency not in weakest)
-        order = [r.id for tree in subtrees for r in tree]
+    def roadmap(self, stage: Stage, weakest: list[str]) -> Roadmap:
+        """The next stage and the checks of its gates and score band (what to do first comes with the plan)."""
         if stage.number >= len(self.kb.stages):
-            return Roadmap(next_stage=None, gates=[], score=[], weakest=weakest, recommendations=order)
+            return Roadmap(next_stage=None, gates=[], score=[], weakest=weakest, recommendations=[])
         nxt = self.kb.stages[stage.number]
         target = nxt.id
         facts = group_facts(self.trace.facts.values())
         score = why_not(self.kb, "stage_band", target, facts) if "stage_band" in self.kb.specs else []
         ref = StageRef(id=nxt.id, number=stage.number + 1, name=nxt.name)
         return Roadmap(next_stage=ref, gates=why_not(self.kb, "gate", target, facts), score=score,
-                                       weakest=weakest, recommendations=order)
+                       weakest=weakest, recommendations=[])
 
     def full_trace(self) -> Trace:
         doc = self.loaded.doc
@@ -178,10 +171,14 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
     weakest = sorted((str(trace.facts[f].value) for f in reader.values("weakest")), key=order.index)
     stage = reader.stage()
     recs = reader.recommendations()
-    return Assessment(
+    result = Assessment(
         company=loaded.company, file=loaded.file, knowledge_base=kb.digest,
         stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
-        roadmap=reader.roadmap(stage, weakest, recs), survey=survey_figures(loaded),
+        roadmap=reader.roadmap(stage, weakest), survey=survey_figures(loaded),
         trace=reader.full_trace() if with_trace else None,
         overrides=list(kb.overrides), assumed=[Assumed(section=s, whole=w, fields=f) for s, w, f in assumed(loaded)],
     )
+    result.plan = build_plan(kb, result, group_facts(trace.facts.values()))
+    first = [r for d in result.plan.order for r in subtree(kb, recs, d)]
+    result.roadmap.recommendations = first + [r.id for r in recs if r.id not in first]
+    return result

@@ -134,6 +134,10 @@ class Recommendation(_Out):
     """Lower comes first."""
     effort: str
     cost: str
+    horizon: str
+    """How long it takes to carry out: weeks, months or year."""
+    track: str
+    """plan, or obligation (a legal duty, shown apart from the plan)."""
     title: Bilingual
     text: Bilingual
     because: Bilingual
@@ -206,10 +210,60 @@ class Roadmap(_Out):
     """The score-band rules of the next stage, test by test."""
     weakest: list[str]
     recommendations: list[str]
-    """Recommendation ids: those for the weakest competencies first, then the rest, each in reading order."""
+    """Recommendation ids: each decision in the plan's ordering (``plan.order``), followed by what is made under it."""
     shortest: list[str] = field(default_factory=list)
-    """The fewest recommended decisions whose effects (with their actions' and tools') reach the next stage,
-    confirmed by re-running the engine; empty when none was found or not asked for."""
+    """Recommended decisions whose effects (with their actions' and tools') reach the next stage, confirmed by
+    re-running the engine: through the weakest competency when a path through it exists, then the fewest input
+    facts changed, then the least effort, then the plan's ordering; empty when none was found or not asked for."""
+
+
+@record(kw_only=True)
+class PlanStep(_Out):
+    """A decision, action or tool of the plan, with what it takes."""
+
+    id: str
+    kind: str
+    competency: str
+    effort: str
+    cost: str
+    horizon: str
+    title: Bilingual
+    steps: list[PlanStep] = field(default_factory=list)
+    """Under a decision its actions, under an action its tools, as far as the plan shows them."""
+
+
+@record(kw_only=True)
+class Obligation(_Out):
+    """A legal duty, kept apart from the plan."""
+
+    id: str
+    """The decision that states the duty."""
+    duty: str
+    """``do`` when the facts file gives the compliance fact as false; ``confirm`` when it was left out (assumed)."""
+    facts: list[str]
+    """The compliance facts it is about."""
+    title: Bilingual
+    laws: list[PlanStep]
+    """The actions made under it that name the law of the company's country."""
+
+
+@record(kw_only=True)
+class Plan(_Out):
+    """What to do now, next and later: one ordering of the decisions made, within a size budget."""
+
+    now: list[PlanStep] = field(default_factory=list)
+    """At most 3 decisions, each with at most 2 actions, each with at most 2 tools."""
+    next: list[PlanStep] = field(default_factory=list)
+    """The decisions that follow once those are done (at most 3, each with at most 2 actions)."""
+    later: list[PlanStep] = field(default_factory=list)
+    """The rest, one line each (decisions alone)."""
+    obligations: list[Obligation] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    """Every decision made in the plan's ordering: a duty to do first, then weakest competency first, then what
+    closes more failing tests of the next stage's gate, then effort, cost and horizon (lowest first)."""
+    merged: dict[str, str] = field(default_factory=dict)
+    """Recommendations left out of the plan, each with why: ``holds`` (its own effects all hold already) or the id of
+    the shown entry that already serves one of its (fact, value) pairs."""
 
 
 @record(kw_only=True)
@@ -300,6 +354,8 @@ class Assessment(_Out):
     file: str
     knowledge_base: str
     """Fingerprint of the rule files used."""
+    plan: Plan = field(default_factory=Plan)
+    """What to do now, next and later (the full tree is ``recommendations``); the legal duties apart."""
     stage: Stage
     levels: dict[str, Level]
     weakest: list[str]

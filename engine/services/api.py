@@ -60,10 +60,10 @@ class Engine:
 
         result = assemble(self.kb, self.run(loaded), loaded, with_trace=trace)
         if path:
-            result.roadmap.shortest = self._shortest(result, flatten(loaded.data))
+            result.roadmap.shortest = self.shortest(result, flatten(loaded.data))
         return result
 
-    def _shortest(self, result: Assessment, flat: dict[str, object]) -> list[str]:
+    def shortest(self, result: Assessment, flat: dict[str, object]) -> list[str]:
         """The roadmap's shortest path, found once per rule base and input facts in this process (it takes up
         to :data:`~cxm.engine.explain.whatif.MAX_PATH_RUNS` engine runs, and depends on nothing else)."""
         import json

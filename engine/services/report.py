@@ -1,5 +1,5 @@
-"""The data of a client report: the assessment, the stage ladder, numbered recommendations and,
-for the appendix, the explanation of each recommendation drawn from its derivation tree.
+"""The data of a client report: the assessment (with its plan and shortest path), the stage ladder, numbered
+recommendations and, for the appendix, the explanation of each recommendation drawn from its derivation tree.
 
 Language-neutral: texts stay :class:`Bilingual`; ``cxm report`` picks the language and renders.
 """
@@ -14,6 +14,7 @@ from cxm.engine.results.assemble import assemble
 from cxm.engine.results.result import Assessment, Bilingual, Recommendation, RuleCheck, WhyNode
 from cxm.engine.services.api import Engine
 from cxm.facts.load import LoadedFacts
+from cxm.facts.vocabulary import flatten
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Report:
     ladder: list[Rung]
     items: list[Item]
     unmet: list[RuleCheck]  # the next stage's gates and score bands not yet met
-    focus: list[Recommendation]  # the roadmap's first decisions (weakest competencies first)
+    focus: list[Recommendation]  # the plan's decisions for now (the roadmap's "Start with")
 
     @property
     def decisions(self) -> int:
@@ -109,6 +110,7 @@ def build(engine: Engine, loaded: LoadedFacts) -> Report:
     """Assess the company once and gather what the report shows."""
     trace = engine.run(loaded)
     a = assemble(engine.kb, trace, loaded)
+    a.roadmap.shortest = engine.shortest(a, flatten(loaded.data))
     current = engine.kb.stage_rank(a.stage.id) - 1  # stage_rank counts from 1
     ladder = []
     for rank, stage in enumerate(engine.kb.stages):
@@ -123,5 +125,5 @@ def build(engine: Engine, loaded: LoadedFacts) -> Report:
     road = a.roadmap
     unmet = [c for c in road.gates + road.score if not c.held]
     by_id = {r.id: r for r in a.recommendations}
-    focus = [by_id[i] for i in road.recommendations if by_id[i].kind == "decision"][:3]
+    focus = [by_id[s.id] for s in a.plan.now]
     return Report(a, ladder, items, unmet, focus)
