@@ -171,9 +171,8 @@ def parse(file: str, table: list[tuple[int, list[str]]],
             i = where[name]
             return cells[i].strip() if i < len(cells) else ""
 
-        if len(cells) != len(names):
-            bad.append(Problem(file, row, 1, "(row)", f"expected {len(names)} cells, found {len(cells)}"))
-            continue
+        if len(cells) != len(names):  # reported, and the cells that are there are checked too
+            found.append(Problem(file, row, 1, "(row)", f"expected {len(names)} cells, found {len(cells)}"))
         company = cell("company") if "company" in where else None
         if company == "":
             found.append(Problem(file, row, where["company"] + 1, "company", "missing company"))
@@ -183,6 +182,8 @@ def parse(file: str, table: list[tuple[int, list[str]]],
         ratings = {}
         for s in STATEMENTS:
             text = cell(s)
+            if text == "" and where[s] >= len(cells):
+                continue  # the cell is not there: the row's cell count says so
             if text == "":
                 found.append(Problem(file, row, where[s] + 1, s, "missing rating"))
             elif text not in ("1", "2", "3", "4", "5"):

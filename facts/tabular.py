@@ -41,6 +41,20 @@ class Unreadable:
     message: str
 
 
+class CellErrors(SourceError):
+    """Cells of a CSV record that could not be converted, and the record's document without them: the row's
+    other fields can still be checked, so that every error of the row is reported at once."""
+
+    def __init__(self, problems: list[Problem], doc: Document, skipped: frozenset[str] = frozenset()):
+        super().__init__(problems)
+        self.doc = doc
+        self.skipped = skipped | {p.field for p in problems}
+        """The fields left out of ``doc`` (bad or absent cells): not reported again as missing."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SourceError, (self.problems,))
+
+
 class TableError(Exception):
     """The input cannot be read at all (unreadable file, unknown format, bad header): every problem."""
 
@@ -240,8 +254,19 @@ def csv_document(file: str, header: Sequence[str], line: int, cells: list[str] |
             for j in range(len(value)):
                 doc.values[(*path, j)] = (line, i + 1)
     if problems:
-        raise SourceError(problems)
+        raise CellErrors(problems, doc, frozenset(header[len(cells):]))
     return doc
+
+
+def every_problem(exc: CellErrors, validate: Any) -> SourceError:
+    """The cells' problems and those of the rest of the row (``validate`` of the document without the bad
+    cells); a field reported as missing only because its cell was bad is not reported twice."""
+    try:
+        validate(exc.doc)
+    except SourceError as more:
+        return SourceError(exc.problems + [p for p in more.problems if not (p.kind == "missing" and any(
+            f == p.field or f.startswith(p.field + ".") for f in exc.skipped))])
+    return SourceError(exc.problems)
 
 
 def _get(data: dict[str, Any], path: Path_) -> Any:

@@ -56,12 +56,14 @@ from cxm.engine.base.text import dumps
 from cxm.engine.services import journal as journals
 from cxm.facts.source import SourceError
 from cxm.facts.tabular import (
+    CellErrors,
     RawRow,
     Source,
     TableError,
     by_suffix,
     count_rows,
     csv_document,
+    every_problem,
     jsonl_document,
     open_source,
     read_rows,
@@ -99,7 +101,10 @@ def load_row(source: Source, raw: RawRow) -> Any:
     elif source.kind == "jsonl":
         doc = jsonl_document(source.path, raw.line, raw.data)
     else:
-        doc = csv_document(source.path, source.header, raw.line, raw.data)
+        try:
+            doc = csv_document(source.path, source.header, raw.line, raw.data)
+        except CellErrors as exc:  # every error of the row at once, the cells' and the rest's
+            raise every_problem(exc, lambda d: validate(d, facts_validator())) from None
     return validate(doc, facts_validator())
 
 
