@@ -107,6 +107,7 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
       cxm survey facts/examples/survey/responses.csv -o self.yaml
       cxm survey answers.xlsx --into my-company.yaml
     """
+    from cxm.cli.render import terminal_safe
     from cxm.facts import survey as aggregation
 
     if output is not None and into is not None:
@@ -123,11 +124,11 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
     _problems(bad)
     if not used:
         raise Rejected(label("nothing", lang, file=responses))
-    results = aggregation.aggregate(used)
+    results = aggregation.aggregate(used, str(responses))
     click.echo(label("used", lang, used=len(used), bad=len({p.line for p in bad})), err=True)
     for agg in results:
-        click.echo(label("company", lang, company=agg.company or "-", n=agg.respondents, d=len(agg.disagreement)),
-                   err=True)
+        click.echo(terminal_safe(label("company", lang, company=agg.company or "-", n=agg.respondents,
+                                       d=len(agg.disagreement))), err=True)
     if into is not None:
         _merge_into(into, results[0].fragment())
         click.echo(str(into))

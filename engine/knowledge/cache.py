@@ -109,8 +109,21 @@ def key(folders: list[Path], extra: str) -> str:
         digest.update(str(folder.resolve()).encode() + b"\0")
         if folder.is_dir():
             for path in rule_files(folder):
-                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(str(path).encode() + b"\0" + _content(path) + b"\0")
     return digest.hexdigest()[:32]
+
+
+def _content(path: Path) -> bytes:
+    """A rule file's bytes for the key; a file that cannot be one (a device, a FIFO, over the size limit: the
+    loader refuses it, located) is not read: its kind and size stand in."""
+    from cxm.facts.files import NotAFile, check_file
+    from cxm.facts.source import MAX_BYTES
+
+    try:
+        check_file(path, MAX_BYTES)
+    except (NotAFile, OSError) as exc:
+        return f"\0unreadable\0{exc}".encode()
+    return path.read_bytes()
 
 
 @functools.cache

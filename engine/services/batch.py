@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import signal
@@ -369,6 +370,15 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def csv_text(cells: Sequence[Any]) -> str:
+    """One CSV record ending in a line feed, every cell holding a line feed or a carriage return quoted (``csv``
+    quotes only the characters of its line terminator: a bare CR in a name would split the record in a
+    spreadsheet, and what follows it would land in column A)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2] + "\n"
+
+
 def csv_line(record: dict[str, Any], competencies: Sequence[str]) -> list[Any]:
     return [record["row"], spreadsheet_safe(record["company"]), record["stage"],
             *(record["levels"].get(c, "") for c in competencies),
@@ -388,10 +398,9 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
     seen: set[int] = set()
     with journal.open(encoding="utf-8") as handle, atomic_open(output, "w", encoding="utf-8") as out:
         next(handle, None)
-        writer = csv.writer(out, lineterminator="\n")
         if fmt == "csv":
-            writer.writerow(["row", "company", "stage", *(f"level.{c}" for c in competencies),
-                             "recommendations", "held_back"])
+            out.write(csv_text(["row", "company", "stage", *(f"level.{c}" for c in competencies),
+                                "recommendations", "held_back"]))
         for line in handle:
             entry = json.loads(line)
             if entry["row"] in seen:
@@ -403,7 +412,7 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
                 errors.extend(entry["errors"])
             elif fmt == "csv":
                 assessed += 1
-                writer.writerow(csv_line(record, competencies))
+                out.write(csv_text(csv_line(record, competencies)))
             else:
                 assessed += 1
                 out.write(_dump(record) + "\n")

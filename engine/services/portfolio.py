@@ -154,10 +154,26 @@ def _check(file: str, line: int, rec: Any, model: Model) -> list[str]:
 
 def read_jsonl(path: Path, model: Model) -> list[dict[str, Any]]:
     """Batch records from a JSON Lines file; :class:`PortfolioError` lists every bad line."""
+    from cxm.facts.files import Lines, LineTooLong, NotAFile, check_file
+    from cxm.facts.tabular import LINE_LIMIT
+
     records, problems = [], []
     try:
+        check_file(path)  # a device or a FIFO is never read (/dev/zero would not end)
+    except NotAFile as exc:
+        raise PortfolioError([f"{path}: the portfolio {exc}"]) from None
+    try:
         with path.open(encoding="utf-8") as handle:
-            for line_no, text in enumerate(handle, 1):
+            lines = Lines(handle, LINE_LIMIT)
+            while True:
+                try:
+                    text = next(lines)
+                except StopIteration:
+                    break
+                except LineTooLong as exc:  # skipped, never held whole
+                    problems.append(f"{path}:{lines.number}: (record): {exc}")
+                    continue
+                line_no = lines.number
                 if not text.strip():
                     continue
                 try:
