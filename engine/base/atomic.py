@@ -1,7 +1,8 @@
 """Write files atomically: a failure leaves the old file, or none, never half a file.
 
-A new file gets the mode the umask allows (like ``open``: 0666 less the umask); a file that is replaced
-keeps its mode. ``mkstemp`` alone would leave every file private (0600).
+A device node, a FIFO or a terminal is written to, never replaced; a symbolic link keeps being one (the file
+it points to is replaced). A new file gets the mode the umask allows (like ``open``: 0666 less the umask); a
+file that is replaced keeps its mode. ``mkstemp`` alone would leave every file private (0600).
 """
 
 from __future__ import annotations
@@ -30,10 +31,28 @@ def target_mode(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def special(path: Path | str) -> bool:
+    """``path`` exists and is not a regular file or a folder (a link is followed): a device such as
+    ``/dev/null``, a FIFO, a terminal or ``/dev/stdout``. Such an output is written to, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` in one step."""
-    target = Path(path)
+    """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
+
+    A device, a FIFO or ``/dev/stdout`` is written to directly (replacing ``/dev/null`` with a file, as root,
+    would break the system); a symbolic link stays: the file it points to is replaced."""
+    if special(path):
+        fd = os.open(path, os.O_WRONLY)  # not truncated: a device has nothing to truncate, a FIFO cannot be
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
+            yield handle
+        return
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -50,9 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxm.engine.base.atomic import atomic_open
+from cxm.engine.base.atomic import atomic_open, special
 from cxm.engine.base.lock import Locked, NotALock, exclusive
-from cxm.engine.base.paths import clashes
+from cxm.engine.base.paths import check_writable, clashes
 from cxm.engine.base.text import dumps
 from cxm.engine.services import journal as journals
 from cxm.facts.source import SourceError
@@ -495,6 +495,9 @@ def run_batch(
                     ("the journal", journal), ("the lock file", lock)])
     if same:
         raise BatchError(same)
+    for path in (output, errors_path):  # before any work: a run never ends unable to write one of them
+        if not special(path):
+            check_writable(path)
     source = open_source(input_path, input_format)
     rule_dirs = rule_folders(rules)
     competencies: list[str] = []
