@@ -192,6 +192,9 @@ def main() -> None:
     # the time of `cxm assess`). It is switched off until the rule base is loaded (see `started`),
     # and what exists at exit is frozen so that the final collection skips it.
     gc.disable()
+    from cxm.cli.streams import install
+
+    install()  # complete writes or an error; no traceback for a character the terminal cannot show
     try:
         cli()
     finally:

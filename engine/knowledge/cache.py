@@ -75,7 +75,7 @@ def source_digest(packages: list[tuple[str, Path]]) -> bytes:
     digest = blake2b(version().encode() + b"\0")
     for name, root in packages:
         for relative, st in sorted(_sources(str(root), "")):
-            digest.update(f"{name}/{relative}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            digest.update(f"{name}/{relative}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
     return digest.digest()
 
 
@@ -106,10 +106,10 @@ def key(folders: list[Path], extra: str) -> str:
     digest = blake2b(f"{FORMAT}\0{extra}\0{pydantic_core.__version__}\0".encode())
     digest.update(_code())
     for folder in folders:
-        digest.update(str(folder.resolve()).encode() + b"\0")
+        digest.update(str(folder.resolve()).encode("utf-8", "surrogateescape") + b"\0")
         if folder.is_dir():
             for path in rule_files(folder):
-                digest.update(str(path).encode() + b"\0" + _content(path) + b"\0")
+                digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _content(path) + b"\0")
     return digest.hexdigest()[:32]
 
 
@@ -122,7 +122,7 @@ def _content(path: Path) -> bytes:
     try:
         check_file(path, MAX_BYTES)
     except (NotAFile, OSError) as exc:
-        return f"\0unreadable\0{exc}".encode()
+        return f"\0unreadable\0{exc}".encode("utf-8", "surrogateescape")
     return path.read_bytes()
 
 

@@ -87,7 +87,7 @@ class _Loader:
                 self.fatal = True
                 continue
             self.files.append(name)
-            self.digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            self.digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
             if not isinstance(doc.data, dict):
                 self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations "
                                                      "or rules"))

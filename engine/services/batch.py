@@ -344,11 +344,11 @@ def fingerprint(source: Source, rules: Sequence[str]) -> str:
     """What a journal belongs to: the input (name, size, time) and the rule folders."""
     path = Path(source.path)
     items = sorted(path.iterdir()) if source.kind == "folder" else [path]
-    digest = hashlib.sha256(f"{source.kind}\0{path.resolve()}\0{list(rules)}".encode())
+    digest = hashlib.sha256(f"{source.kind}\0{path.resolve()}\0{list(rules)}".encode("utf-8", "surrogateescape"))
     for p in items:
         with contextlib.suppress(OSError):
             st = p.stat()
-            digest.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            digest.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:32]
 
 
