@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -417,7 +418,8 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     import yaml
 
     from cxm.engine.authoring.audit import SHARES, audit
-    from cxm.facts.generate import profiles
+    from cxm.engine.base.atomic import write_text
+    from cxm.facts.generate import each_profile
     from cxm.facts.source import parse_text
     from cxm.rules import BUILTIN_DIR
 
@@ -425,7 +427,9 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     examples = BUILTIN_DIR.parent / "facts" / "examples"
     from cxm.facts.load import load_facts
 
-    companies = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))] + profiles(count, seed)
+    # the examples, then each generated profile as it is assessed: none is built before it is needed
+    companies = itertools.chain((load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))),
+                                each_profile(count, seed))
 
     def assess(data: dict[str, Any]) -> Any:
         from cxm.facts.load import validate
@@ -448,8 +452,8 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
         for rank, (_, n, data, found) in enumerate(report.worst, 1):
             path = output / f"worst-{rank:02d}.yaml"
             notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
-            path.write_text(f"# cxm rules audit, company {n + 1}: {notes}\n"
-                            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            write_text(path, f"# cxm rules audit, company {n + 1}: {notes}\n"  # a planted link is replaced,
+                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), follow_links=False)  # not followed
         click.echo(t("wrote", "en", n=len(report.worst), dir=output))
     if 100 * report.highest() > max_rate:
         raise Findings()

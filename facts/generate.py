@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,14 @@ def profile(rng: random.Random, n: int) -> dict[str, Any]:
 
 
 def profiles(count: int, seed: int = 2026) -> list[dict[str, Any]]:
+    return list(each_profile(count, seed))
+
+
+def each_profile(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
+    """The profiles of :func:`profiles`, one at a time (none is built before it is asked for)."""
     rng = random.Random(seed)
-    return [profile(rng, n) for n in range(1, count + 1)]
+    for n in range(1, count + 1):
+        yield profile(rng, n)
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

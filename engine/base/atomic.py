@@ -42,17 +42,21 @@ def special(path: Path | str) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *,
+                follow_links: bool = True) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
 
     A device, a FIFO or ``/dev/stdout`` is written to directly (replacing ``/dev/null`` with a file, as root,
-    would break the system); a symbolic link stays: the file it points to is replaced."""
-    if special(path):
+    would break the system); a symbolic link stays: the file it points to is replaced. With ``follow_links``
+    false (a file the program names itself, where a link can only have been planted), the link itself is
+    replaced and nothing it points to is touched."""
+    link = os.path.islink(path)
+    if special(path) and (follow_links or not link):
         fd = os.open(path, os.O_WRONLY)  # not truncated: a device has nothing to truncate, a FIFO cannot be
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             yield handle
         return
-    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    target = Path(os.path.realpath(path)) if follow_links and link else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -68,9 +72,9 @@ def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
         raise
 
 
-def write_text(path: Path | str, text: str) -> None:
+def write_text(path: Path | str, text: str, *, follow_links: bool = True) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
-    with atomic_open(path, "w") as handle:
+    with atomic_open(path, "w", follow_links=follow_links) as handle:
         handle.write(text)
 
 

@@ -442,6 +442,12 @@ def output_format(path: Path, fmt: str | None) -> str:
                       "(or --format)"])
 
 
+def _journal_file(journal: Path, flag: int) -> Any:
+    """The journal opened for writing (``flag``: O_TRUNC or O_APPEND), never through a symbolic link."""
+    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | flag, 0o644)
+    return os.fdopen(fd, "w", encoding="utf-8")
+
+
 def journal_path(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
@@ -525,13 +531,19 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
         raise BatchError([f"{journal}: an interrupted run left its finished rows here; continue it with "
                           "--resume, or start over with --restart"])
     end = 0
+    if journal.is_symlink() and not restart:  # a journal is never read or written through a link
+        raise BatchError([f"{journal} is a symbolic link; cxm batch does not follow one: remove it, or start "
+                          "over with --restart (which removes the link, not what it points to)"])
+    if restart and journal.is_symlink():
+        journal.unlink()
     if resume and journal.exists():
         done, end = read_journal(journal, stamp)
         with journal.open("r+b") as handle:
             handle.truncate(end)
     if end == 0:
         journal.parent.mkdir(parents=True, exist_ok=True)
-        journal.write_text(_dump(journals.header(stamp)) + "\n", encoding="utf-8")
+        with _journal_file(journal, os.O_TRUNC) as handle:
+            handle.write(_dump(journals.header(stamp)) + "\n")
     resumed = len(done)
     total = count_rows(source) if on_total is not None or (jobs > 1 and not cluster) else 0
     if on_total is not None:
@@ -547,7 +559,7 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
         runner = run_pool(used)
     else:
         runner = run_here
-    with _sigterm_interrupts(journal), journal.open("a", encoding="utf-8") as handle, \
+    with _sigterm_interrupts(journal), _journal_file(journal, os.O_APPEND) as handle, \
             contextlib.closing(runner(todo)) as results_of:
         for rows, lines in results_of:
             handle.write(lines)
