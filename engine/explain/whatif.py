@@ -201,6 +201,11 @@ def toward_maturity(path: str, current: Any, new: Any) -> bool:
 # --- the roadmap's shortest path ------------------------------------------------------------------
 
 MAX_PATH_RUNS = 64
+MAX_SEARCH_RUNS = 320
+"""Every engine run of one search, however many decisions are recommended: with more than
+:data:`MAX_PATH_RUNS` of them, blocks of decisions are dropped while the stage is still reached (halves, then
+quarters, ...) until at most that many are left or the runs are spent; the path given then reaches the stage
+(every set tried was confirmed by a run) but is not proven the shortest."""
 
 
 def stage_inputs(kb: KnowledgeBase, rules: Iterable[Rule]) -> frozenset[str]:
@@ -227,10 +232,11 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
         return []
     target = a.roadmap.next_stage.number
     decisions = [r.id for r in a.recommendations if r.kind == "decision"]
+    made = {r.id for r in a.recommendations}
     under: dict[str, list[str]] = {}
     for r in a.recommendations:
         top = r.id
-        while kb.catalogue[top].rec.serves and any(x.id == kb.catalogue[top].rec.serves for x in a.recommendations):
+        while kb.catalogue[top].rec.serves and kb.catalogue[top].rec.serves in made:
             top = str(kb.catalogue[top].rec.serves)
         under.setdefault(top, []).append(r.id)
     moving = [d for d in decisions
@@ -248,16 +254,40 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
 
     if not moving or not reaches(moving):
         return []
+    if len(moving) > MAX_PATH_RUNS:  # too many for the exact search: narrowed first, within MAX_SEARCH_RUNS
+        moving = _drop_blocks(moving, reaches, lambda: len(tried) >= MAX_SEARCH_RUNS - 3 * MAX_PATH_RUNS)
+        if len(moving) > MAX_PATH_RUNS:
+            return moving
+    start = len(tried) - 1  # the exact search's runs count from that of all its decisions
     needed = [d for d in moving if not reaches([x for x in moving if x != d])]
     optional = [d for d in moving if d not in needed]
     for size in range(len(optional)):
         for combo in combinations(optional, size):
-            if len(tried) >= MAX_PATH_RUNS:
+            if len(tried) >= start + MAX_PATH_RUNS:
                 return _drop_one_by_one(moving, reaches)
             chosen = [d for d in moving if d in needed or d in combo]
             if reaches(chosen):
                 return chosen
     return moving
+
+
+def _drop_blocks(decisions: list[str], reaches: Callable[[list[str]], bool], spent: Callable[[], bool]) -> list[str]:
+    """Drop blocks of decisions (half of them, then a quarter, ...) while the rest still reaches the stage, until
+    at most :data:`MAX_PATH_RUNS` are left or ``spent()``: a few runs per decision that is needed."""
+    kept = list(decisions)
+    size = len(kept) // 2
+    while size >= 1 and len(kept) > MAX_PATH_RUNS:
+        i = 0
+        while i < len(kept) and len(kept) > MAX_PATH_RUNS:
+            if spent():
+                return kept
+            trial = kept[:i] + kept[i + size:]
+            if trial and reaches(trial):
+                kept = trial
+            else:
+                i += size
+        size //= 2
+    return kept
 
 
 def _drop_one_by_one(decisions: list[str], reaches: Callable[[list[str]], bool]) -> list[str]:
