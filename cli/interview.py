@@ -240,7 +240,7 @@ def save_draft(draft: Path, answers: dict[str, Any]) -> None:
     from cxm.engine.base.atomic import write_text
 
     write_text(draft, json.dumps({"cxm": DRAFT, "answers": answers}, ensure_ascii=False, indent=1) + "\n",
-               follow_links=False)
+               own=True)
 
 
 def read_draft(draft: Path, lang: str) -> dict[str, Any]:

@@ -70,10 +70,15 @@ class LazyGroup(click.Group):
 
 
 def default_lang() -> str:
-    """The language when --lang is not given: CXM_LANG (read by click), else the locale's (LC_ALL, LC_MESSAGES,
-    LANG, as POSIX orders them: ``ru_RU.UTF-8`` gives ru), else en."""
+    """The language when --lang is not given: CXM_LANG (another value is ignored, with a warning), else the
+    locale's (LC_ALL, LC_MESSAGES, LANG, as POSIX orders them: ``ru_RU.UTF-8`` gives ru), else en."""
     import os
 
+    chosen = os.environ.get("CXM_LANG", "")
+    if chosen in LANGS.choices:
+        return chosen
+    if chosen:  # not --lang's fault: say which variable, and go on in the locale's language
+        click.echo(f"warning: CXM_LANG={chosen!r} is not a language of cxm (en, ru); it is ignored", err=True)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
@@ -83,7 +88,7 @@ def default_lang() -> str:
 
 def lang_option(help: str) -> Callable[[click.Command], click.Command]:
     """--lang, defaulting from CXM_LANG, else the locale, else English (the default is shown in --help)."""
-    return click.option("--lang", type=LANGS, default=default_lang, envvar="CXM_LANG",
+    return click.option("--lang", type=LANGS, default=default_lang,
                         show_default="CXM_LANG, else the locale, else en", help=help)
 
 

@@ -453,7 +453,7 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
             path = output / f"worst-{rank:02d}.yaml"
             notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
             write_text(path, f"# cxm rules audit, company {n + 1}: {notes}\n"  # a planted link is replaced,
-                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), follow_links=False)  # not followed
+                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), own=True)  # not followed
         click.echo(t("wrote", "en", n=len(report.worst), dir=output))
     if 100 * report.highest() > max_rate:
         raise Findings()

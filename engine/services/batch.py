@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from cxm.engine.results.summary import Summary
 
 JOURNAL_VERSION = journals.VERSION
+NAME_MAX = 255  # the longest file name (bytes) of the usual file systems
 CHUNK = 64  # rows per task sent to a worker
 
 
@@ -501,6 +502,10 @@ def run_batch(
                     ("the journal", journal), ("the lock file", lock)])
     if same:
         raise BatchError(same)
+    too_long = [p.name for p in (journal, lock, errors_path) if len(os.fsencode(p.name)) > NAME_MAX]
+    if too_long:  # a legal OUTPUT name leaves no room for the files a run keeps beside it
+        raise BatchError([f"{output}: the name is too long for the files a run keeps beside it (such as "
+                          f"{too_long[0][-24:]!r} at the end); give a name of at most {NAME_MAX - 11} bytes"])
     for path in (output, errors_path):  # before any work: a run never ends unable to write one of them
         if not special(path):
             check_writable(path)

@@ -50,6 +50,7 @@ PAUSE_ENV = "CXM_TEST_PAUSE_IN_SAVE"
 NOW_ENV = "CXM_NOW"
 TIMEOUT = 30.0  # seconds to wait for a database another process has locked
 TABLES = ("assessments", "plan")
+MAX_PATH = 512  # the longest database path SQLite opens (SQLITE_MAX_PATHNAME)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assessments (
@@ -113,6 +114,10 @@ def guard(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
+        size = len(os.fsencode(os.path.abspath(path)))
+        if "unable to open" in str(exc) and size > MAX_PATH:
+            raise StoreError(f"{path}: the path is longer than SQLite accepts ({size} bytes, at most {MAX_PATH}); "
+                             "give a shorter --db") from None
         raise StoreError(f"{path}: {_reason(exc)}") from None
     except OSError as exc:
         raise StoreError(f"{path}: {exc.strerror or exc}") from None
