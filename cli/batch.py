@@ -114,6 +114,9 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
             bar.__exit__(None, None, None)
     if summary.resumed:
         click.echo(f"{summary.resumed} rows kept from the interrupted run", err=True)
+    if summary.input_changed:
+        click.echo(f"warning: {input_path} changed during the run; the results may mix rows of its old and new "
+                   "contents: run again with --restart", err=True)
     if summary.errors_path is not None:
         click.echo(f"errors: {summary.errors_path}", err=True)
     click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)

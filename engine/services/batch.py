@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxm.engine.base.atomic import atomic_open, special
+from cxm.engine.base.errors import EngineError
 from cxm.engine.base.lock import Locked, NotALock, exclusive
 from cxm.engine.base.paths import check_writable, clashes
 from cxm.engine.base.text import dumps
@@ -342,7 +343,8 @@ def run_dask(address: str, window: int = 8) -> Runner:
 
 
 def fingerprint(source: Source, rules: Sequence[str]) -> str:
-    """What a journal belongs to: the input (name, size, time) and the rule folders."""
+    """What a journal belongs to: the input (name, size, time; a file's bytes too, read once more) and the rule
+    folders."""
     path = Path(source.path)
     items = sorted(path.iterdir()) if source.kind == "folder" else [path]
     digest = hashlib.sha256(f"{source.kind}\0{path.resolve()}\0{list(rules)}".encode("utf-8", "surrogateescape"))
@@ -350,6 +352,10 @@ def fingerprint(source: Source, rules: Sequence[str]) -> str:
         with contextlib.suppress(OSError):
             st = p.stat()
             digest.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    if source.kind != "folder":  # an edit that keeps the size and the time (touch -r) still changes the stamp
+        with contextlib.suppress(OSError), path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()[:32]
 
 
@@ -432,6 +438,8 @@ class Summary:
     output: Path
     errors_path: Path | None
     workers: int = 1
+    input_changed: bool = False
+    """The input changed during the run: its results may mix rows of the old and the new input."""
 
 
 def output_format(path: Path, fmt: str | None) -> str:
@@ -443,10 +451,31 @@ def output_format(path: Path, fmt: str | None) -> str:
                       "(or --format)"])
 
 
-def _journal_file(journal: Path, flag: int) -> Any:
-    """The journal opened for writing (``flag``: O_TRUNC or O_APPEND), never through a symbolic link."""
-    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | flag, 0o644)
-    return os.fdopen(fd, "w", encoding="utf-8")
+class _Journal:
+    """The journal opened for writing, never through a symbolic link; each write is whole or an error (a short
+    write, on a full disk or past ``ulimit -f``, is continued until the system refuses it), and an error
+    names the journal and --resume: the rows written before it are kept there."""
+
+    def __init__(self, path: Path, flag: int):
+        self.path = path
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | flag, 0o644)
+
+    def __enter__(self) -> _Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, text: str) -> None:
+        data = memoryview(text.encode("utf-8"))
+        try:
+            done = 0
+            while done < len(data):
+                done += os.write(self.fd, data[done:])
+            os.fsync(self.fd)
+        except OSError as exc:
+            raise EngineError(f"cannot write the journal {self.path}: {exc.strerror or exc}; the rows finished "
+                              "before are kept in it: make room and continue with --resume") from None
 
 
 def journal_path(output: Path) -> Path:
@@ -547,7 +576,7 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
             handle.truncate(end)
     if end == 0:
         journal.parent.mkdir(parents=True, exist_ok=True)
-        with _journal_file(journal, os.O_TRUNC) as handle:
+        with _Journal(journal, os.O_TRUNC) as handle:
             handle.write(_dump(journals.header(stamp)) + "\n")
     resumed = len(done)
     total = count_rows(source) if on_total is not None or (jobs > 1 and not cluster) else 0
@@ -564,13 +593,12 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
         runner = run_pool(used)
     else:
         runner = run_here
-    with _sigterm_interrupts(journal), _journal_file(journal, os.O_APPEND) as handle, \
+    with _sigterm_interrupts(journal), _Journal(journal, os.O_APPEND) as handle, \
             contextlib.closing(runner(todo)) as results_of:
         for rows, lines in results_of:
             handle.write(lines)
-            handle.flush()
-            os.fsync(handle.fileno())
             if progress is not None and rows:
                 progress(rows)
+    changed = fingerprint(source, rule_dirs) != stamp  # the input was edited while it was read
     assessed, errors = finish(journal, output, errors_path, fmt, competencies)
-    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used)
+    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used, changed)
