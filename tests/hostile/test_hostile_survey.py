@@ -165,7 +165,7 @@ def test_SV_dup_ids_a_repeated_respondent_counts_once(runner, tmp_path: Path) ->
     assert "leadership: [1, 1, 1, 1, 1]" in result.stdout  # the lower middle of 5, 1, 1, 1
 
 
-@pytest.mark.parametrize("roles", [200, 2000])
+@pytest.mark.parametrize("roles", [200, 400, 2000])
 def test_SV_roles_distinct_are_capped_before_the_pairs_are_built(runner, tmp_path: Path, roles: int) -> None:
     # 2,000 distinct roles made 8 million pairs (16 GB); the cap is checked before any pair is compared
     path = _csv(tmp_path / "r.csv", [_row(role=f"role{i}", rating=str(1 + i % 5)) for i in range(roles)])
