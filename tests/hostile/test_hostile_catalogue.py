@@ -18,7 +18,8 @@ CASES = {
     "B-jsonl-3GB-line": "test_hostile_bounded::test_B_3GB_line_is_its_rows_error_never_held",
     "B-jsonl-devzero": "test_hostile_bounded::test_B_devzero_input_is_refused_before_reading",
     "BSUM-errors-is-summary": "test_hostile_outputs::test_BSUM_errors_is_summary_is_refused_before_the_run",
-    "DN-batch-errors-chardev-owner": "test_hostile_outputs::test_DN_batch_errors_chardev_owner_is_written_to_not_replaced",
+    "DN-batch-errors-chardev-owner":
+        "test_hostile_outputs::test_DN_batch_errors_chardev_owner_is_written_to_not_replaced",
     "DN-batch-errors-unwritable-dir": "test_hostile_outputs::test_DN_batch_errors_unwritable_dir_fails_before_the_run",
     "DN-survey-o-chardev-owner": "test_hostile_outputs::test_DN_survey_o_chardev_owner_is_written_to_not_replaced",
     "DN-survey-o-stdout-link": "test_hostile_outputs::test_DN_survey_o_stdout_link_stays_a_link",
