@@ -70,15 +70,15 @@ class LazyGroup(click.Group):
 
 
 def default_lang() -> str:
-    """The language when --lang is not given: CXM_LANG (another value is ignored, with a warning), else the
+    """The language when --lang is not given: CXM_LANG (another value is a usage error naming it), else the
     locale's (LC_ALL, LC_MESSAGES, LANG, as POSIX orders them: ``ru_RU.UTF-8`` gives ru), else en."""
     import os
 
     chosen = os.environ.get("CXM_LANG", "")
     if chosen in LANGS.choices:
         return chosen
-    if chosen:  # not --lang's fault: say which variable, and go on in the locale's language
-        click.echo(f"warning: CXM_LANG={chosen!r} is not a language of cxm (en, ru); it is ignored", err=True)
+    if chosen:  # a usage error, but the variable's, not --lang's (which was not given)
+        raise click.UsageError(f"CXM_LANG={chosen!r} is not a language of cxm: set it to en or ru, or unset it")
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:

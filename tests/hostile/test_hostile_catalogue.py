@@ -67,7 +67,7 @@ CASES = {
     "DF-batch-journal-full": "test_hostile_journal::test_DF_batch_journal_full_names_the_journal_and_resume",
     "DB-foreign-db": "test_hostile_history::test_DB_foreign_db_is_left_alone",
     "A02-list99k-unknown": "test_hostile_concerns::test_A02_list99k_unknown_items_are_capped",
-    "LC-cxmlang-garbage": "test_hostile_concerns::test_LC_cxmlang_garbage_is_ignored_with_a_warning",
+    "LC-cxmlang-garbage": "test_hostile_concerns::test_LC_cxmlang_garbage_is_a_usage_error_naming_the_variable",
     "LP-batch-250-out": "test_hostile_concerns::test_LP_batch_250_out_is_refused_before_the_run",
     "LP-report-250": "test_hostile_concerns::test_LP_report_250_a_legal_long_name_is_written",
     "LP-save-4000-path": "test_hostile_concerns::test_LP_save_4000_path_names_sqlites_limit",

@@ -1,7 +1,7 @@
 """The concerns of RELIABILITY.md, each decided; the test states the decision.
 
 - ``A02-list99k-unknown``: at most 20 problems per list, then one line counting the rest.
-- ``LC-cxmlang-garbage``: CXM_LANG with another value is ignored with a warning naming CXM_LANG.
+- ``LC-cxmlang-garbage``: CXM_LANG with another value is a usage error (exit 2) that names CXM_LANG, not --lang.
 - ``LP-*``: a legal long name works (short temporary names) or is refused before the work, naming the limit.
 - ``PF-dup_rows``: a row number seen again is an error of its line (a company counts once).
 - ``PF-other_version``: ids that are not in the rule base are errors (another version or other --rules).
@@ -41,12 +41,14 @@ def test_A02_list99k_unknown_items_are_capped(runner, tmp_path: Path) -> None:
     assert lines[1].endswith("metrics.in_use[0]: 'zz0' is not one of: nps, csi, csat, ces, enps, ltv, churn")
 
 
-def test_LC_cxmlang_garbage_is_ignored_with_a_warning(runner) -> None:
+def test_LC_cxmlang_garbage_is_a_usage_error_naming_the_variable(runner) -> None:
     result = runner.invoke(cli, ["assess", str(FACTS)], env={"CXM_LANG": "xx"})
-    assert result.exit_code == 0, result.output
-    assert result.stderr == "warning: CXM_LANG='xx' is not a language of cxm (en, ru); it is ignored\n"
-    assert result.stdout.startswith("CX maturity assessment: ")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == ("Error: CXM_LANG='xx' is not a language of cxm: set it to en or ru, or "
+                                              "unset it")
+    assert "--lang" not in result.stderr.splitlines()[-1]
     assert runner.invoke(cli, ["assess", str(FACTS)], env={"CXM_LANG": "ru"}).stdout.startswith("Оценка")
+    assert runner.invoke(cli, ["assess", str(FACTS), "--lang", "en"], env={"CXM_LANG": "xx"}).exit_code == 0
 
 
 def _long(tmp_path: Path, suffix: str, size: int = 250) -> Path:
