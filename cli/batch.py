@@ -73,13 +73,16 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     if jobs > cpus:
         click.echo(f"warning: --jobs {jobs} is more than the {cpus} CPUs of this machine", err=True)
     if summary_path is not None:
-        from cxm.cli.portfolio import output_format
+        from cxm.cli.portfolio import output_format, refuse_clashes, written
         from cxm.facts.tabular import by_suffix
 
         output_format(summary_path, None, output, "--summary")
         output_format(summary_path, None, input_path, "--summary")
         if (fmt or by_suffix(output)) != "jsonl":
             raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
+        errors_file = errors_path or output.with_name(output.name + ".errors.txt")
+        refuse_clashes(written(summary_path, output_format(summary_path, None, output)),
+                       [("INPUT", input_path), ("OUTPUT", output), ("the errors file", errors_file)], "--summary")
     # the engine before `started`: its rule base is then left out of garbage collection, and the workers forked
     # from this process inherit it; with --rules, say here, once, which built-in rules a folder replaces
     engine = runner.warm(runner.rule_folders(rules))
@@ -111,12 +114,18 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
             bar.__exit__(None, None, None)
     if summary.resumed:
         click.echo(f"{summary.resumed} rows kept from the interrupted run", err=True)
+    if summary.input_changed:
+        click.echo(f"warning: {input_path} changed during the run; the results may mix rows of its old and new "
+                   "contents: run again with --restart", err=True)
     if summary.errors_path is not None:
         click.echo(f"errors: {summary.errors_path}", err=True)
     click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)
     if summary.warned:
         click.echo(f"{summary.warned} of them with consistency warnings (see \"warnings\"; cxm assess shows "
                    "where each is)", err=True)
+    if summary_path is not None and not summary.assessed:  # a summary of nothing is not written: say so
+        kept = " (the file there is left as it was)" if summary_path.exists() else ""
+        click.echo(f"summary: not written, no row was assessed{kept}", err=True)
     if summary_path is not None and summary.assessed:
         from cxm.cli.portfolio import load, output_format, write
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from cxm.cli.errors import Failure
 from cxm.cli.i18n import translator
 from cxm.cli.main import cli, lang_option
 from cxm.facts.questions import (
@@ -60,6 +61,17 @@ LABELS: dict[str, dict[str, str]] = {
                            "writes a new one",
                      "ru": "для --from {file} нужен -o: -o {file} обновит этот файл (комментарии сохранятся), "
                            "-o ДРУГОЙ запишет новый"},
+    "required": {"en": "this field has no default: an answer is required",
+                 "ru": "у этого поля нет значения по умолчанию: нужен ответ"},
+    "draft": {"en": "Answers are saved as you go in {file}.", "ru": "Ответы сохраняются по ходу в {file}."},
+    "resumed": {"en": "Continuing from the draft {file}: its {n} answers are the defaults.",
+                "ru": "Продолжаем по черновику {file}: его ответы ({n}) — значения по умолчанию."},
+    "ended": {"en": "error: the input ended; your {n} answers are saved in {file}: run the same command again to "
+                    "continue from them",
+              "ru": "ошибка: ввод закончился; ваши ответы ({n}) сохранены в {file}: запустите ту же команду ещё "
+                    "раз, чтобы продолжить"},
+    "bad_draft": {"en": "warning: {file} is not a draft of cxm interview; it is left as it is and not used",
+                  "ru": "предупреждение: {file} — не черновик cxm interview; он не изменён и не используется"},
     "written": {"en": "Wrote {file}. Assess it with: cxm assess {file}",
                 "ru": "Записан {file}. Оценка: cxm assess {file}"},
     "company": {"en": "Company", "ru": "Компания"},
@@ -86,8 +98,8 @@ class Answer(click.ParamType):
 
     name = "answer"
 
-    def __init__(self, q: Question, lang: str, answers: dict[str, Any]):
-        self.q, self.lang, self.answers = q, lang, answers
+    def __init__(self, q: Question, lang: str, answers: dict[str, Any], required: bool = False):
+        self.q, self.lang, self.answers, self.required = q, lang, answers, required
 
     def _choice(self, text: str) -> str:
         q = self.q
@@ -134,6 +146,8 @@ class Answer(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         from pydantic import TypeAdapter, ValidationError
 
+        if self.required and isinstance(value, str) and not value.strip():  # said, not silently asked again
+            self.fail(label("required", self.lang))
         value = self.parse(value) if isinstance(value, str) else value
         try:
             checked = TypeAdapter(self.q.annotation).validate_python(value)
@@ -171,16 +185,19 @@ def _ask(q: Question, default: Any, lang: str, answers: dict[str, Any]) -> Any:
         click.echo("  " + label("number_or_none" if q.optional else "number", lang))
     elif q.kind == "list" and q.item == "int":
         click.echo("  " + label("ratings", lang))
-    shown = None if default is REQUIRED else _shown(q, default)
-    return click.prompt(q.name, default=shown, type=Answer(q, lang, answers), show_default=shown is not None)
+    if default is REQUIRED:  # an empty answer reaches Answer, which says why it is asked again
+        return click.prompt(q.name, default="", type=Answer(q, lang, answers, required=True), show_default=False)
+    shown = _shown(q, default)
+    return click.prompt(q.name, default=shown, type=Answer(q, lang, answers), show_default=True)
 
 
-def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
-    """Ask every question; the answers as dotted paths (``start`` gives the defaults)."""
+def run(start: dict[str, Any], lang: str, answers: dict[str, Any] | None = None,
+        saved: Any = lambda answers: None) -> dict[str, Any]:
+    """Ask every question; the answers as dotted paths (``start`` gives the defaults). ``answers`` is filled in
+    as they are given, and ``saved(answers)`` called after each (the draft)."""
     qs = questions()
-    answers: dict[str, Any] = {}
+    answers = {} if answers is None else answers
     sections = list(dict.fromkeys(q.section for q in qs))
-    click.echo(label("intro", lang))
     for section in sections:
         group = [q for q in qs if q.section == section]
         if section == "self_assessment":
@@ -198,12 +215,60 @@ def run(start: dict[str, Any], lang: str) -> dict[str, Any]:
                 if suggested is not None and q.path not in start:
                     default = suggested
                 answers[q.path] = _ask(q, default, lang, answers)
+                saved(answers)
             problem = check_section(section, answers)
             if problem is None:
                 break
             click.echo(label("section_bad", lang, reason=problem))
             defaults = {q.path: answers[q.path] for q in group}
     return answers
+
+
+DRAFT = "interview-draft"
+
+
+def draft_path(target: Path) -> Path:
+    """Where the answers are kept while the interview runs: ``TARGET.interview-draft`` (JSON), beside the file
+    to write. Neither a rules folder (``*.yaml``) nor a batch folder (``*.yaml``, ``*.json``) reads it."""
+    return target.with_name(f"{target.name}.{DRAFT}")
+
+
+def save_draft(draft: Path, answers: dict[str, Any]) -> None:
+    """Write the answers so far (atomically; a planted link is replaced, not followed)."""
+    import json
+
+    from cxm.engine.base.atomic import write_text
+
+    write_text(draft, json.dumps({"cxm": DRAFT, "answers": answers}, ensure_ascii=False, indent=1) + "\n",
+               own=True)
+
+
+def read_draft(draft: Path, lang: str) -> dict[str, Any]:
+    """The answers of an earlier, unfinished interview (those of known questions, each valid on its own)."""
+    import json
+
+    from pydantic import TypeAdapter, ValidationError
+
+    if not draft.is_file() or draft.is_symlink():
+        return {}
+    try:
+        data = json.loads(draft.read_bytes()[:1_000_000])
+        answers = data["answers"] if data.get("cxm") == DRAFT else None
+    except (ValueError, TypeError, AttributeError, KeyError, OSError):
+        answers = None
+    if not isinstance(answers, dict):
+        click.echo(label("bad_draft", lang, file=draft), err=True)
+        return {}
+    by_path = {q.path: q for q in questions()}
+    kept = {}
+    for path, value in answers.items():
+        if path in by_path:
+            try:
+                TypeAdapter(by_path[path].annotation).validate_python(value)
+            except ValidationError:
+                continue
+            kept[path] = value
+    return kept
 
 
 def to_yaml(answers: dict[str, Any]) -> str:
@@ -256,12 +321,25 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     target = output or Path("company.yaml")
     if target.exists() and not in_place and not click.confirm(label("overwrite", lang, file=target)):
         raise click.Abort
-    answers = run(start, lang)
+    draft = draft_path(target)
+    baseline = dict(start)
+    click.echo(label("intro", lang))
+    earlier = read_draft(draft, lang)
+    if earlier:
+        start.update(earlier)
+        click.echo(label("resumed", lang, file=draft, n=len(earlier)))
+    click.echo(label("draft", lang, file=draft))
+    answers: dict[str, Any] = {}
+    try:
+        run(start, lang, answers, lambda a: save_draft(draft, a))
+    except (click.exceptions.Abort, EOFError):  # end of input, Ctrl-C: nothing given is lost
+        raise Failure(label("ended", lang, n=len(answers), file=draft)) from None
     if in_place:  # the file keeps its comments, its layout and its survey block: only changed answers are written
-        from cxm.facts.roundtrip import update_text
+        from cxm.facts.roundtrip import changed, patch_text, update_text
 
-        defaults = {q.path: q.default for q in questions()}
-        text = update_text(target.read_text(encoding="utf-8"), answers, defaults)
+        text, rest = patch_text(target.read_text(encoding="utf-8"), changed(answers, baseline))
+        if rest:
+            text = update_text(text, rest, {})
     else:
         ratings = [p for p in start if p.startswith("self_assessment.")]
         if survey and ratings and all(answers.get(p) == start[p] for p in ratings):
@@ -269,4 +347,5 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
         text = to_yaml(answers)
     load_facts_text(text, str(target))  # every answer and section was validated: this only double-checks
     write_text(target, text)
+    draft.unlink(missing_ok=True)  # the file holds every answer now
     click.echo("\n" + label("written", lang, file=target))

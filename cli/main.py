@@ -70,10 +70,15 @@ class LazyGroup(click.Group):
 
 
 def default_lang() -> str:
-    """The language when --lang is not given: CXM_LANG (read by click), else the locale's (LC_ALL, LC_MESSAGES,
-    LANG, as POSIX orders them: ``ru_RU.UTF-8`` gives ru), else en."""
+    """The language when --lang is not given: CXM_LANG (another value is a usage error naming it), else the
+    locale's (LC_ALL, LC_MESSAGES, LANG, as POSIX orders them: ``ru_RU.UTF-8`` gives ru), else en."""
     import os
 
+    chosen = os.environ.get("CXM_LANG", "")
+    if chosen in LANGS.choices:
+        return chosen
+    if chosen:  # a usage error, but the variable's, not --lang's (which was not given)
+        raise click.UsageError(f"CXM_LANG={chosen!r} is not a language of cxm: set it to en or ru, or unset it")
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
@@ -83,7 +88,7 @@ def default_lang() -> str:
 
 def lang_option(help: str) -> Callable[[click.Command], click.Command]:
     """--lang, defaulting from CXM_LANG, else the locale, else English (the default is shown in --help)."""
-    return click.option("--lang", type=LANGS, default=default_lang, envvar="CXM_LANG",
+    return click.option("--lang", type=LANGS, default=default_lang,
                         show_default="CXM_LANG, else the locale, else en", help=help)
 
 
@@ -197,6 +202,9 @@ def main() -> None:
     # the time of `cxm assess`). It is switched off until the rule base is loaded (see `started`),
     # and what exists at exit is frozen so that the final collection skips it.
     gc.disable()
+    from cxm.cli.streams import install
+
+    install()  # complete writes or an error; no traceback for a character the terminal cannot show
     try:
         cli()
     finally:

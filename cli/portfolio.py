@@ -231,6 +231,27 @@ def write(p: Any, model: Any, kb: Any, output: Path | None, fmt: str, lang: str)
     return [output]
 
 
+CHARTS = ("stages-by-industry", "stages-by-market", "stages-by-size-class", "stages", "levels")
+
+
+def written(output: Path | None, fmt: str) -> list[Path]:
+    """Every file the portfolio may write: OUTPUT and, for Markdown, its charts beside it."""
+    if output is None:
+        return []
+    return [output, *(output.with_name(f"{output.stem}.{k}.svg") for k in CHARTS if fmt == "md")]
+
+
+def refuse_clashes(outputs: list[Path], read: list[tuple[str, Path | None]], param_hint: str) -> None:
+    """A usage error when a file the portfolio would write is one the command reads or writes otherwise."""
+    from cxm.engine.base.paths import same_file
+
+    for path in outputs:
+        for role, other in read:
+            if other is not None and same_file(path, other):
+                raise click.BadParameter(f"{path} would overwrite {role} {other}; write the portfolio elsewhere",
+                                         param_hint=param_hint)
+
+
 def output_format(output: Path | None, fmt: str | None, source: Path, param_hint: str = "-o/--output") -> str:
     """html, md or json, from --format or the output's suffix; never the input file itself."""
     if output is not None and output.resolve() == source.resolve():
@@ -270,6 +291,7 @@ def portfolio(input_path: Path, output: Path | None, fmt: str | None, lang: str,
     if output is None and fmt != "json":
         raise click.UsageError("give -o OUT.html|OUT.md|OUT.json, or --format json to print JSON")
     fmt = output_format(output, fmt, input_path)
+    refuse_clashes(written(output, fmt), [("the input", input_path)], "-o/--output")  # charts too
     kb, model, p = load(input_path, rules)
     for path in write(p, model, kb, output, fmt, lang):
         click.echo(str(path))

@@ -9,6 +9,7 @@ no font is fetched). The Markdown report links the same chart, written beside it
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -362,6 +363,10 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
                     ("the portfolio", portfolio)])
     if same:
         raise Rejected(*(f"error: {line}" for line in same))
+    for beside in filter(None, (chart, standing)):  # said before the work, not after it
+        if len(os.fsencode(beside.name)) > 255:
+            raise click.BadParameter(f"{output}: the name is too long for the chart written beside it "
+                                     f"({beside.name[-24:]!r} at the end is over 255 bytes)", param_hint="-o/--output")
     loaded = read_facts(file)
     warn_facts(loaded)
     engine = Engine(rules)

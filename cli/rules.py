@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -444,9 +445,10 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     import yaml
 
     from cxm.engine.authoring.audit import ADVICE, NAMES, PLUMBING, audit
+    from cxm.engine.base.atomic import write_text
     from cxm.engine.explain.whatif import stage_inputs
     from cxm.engine.runtime import session
-    from cxm.facts.generate import extremes, profiles
+    from cxm.facts.generate import each_profile, extremes
     from cxm.facts.load import load_facts, validate
     from cxm.facts.source import parse_text
     from cxm.facts.vocabulary import flatten
@@ -470,8 +472,9 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
         return a, trace, loaded
 
     shown = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))]
-    populations = [("generated", shown + profiles(count, seed)),
-                   ("per section", profiles(count, seed, independent=True)), ("extremes", extremes())]
+    # each generated profile is built as it is assessed: none before it is needed
+    populations = [("generated", itertools.chain(shown, each_profile(count, seed))),
+                   ("per section", each_profile(count, seed, independent=True)), ("extremes", extremes())]
     reports = [audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
                for name, companies in populations]
     gen, per, ext = reports
@@ -493,8 +496,8 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
         for rank, (_, n, name, data, found) in enumerate(worst, 1):
             path = output / f"worst-{rank:02d}.yaml"
             notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
-            path.write_text(f"# cxm rules audit, company {n + 1} of {name}: {notes}\n"
-                            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            write_text(path, f"# cxm rules audit, company {n + 1} of {name}: {notes}\n"  # a planted link is
+                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), own=True)  # replaced, not followed
         click.echo(t("wrote", "en", n=len(worst), dir=output))
     if 100 * max(r.highest() for r in reports) > max_rate:
         raise Findings()

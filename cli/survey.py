@@ -77,6 +77,15 @@ def merge(into: Path, fragment: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
+def merge_json(into: Path, fragment: dict[str, Any]) -> str:
+    """A JSON facts file stays JSON: its ``self_assessment`` replaced (or added at the end), two-space indented."""
+    import json
+
+    data = json.loads(into.read_text(encoding="utf-8"))
+    data["self_assessment"] = fragment["self_assessment"]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def _problems(problems: list[Any]) -> None:
     from cxm.cli.render import terminal_safe
 
@@ -107,11 +116,13 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
       cxm survey facts/examples/survey/responses.csv -o self.yaml
       cxm survey answers.xlsx --into my-company.yaml
     """
+    from cxm.cli.render import terminal_safe
+    from cxm.engine.base.paths import same_file
     from cxm.facts import survey as aggregation
 
     if output is not None and into is not None:
         raise click.UsageError(label("both", lang))
-    if output is not None and output.resolve() == responses.resolve():
+    if output is not None and same_file(output, responses):
         raise click.BadParameter(label("overwrite", lang, file=output), param_hint="-o/--output")
     known = None
     if into is not None:
@@ -123,11 +134,11 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
     _problems(bad)
     if not used:
         raise Rejected(label("nothing", lang, file=responses))
-    results = aggregation.aggregate(used)
+    results = aggregation.aggregate(used, str(responses))
     click.echo(label("used", lang, used=len(used), bad=len({p.line for p in bad})), err=True)
     for agg in results:
-        click.echo(label("company", lang, company=agg.company or "-", n=agg.respondents, d=len(agg.disagreement)),
-                   err=True)
+        click.echo(terminal_safe(label("company", lang, company=agg.company or "-", n=agg.respondents,
+                                       d=len(agg.disagreement))), err=True)
     if into is not None:
         _merge_into(into, results[0].fragment())
         click.echo(str(into))
@@ -157,6 +168,6 @@ def _merge_into(into: Path, fragment: dict[str, Any]) -> None:
     from cxm.engine.knowledge.cache import facts_validator
     from cxm.facts.load import load_facts_text
 
-    text = merge(into, fragment)
+    text = merge_json(into, fragment) if into.suffix.lower() == ".json" else merge(into, fragment)
     load_facts_text(text, str(into), facts_validator())
     write_text(into, text)

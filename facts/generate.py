@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,14 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def profiles(count: int, seed: int = 2026, independent: bool = False) -> list[dict[str, Any]]:
+    return list(each_profile(count, seed, independent))
+
+
+def each_profile(count: int, seed: int = 2026, independent: bool = False) -> Iterator[dict[str, Any]]:
+    """The profiles of :func:`profiles`, one at a time (none is built before it is asked for)."""
     rng = random.Random(seed)
-    return [profile(rng, n, independent) for n in range(1, count + 1)]
+    for n in range(1, count + 1):
+        yield profile(rng, n, independent)
 
 
 EXTREME_COUNTRIES = ["RU", "DE", "US", "GB", "KZ", "BY", "UZ", "AM", "UA", "GE"]

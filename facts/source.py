@@ -274,10 +274,19 @@ STDIN = "-"
 """The file name that means standard input (``cxm assess -``); messages call it ``<stdin>``."""
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as messages and outputs show it: a byte of the name that is not UTF-8 (kept by Python as a
+    lone surrogate, which no UTF-8 text can hold) written ``\\xNN``."""
+    return _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", name)
+
+
 def read_document(path: Path | str, display: str | None = None) -> Document:
     """Read and parse a file (``-``: standard input); every failure is a located :class:`SourceError`."""
     p = Path(path)
-    name = display or ("<stdin>" if str(path) == STDIN else str(path))
+    name = shown_name(display or ("<stdin>" if str(path) == STDIN else str(path)))
     try:
         if str(path) == STDIN:
             raw = sys.stdin.buffer.read(MAX_BYTES + 1)

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cxm.facts.source import Document, Path_, Problem, SourceError
+from cxm.facts.files import Lines, LineTooLong, NotAFile, check_file
+from cxm.facts.source import MAX_BYTES, Document, Path_, Problem, SourceError
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".json")
 ENCODING = "utf-8-sig"  # UTF-8; a byte-order mark at the start (Excel writes one) is skipped
 FIELD_LIMIT = 1_000_000  # the longest CSV cell, in characters (a longer one is that row's error)
+LINE_LIMIT = MAX_BYTES  # the longest line, in characters (a longer one is that row's error, never held whole)
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # an undecodable byte, kept by the "surrogateescape" handler
 
 
@@ -39,6 +41,20 @@ class Unreadable:
 
     col: int
     message: str
+
+
+class CellErrors(SourceError):
+    """Cells of a CSV record that could not be converted, and the record's document without them: the row's
+    other fields can still be checked, so that every error of the row is reported at once."""
+
+    def __init__(self, problems: list[Problem], doc: Document, skipped: frozenset[str] = frozenset()):
+        super().__init__(problems)
+        self.doc = doc
+        self.skipped = skipped | {p.field for p in problems}
+        """The fields left out of ``doc`` (bad or absent cells): not reported again as missing."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SourceError, (self.problems,))
 
 
 class TableError(Exception):
@@ -93,10 +109,13 @@ def open_source(path: Path, kind: str | None = None) -> Source:
             raise TableError([f"{path}: not a folder"])
         return Source("folder", str(path))
     try:
+        check_file(path)  # a device or a FIFO is never read (/dev/zero would not end)
         with _open(path) as handle:
-            first = next(csv.reader(handle), None) if kind == "csv" else None
-    except (OSError, csv.Error) as exc:
-        raise TableError([f"{path}: cannot read the input: {exc}"]) from None
+            first = next(csv.reader(Lines(handle, LINE_LIMIT)), None) if kind == "csv" else None
+    except NotAFile as exc:
+        raise TableError([f"{path}: the input {exc}"]) from None
+    except (OSError, csv.Error, LineTooLong) as exc:
+        raise TableError([f"{path}: cannot read the input: {getattr(exc, 'strerror', None) or exc}"]) from None
     if kind == "jsonl":
         return Source("jsonl", str(path))
     if not first:
@@ -146,27 +165,35 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
             yield RawRow(n, 1, (str(p.resolve()), str(p)))
         return
     with _open(path) as handle:
+        lines = Lines(handle, LINE_LIMIT)
         if source.kind == "jsonl":
             n = 0
-            for line_no, text in enumerate(handle, 1):
-                if text.strip():
+            while True:
+                try:
+                    text: Any = next(lines)
+                except StopIteration:
+                    return
+                except LineTooLong as exc:  # the row's error; the line was skipped, not held
+                    text = Unreadable(1, str(exc))
+                if isinstance(text, Unreadable) or text.strip():
                     n += 1
-                    yield RawRow(n, line_no, text)
-            return
-        reader = csv.reader(handle)
+                    yield RawRow(n, lines.number, text)
+        reader = csv.reader(lines)
         next(reader, None)
-        start, n = reader.line_num + 1, 0
+        start, n = lines.number + 1, 0
         while True:
             try:
-                cells: Any = next(reader)
+                cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:  # this record cannot be split into cells; the next line starts afresh
                 cells = Unreadable(1, f"cannot read the record: {exc}")
+            except LineTooLong as exc:
+                cells = Unreadable(1, f"cannot read the record: {exc}")
             if cells:  # a blank line is no row
                 n += 1
                 yield RawRow(n, start, cells)
-            start = reader.line_num + 1
+            start = lines.number + 1
 
 
 def count_rows(source: Source) -> int:
@@ -240,8 +267,19 @@ def csv_document(file: str, header: Sequence[str], line: int, cells: list[str] |
             for j in range(len(value)):
                 doc.values[(*path, j)] = (line, i + 1)
     if problems:
-        raise SourceError(problems)
+        raise CellErrors(problems, doc, frozenset(header[len(cells):]))
     return doc
+
+
+def every_problem(exc: CellErrors, validate: Any) -> SourceError:
+    """The cells' problems and those of the rest of the row (``validate`` of the document without the bad
+    cells); a field reported as missing only because its cell was bad is not reported twice."""
+    try:
+        validate(exc.doc)
+    except SourceError as more:
+        return SourceError(exc.problems + [p for p in more.problems if not (p.kind == "missing" and any(
+            f == p.field or f.startswith(p.field + ".") for f in exc.skipped))])
+    return SourceError(exc.problems)
 
 
 def _get(data: dict[str, Any], path: Path_) -> Any:
@@ -253,10 +291,12 @@ def _get(data: dict[str, Any], path: Path_) -> Any:
     return node
 
 
-def jsonl_document(file: str, line: int, text: str) -> Document:
+def jsonl_document(file: str, line: int, text: str | Unreadable) -> Document:
     """A JSON Lines record as a facts document, positions on the file's lines (problems too)."""
     from cxm.facts.source import parse_text, strict_json
 
+    if isinstance(text, Unreadable):
+        raise SourceError([Problem(file, line, text.col, "(root)", text.message)])
     bad = _BAD_BYTE.search(text)
     if bad:
         raise SourceError([Problem(file, line, bad.start() + 1, "(root)", _bad_byte(bad.group()))])

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
 
+MAX_PER_LIST = 20
+"""Problems reported for the items of one list; the rest are counted in one more line."""
+
+
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     import difflib  # only when something is wrong
@@ -123,11 +127,20 @@ def describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, bool]:
 def problems(doc: Document, exc: ValidationError, root: type[BaseModel], prefix: tuple = ()) -> list[Problem]:
     """Every error of ``exc`` located in ``doc`` (``prefix`` = where the model sits in the file)."""
     out = []
+    per_list: dict[tuple[Any, ...], int] = {}
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
+        if loc and isinstance(loc[-1], int):  # an item of a list: the first few of each list are enough
+            seen = per_list[loc[:-1]] = per_list.get(loc[:-1], 0) + 1
+            if seen > MAX_PER_LIST:
+                continue
         message, at_key = describe(error, root)
         if error["type"] == "missing":
             out.append(doc.problem(prefix + loc, message, key=True, at=prefix + loc[:-1], kind="missing"))
         else:
             out.append(doc.problem(prefix + loc, message, key=at_key))
+    for parent, count in per_list.items():
+        if count > MAX_PER_LIST:
+            out.append(doc.problem(prefix + parent, f"{count - MAX_PER_LIST:,} more items of this list are wrong "
+                                                    f"(the first {MAX_PER_LIST} are shown)"))
     return out

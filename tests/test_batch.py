@@ -163,7 +163,13 @@ def test_bad_rows_are_reported_and_skipped(runner, tmp_path) -> None:
         f"(did you mean 'regional'?) [{src}:4:6]\n"
         f"row 4: company.markets: b2b and b2c shares must add up to 100, they add up to 90 [{src}:5:3]\n"
         f"row 5: (row): expected 9 cells, found 2 [{src}:6:1]\n"
+        # every error of the row at once (issue 26): the empty name, the short self-assessment and the
+        # competencies it leaves out are reported with the bad list cell
+        f"row 6: company.name: required field is missing [{src}:7:1]\n"
         f"row 6: metrics.in_use: empty item in the list 'nps;;csat' (separate items with ';') [{src}:7:8]\n"
+        f"row 6: self_assessment.brand: list should have at least 5 items after validation, not 4 [{src}:7:9]\n"
+        + "".join(f"row 6: self_assessment.{c}: required field is missing [{src}:7:9]\n"
+                  for c in ("customers", "employees", "leadership"))
     )
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["row"], r["company"]) for r in records] == [(1, "Good one"), (7, "Good two")]

@@ -71,7 +71,9 @@ def test_a_bad_cxm_lang_is_a_usage_error(runner, monkeypatch) -> None:
     monkeypatch.setenv("CXM_LANG", "de")
     result = runner.invoke(cli, ["assess", str(LENDER)])
     assert result.exit_code == 2
-    assert "Invalid value for '--lang': 'de' is not one of 'en', 'ru'." in result.output
+    # the variable is named, not --lang, which was not given (issue 26, LC-cxmlang-garbage)
+    assert result.stderr.splitlines()[-1] == ("Error: CXM_LANG='de' is not a language of cxm: set it to en or ru, "
+                                              "or unset it")
 
 
 @pytest.mark.parametrize("command", [["assess"], ["why"], ["why-not"], ["what-if"], ["report"], ["interview"],

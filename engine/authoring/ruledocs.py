@@ -97,8 +97,19 @@ def page_name(file: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") + ".md"
 
 
+_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, table cells, strike-through
+
+
+def _text(text: str) -> str:
+    """Rule-file text as literal Markdown: no HTML, link, image, emphasis or code can come out of it, and a line
+    break is a space (rule files are data: their words are shown, never interpreted)."""
+    text = " ".join(str(text).splitlines())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _INLINE.sub(r"\\\1", text)
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _text(text)
 
 
 def _link(rule: Rule) -> str:
@@ -160,16 +171,17 @@ def _page(kb: KnowledgeBase, file: str, rules: list[Rule], makers: dict[str, lis
                       f"{rec.kind.value}{serves}; competency {rec.competency}; "
                       f"effort {rec.effort.value}, cost {rec.cost.value}", "",
                       f"- Effects: {'; '.join(f'`{e}`' for e in rec.effects) or '(none)'}",
-                      *([f"- Requires: {'; '.join(rec.requires)}"] if rec.requires else []),
-                      f"- **EN** {rec.title.en}: {rec.text.en}", f"- **RU** {rec.title.ru}: {rec.text.ru}",
-                      f"- Source: {rec.source}", f"- Made by: {made}", ""]
+                      *([f"- Requires: {'; '.join(map(_text, rec.requires))}"] if rec.requires else []),
+                      f"- **EN** {_text(rec.title.en)}: {_text(rec.text.en)}",
+                      f"- **RU** {_text(rec.title.ru)}: {_text(rec.text.ru)}",
+                      f"- Source: {_text(rec.source)}", f"- Made by: {made}", ""]
     if rules:
         lines += ["## Rules", ""]
     for rule in rules:
-        lines += [f"### {rule.id}", "", f"**{rule.title.en}** / {rule.title.ru}", "",
+        lines += [f"### {rule.id}", "", f"**{_text(rule.title.en)}** / {_text(rule.title.ru)}", "",
                   f"- Status {rule.status.value}, priority {rule.priority}, {rule.file}:{rule.line}",
-                  f"- Because (EN): {rule.because.en}", f"- Because (RU): {rule.because.ru}",
-                  f"- Source: {rule.source}"]
+                  f"- Because (EN): {_text(rule.because.en)}", f"- Because (RU): {_text(rule.because.ru)}",
+                  f"- Source: {_text(rule.source)}"]
         conds = condition_lines(rule)
         if len(conds) == 1:
             lines.append(f"- When: `{conds[0]}`")

@@ -1,7 +1,8 @@
 """Write files atomically: a failure leaves the old file, or none, never half a file.
 
-A new file gets the mode the umask allows (like ``open``: 0666 less the umask); a file that is replaced
-keeps its mode. ``mkstemp`` alone would leave every file private (0600).
+A device node, a FIFO or a terminal is written to, never replaced; a symbolic link keeps being one (the file
+it points to is replaced). A new file gets the mode the umask allows (like ``open``: 0666 less the umask); a
+file that is replaced keeps its mode. ``mkstemp`` alone would leave every file private (0600).
 """
 
 from __future__ import annotations
@@ -30,12 +31,35 @@ def target_mode(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def special(path: Path | str) -> bool:
+    """``path`` exists and is not a regular file or a folder (a link is followed): a device such as
+    ``/dev/null``, a FIFO, a terminal or ``/dev/stdout``. Such an output is written to, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextlib.contextmanager
-def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` in one step."""
-    target = Path(path)
+def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *,
+                own: bool = False) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
+
+    A device, a FIFO or ``/dev/stdout`` is written to directly (replacing ``/dev/null`` with a file, as root,
+    would break the system); a symbolic link stays: the file it points to is replaced. With ``own`` (a file the
+    program names itself: a journal, a draft, a cache file, where a link, a FIFO or a device can only have
+    been planted), whatever is there is replaced by the new file, and nothing it points to is touched."""
+    link = os.path.islink(path)
+    if special(path) and not own:
+        fd = os.open(path, os.O_WRONLY)  # not truncated: a device has nothing to truncate, a FIFO cannot be
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
+            yield handle
+        return
+    target = Path(os.path.realpath(path)) if link and not own else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # the temporary name is kept short: a legal 250-byte name plus a prefix and a suffix would not be
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, target_mode(target))
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
@@ -49,13 +73,13 @@ def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8
         raise
 
 
-def write_text(path: Path | str, text: str) -> None:
+def write_text(path: Path | str, text: str, *, own: bool = False) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
-    with atomic_open(path, "w") as handle:
+    with atomic_open(path, "w", own=own) as handle:
         handle.write(text)
 
 
-def write_bytes(path: Path | str, data: bytes) -> None:
+def write_bytes(path: Path | str, data: bytes, *, own: bool = False) -> None:
     """Write ``data`` to ``path`` atomically."""
-    with atomic_open(path, "wb", encoding=None) as handle:
+    with atomic_open(path, "wb", encoding=None, own=own) as handle:
         handle.write(data)

@@ -26,3 +26,17 @@ def clashes(named: Sequence[tuple[str, Path | str | None]]) -> list[str]:
             if same_file(a, b):
                 out.append(f"{role_a} {a} and {role_b} {b} are the same file; give different names")
     return out
+
+
+def check_writable(path: Path | str) -> None:
+    """Raise ``OSError`` naming the folder unless ``path`` can be created or replaced there (checked before any
+    work starts, so that a run does not end with its output written and its errors file impossible)."""
+    import errno
+
+    folder = Path(os.path.realpath(path)).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "cannot write in this folder", str(folder))

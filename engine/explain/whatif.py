@@ -201,6 +201,11 @@ def toward_maturity(path: str, current: Any, new: Any) -> bool:
 # --- the roadmap's shortest path ------------------------------------------------------------------
 
 MAX_PATH_RUNS = 64
+MAX_SEARCH_RUNS = 320
+"""Every engine run of one search, however many decisions are recommended: with more than
+:data:`MAX_PATH_RUNS` of them, blocks of decisions are dropped while the stage is still reached (halves, then
+quarters, ...) until at most that many are left or the runs are spent; the path given then reaches the stage
+(every set tried was confirmed by a run) but is not proven the shortest."""
 
 
 def stage_inputs(kb: KnowledgeBase, rules: Iterable[Rule]) -> frozenset[str]:
@@ -278,6 +283,11 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
 
     if not moving or not reaches(moving):
         return []
+    if len(moving) > MAX_PATH_RUNS:  # too many for the exact search: narrowed first, within MAX_SEARCH_RUNS
+        moving = _drop_blocks(moving, reaches, lambda: len(tried) >= MAX_SEARCH_RUNS - 3 * MAX_PATH_RUNS)
+        if len(moving) > MAX_PATH_RUNS:
+            return moving
+    start = len(tried) - 1  # the exact search's runs count from that of all its decisions
     needed = [d for d in moving if not reaches([x for x in moving if x != d])]
     optional = [d for d in moving if d not in needed]
     sets: list[list[str]] = []
@@ -294,12 +304,31 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
         key = frozenset(chosen)
         if any(key <= f for f in failed):
             continue
-        if len(tried) >= MAX_PATH_RUNS:
+        if len(tried) >= start + MAX_PATH_RUNS:
             return _drop_one_by_one(moving, reaches, lambda d: recs[d].competency in a.weakest)
         if reaches(chosen):
             return chosen
         failed.append(key)
     return moving
+
+
+def _drop_blocks(decisions: list[str], reaches: Callable[[list[str]], bool], spent: Callable[[], bool]) -> list[str]:
+    """Drop blocks of decisions (half of them, then a quarter, ...) while the rest still reaches the stage, until
+    at most :data:`MAX_PATH_RUNS` are left or ``spent()``: a few runs per decision that is needed."""
+    kept = list(decisions)
+    size = len(kept) // 2
+    while size >= 1 and len(kept) > MAX_PATH_RUNS:
+        i = 0
+        while i < len(kept) and len(kept) > MAX_PATH_RUNS:
+            if spent():
+                return kept
+            trial = kept[:i] + kept[i + size:]
+            if trial and reaches(trial):
+                kept = trial
+            else:
+                i += size
+        size //= 2
+    return kept
 
 
 def _drop_one_by_one(decisions: list[str], reaches: Callable[[list[str]], bool],

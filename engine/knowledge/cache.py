@@ -19,6 +19,7 @@ import contextlib
 import functools
 import os
 import pickle
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -75,7 +76,7 @@ def source_digest(packages: list[tuple[str, Path]]) -> bytes:
     digest = blake2b(version().encode() + b"\0")
     for name, root in packages:
         for relative, st in sorted(_sources(str(root), "")):
-            digest.update(f"{name}/{relative}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            digest.update(f"{name}/{relative}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
     return digest.digest()
 
 
@@ -106,11 +107,24 @@ def key(folders: list[Path], extra: str) -> str:
     digest = blake2b(f"{FORMAT}\0{extra}\0{pydantic_core.__version__}\0".encode())
     digest.update(_code())
     for folder in folders:
-        digest.update(str(folder.resolve()).encode() + b"\0")
+        digest.update(str(folder.resolve()).encode("utf-8", "surrogateescape") + b"\0")
         if folder.is_dir():
             for path in rule_files(folder):
-                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _content(path) + b"\0")
     return digest.hexdigest()[:32]
+
+
+def _content(path: Path) -> bytes:
+    """A rule file's bytes for the key; a file that cannot be one (a device, a FIFO, over the size limit: the
+    loader refuses it, located) is not read: its kind and size stand in."""
+    from cxm.facts.files import NotAFile, check_file
+    from cxm.facts.source import MAX_BYTES
+
+    try:
+        check_file(path, MAX_BYTES)
+    except (NotAFile, OSError) as exc:
+        return f"\0unreadable\0{exc}".encode("utf-8", "surrogateescape")
+    return path.read_bytes()
 
 
 @functools.cache
@@ -133,15 +147,17 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T], *, kind: str
     except (OSError, ValueError):  # no private cache folder here: work without one
         return build()
     try:
-        return pickle.loads(_read(path, secret))  # private, and its tag checked
+        found = pickle.loads(_read(path, secret))  # private, and its tag checked
+        if isinstance(found, tuple) and len(found) == 3 and found[:2] == (kind, path.name):
+            return found[2]  # the object stored under this name: another cache file copied here is not
     except Exception:  # a missing, stale, damaged or foreign cache is rebuilt
         pass
     value = build()
     from cxm.engine.base.atomic import write_bytes  # (tempfile is slow to import: only when writing)
 
     with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        write_bytes(path, _tag(secret, payload) + payload)
+        payload = pickle.dumps((kind, path.name, value), protocol=pickle.HIGHEST_PROTOCOL)
+        write_bytes(path, _tag(secret, payload) + payload, own=True)  # a FIFO or link planted there: replaced
         _prune(path.parent, kind)
     return value
 
@@ -162,7 +178,7 @@ def _secret(folder: Path) -> bytes:
         raise ValueError(f"{folder} may be written by others")
     path = folder / SECRET
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         secret = os.urandom(32)
         try:
@@ -173,8 +189,9 @@ def _secret(folder: Path) -> bytes:
             handle.write(secret)
         return secret
     with os.fdopen(fd, "rb") as handle:
-        if not _private(os.fstat(handle.fileno()), 0o077):
-            raise ValueError(f"{path} is not private to this user")
+        mode = os.fstat(handle.fileno())
+        if not stat.S_ISREG(mode.st_mode) or not _private(mode, 0o077):
+            raise ValueError(f"{path} is not a private file of this user")
         secret = handle.read()
     if len(secret) != 32:
         raise ValueError(f"{path} is damaged")
@@ -183,9 +200,12 @@ def _secret(folder: Path) -> bytes:
 
 def _read(path: Path, secret: bytes) -> bytes:
     """The payload of a cache file that is this user's, written by no one else, with a matching tag."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not make every command wait
     with os.fdopen(fd, "rb") as handle:
-        if not _private(os.fstat(handle.fileno())):
+        mode = os.fstat(handle.fileno())
+        if not stat.S_ISREG(mode.st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        if not _private(mode):
             raise ValueError(f"{path} may be written by others")
         data = handle.read()
     tag, payload = data[:TAG], data[TAG:]

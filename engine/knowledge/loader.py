@@ -23,7 +23,8 @@ from cxm.engine.language.effects import parse_effects
 from cxm.engine.language.ruleschema import RULE_ID, FactType, ModelDef, Recommendation, RuleDef, RuleFile
 from cxm.engine.language.ruleschema import Bilingual as BilingualText
 from cxm.engine.language.terms import Bilingual, Kind, Status
-from cxm.facts.source import Document, Problem, SourceError, read_document
+from cxm.facts.files import NotAFile, check_file
+from cxm.facts.source import MAX_BYTES, Document, Problem, SourceError, read_document
 from cxm.facts.validation import problems as pydantic_problems
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec, input_fields
@@ -73,13 +74,20 @@ class _Loader:
         for path in files:
             name = display_path(path, folder)
             try:
+                check_file(path, MAX_BYTES)  # a device, a FIFO or a huge file is never read
+            except (NotAFile, OSError) as exc:
+                reason = f"the file {exc}" if isinstance(exc, NotAFile) else f"cannot read the file: {exc.strerror}"
+                self.problems.append(Problem(name, 1, 1, "(root)", reason))
+                self.fatal = True
+                continue
+            try:
                 doc = read_document(path, name)
             except SourceError as exc:
                 self.problems.extend(exc.problems)
                 self.fatal = True
                 continue
             self.files.append(name)
-            self.digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            self.digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
             if not isinstance(doc.data, dict):
                 self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations "
                                                      "or rules"))

@@ -42,6 +42,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import signal
@@ -51,19 +52,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxm.engine.base.atomic import atomic_open
+from cxm.engine.base.atomic import atomic_open, special
+from cxm.engine.base.errors import EngineError
 from cxm.engine.base.lock import Locked, NotALock, exclusive
-from cxm.engine.base.paths import clashes
+from cxm.engine.base.paths import check_writable, clashes
 from cxm.engine.base.text import dumps
 from cxm.engine.services import journal as journals
 from cxm.facts.source import SourceError
 from cxm.facts.tabular import (
+    CellErrors,
     RawRow,
     Source,
     TableError,
     by_suffix,
     count_rows,
     csv_document,
+    every_problem,
     jsonl_document,
     open_source,
     read_rows,
@@ -73,6 +77,7 @@ if TYPE_CHECKING:
     from cxm.engine.results.summary import Summary
 
 JOURNAL_VERSION = journals.VERSION
+NAME_MAX = 255  # the longest file name (bytes) of the usual file systems
 CHUNK = 64  # rows per task sent to a worker
 
 
@@ -101,7 +106,10 @@ def load_row(source: Source, raw: RawRow) -> Any:
     elif source.kind == "jsonl":
         doc = jsonl_document(source.path, raw.line, raw.data)
     else:
-        doc = csv_document(source.path, source.header, raw.line, raw.data)
+        try:
+            doc = csv_document(source.path, source.header, raw.line, raw.data)
+        except CellErrors as exc:  # every error of the row at once, the cells' and the rest's
+            raise every_problem(exc, lambda d: validate(d, facts_validator())) from None
     return validate(doc, facts_validator())
 
 
@@ -347,14 +355,19 @@ def run_dask(address: str, window: int = 8) -> Runner:
 
 
 def fingerprint(source: Source, rules: Sequence[str]) -> str:
-    """What a journal belongs to: the input (name, size, time) and the rule folders."""
+    """What a journal belongs to: the input (name, size, time; a file's bytes too, read once more) and the rule
+    folders."""
     path = Path(source.path)
     items = sorted(path.iterdir()) if source.kind == "folder" else [path]
-    digest = hashlib.sha256(f"{source.kind}\0{path.resolve()}\0{list(rules)}".encode())
+    digest = hashlib.sha256(f"{source.kind}\0{path.resolve()}\0{list(rules)}".encode("utf-8", "surrogateescape"))
     for p in items:
         with contextlib.suppress(OSError):
             st = p.stat()
-            digest.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            digest.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    if source.kind != "folder":  # an edit that keeps the size and the time (touch -r) still changes the stamp
+        with contextlib.suppress(OSError), path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()[:32]
 
 
@@ -374,6 +387,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(text: str) -> str:
     """A CSV cell a spreadsheet will not run: one that begins like a formula gets a ``'`` first (OWASP)."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_text(cells: Sequence[Any]) -> str:
+    """One CSV record ending in a line feed, every cell holding a line feed or a carriage return quoted (``csv``
+    quotes only the characters of its line terminator: a bare CR in a name would split the record in a
+    spreadsheet, and what follows it would land in column A)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2] + "\n"
 
 
 def csv_line(record: dict[str, Any], competencies: Sequence[str]) -> list[Any]:
@@ -396,10 +418,9 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
     seen: set[int] = set()
     with journal.open(encoding="utf-8") as handle, atomic_open(output, "w", encoding="utf-8") as out:
         next(handle, None)
-        writer = csv.writer(out, lineterminator="\n")
         if fmt == "csv":
-            writer.writerow(["row", "company", "stage", *(f"level.{c}" for c in competencies),
-                             "recommendations", "held_back", "warnings"])
+            out.write(csv_text(["row", "company", "stage", *(f"level.{c}" for c in competencies),
+                                "recommendations", "held_back", "warnings"]))
         for line in handle:
             entry = json.loads(line)
             if entry["row"] in seen:
@@ -413,7 +434,7 @@ def finish(journal: Path, output: Path, errors_path: Path, fmt: str,
             warned += bool(record["warnings"])
             if fmt == "csv":
                 assessed += 1
-                writer.writerow(csv_line(record, competencies))
+                out.write(csv_text(csv_line(record, competencies)))
             else:
                 assessed += 1
                 out.write(_dump(record) + "\n")
@@ -433,6 +454,8 @@ class Summary:
     errors_path: Path | None
     workers: int = 1
     warned: int = 0  # rows assessed whose facts carry consistency warnings
+    input_changed: bool = False
+    """The input changed during the run: its results may mix rows of the old and the new input."""
 
 
 def output_format(path: Path, fmt: str | None) -> str:
@@ -442,6 +465,33 @@ def output_format(path: Path, fmt: str | None) -> str:
         return kind
     raise BatchError([f"{path}: cannot tell the output format from the name; use .jsonl or .csv "
                       "(or --format)"])
+
+
+class _Journal:
+    """The journal opened for writing, never through a symbolic link; each write is whole or an error (a short
+    write, on a full disk or past ``ulimit -f``, is continued until the system refuses it), and an error
+    names the journal and --resume: the rows written before it are kept there."""
+
+    def __init__(self, path: Path, flag: int):
+        self.path = path
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | flag, 0o644)
+
+    def __enter__(self) -> _Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, text: str) -> None:
+        data = memoryview(text.encode("utf-8"))
+        try:
+            done = 0
+            while done < len(data):
+                done += os.write(self.fd, data[done:])
+            os.fsync(self.fd)
+        except OSError as exc:
+            raise EngineError(f"cannot write the journal {self.path}: {exc.strerror or exc}; the rows finished "
+                              "before are kept in it: make room and continue with --resume") from None
 
 
 def journal_path(output: Path) -> Path:
@@ -497,6 +547,13 @@ def run_batch(
                     ("the journal", journal), ("the lock file", lock)])
     if same:
         raise BatchError(same)
+    too_long = [p.name for p in (journal, lock, errors_path) if len(os.fsencode(p.name)) > NAME_MAX]
+    if too_long:  # a legal OUTPUT name leaves no room for the files a run keeps beside it
+        raise BatchError([f"{output}: the name is too long for the files a run keeps beside it (such as "
+                          f"{too_long[0][-24:]!r} at the end); give a name of at most {NAME_MAX - 11} bytes"])
+    for path in (output, errors_path):  # before any work: a run never ends unable to write one of them
+        if not special(path):
+            check_writable(path)
     source = open_source(input_path, input_format)
     rule_dirs = rule_folders(rules)
     competencies: list[str] = []
@@ -524,13 +581,19 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
         raise BatchError([f"{journal}: an interrupted run left its finished rows here; continue it with "
                           "--resume, or start over with --restart"])
     end = 0
+    if journal.is_symlink() and not restart:  # a journal is never read or written through a link
+        raise BatchError([f"{journal} is a symbolic link; cxm batch does not follow one: remove it, or start "
+                          "over with --restart (which removes the link, not what it points to)"])
+    if restart and journal.is_symlink():
+        journal.unlink()
     if resume and journal.exists():
         done, end = read_journal(journal, stamp)
         with journal.open("r+b") as handle:
             handle.truncate(end)
     if end == 0:
         journal.parent.mkdir(parents=True, exist_ok=True)
-        journal.write_text(_dump(journals.header(stamp)) + "\n", encoding="utf-8")
+        with _Journal(journal, os.O_TRUNC) as handle:
+            handle.write(_dump(journals.header(stamp)) + "\n")
     resumed = len(done)
     total = count_rows(source) if on_total is not None or (jobs > 1 and not cluster) else 0
     if on_total is not None:
@@ -546,13 +609,13 @@ def _run(source: Source, output: Path, errors_path: Path, journal: Path, fmt: st
         runner = run_pool(used)
     else:
         runner = run_here
-    with _sigterm_interrupts(journal), journal.open("a", encoding="utf-8") as handle, \
+    with _sigterm_interrupts(journal), _Journal(journal, os.O_APPEND) as handle, \
             contextlib.closing(runner(todo)) as results_of:
         for rows, lines in results_of:
             handle.write(lines)
-            handle.flush()
-            os.fsync(handle.fileno())
             if progress is not None and rows:
                 progress(rows)
+    changed = fingerprint(source, rule_dirs) != stamp  # the input was edited while it was read
     assessed, errors, warned = finish(journal, output, errors_path, fmt, competencies)
-    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used, warned)
+    return Summary(assessed, errors, resumed, output, errors_path if errors else None, used, warned=warned,
+                   input_changed=changed)

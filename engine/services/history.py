@@ -50,6 +50,7 @@ PAUSE_ENV = "CXM_TEST_PAUSE_IN_SAVE"
 NOW_ENV = "CXM_NOW"
 TIMEOUT = 30.0  # seconds to wait for a database another process has locked
 TABLES = ("assessments", "plan")
+MAX_PATH = 512  # the longest database path SQLite opens (SQLITE_MAX_PATHNAME)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS assessments (
@@ -113,6 +114,10 @@ def guard(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
+        size = len(os.fsencode(os.path.abspath(path)))
+        if "unable to open" in str(exc) and size > MAX_PATH:
+            raise StoreError(f"{path}: the path is longer than SQLite accepts ({size} bytes, at most {MAX_PATH}); "
+                             "give a shorter --db") from None
         raise StoreError(f"{path}: {_reason(exc)}") from None
     except OSError as exc:
         raise StoreError(f"{path}: {exc.strerror or exc}") from None
@@ -307,7 +312,19 @@ class History:
         rows = self.conn.execute(
             "SELECT id, at, knowledge_base, version, file, stage, stage_number, levels, result FROM assessments "
             "WHERE company = ? ORDER BY id", (company,))
-        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8])) for r in rows]
+        return [self._entry(r) for r in rows]
+
+    def _entry(self, r: tuple[Any, ...]) -> Entry:
+        """A stored row as an :class:`Entry`; a row damaged outside cxm is a :class:`StoreError` naming it."""
+        try:
+            levels, result = json.loads(r[7]), json.loads(r[8])
+        except (TypeError, ValueError, RecursionError):
+            levels = result = None
+        why = _damage(levels, result)
+        if why:
+            raise StoreError(f"{self.path}: assessment #{r[0]} is damaged ({why}); it was changed outside cxm: "
+                             "restore the database from a copy")
+        return Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], levels, result)
 
     @_guarded
     def plan(self, company: str) -> list[PlanItem]:
@@ -327,6 +344,7 @@ class History:
             raise HistoryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         if status == "dropped" and not (why or "").strip():
             raise HistoryError("dropping a recommendation needs a reason (--why TEXT)")
+        _one_line(why)
         with self._write() as db:
             cur = db.execute("UPDATE plan SET status = ?, why = ?, status_at = ? WHERE company = ? AND rec = ?",
                              (status, why if status == "dropped" else None, at or now(), company, rec))
@@ -372,6 +390,34 @@ class History:
                                "rec = ?", [(at or now(), company, p) for p in open_parts])
         after = {i.rec: i for i in self.plan(company)}
         return after[rec], [after[p] for p in open_parts]
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(why: str | None) -> None:
+    """A reason is one line of text: a line break would forge a line of `cxm plan`, a control would drive the
+    terminal that shows it."""
+    bad = _NOT_IN_A_LINE.search(why or "")
+    if bad:
+        raise HistoryError(f"--why must be one line of text: it holds the character U+{ord(bad.group()):04X} at "
+                           f"position {bad.start() + 1}")
+
+
+def _damage(levels: Any, result: Any) -> str | None:
+    """What is wrong with a stored assessment's levels and result, as far as the history reads them, or None."""
+    if levels is None or result is None:
+        return "not valid JSON"
+    if not isinstance(levels, dict) or not all(isinstance(v, int) for v in levels.values()):
+        return "its levels are not a mapping of competencies to levels"
+    if not isinstance(result, dict):
+        return "its result is not a mapping"
+    stage = result.get("stage")
+    if not (isinstance(stage, dict) and isinstance(stage.get("name"), dict)
+            and all(isinstance(stage["name"].get(lang), str) for lang in ("en", "ru"))):
+        return "its result has no stage name"
+    recs = result.get("recommendations")
+    if not (isinstance(recs, list) and all(isinstance(r, dict) and "id" in r and "title" in r for r in recs)):
+        return "its result has no list of recommendations"
+    return None
 
 
 def _close(word: str, choices: list[str]) -> str:
@@ -422,6 +468,11 @@ def _prepare(conn: sqlite3.Connection, target: Path) -> None:
     if version > SCHEMA_VERSION:
         raise HistoryError(f"{target} was written by a newer cx-maturity (schema {version})")
     if version < SCHEMA_VERSION:
+        foreign = sorted({r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                         - {*TABLES, "sqlite_sequence"})
+        if foreign:  # another application's database: it is not made ours
+            raise StoreError(f"{target}: not a cx-maturity history database (it holds other tables: "
+                             f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); nothing was changed")
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in filter(str.strip, _SCHEMA.split(";")):

@@ -47,13 +47,18 @@ class Model:
     stages: tuple[str, ...]
     competencies: tuple[str, ...]
     industries: tuple[str, ...]
+    recommendations: frozenset[str] | None = None
+    """The catalogue's ids (None: not checked); a record naming another is of another rule base."""
+    rules: frozenset[str] | None = None
+    """The rule ids a failing gate may name (None: not checked)."""
 
     @classmethod
     def of(cls, kb: Any) -> Model:
         from cxm.facts.vocabulary import input_fields
 
         return cls(tuple(s.id for s in kb.stages), tuple(c.id for c in kb.competencies),
-                   input_fields()["company.industry"].values)
+                   input_fields()["company.industry"].values, frozenset(kb.catalogue),
+                   frozenset(r.id for r in kb.rules))
 
 
 @dataclass(frozen=True)
@@ -143,9 +148,14 @@ def _check(file: str, line: int, rec: Any, model: Model) -> list[str]:
     for key, allowed in (("weakest", model.competencies), ("industry", model.industries)):
         if not isinstance(rec[key], list) or any(v not in allowed for v in rec[key]):
             out.append(f"{at}: {key}: expected a list of {', '.join(allowed)}")
-    for key, what in (("recommendations", "ids"), ("gates_failing", "ids"), ("warnings", "texts")):
+    for key, known in (("recommendations", model.recommendations), ("gates_failing", model.rules),
+                       ("warnings", None)):
+        what = "texts" if key == "warnings" else "ids"
         if not isinstance(rec[key], list) or not all(isinstance(v, str) for v in rec[key]):
             out.append(f"{at}: {key}: expected a list of {what}")
+        elif known is not None and (unknown := [v for v in rec[key] if v not in known]):
+            out.append(f"{at}: {key}: {unknown[0]!r} is not in this rule base (written with other rules or another "
+                       "version of cxm? give the same --rules, or run cxm batch again)")
     for key, allowed in (("market", MARKETS), ("size_class", SIZE_CLASSES)):
         if rec[key] not in allowed:
             out.append(f"{at}: {key}: expected one of {', '.join(allowed)}, got {rec[key]!r}")
@@ -156,10 +166,27 @@ def _check(file: str, line: int, rec: Any, model: Model) -> list[str]:
 
 def read_jsonl(path: Path, model: Model) -> list[dict[str, Any]]:
     """Batch records from a JSON Lines file; :class:`PortfolioError` lists every bad line."""
+    from cxm.facts.files import Lines, LineTooLong, NotAFile, check_file
+    from cxm.facts.tabular import LINE_LIMIT
+
     records, problems = [], []
+    rows: dict[Any, int] = {}  # row number -> the line it was first read at
+    try:
+        check_file(path)  # a device or a FIFO is never read (/dev/zero would not end)
+    except NotAFile as exc:
+        raise PortfolioError([f"{path}: the portfolio {exc}"]) from None
     try:
         with path.open(encoding="utf-8") as handle:
-            for line_no, text in enumerate(handle, 1):
+            lines = Lines(handle, LINE_LIMIT)
+            while True:
+                try:
+                    text = next(lines)
+                except StopIteration:
+                    break
+                except LineTooLong as exc:  # skipped, never held whole
+                    problems.append(f"{path}:{lines.number}: (record): {exc}")
+                    continue
+                line_no = lines.number
                 if not text.strip():
                     continue
                 try:
@@ -168,6 +195,12 @@ def read_jsonl(path: Path, model: Model) -> list[dict[str, Any]]:
                     problems.append(f"{path}:{line_no}: (record): malformed JSON: {getattr(exc, 'msg', exc)}")
                     continue
                 found = _check(str(path), line_no, rec, model)
+                row = rec.get("row") if not found else None
+                if row is not None and row in rows:  # one company counted once
+                    found = [f"{path}:{line_no}: row: row {row} again (first at line {rows[row]}); a portfolio "
+                             "counts each company once"]
+                elif row is not None:
+                    rows[row] = line_no
                 problems += found
                 if not found:
                     records.append(rec)
