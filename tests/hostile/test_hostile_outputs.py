@@ -50,7 +50,7 @@ def test_DN_batch_errors_chardev_owner_is_written_to_not_replaced(runner, tmp_pa
     src.write_text(COMPANIES.read_text(encoding="utf-8").splitlines()[0] + "\n{}\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--errors", str(null)])
     assert result.exit_code == 2
-    assert result.stderr == f"errors: {null}\n1 assessed, 1 errors\n"
+    assert result.stderr.startswith(f"errors: {null}\n1 assessed, 1 errors\n")
     assert _is_device(null)
     assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == 1
 
