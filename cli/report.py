@@ -117,6 +117,9 @@ LABELS: dict[str, dict[str, str]] = {
     "stage": {"en": "Stage", "ru": "Стадия"},
     "this_company": {"en": "This company", "ru": "Эта компания"},
     "pct": {"en": "{p} (median {m:g})", "ru": "{p} (медиана {m:g})"},
+    "pct_stage": {"en": "{p} (median: {m})", "ru": "{p} (медиана: {m})"},
+    "between_stages": {"en": "between {a} and {b}", "ru": "между «{a}» и «{b}»"},
+    "shortest_head": {"en": "The shortest path to the next stage", "ru": "Кратчайший путь к следующей стадии"},
     "group_of": {"en": "{cut}: {name} ({n} companies)", "ru": "{cut}: {name} (компаний: {n})"},
 }
 
@@ -124,7 +127,8 @@ LABELS: dict[str, dict[str, str]] = {
 # the plan's words are the text output's own, so that the report and `cxm assess` say the same
 LABELS.update({key: _TEXT_LABELS[key] for key in (
     "plan", "plan_empty", "plan_now", "plan_next", "plan_later", "meta", "weeks", "months", "year", "obligations",
-    "duty_do", "duty_confirm", "duty_confirm_how", "shortest")})
+    "duty_do", "duty_confirm", "duty_confirm_how", "duty_confirm_client", "shortest", "now", "absent",
+    *(k for k in _TEXT_LABELS if k.startswith("section_")))})
 label = translator(LABELS)
 
 
@@ -266,14 +270,24 @@ def standing_svg(report: Any, standing: list[Any], lang: str) -> str:
     return chart(labels, groups, label("standing_chart", lang))
 
 
+def stage_median(report: Any, median: float, lang: str) -> str:
+    """A portfolio's median stage as a stage: its name, or the two stages it falls between (1.5: Ignore-Explore)."""
+    names = [getattr(r.name, lang) for r in report.ladder]
+    low, high = int(median // 1), -int(-median // 1)
+    if low == high:
+        return names[low - 1]
+    return label("between_stages", lang, a=names[low - 1], b=names[high - 1])
+
+
 def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
-           portfolio_source: str = "", standing_href: str = "") -> str:
-    """The report as HTML or Markdown text (with ``standing``: the section against a portfolio)."""
+           portfolio_source: str = "", standing_href: str = "", consultant: bool = False) -> str:
+    """The report as HTML or Markdown text (with ``standing``: the section against a portfolio). The client's
+    report says everything in words; ``consultant`` adds the ids, the rules and the facts as the engine has them."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
     from cxm.cli.main import package_version
-    from cxm.cli.render import survey_line
+    from cxm.cli.render import condition_text, reason, survey_line
     from cxm.cli.report_prose import appendix, sources
     from cxm.cli.report_prose import label as label_prose
     from cxm.engine.services.history import now
@@ -293,6 +307,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     env.filters["url"] = md_url
     env.filters["effects"] = lambda effects: "; ".join(effect_text(e) for e in effects)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
+    env.filters["lowerfirst"] = lambda text: text[:1].lower() + text[1:] if text[1:2].islower() else text
     a = report.assessment
     context = {
         "r": report, "a": a, "lang": lang, "version": package_version(), "date": now()[:10],
@@ -308,7 +323,11 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "standing": standing or [], "portfolio_source": portfolio_source, "standing_href": standing_href,
         "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and fmt == "html" else "",
         "group_label": lambda s: group_label(s, lang), "min_group": MIN_GROUP,
-        "appendix": appendix(report, lang),
+        "appendix": appendix(report, lang, consultant),
+        "consultant": consultant,
+        "condition": lambda cond: condition_text(cond, lang, ids=consultant),
+        "reason": lambda rec: getattr(rec.because, lang) if consultant else reason(rec, lang),
+        "stage_median": lambda m: stage_median(report, m, lang),
         "sources": sources(report, lang),
         "file_name": Path(a.file).name,
         "rests_on": label_prose("rests_on", lang),
@@ -326,8 +345,12 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
 @lang_option("Language of the report.")
 @click.option("--portfolio", "portfolio", type=click.Path(exists=True, path_type=Path),
               help="Add where the company stands in a portfolio: `cxm batch` JSON Lines or a folder of facts files.")
+@click.option("--consultant", is_flag=True,
+              help="The consultant's copy: adds the recommendation ids, the rules and their sources, and the facts "
+                   "as the facts file gives them (the client's copy says everything in words).")
 @rules_option
-def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfolio: Path | None = None) -> None:
+def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfolio: Path | None = None,
+           consultant: bool = False) -> None:
     """Write a client-ready report on the company described in FILE.
 
     The report holds a summary, a radar chart of the four competency levels, the six-stage ladder
@@ -370,7 +393,7 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     data = build(engine, loaded)
     extra: dict[str, Any] = {}
     if portfolio is not None:
-        extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": str(portfolio)}
+        extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
     written = [output]
     try:
         if chart is not None:
@@ -378,15 +401,15 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
             if extra.get("standing"):
                 extra["standing_href"] = output.stem + ".standing.svg"
                 written.append(output.with_name(extra["standing_href"]))
-            text = render(data, "md", lang, chart_href=chart.name, **extra)
+            text = render(data, "md", lang, chart_href=chart.name, consultant=consultant, **extra)
             write_text(chart, radar_svg(data, lang) + "\n")
             if extra.get("standing"):
                 write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
             write_text(output, text)
         elif suffix == ".pdf":
-            write_bytes(output, to_pdf(render(data, "html", lang, **extra)))
+            write_bytes(output, to_pdf(render(data, "html", lang, consultant=consultant, **extra)))
         else:
-            write_text(output, render(data, "html", lang, **extra))
+            write_text(output, render(data, "html", lang, consultant=consultant, **extra))
     except OSError as exc:
         raise Failure(f"error: cannot write the report {output}: {exc.strerror or exc}") from None
     click.echo("\n".join(map(str, written)))

@@ -38,6 +38,7 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts):
         self.kb, self.trace, self.loaded = kb, trace, loaded
         self.explainer = Explainer(trace, loaded.doc)
+        self.inputs = {f.name: f.value for f in trace.facts.values() if f.input}
 
     def values(self, name: str) -> list[str]:
         return values(self.trace, name)
@@ -109,19 +110,25 @@ class _Reader:
         return ordered(list(recs.values()))
 
     def finding(self, fact_id: str) -> Bilingual | None:
-        """What the rule found in this company, when its reason names several alternatives: the input facts of the
-        alternative that held, each with its value, in words."""
-        firing = self.trace.firings[self.trace.facts[fact_id].by[0]]
+        """What the rule found in this company, in words, when its reason could name several things: the input facts
+        of the alternative that held (a rule with several), and the failing test of each gap it matched."""
+        facts = self.trace.facts
+        firing = self.trace.firings[facts[fact_id].by[0]]
         rule = self.kb.rule(firing.rule)
-        if len(rule.branches) < 2:
-            return None
-        inputs = {self.trace.facts[m].name: self.trace.facts[m].value for m in firing.matched
-                  if self.trace.facts[m].input}
-        said = [(self.kb.specs[lit.fact], inputs[lit.fact]) for lit in rule.branches[firing.branch]
-                if lit.fact in inputs]
+        said: list[tuple[str, object]] = []
+        if len(rule.branches) > 1:
+            inputs = {facts[m].name: facts[m].value for m in firing.matched if facts[m].input}
+            said += [(lit.fact, inputs[lit.fact]) for lit in rule.branches[firing.branch] if lit.fact in inputs]
+        for m in firing.matched:
+            if facts[m].name.startswith("gap.") and facts[m].by:
+                gap = self.trace.firings[facts[m].by[0]]
+                closes = self.kb.rule(gap.rule).closes
+                if closes and closes[1] in self.inputs and (closes[1], self.inputs[closes[1]]) not in said:
+                    said.append((closes[1], self.inputs[closes[1]]))
         if not said:
             return None
-        return bilingual(lambda lang: "; ".join(statement(spec, value, lang, named=True) for spec, value in said) + ".")
+        return bilingual(lambda lang: "; ".join(statement(self.kb.specs[f], v, lang, named=True)
+                                                for f, v in said) + ".")
 
     def closes(self, fact_id: str) -> list[GapTest]:
         """The gap tests behind a recommendation: the gaps its own rules matched, each with the test it names."""
