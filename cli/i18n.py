@@ -50,9 +50,9 @@ LABELS: dict[str, dict[str, str]] = {
     "shortest": {"en": "Shortest path: carry out these {n} decision(s) and the company reaches {stage} "
                        "(through the weakest competency where it can, the fewest facts changed and the least "
                        "effort; confirmed by re-running the engine)",
-                 "ru": "Кратчайший путь: выполните эти решения ({n}), и компания достигнет стадии «{stage}» "
-                       "(через самую слабую компетенцию, где это возможно, с наименьшим числом изменений и "
-                       "усилий; проверено повторным запуском)"},
+                 "ru": "Кратчайший путь: чтобы перейти на стадию «{stage}», достаточно выполнить следующие ключевые "
+                       "решения (путь по возможности идёт через самую слабую компетенцию и требует наименьших "
+                       "изменений и усилий; проверено повторной оценкой)"},
     "plan": {"en": "The plan", "ru": "План"},
     "plan_empty": {"en": "(no decision to plan)", "ru": "(решений для плана нет)"},
     "plan_now": {"en": "Now", "ru": "Сейчас"},

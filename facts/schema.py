@@ -345,9 +345,9 @@ class SurveySpread(_Section):
     brand: Spread = Field(description="Spread for compelling brand values.",
                           json_schema_extra=ru("Разброс по ценностям бренда."))
     employees: Spread = Field(description="Spread for employee engagement.",
-                              json_schema_extra=ru("Разброс по вовлечению сотрудников."))
+                              json_schema_extra=ru("Разброс по вовлечённости сотрудников."))
     customers: Spread = Field(description="Spread for customer connectedness.",
-                              json_schema_extra=ru("Разброс по вовлечению клиентов."))
+                              json_schema_extra=ru("Разброс по связи с клиентами."))
 
 
 class SurveyRole(_Section):
@@ -362,9 +362,9 @@ class SurveyRole(_Section):
     brand: Score = Field(description="Median score for compelling brand values.",
                          json_schema_extra=ru("Медиана оценок по ценностям бренда."))
     employees: Score = Field(description="Median score for employee engagement.",
-                             json_schema_extra=ru("Медиана оценок по вовлечению сотрудников."))
+                             json_schema_extra=ru("Медиана оценок по вовлечённости сотрудников."))
     customers: Score = Field(description="Median score for customer connectedness.",
-                             json_schema_extra=ru("Медиана оценок по вовлечению клиентов."))
+                             json_schema_extra=ru("Медиана оценок по связи с клиентами."))
 
 
 class SurveyDisagreement(_Section):
@@ -418,11 +418,11 @@ class SelfAssessment(_Section):
     )
     employees: Ratings = Field(
         description="Five ratings for employee engagement.",
-        json_schema_extra=ru("Пять оценок по вовлечению сотрудников."),
+        json_schema_extra=ru("Пять оценок по вовлечённости сотрудников."),
     )
     customers: Ratings = Field(
         description="Five ratings for customer connectedness.",
-        json_schema_extra=ru("Пять оценок по вовлечению клиентов."),
+        json_schema_extra=ru("Пять оценок по связи с клиентами."),
     )
     survey: Survey | None = Field(
         None, description="When many answered: respondents, spread and disagreement (`cxm survey`).",

@@ -141,7 +141,7 @@ def test_assess_json_shape(runner) -> None:
         assert rec["id"] and rec["rules"] and rec["chain"]["rules"][-1] in rec["rules"]
     road = data["roadmap"]
     assert road["next_stage"] == {"id": "align", "number": 5,
-                                  "name": {"en": "Align", "ru": "Согласование всех элементов"}}
+                                  "name": {"en": "Align", "ru": "Согласованность"}}
     assert [(g["rule"], g["held"]) for g in road["gates"]] == [("gate-align", False)]
     assert [(c["test"]["en"], c["held"], c["actual"]) for c in road["gates"][0]["conditions"]] == [
         ("employees.incentives_linked_to_cx is true", False, [False]),

@@ -205,7 +205,7 @@ def test_what_if_stage_and_levels(runner) -> None:
     assert (answer["stage_before"]["id"], answer["stage_after"]["id"]) == ("operationalize", "explore")
     assert answer["levels"] == [{"competency": "leadership", "before": 4, "after": 2}]
     text = runner.invoke(cli, ["what-if", path, "--set", "leadership.cx_owner=part_time", "--lang", "ru"]).output
-    assert "Стадия: Операционные преобразования -> Исследование" in text.splitlines()
+    assert "Стадия: Встраивание в процессы -> Исследование" in text.splitlines()
 
 
 def test_what_if_rejects_unknown_paths_and_bad_values(runner) -> None:
