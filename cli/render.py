@@ -7,6 +7,7 @@ import textwrap
 
 from cxm.cli.i18n import t
 from cxm.engine.base.text import INVISIBLE, dumps
+from cxm.engine.language.words import lower_first
 from cxm.engine.results.result import Assessment, ConditionCheck, PlanStep, Recommendation, to_data
 
 # C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
@@ -208,8 +209,7 @@ def condition_text(cond: ConditionCheck, lang: str, *, ids: bool = False) -> str
     return f"{getattr(cond.said, lang)} ({t('now', lang)}: {_lower(getattr(cond.now, lang))})"
 
 
-def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+_lower = lower_first
 
 
 def _plain(value: object) -> str:

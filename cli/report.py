@@ -288,6 +288,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
 
     from cxm.cli.main import package_version
     from cxm.cli.render import condition_text, reason, survey_line
+    from cxm.engine.language.words import lower_first
     from cxm.cli.report_prose import appendix, sources
     from cxm.cli.report_prose import label as label_prose
     from cxm.engine.services.history import now
@@ -307,7 +308,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     env.filters["url"] = md_url
     env.filters["effects"] = lambda effects: "; ".join(effect_text(e) for e in effects)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
-    env.filters["lowerfirst"] = lambda text: text[:1].lower() + text[1:] if text[1:2].islower() else text
+    env.filters["lowerfirst"] = lower_first
     a = report.assessment
     context = {
         "r": report, "a": a, "lang": lang, "version": package_version(), "date": now()[:10],

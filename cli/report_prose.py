@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxm.cli.i18n import translator
+from cxm.engine.language.words import DERIVED
 
 LABELS: dict[str, dict[str, str]] = {
     "made_because": {"en": "Recommended because: {because}", "ru": "Рекомендовано, потому что: {because}"},
@@ -48,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
     "temkin_model": {"en": "Temkin Group maturity model", "ru": "модель зрелости Temkin Group"},
     "project_tool": {"en": "a tool of the cx-maturity method", "ru": "инструмент метода cx-maturity"},
     "project": {"en": "the cx-maturity method", "ru": "метод cx-maturity"},
+    "law_by_country": {"en": "personal-data law by country", "ru": "закон о персональных данных по стране компании"},
     "criteria": {"en": "article, criteria of the competency", "ru": "статья, критерии компетенции"},
 }
 
@@ -81,7 +83,7 @@ SOURCES: tuple[Citation, ...] = (
         "ru": "Temkin Group (с 2018 года — Qualtrics XM Institute), модель зрелости клиентского опыта "
               "(Customer Experience Maturity), версия 2014–2018 годов: четыре компетенции (целенаправленное "
               "руководство, убедительные ценности бренда, вовлечённость сотрудников, связь с клиентами) и шесть "
-              "стадий (игнорирование, исследование, мобилизация, операционализация, выравнивание, укоренение)."}),
+              "стадий (игнорирование, исследование, мобилизация, встраивание в процессы, согласованность, укоренение)."}),
     Citation(3, ("project", "rules/"), {
         "en": "cx-maturity, the method of this assessment: competency levels from evidence, score bands and stage "
               "gates, documented with its knowledge base.",
@@ -106,6 +108,11 @@ _ARTICLE = re.compile(r"\b(company|decision|action|tool) (\d+)")
 _TEMKIN = re.compile(r"Temkin: (\w+) stage")
 
 
+_LAWS = {"law of the republic of belarus": DERIVED["personal_data_law"]["by_99z"],
+         "law of the republic of kazakhstan": DERIVED["personal_data_law"]["kz_94v"],
+         "regulation (eu) 2016/679": DERIVED["personal_data_law"]["gdpr"]}
+
+
 def cite(source: str, lang: str, stages: dict[str, Any] | None = None) -> str:
     """A rule's source as the client reads it, in ``lang``: no file path, no rule id, no English in Russian."""
     out: list[str] = []
@@ -124,8 +131,12 @@ def cite(source: str, lang: str, stages: dict[str, Any] | None = None) -> str:
             out.append(label("project_tool", lang))
         elif low.startswith(("project", "rules/")):
             out.append(label("project", lang))
+        elif low.startswith("personal-data law by country"):
+            out.append(label("law_by_country", lang))
+        elif any(low.startswith(k) for k in _LAWS):
+            out.append(_LAWS[next(k for k in _LAWS if low.startswith(k))][lang == "ru"] if lang == "ru" else part)
         elif lang == "en":
-            out.append(part)
+            out.append(re.sub(r"\s*\([^)]*rules/[^)]*\)|\S*rules/\S*", "", part).strip())
     text = "; ".join(dict.fromkeys(out))
     return text[:1].upper() + text[1:]
 

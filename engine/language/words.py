@@ -49,9 +49,13 @@ def _clean(text: str) -> str:
     return text.strip().rstrip(".")
 
 
-def _lower(text: str) -> str:
-    """The first letter in lower case, unless the word is an abbreviation (CRM, KPI)."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+def lower_first(text: str) -> str:
+    """The first letter in lower case, unless the first word is an abbreviation (CRM, KPI)."""
+    word = text.split(" ", 1)[0]
+    return text if len(word) > 1 and word.isupper() else text[:1].lower() + text[1:]
+
+
+_lower = lower_first
 
 
 def name(spec: FieldSpec, lang: str) -> str:
