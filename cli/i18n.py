@@ -33,7 +33,8 @@ LABELS: dict[str, dict[str, str]] = {
                     "ru": "Сумма баллов пока не в нужном диапазоне: {title}"},
     "found": {"en": "Found here", "ru": "Что выявлено"},
     "duty_confirm_client": {"en": "The facts file does not say whether this is met: please confirm it.",
-                            "ru": "В исходных данных не сказано, выполнено ли это требование: подтвердите, пожалуйста."},
+                            "ru": "В исходных данных не сказано, выполнено ли это требование: подтвердите, "
+                                  "пожалуйста."},
     "section_company": {"en": "Company", "ru": "Компания"},
     "section_leadership": {"en": "Leadership", "ru": "Руководство"},
     "section_brand": {"en": "Brand", "ru": "Бренд"},

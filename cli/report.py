@@ -177,8 +177,8 @@ def radar_svg(report: Any, lang: str) -> str:
     chart = pygal.Radar(
         style=style, js=[], disable_xml_declaration=True, fill=True, range=(0, 6), show_legend=False,
         width=820, height=420, dots_size=5, stroke_style={"width": 2.5}, show_y_labels=True,
-        y_labels=[1, 2, 3, 4, 5, 6], truncate_label=-1, margin=14, margin_top=30, margin_bottom=30, margin_left=215,
-        margin_right=215,
+        y_labels=[1, 2, 3, 4, 5, 6], truncate_label=-1, margin=14, margin_top=30, margin_bottom=30, margin_left=270,
+        margin_right=270,
         inner_radius=0,
     )
     chart.uuid = CHART_ID  # a fixed id instead of a random one: the same input gives the same bytes
@@ -288,9 +288,9 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
 
     from cxm.cli.main import package_version
     from cxm.cli.render import condition_text, reason, survey_line
-    from cxm.engine.language.words import lower_first
     from cxm.cli.report_prose import appendix, sources
     from cxm.cli.report_prose import label as label_prose
+    from cxm.engine.language.words import lower_first
     from cxm.engine.services.history import now
     from cxm.engine.services.portfolio import MIN_GROUP
 

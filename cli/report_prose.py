@@ -42,10 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
                        "ru": "{said} (не указано, поэтому считаем, что этого нет)"},
     "article": {"en": "Article", "ru": "Статья"},
     "company": {"en": "company", "ru": "компания"},
-    "decision": {"en": "key decision", "ru": "ключевое решение"},
-    "action": {"en": "action", "ru": "действие"},
-    "tool": {"en": "tool", "ru": "инструмент"},
-    "temkin": {"en": "Temkin Group, description of the {stage} stage", "ru": "Temkin Group, описание стадии «{stage}»"},
+    "temkin": {"en": "Temkin Group, description of the {stage} stage",
+               "ru": "Temkin Group, описание стадии «{stage}»"},
     "temkin_model": {"en": "Temkin Group maturity model", "ru": "модель зрелости Temkin Group"},
     "project_tool": {"en": "a tool of the cx-maturity method", "ru": "инструмент метода cx-maturity"},
     "project": {"en": "the cx-maturity method", "ru": "метод cx-maturity"},
@@ -83,7 +81,8 @@ SOURCES: tuple[Citation, ...] = (
         "ru": "Temkin Group (с 2018 года — Qualtrics XM Institute), модель зрелости клиентского опыта "
               "(Customer Experience Maturity), версия 2014–2018 годов: четыре компетенции (целенаправленное "
               "руководство, убедительные ценности бренда, вовлечённость сотрудников, связь с клиентами) и шесть "
-              "стадий (игнорирование, исследование, мобилизация, встраивание в процессы, согласованность, укоренение)."}),
+              "стадий (игнорирование, исследование, мобилизация, встраивание в процессы, согласованность, "
+              "укоренение)."}),
     Citation(3, ("project", "rules/"), {
         "en": "cx-maturity, the method of this assessment: competency levels from evidence, score bands and stage "
               "gates, documented with its knowledge base.",

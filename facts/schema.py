@@ -180,7 +180,7 @@ class Brand(_Section):
     promise_monitored: Bool = Field(
         False, description="Whether keeping the customer promise is checked (e.g. by mystery shopping).",
         json_schema_extra=ru(
-            "Проверяется ли, что компания выполняет своё обещание клиенту (например, с помощью тайного покупателя)."
+            "Проверяется ли, что компания выполняет своё обещание клиенту (например, с помощью тайного клиента)."
         ),
     )
     purpose_in_onboarding: Bool = Field(
@@ -267,7 +267,7 @@ class Customers(_Section):
     )
     mystery_shopping: MysteryShopping = Field(
         MysteryShopping.NONE, description="Mystery-shopper checks.",
-        json_schema_extra=ru("Проверки сервиса методом «тайный покупатель»."),
+        json_schema_extra=ru("Проверки сервиса методом «тайный клиент»."),
     )
     response_time_hours: Int | None = Field(
         None, ge=0, le=10_000, description="Typical time, in hours, to answer a customer request.",
@@ -314,8 +314,8 @@ class Systems(_Section):
         json_schema_extra=ru("Цифровые каналы, которыми пользуются клиенты."),
     )
     integrated: UniqueList[System] = Field(
-        default_factory=list, description="Systems among `present` that share one customer record.",
-        json_schema_extra=ru("Системы из `present`, которые ведут единую карточку клиента."),
+        default_factory=list, description="Systems in place that share one customer record.",
+        json_schema_extra=ru("Системы, которые уже есть и ведут единую карточку клиента."),
     )
     digital_footprint_in_crm: Bool = Field(
         False, description="The customer's online footprint (site, social) is recorded in the CRM.",

@@ -23,6 +23,7 @@ FIXED = [
     ("FILE:LINE", re.compile(r"\.[a-z]{2,4}:\d+")),
     ("operator", re.compile(r"[<>!]=|=")),
     ("rule file", re.compile(r"rules/[a-z]")),
+    ("code mark", re.compile(r"`")),
 ]
 
 
@@ -75,6 +76,6 @@ def test_a_gate_test_and_an_effect_read_in_words(engine) -> None:
     """What the issue quoted, said by hand: the owner's test and the effect of giving CX an owner."""
     data = build(engine, read_facts(next(p for p in EXAMPLES if p.stem == "article-1-wellness-resort")))
     rec = next(r for r in data.assessment.recommendations if r.id == "dedicate-cx-owner")
-    assert [o.en for o in rec.outcome][0] == "Who owns CX day to day: at least “a dedicated CX manager or specialist”"
-    assert [o.ru for o in rec.outcome][0] == ("Кто отвечает за клиентский опыт в повседневной работе: не ниже уровня "
+    assert rec.outcome[0].en == "Who owns CX day to day: at least “a dedicated CX manager or specialist”"
+    assert rec.outcome[0].ru == ("Кто отвечает за клиентский опыт в повседневной работе: не ниже уровня "
                                               "«отдельный менеджер или специалист по клиентскому опыту»")

@@ -29,7 +29,8 @@ _W = {
 
 DERIVED: dict[str, dict[str, tuple[str, str]]] = {
     "size_class": {"micro": ("micro company", "микропредприятие"), "small": ("small company", "малая компания"),
-                   "medium": ("medium-sized company", "средняя компания"), "large": ("large company", "крупная компания")},
+                   "medium": ("medium-sized company", "средняя компания"),
+                   "large": ("large company", "крупная компания")},
     "market_focus": {"b2b": ("mostly business clients", "в основном корпоративные клиенты"),
                      "b2c": ("mostly consumers", "в основном частные клиенты"),
                      "mixed": ("business clients and consumers alike", "и корпоративные, и частные клиенты")},
