@@ -67,7 +67,7 @@ def test_why_stage_and_competency(runner) -> None:
     assert out[-1] == f"    - brand.values = implicit  (input, {path}:19)"
     ru = runner.invoke(cli, ["why", str(path), "stage", "--lang", "ru"]).output
     assert "stage = explore  <- правило stage-from-score (rules/stage/stage.yaml:53:5)" in ru
-    assert "Стадию определяет диапазон балла, и обязательные условия её допускают." in ru
+    assert "Стадия определена по сумме баллов, и все её обязательные условия выполнены." in ru
 
 
 def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None:
