@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "CX maturity assessment", "ru": "Оценка зрелости клиентского опыта"},
-    "file": {"en": "Facts file", "ru": "Файл фактов"},
+    "file": {"en": "Facts file", "ru": "Исходные данные"},
     "stage": {"en": "Stage {n} of {total}", "ru": "Стадия {n} из {total}"},
     "why": {"en": "Why", "ru": "Почему"},
     "effects": {"en": "Once done", "ru": "После выполнения"},
     "closes": {"en": "Closes", "ru": "Закрывает"},
-    "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (1-6)"},
+    "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (от 1 до 6)"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_tied": {"en": "Weakest competencies (tied at level {n})",
                      "ru": "Самые слабые компетенции (все на уровне {n})"},
@@ -29,8 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
                   "ru": "Дорожная карта: достигнута высшая стадия, её нужно поддерживать."},
     "gate_unmet": {"en": "Gate not met: {title}", "ru": "Не выполнено условие: {title}"},
     "gate_met": {"en": "Gate met: {title}", "ru": "Условие выполнено: {title}"},
-    "score_unmet": {"en": "Score not yet in the band: {title}",
-                    "ru": "Сумма баллов пока не в нужном диапазоне: {title}"},
+    "score_unmet": {"en": "Not yet: {title}", "ru": "Пока не выполнено: {title}"},
     "found": {"en": "Found here", "ru": "Что выявлено"},
     "duty_confirm_client": {"en": "The facts file does not say whether this is met: please confirm it.",
                             "ru": "В исходных данных не сказано, выполнено ли это требование: подтвердите, "
@@ -65,15 +64,15 @@ LABELS: dict[str, dict[str, str]] = {
     "months": {"en": "months", "ru": "несколько месяцев"},
     "year": {"en": "about a year", "ru": "около года"},
     "obligations": {"en": "Obligations (legal duties, apart from the plan)",
-                    "ru": "Обязанности по закону (отдельно от плана)"},
+                    "ru": "Требования закона (вне плана)"},
     "duty_do": {"en": "Do", "ru": "Выполнить"},
     "duty_confirm": {"en": "Confirm", "ru": "Подтвердить"},
     "duty_confirm_how": {"en": "The facts file does not say whether this is met; confirm it, or give {facts}.",
                          "ru": "В файле фактов не сказано, выполнено ли это; подтвердите или укажите {facts}."},
     "full_tree": {"en": "The full tree ({d} decisions, {a} actions, {t} tools; {held} held back) is shown with "
                         "--all and given in the JSON.",
-                  "ru": "Полное дерево (решений: {d}, действий: {a}, инструментов: {t}; отложено: {held}) "
-                        "выводится с --all и есть в JSON."},
+                  "ru": "Полный перечень рекомендаций (решений: {d}, действий: {a}, инструментов: {t}; отложено: "
+                        "{held}) выводит ключ --all; он есть и в JSON."},
     "why_title": {"en": "Why {target}: {file}", "ru": "Почему {target}: {file}"},
     "input_at": {"en": "input, {file}:{line}", "ru": "исходный факт, {file}:{line}"},
     "input_default": {"en": "input, not in the file: default", "ru": "исходный факт, нет в файле: по умолчанию"},

@@ -186,7 +186,9 @@ def _roadmap(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
         if check.held and key == "score":
             continue
         label = "score_unmet" if key == "score" else ("gate_met" if check.held else "gate_unmet")
-        lines += _wrap(t(label, lang, title=getattr(check.title, lang)) + _id(check.rule, ids), 2, 4)
+        title = getattr(check.title, lang)
+        lines += _wrap(t(label, lang, title=lower_first(title) if key == "score" else title) + _id(check.rule, ids),
+                       2, 4)
         for cond in check.conditions:
             if not cond.held:
                 lines += _wrap(f"- {condition_text(cond, lang, ids=ids)}", 4, 6)

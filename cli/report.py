@@ -27,8 +27,8 @@ CHART_ID = "cxm-radar"
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "Customer-experience maturity report", "ru": "Отчёт о зрелости клиентского опыта"},
     "prepared": {"en": "Prepared on {date} from the facts file {file}",
-                 "ru": "Подготовлен {date} по файлу фактов {file}"},
-    "summary": {"en": "Summary", "ru": "Кратко"},
+                 "ru": "Подготовлен {date} по исходным данным из файла {file}"},
+    "summary": {"en": "Summary", "ru": "Резюме"},
     "stage_of": {"en": "Stage {n} of 6: {name}", "ru": "Стадия {n} из 6: {name}"},
     "why": {"en": "Why", "ru": "Почему"},
     "effects": {"en": "Once done", "ru": "После выполнения"},
@@ -38,7 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
     "summary_next": {"en": "Next stage: {name} (stage {n}).", "ru": "Следующая стадия: «{name}» ({n})."},
     "summary_top": {"en": "The company is at the top stage.", "ru": "Компания на высшей стадии."},
     "levels": {"en": "Competency levels", "ru": "Уровни компетенций"},
-    "levels_note": {"en": "Each competency is rated from 1 to 6.", "ru": "Каждая компетенция оценена от 1 до 6."},
+    "levels_note": {"en": "Each competency is rated from 1 to 6.", "ru": "Каждая компетенция оценивается по шкале от 1 до 6."},
     "competency": {"en": "Competency", "ru": "Компетенция"},
     "level": {"en": "Level", "ru": "Уровень"},
     "basis": {"en": "What it rests on", "ru": "На чём основано"},
@@ -53,13 +53,14 @@ LABELS: dict[str, dict[str, str]] = {
     "ahead": {"en": "ahead", "ru": "впереди"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_note": {"en": "The weakest competency holds the stage back: strengthen it first.",
-                     "ru": "Самая слабая компетенция сдерживает стадию: её нужно укреплять в первую очередь."},
+                     "ru": "Самая слабая компетенция сдерживает переход на следующую стадию, поэтому укреплять её нужно в первую "
+                           "очередь."},
     "recommendations": {"en": "Appendix A: every recommendation (key decisions, actions, tools)",
                         "ru": "Приложение А: все рекомендации (ключевые решения, действия, инструменты)"},
     "plan_note": {"en": "What to do now, next and later, in one order: the weakest competency first, then what "
                         "unlocks the next stage, then effort, cost and time. Appendix A lists every recommendation.",
-                  "ru": "Что делать сейчас, затем и позже, в одном порядке: сначала самая слабая компетенция, затем "
-                        "то, что открывает следующую стадию, затем усилия, затраты и срок. Все рекомендации — в "
+                  "ru": "Что делать сейчас, затем и позже. Порядок один: сначала самая слабая компетенция, потом то, "
+                        "что открывает путь к следующей стадии, затем усилия, затраты и срок. Все рекомендации — в "
                         "приложении А."},
     "recs_note": {"en": "In priority order: each decision is followed by its actions, each action by its tools.",
                   "ru": "В порядке приоритета: за каждым решением следуют его действия, за действием — инструменты."},
@@ -87,11 +88,10 @@ LABELS: dict[str, dict[str, str]] = {
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
     "appendix": {"en": "Appendix B: why each recommendation is made",
                  "ru": "Приложение Б: почему сделана каждая рекомендация"},
-    "appendix_note": {"en": "Why each recommendation is made, the rule that made it with its source, and what "
-                            "that rests on, down to the facts about the company with their line in the facts file.",
-                      "ru": "Почему сделана каждая рекомендация, какое правило её сделало и на каком источнике оно "
-                            "основано, и на чём это держится — вплоть до фактов о компании с номером строки в "
-                            "файле фактов."},
+    "appendix_note": {"en": "Why each recommendation is made, its source, and what that rests on, down to the "
+                            "facts about the company.",
+                      "ru": "Почему сделана каждая рекомендация, на каком источнике она основана и на чём держится — "
+                            "вплоть до сведений о компании."},
     "rule": {"en": "rule", "ru": "правило"},
     "source": {"en": "source", "ru": "источник"},
     "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
@@ -99,8 +99,8 @@ LABELS: dict[str, dict[str, str]] = {
     "assumed": {"en": "Assumed", "ru": "Принято по умолчанию"},
     "assumed_note": {"en": "The facts file leaves these out, so the assessment takes them at their defaults: the "
                            "practice is taken as not in place. Add them to the file if that is not so.",
-                     "ru": "В файле фактов этого нет, поэтому оценка принимает значения по умолчанию: считается, "
-                           "что такой практики нет. Если это не так, добавьте их в файл."},
+                     "ru": "Этих сведений нет в исходных данных, поэтому при оценке считалось, что таких практик в "
+                           "компании нет. Если это не так, дополните данные."},
     "assumed_whole": {"en": "the whole section", "ru": "весь раздел"},
     "sources": {"en": "Sources", "ru": "Источники"},
     "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},

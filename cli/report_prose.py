@@ -16,9 +16,9 @@ from cxm.cli.i18n import translator
 from cxm.engine.language.words import DERIVED
 
 LABELS: dict[str, dict[str, str]] = {
-    "made_because": {"en": "Recommended because: {because}", "ru": "Рекомендовано, потому что: {because}"},
+    "made_because": {"en": "Recommended because: {because}", "ru": "Почему рекомендовано: {because}"},
     "rule_source": {"en": "Rule {rule}; source: {source}.", "ru": "Правило {rule}; источник: {source}."},
-    "rests_on": {"en": "This rests on:", "ru": "Это основано на том, что:"},
+    "rests_on": {"en": "This rests on:", "ru": "Основания:"},
     "serves": {"en": "the {kind} “{title}” ({number}) is recommended",
                "ru": "рекомендовано: {kind} «{title}» ({number})"},
     "stage": {"en": "the company is at the {stage} stage", "ru": "компания находится на стадии «{stage}»"},

@@ -119,7 +119,7 @@ def test_assess_text(runner) -> None:
         "    - How often CX metrics are weighed in management reviews: at least “in every regular review”",
         "      (now: now and then)",
         "    - Products or processes have been redesigned from customer insight (now: no)",
-        "  Score not yet in the band: Score in the Operationalize band",
+        "  Not yet: score in the Operationalize band",
         "    - The sum of the four competency levels (4 to 24): from 16 to 19 (now: 12)",
     ]
     # the consultant's text (--all): the rules' ids and tests as the rule files write them
@@ -131,7 +131,7 @@ def test_assess_text(runner) -> None:
         "    - leadership.governance is cross_functional (now: ad_hoc)",
         "    - leadership.cx_metrics_in_reviews is at least regularly (now: occasionally)",
         "    - customers.processes_redesigned_from_insight is true (now: false)",
-        "  Score not yet in the band: Score in the Operationalize band [band-operationalize]",
+        "  Not yet: score in the Operationalize band [band-operationalize]",
     ]
 
 

@@ -142,7 +142,7 @@ def test_a_legal_duty_is_done_when_given_and_confirmed_when_assumed(runner, tmp_
     label = {"do": "Do", "confirm": "Confirm"}[duty]
     assert f"  - {label}: Bring the handling of customer data within the personal-data law" in text
     ru = runner.invoke(cli, ["assess", str(tmp_path / "company.yaml"), "--lang", "ru"]).output
-    assert "Обязанности по закону (отдельно от плана)" in ru
+    assert "Требования закона (вне плана)" in ru
     assert {"do": "  - Выполнить: ", "confirm": "  - Подтвердить: "}[duty] in ru
 
 
