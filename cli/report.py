@@ -38,7 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
     "summary_next": {"en": "Next stage: {name} (stage {n}).", "ru": "Следующая стадия: «{name}» ({n})."},
     "summary_top": {"en": "The company is at the top stage.", "ru": "Компания на высшей стадии."},
     "levels": {"en": "Competency levels", "ru": "Уровни компетенций"},
-    "levels_note": {"en": "Each competency is rated from 1 to 6.", "ru": "Каждая компетенция оценивается по шкале от 1 до 6."},
+    "levels_note": {"en": "Each competency is rated from 1 to 6.",
+                    "ru": "Каждая компетенция оценивается по шкале от 1 до 6."},
     "competency": {"en": "Competency", "ru": "Компетенция"},
     "level": {"en": "Level", "ru": "Уровень"},
     "basis": {"en": "What it rests on", "ru": "На чём основано"},
@@ -53,8 +54,8 @@ LABELS: dict[str, dict[str, str]] = {
     "ahead": {"en": "ahead", "ru": "впереди"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_note": {"en": "The weakest competency holds the stage back: strengthen it first.",
-                     "ru": "Самая слабая компетенция сдерживает переход на следующую стадию, поэтому укреплять её нужно в первую "
-                           "очередь."},
+                     "ru": "Самая слабая компетенция сдерживает переход на следующую стадию, поэтому укреплять её "
+                           "нужно в первую очередь."},
     "recommendations": {"en": "Appendix A: every recommendation (key decisions, actions, tools)",
                         "ru": "Приложение А: все рекомендации (ключевые решения, действия, инструменты)"},
     "plan_note": {"en": "What to do now, next and later, in one order: the weakest competency first, then what "
