@@ -27,7 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
     "roadmap": {"en": "Roadmap to {stage} (stage {n})", "ru": "Дорожная карта к стадии «{stage}» ({n})"},
     "top_stage": {"en": "Roadmap: the top stage is reached; keep it up.",
                   "ru": "Дорожная карта: достигнута высшая стадия, её нужно поддерживать."},
-    "gate_unmet": {"en": "Gate not met: {title}", "ru": "Не выполнено условие: {title}"},
+    "gate_unmet": {"en": "Gate not met: {title}", "ru": "Не выполнено обязательное условие: {title}"},
     "gate_met": {"en": "Gate met: {title}", "ru": "Условие выполнено: {title}"},
     "score_unmet": {"en": "Not yet: {title}", "ru": "Пока не выполнено: {title}"},
     "found": {"en": "Found here", "ru": "Что выявлено"},
