@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "CX maturity assessment", "ru": "Оценка зрелости клиентского опыта"},
-    "file": {"en": "Facts file", "ru": "Файл фактов"},
+    "file": {"en": "Facts file", "ru": "Исходные данные"},
     "stage": {"en": "Stage {n} of {total}", "ru": "Стадия {n} из {total}"},
     "why": {"en": "Why", "ru": "Почему"},
     "effects": {"en": "Once done", "ru": "После выполнения"},
     "closes": {"en": "Closes", "ru": "Закрывает"},
-    "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (1-6)"},
+    "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (от 1 до 6)"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_tied": {"en": "Weakest competencies (tied at level {n})",
                      "ru": "Самые слабые компетенции (все на уровне {n})"},
@@ -27,10 +27,22 @@ LABELS: dict[str, dict[str, str]] = {
     "roadmap": {"en": "Roadmap to {stage} (stage {n})", "ru": "Дорожная карта к стадии «{stage}» ({n})"},
     "top_stage": {"en": "Roadmap: the top stage is reached; keep it up.",
                   "ru": "Дорожная карта: достигнута высшая стадия, её нужно поддерживать."},
-    "gate_unmet": {"en": "Gate not met: {title} [{rule}]", "ru": "Не выполнено условие: {title} [{rule}]"},
-    "gate_met": {"en": "Gate met: {title} [{rule}]", "ru": "Условие выполнено: {title} [{rule}]"},
-    "score_unmet": {"en": "Score not yet in the band: {title} [{rule}]",
-                    "ru": "Балл пока не в диапазоне: {title} [{rule}]"},
+    "gate_unmet": {"en": "Gate not met: {title}", "ru": "Не выполнено обязательное условие: {title}"},
+    "gate_met": {"en": "Gate met: {title}", "ru": "Условие выполнено: {title}"},
+    "score_unmet": {"en": "Not yet: {title}", "ru": "Пока не выполнено: {title}"},
+    "found": {"en": "Found here", "ru": "Что выявлено"},
+    "duty_confirm_client": {"en": "The facts file does not say whether this is met: please confirm it.",
+                            "ru": "В исходных данных не сказано, выполнено ли это требование: подтвердите, "
+                                  "пожалуйста."},
+    "section_company": {"en": "Company", "ru": "Компания"},
+    "section_leadership": {"en": "Leadership", "ru": "Руководство"},
+    "section_brand": {"en": "Brand", "ru": "Бренд"},
+    "section_employees": {"en": "Employees", "ru": "Сотрудники"},
+    "section_customers": {"en": "Customers", "ru": "Клиенты"},
+    "section_metrics": {"en": "Metrics", "ru": "Метрики"},
+    "section_systems": {"en": "Systems", "ru": "Системы"},
+    "section_compliance": {"en": "Compliance", "ru": "Соблюдение закона"},
+    "section_self_assessment": {"en": "Self-assessment", "ru": "Самооценка"},
     "now": {"en": "now", "ru": "сейчас"},
     "absent": {"en": "absent", "ru": "нет"},
     "focus": {"en": "Strengthen first", "ru": "Укрепить в первую очередь"},
@@ -38,9 +50,9 @@ LABELS: dict[str, dict[str, str]] = {
     "shortest": {"en": "Shortest path: carry out these {n} decision(s) and the company reaches {stage} "
                        "(through the weakest competency where it can, the fewest facts changed and the least "
                        "effort; confirmed by re-running the engine)",
-                 "ru": "Кратчайший путь: выполните эти решения ({n}), и компания достигнет стадии «{stage}» "
-                       "(через самую слабую компетенцию, где это возможно, с наименьшим числом изменений и "
-                       "усилий; проверено повторным запуском)"},
+                 "ru": "Кратчайший путь: чтобы перейти на стадию «{stage}», достаточно выполнить следующие ключевые "
+                       "решения (путь по возможности идёт через самую слабую компетенцию и требует наименьших "
+                       "изменений и усилий; проверено повторной оценкой)"},
     "plan": {"en": "The plan", "ru": "План"},
     "plan_empty": {"en": "(no decision to plan)", "ru": "(решений для плана нет)"},
     "plan_now": {"en": "Now", "ru": "Сейчас"},
@@ -52,15 +64,15 @@ LABELS: dict[str, dict[str, str]] = {
     "months": {"en": "months", "ru": "несколько месяцев"},
     "year": {"en": "about a year", "ru": "около года"},
     "obligations": {"en": "Obligations (legal duties, apart from the plan)",
-                    "ru": "Обязанности по закону (отдельно от плана)"},
+                    "ru": "Требования закона (вне плана)"},
     "duty_do": {"en": "Do", "ru": "Выполнить"},
     "duty_confirm": {"en": "Confirm", "ru": "Подтвердить"},
     "duty_confirm_how": {"en": "The facts file does not say whether this is met; confirm it, or give {facts}.",
                          "ru": "В файле фактов не сказано, выполнено ли это; подтвердите или укажите {facts}."},
     "full_tree": {"en": "The full tree ({d} decisions, {a} actions, {t} tools; {held} held back) is shown with "
                         "--all and given in the JSON.",
-                  "ru": "Полное дерево (решений: {d}, действий: {a}, инструментов: {t}; отложено: {held}) "
-                        "выводится с --all и есть в JSON."},
+                  "ru": "Полный перечень рекомендаций (решений: {d}, действий: {a}, инструментов: {t}; отложено: "
+                        "{held}) выводит ключ --all; он есть и в JSON."},
     "why_title": {"en": "Why {target}: {file}", "ru": "Почему {target}: {file}"},
     "input_at": {"en": "input, {file}:{line}", "ru": "исходный факт, {file}:{line}"},
     "input_default": {"en": "input, not in the file: default", "ru": "исходный факт, нет в файле: по умолчанию"},
@@ -104,7 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
                       "ru": "Самооценка, респондентов: {n}; разброс (межквартильный размах) {spread}"},
     "survey_disagree": {"en": "roles disagree: {pairs}", "ru": "роли расходятся: {pairs}"},
     "assumed": {"en": "Assumed: left out of the facts file, so taken at their defaults (not in place)",
-                "ru": "Принято по умолчанию: этого нет в файле фактов, поэтому считается, что этого нет"},
+                "ru": "Принято по умолчанию (в исходных данных не указано, поэтому считаем, что этой практики нет)"},
     "assumed_whole": {"en": "{section} (the whole section):", "ru": "{section} (весь раздел):"},
 }
 

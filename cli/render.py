@@ -7,7 +7,8 @@ import textwrap
 
 from cxm.cli.i18n import t
 from cxm.engine.base.text import INVISIBLE, dumps
-from cxm.engine.results.result import Assessment, PlanStep, Recommendation, to_data
+from cxm.engine.language.words import lower_first
+from cxm.engine.results.result import Assessment, ConditionCheck, PlanStep, Recommendation, to_data
 
 # C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
 # cursor, recolour or retitle the user's terminal. Bidi overrides and zero-width characters
@@ -54,9 +55,10 @@ def _bar(level: int, top: int = 6) -> str:
 
 
 def to_text(a: Assessment, lang: str, *, full: bool = False) -> str:
-    """A readable report for the terminal: the plan first; ``full`` adds the whole tree of recommendations."""
+    """A readable report for the terminal: the plan first, in plain words for the client; ``full`` (the
+    consultant's view) adds the ids, the whole tree of recommendations and the rule tests they close."""
     lines = [f"{t('title', lang)}: {inline(a.company)}", f"{t('file', lang)}: {inline(a.file)}", ""]
-    lines += plan_lines(a, lang)
+    lines += plan_lines(a, lang, ids=full)
     s = a.stage
     lines += ["", f"{t('stage', lang, n=s.number, total=6)}: {getattr(s.name, lang)}"]
     lines += _wrap(getattr(s.meaning, lang), 2)
@@ -76,7 +78,7 @@ def to_text(a: Assessment, lang: str, *, full: bool = False) -> str:
         lines.append(f"{t('weakest', lang)}: {names[0]} ({a.levels[a.weakest[0]].level})")
     elif names:
         lines.append(f"{t('weakest_tied', lang, n=a.levels[a.weakest[0]].level)}: {', '.join(names)}")
-    lines += _roadmap(a, lang)
+    lines += _roadmap(a, lang, ids=full)
     if full:
         lines += ["", t("recommendations", lang)]
         if not a.recommendations:
@@ -100,8 +102,18 @@ def meta(step: PlanStep | Recommendation, lang: str) -> str:
     return t("meta", lang, effort=t(step.effort, lang), cost=t(step.cost, lang), horizon=t(step.horizon, lang))
 
 
-def plan_lines(a: Assessment, lang: str) -> list[str]:
-    """The plan (now, next, later) and the obligations apart from it."""
+def _id(ident: str, ids: bool) -> str:
+    return f" [{ident}]" if ids else ""
+
+
+def reason(rec: Recommendation, lang: str) -> str:
+    """Why a recommendation is made: what its rule found in this company, when the rule's reason names several
+    alternatives; else the rule's reason."""
+    return getattr(rec.finding or rec.because, lang)
+
+
+def plan_lines(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
+    """The plan (now, next, later) and the obligations apart from it (``ids``: with the consultant's ids)."""
     p = a.plan
     texts = {r.id: r for r in a.recommendations}
     lines = [t("plan", lang)]
@@ -113,28 +125,29 @@ def plan_lines(a: Assessment, lang: str) -> list[str]:
             lines.append("  " + t(key, lang))
         for step in steps:
             n += 1
-            lines += _wrap(f"{n}. {getattr(step.title, lang)} [{step.id}] ({meta(step, lang)})", 4, 7)
+            lines += _wrap(f"{n}. {getattr(step.title, lang)}{_id(step.id, ids)} ({meta(step, lang)})", 4, 7)
             if key == "plan_now":
                 lines += _wrap(getattr(texts[step.id].text, lang), 7)
             for act in step.steps:
-                lines += _wrap(f"- {t('action', lang)}: {getattr(act.title, lang)} [{act.id}] ({meta(act, lang)})",
-                               7, 9)
+                lines += _wrap(f"- {t('action', lang)}: {getattr(act.title, lang)}{_id(act.id, ids)} "
+                               f"({meta(act, lang)})", 7, 9)
                 for tool in act.steps:
-                    lines += _wrap(f"- {t('tool', lang)}: {getattr(tool.title, lang)} [{tool.id}] "
+                    lines += _wrap(f"- {t('tool', lang)}: {getattr(tool.title, lang)}{_id(tool.id, ids)} "
                                    f"({meta(tool, lang)})", 9, 11)
     if p.later:
         lines.append("  " + t("plan_later", lang))
     for step in p.later:
         n += 1
-        lines += _wrap(f"{n}. {getattr(step.title, lang)} [{step.id}] ({meta(step, lang)})", 4, 7)
+        lines += _wrap(f"{n}. {getattr(step.title, lang)}{_id(step.id, ids)} ({meta(step, lang)})", 4, 7)
     if p.obligations:
         lines += ["", t("obligations", lang)]
         for o in p.obligations:
-            lines += _wrap(f"- {t('duty_' + o.duty, lang)}: {getattr(o.title, lang)} [{o.id}]", 2, 4)
+            lines += _wrap(f"- {t('duty_' + o.duty, lang)}: {getattr(o.title, lang)}{_id(o.id, ids)}", 2, 4)
             for law in o.laws:
-                lines += _wrap(f"{getattr(law.title, lang)} [{law.id}] ({meta(law, lang)})", 4, 6)
+                lines += _wrap(f"{getattr(law.title, lang)}{_id(law.id, ids)} ({meta(law, lang)})", 4, 6)
             if o.duty == "confirm":
-                lines += _wrap(t("duty_confirm_how", lang, facts=", ".join(o.facts)), 4, 6)
+                how = t("duty_confirm_how", lang, facts=", ".join(o.facts)) if ids else t("duty_confirm_client", lang)
+                lines += _wrap(how, 4, 6)
     return lines
 
 
@@ -156,13 +169,14 @@ def assumed_lines(a: Assessment, lang: str) -> list[str]:
         return []
     lines = ["", t("assumed", lang)]
     for part in a.assumed:
-        head = t("assumed_whole", lang, section=part.section) if part.whole else f"{part.section}:"
-        values = ", ".join(f"{path.split('.', 1)[1]}={_plain(v)}" for path, v in part.fields.items())
-        lines += _wrap(f"{head} {values}", 2, 4)
+        section = t("section_" + part.section, lang)
+        head = t("assumed_whole", lang, section=section) if part.whole else f"{section}:"
+        values = "; ".join(getattr(said, lang) for said in part.said)
+        lines += _wrap(f"{head} {values}.", 2, 4)
     return lines
 
 
-def _roadmap(a: Assessment, lang: str) -> list[str]:
+def _roadmap(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
     road = a.roadmap
     if road.next_stage is None:
         return ["", t("top_stage", lang)]
@@ -172,20 +186,32 @@ def _roadmap(a: Assessment, lang: str) -> list[str]:
         if check.held and key == "score":
             continue
         label = "score_unmet" if key == "score" else ("gate_met" if check.held else "gate_unmet")
-        lines += _wrap(t(label, lang, title=getattr(check.title, lang), rule=check.rule), 2, 4)
+        title = getattr(check.title, lang)
+        lines += _wrap(t(label, lang, title=lower_first(title) if key == "score" else title) + _id(check.rule, ids),
+                       2, 4)
         for cond in check.conditions:
             if not cond.held:
-                now = ", ".join(_plain(v) for v in cond.actual) or t("absent", lang)
-                lines += _wrap(f"- {getattr(cond.test, lang)} ({t('now', lang)}: {now})", 4, 6)
+                lines += _wrap(f"- {condition_text(cond, lang, ids=ids)}", 4, 6)
     names = [getattr(a.levels[c].name, lang) for c in road.weakest]
     lines += _wrap(f"{t('focus', lang)}: {', '.join(names)}", 2, 4)
     if a.plan.now:
         lines += _wrap(f"{t('start_with', lang)}: " + "; ".join(getattr(s.title, lang) for s in a.plan.now), 2, 4)
     titles = {r.id: r for r in a.recommendations}
     if road.shortest:
-        path = "; ".join(f"{getattr(titles[i].title, lang)} [{i}]" for i in road.shortest)
+        path = "; ".join(f"{getattr(titles[i].title, lang)}{_id(i, ids)}" for i in road.shortest)
         lines += _wrap(t("shortest", lang, n=len(road.shortest), stage=getattr(nxt.name, lang)) + ": " + path, 2, 4)
     return lines
+
+
+def condition_text(cond: ConditionCheck, lang: str, *, ids: bool = False) -> str:
+    """A failing test and the company's value now: in words for the client, as the rule says it with ``ids``."""
+    if ids or cond.said is None or cond.now is None:
+        now = ", ".join(_plain(v) for v in cond.actual) or t("absent", lang)
+        return f"{getattr(cond.test, lang)} ({t('now', lang)}: {now})"
+    return f"{getattr(cond.said, lang)} ({t('now', lang)}: {_lower(getattr(cond.now, lang))})"
+
+
+_lower = lower_first
 
 
 def _plain(value: object) -> str:
@@ -214,8 +240,10 @@ def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:
         lines += _wrap(head, indent, body)
         lines += _wrap(getattr(r.text, lang), body)
         lines += _wrap(f"{t('why', lang)}: {getattr(r.because, lang)}", body)
-        if r.effects:
-            lines += _wrap(f"{t('effects', lang)}: " + "; ".join(effect_text(e) for e in r.effects), body)
+        if r.finding:
+            lines += _wrap(f"{t('found', lang)}: {getattr(r.finding, lang)}", body)
+        if r.outcome:
+            lines += _wrap(f"{t('effects', lang)}: " + "; ".join(_lower(getattr(o, lang)) for o in r.outcome), body)
         if r.closes:
             lines += _wrap(f"{t('closes', lang)}: " + "; ".join(f"{c.rule} {c.fact} ({c.location})"
                                                                   for c in r.closes), body)

@@ -28,8 +28,8 @@ CHART_ID = "cxm-radar"
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "Customer-experience maturity report", "ru": "Отчёт о зрелости клиентского опыта"},
     "prepared": {"en": "Prepared on {date} from the facts file {file}",
-                 "ru": "Подготовлен {date} по файлу фактов {file}"},
-    "summary": {"en": "Summary", "ru": "Кратко"},
+                 "ru": "Подготовлен {date} по исходным данным из файла {file}"},
+    "summary": {"en": "Summary", "ru": "Резюме"},
     "stage_of": {"en": "Stage {n} of 6: {name}", "ru": "Стадия {n} из 6: {name}"},
     "why": {"en": "Why", "ru": "Почему"},
     "effects": {"en": "Once done", "ru": "После выполнения"},
@@ -39,7 +39,8 @@ LABELS: dict[str, dict[str, str]] = {
     "summary_next": {"en": "Next stage: {name} (stage {n}).", "ru": "Следующая стадия: «{name}» ({n})."},
     "summary_top": {"en": "The company is at the top stage.", "ru": "Компания на высшей стадии."},
     "levels": {"en": "Competency levels", "ru": "Уровни компетенций"},
-    "levels_note": {"en": "Each competency is rated from 1 to 6.", "ru": "Каждая компетенция оценена от 1 до 6."},
+    "levels_note": {"en": "Each competency is rated from 1 to 6.",
+                    "ru": "Каждая компетенция оценивается по шкале от 1 до 6."},
     "competency": {"en": "Competency", "ru": "Компетенция"},
     "level": {"en": "Level", "ru": "Уровень"},
     "basis": {"en": "What it rests on", "ru": "На чём основано"},
@@ -54,13 +55,14 @@ LABELS: dict[str, dict[str, str]] = {
     "ahead": {"en": "ahead", "ru": "впереди"},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_note": {"en": "The weakest competency holds the stage back: strengthen it first.",
-                     "ru": "Самая слабая компетенция сдерживает стадию: её нужно укреплять в первую очередь."},
+                     "ru": "Самая слабая компетенция сдерживает переход на следующую стадию, поэтому укреплять её "
+                           "нужно в первую очередь."},
     "recommendations": {"en": "Appendix A: every recommendation (key decisions, actions, tools)",
                         "ru": "Приложение А: все рекомендации (ключевые решения, действия, инструменты)"},
     "plan_note": {"en": "What to do now, next and later, in one order: the weakest competency first, then what "
                         "unlocks the next stage, then effort, cost and time. Appendix A lists every recommendation.",
-                  "ru": "Что делать сейчас, затем и позже, в одном порядке: сначала самая слабая компетенция, затем "
-                        "то, что открывает следующую стадию, затем усилия, затраты и срок. Все рекомендации — в "
+                  "ru": "Что делать сейчас, затем и позже. Порядок один: сначала самая слабая компетенция, потом то, "
+                        "что открывает путь к следующей стадии, затем усилия, затраты и срок. Все рекомендации — в "
                         "приложении А."},
     "recs_note": {"en": "In priority order: each decision is followed by its actions, each action by its tools.",
                   "ru": "В порядке приоритета: за каждым решением следуют его действия, за действием — инструменты."},
@@ -88,11 +90,10 @@ LABELS: dict[str, dict[str, str]] = {
     "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
     "appendix": {"en": "Appendix B: why each recommendation is made",
                  "ru": "Приложение Б: почему сделана каждая рекомендация"},
-    "appendix_note": {"en": "Why each recommendation is made, the rule that made it with its source, and what "
-                            "that rests on, down to the facts about the company with their line in the facts file.",
-                      "ru": "Почему сделана каждая рекомендация, какое правило её сделало и на каком источнике оно "
-                            "основано, и на чём это держится — вплоть до фактов о компании с номером строки в "
-                            "файле фактов."},
+    "appendix_note": {"en": "Why each recommendation is made, its source, and what that rests on, down to the "
+                            "facts about the company.",
+                      "ru": "Почему сделана каждая рекомендация, на каком источнике она основана и на чём держится — "
+                            "вплоть до сведений о компании."},
     "rule": {"en": "rule", "ru": "правило"},
     "source": {"en": "source", "ru": "источник"},
     "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
@@ -100,8 +101,8 @@ LABELS: dict[str, dict[str, str]] = {
     "assumed": {"en": "Assumed", "ru": "Принято по умолчанию"},
     "assumed_note": {"en": "The facts file leaves these out, so the assessment takes them at their defaults: the "
                            "practice is taken as not in place. Add them to the file if that is not so.",
-                     "ru": "В файле фактов этого нет, поэтому оценка принимает значения по умолчанию: считается, "
-                           "что такой практики нет. Если это не так, добавьте их в файл."},
+                     "ru": "Этих сведений нет в исходных данных, поэтому при оценке считалось, что таких практик в "
+                           "компании нет. Если это не так, дополните данные."},
     "assumed_whole": {"en": "the whole section", "ru": "весь раздел"},
     "sources": {"en": "Sources", "ru": "Источники"},
     "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},
@@ -118,6 +119,9 @@ LABELS: dict[str, dict[str, str]] = {
     "stage": {"en": "Stage", "ru": "Стадия"},
     "this_company": {"en": "This company", "ru": "Эта компания"},
     "pct": {"en": "{p} (median {m:g})", "ru": "{p} (медиана {m:g})"},
+    "pct_stage": {"en": "{p} (median: {m})", "ru": "{p} (медиана: {m})"},
+    "between_stages": {"en": "between {a} and {b}", "ru": "между «{a}» и «{b}»"},
+    "shortest_head": {"en": "The shortest path to the next stage", "ru": "Кратчайший путь к следующей стадии"},
     "group_of": {"en": "{cut}: {name} ({n} companies)", "ru": "{cut}: {name} (компаний: {n})"},
 }
 
@@ -125,7 +129,8 @@ LABELS: dict[str, dict[str, str]] = {
 # the plan's words are the text output's own, so that the report and `cxm assess` say the same
 LABELS.update({key: _TEXT_LABELS[key] for key in (
     "plan", "plan_empty", "plan_now", "plan_next", "plan_later", "meta", "weeks", "months", "year", "obligations",
-    "duty_do", "duty_confirm", "duty_confirm_how", "shortest")})
+    "duty_do", "duty_confirm", "duty_confirm_how", "duty_confirm_client", "shortest", "now", "absent",
+    *(k for k in _TEXT_LABELS if k.startswith("section_")))})
 label = translator(LABELS)
 
 
@@ -174,8 +179,8 @@ def radar_svg(report: Any, lang: str) -> str:
     chart = pygal.Radar(
         style=style, js=[], disable_xml_declaration=True, fill=True, range=(0, 6), show_legend=False,
         width=820, height=420, dots_size=5, stroke_style={"width": 2.5}, show_y_labels=True,
-        y_labels=[1, 2, 3, 4, 5, 6], truncate_label=-1, margin=14, margin_top=30, margin_bottom=30, margin_left=215,
-        margin_right=215,
+        y_labels=[1, 2, 3, 4, 5, 6], truncate_label=-1, margin=14, margin_top=30, margin_bottom=30, margin_left=270,
+        margin_right=270,
         inner_radius=0,
     )
     chart.uuid = CHART_ID  # a fixed id instead of a random one: the same input gives the same bytes
@@ -267,16 +272,27 @@ def standing_svg(report: Any, standing: list[Any], lang: str) -> str:
     return chart(labels, groups, label("standing_chart", lang))
 
 
+def stage_median(report: Any, median: float, lang: str) -> str:
+    """A portfolio's median stage as a stage: its name, or the two stages it falls between (1.5: Ignore-Explore)."""
+    names = [getattr(r.name, lang) for r in report.ladder]
+    low, high = int(median // 1), -int(-median // 1)
+    if low == high:
+        return names[low - 1]
+    return label("between_stages", lang, a=names[low - 1], b=names[high - 1])
+
+
 def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
-           portfolio_source: str = "", standing_href: str = "") -> str:
-    """The report as HTML or Markdown text (with ``standing``: the section against a portfolio)."""
+           portfolio_source: str = "", standing_href: str = "", consultant: bool = False) -> str:
+    """The report as HTML or Markdown text (with ``standing``: the section against a portfolio). The client's
+    report says everything in words; ``consultant`` adds the ids, the rules and the facts as the engine has them."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
     from cxm.cli.main import package_version
-    from cxm.cli.render import survey_line
+    from cxm.cli.render import condition_text, reason, survey_line
     from cxm.cli.report_prose import appendix, sources
     from cxm.cli.report_prose import label as label_prose
+    from cxm.engine.language.words import lower_first
     from cxm.engine.services.history import now
     from cxm.engine.services.portfolio import MIN_GROUP
 
@@ -294,6 +310,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     env.filters["url"] = md_url
     env.filters["effects"] = lambda effects: "; ".join(effect_text(e) for e in effects)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
+    env.filters["lowerfirst"] = lower_first
     a = report.assessment
     context = {
         "r": report, "a": a, "lang": lang, "version": package_version(), "date": now()[:10],
@@ -309,7 +326,11 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "standing": standing or [], "portfolio_source": portfolio_source, "standing_href": standing_href,
         "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and fmt == "html" else "",
         "group_label": lambda s: group_label(s, lang), "min_group": MIN_GROUP,
-        "appendix": appendix(report, lang),
+        "appendix": appendix(report, lang, consultant),
+        "consultant": consultant,
+        "condition": lambda cond: condition_text(cond, lang, ids=consultant),
+        "reason": lambda rec: getattr(rec.because, lang) if consultant else reason(rec, lang),
+        "stage_median": lambda m: stage_median(report, m, lang),
         "sources": sources(report, lang),
         "file_name": Path(a.file).name,
         "rests_on": label_prose("rests_on", lang),
@@ -327,8 +348,12 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
 @lang_option("Language of the report.")
 @click.option("--portfolio", "portfolio", type=click.Path(exists=True, path_type=Path),
               help="Add where the company stands in a portfolio: `cxm batch` JSON Lines or a folder of facts files.")
+@click.option("--consultant", is_flag=True,
+              help="The consultant's copy: adds the recommendation ids, the rules and their sources, and the facts "
+                   "as the facts file gives them (the client's copy says everything in words).")
 @rules_option
-def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfolio: Path | None = None) -> None:
+def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfolio: Path | None = None,
+           consultant: bool = False) -> None:
     """Write a client-ready report on the company described in FILE.
 
     The report holds a summary, a radar chart of the four competency levels, the six-stage ladder
@@ -375,7 +400,7 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     data = build(engine, loaded)
     extra: dict[str, Any] = {}
     if portfolio is not None:
-        extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": str(portfolio)}
+        extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
     written = [output]
     try:
         if chart is not None:
@@ -383,15 +408,15 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
             if extra.get("standing"):
                 extra["standing_href"] = output.stem + ".standing.svg"
                 written.append(output.with_name(extra["standing_href"]))
-            text = render(data, "md", lang, chart_href=chart.name, **extra)
+            text = render(data, "md", lang, chart_href=chart.name, consultant=consultant, **extra)
             write_text(chart, radar_svg(data, lang) + "\n")
             if extra.get("standing"):
                 write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
             write_text(output, text)
         elif suffix == ".pdf":
-            write_bytes(output, to_pdf(render(data, "html", lang, **extra)))
+            write_bytes(output, to_pdf(render(data, "html", lang, consultant=consultant, **extra)))
         else:
-            write_text(output, render(data, "html", lang, **extra))
+            write_text(output, render(data, "html", lang, consultant=consultant, **extra))
     except OSError as exc:
         raise Failure(f"error: cannot write the report {output}: {exc.strerror or exc}") from None
     click.echo("\n".join(map(str, written)))

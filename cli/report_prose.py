@@ -8,15 +8,17 @@ Sources are cited by number; :data:`SOURCES` holds the full citations the report
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from cxm.cli.i18n import translator
+from cxm.engine.language.words import DERIVED
 
 LABELS: dict[str, dict[str, str]] = {
-    "made_because": {"en": "Recommended because: {because}", "ru": "Рекомендовано, потому что: {because}"},
+    "made_because": {"en": "Recommended because: {because}", "ru": "Почему рекомендовано: {because}"},
     "rule_source": {"en": "Rule {rule}; source: {source}.", "ru": "Правило {rule}; источник: {source}."},
-    "rests_on": {"en": "This rests on:", "ru": "Это основано на том, что:"},
+    "rests_on": {"en": "This rests on:", "ru": "Основания:"},
     "serves": {"en": "the {kind} “{title}” ({number}) is recommended",
                "ru": "рекомендовано: {kind} «{title}» ({number})"},
     "stage": {"en": "the company is at the {stage} stage", "ru": "компания находится на стадии «{stage}»"},
@@ -33,6 +35,20 @@ LABELS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "ru": "да"},
     "no": {"en": "no", "ru": "нет"},
     "nothing": {"en": "none", "ru": "нет"},
+    "source_only": {"en": "Source: {source}.", "ru": "Источник: {source}."},
+    "concluded": {"en": "{said} (the assessment's conclusion)", "ru": "{said} (вывод оценки)"},
+    "input_client": {"en": "{said} (as the company's data say)", "ru": "{said} (по данным компании)"},
+    "default_client": {"en": "{said} (not given, so taken as not in place)",
+                       "ru": "{said} (не указано, поэтому считаем, что этого нет)"},
+    "article": {"en": "Article", "ru": "Статья"},
+    "company": {"en": "company", "ru": "компания"},
+    "temkin": {"en": "Temkin Group, description of the {stage} stage",
+               "ru": "Temkin Group, описание стадии «{stage}»"},
+    "temkin_model": {"en": "Temkin Group maturity model", "ru": "модель зрелости Temkin Group"},
+    "project_tool": {"en": "a tool of the cx-maturity method", "ru": "инструмент метода cx-maturity"},
+    "project": {"en": "the cx-maturity method", "ru": "метод cx-maturity"},
+    "law_by_country": {"en": "personal-data law by country", "ru": "закон о персональных данных по стране компании"},
+    "criteria": {"en": "article, criteria of the competency", "ru": "статья, критерии компетенции"},
 }
 
 label = translator(LABELS)
@@ -56,7 +72,7 @@ SOURCES: tuple[Citation, ...] = (
               "the knowledge base was built from names no journal or date; it quotes 2021 survey figures.",
         "ru": "Ирина Кожемякина (КГ «Управленческая практика»), «Достижение следующего уровня сервисной "
               "зрелости укрепляет зрелость всей компании», консультационная статья, применяющая модель Temkin "
-              "Group к трём компаниям-клиентам (ссылки вида «article, company N»). В экземпляре, по которому "
+              "Group к трём компаниям-клиентам (ссылки вида «статья, компания N»). В экземпляре, по которому "
               "построена база знаний, журнал и дата не указаны; в статье приводятся данные опросов за 2021 год."}),
     Citation(2, ("temkin",), {
         "en": "Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience Maturity model, 2014–2018 "
@@ -64,13 +80,14 @@ SOURCES: tuple[Citation, ...] = (
               "Customer Connectedness) and six stages (Ignore, Explore, Mobilize, Operationalize, Align, Embed).",
         "ru": "Temkin Group (с 2018 года — Qualtrics XM Institute), модель зрелости клиентского опыта "
               "(Customer Experience Maturity), версия 2014–2018 годов: четыре компетенции (целенаправленное "
-              "руководство, ценности бренда, вовлечение сотрудников, вовлечение клиентов) и шесть стадий "
-              "(игнорирование, исследование, мобилизация, операционные преобразования, согласование, внедрение)."}),
-    Citation(3, ("project",), {
+              "руководство, убедительные ценности бренда, вовлечённость сотрудников, связь с клиентами) и шесть "
+              "стадий (игнорирование, исследование, мобилизация, встраивание в процессы, согласованность, "
+              "укоренение)."}),
+    Citation(3, ("project", "rules/"), {
         "en": "cx-maturity, the method of this assessment: competency levels from evidence, score bands and stage "
-              "gates, documented with its knowledge base (rules/README.md, “The stage method”).",
-        "ru": "cx-maturity, метод этой оценки: уровни компетенций по фактам, диапазоны балла и условия стадий; "
-              "описан вместе с базой знаний (rules/README.md, раздел «The stage method»)."}),
+              "gates, documented with its knowledge base.",
+        "ru": "cx-maturity, метод этой оценки: уровни компетенций по фактам, диапазоны суммы баллов и обязательные "
+              "условия стадий; описан вместе с базой знаний."}),
 )
 
 
@@ -86,6 +103,43 @@ def with_marks(source: str) -> str:
     return f"{source}{numbers}"
 
 
+_ARTICLE = re.compile(r"\b(company|decision|action|tool) (\d+)")
+_TEMKIN = re.compile(r"Temkin: (\w+) stage")
+
+
+_LAWS = {"law of the republic of belarus": DERIVED["personal_data_law"]["by_99z"],
+         "law of the republic of kazakhstan": DERIVED["personal_data_law"]["kz_94v"],
+         "regulation (eu) 2016/679": DERIVED["personal_data_law"]["gdpr"]}
+
+
+def cite(source: str, lang: str, stages: dict[str, Any] | None = None) -> str:
+    """A rule's source as the client reads it, in ``lang``: no file path, no rule id, no English in Russian."""
+    out: list[str] = []
+    for part in (p.strip() for p in source.split(";")):
+        low = part.lower()
+        if low.startswith("article") and _ARTICLE.search(part):
+            out.append(", ".join([label("article", lang)] + [f"{label(k, lang)} {n}" for k, n in
+                                                             _ARTICLE.findall(part)]))
+        elif low.startswith("article"):
+            out.append(label("criteria", lang) if "criteria" in low else label("article", lang))
+        elif low.startswith("temkin"):
+            m = _TEMKIN.search(part)
+            stage = (stages or {}).get(m.group(1).lower()) if m else None
+            out.append(label("temkin", lang, stage=getattr(stage, lang)) if stage else label("temkin_model", lang))
+        elif low.startswith("project tool"):
+            out.append(label("project_tool", lang))
+        elif low.startswith(("project", "rules/")):
+            out.append(label("project", lang))
+        elif low.startswith("personal-data law by country"):
+            out.append(label("law_by_country", lang))
+        elif any(low.startswith(k) for k in _LAWS):
+            out.append(_LAWS[next(k for k in _LAWS if low.startswith(k))][lang == "ru"] if lang == "ru" else part)
+        elif lang == "en":
+            out.append(re.sub(r"\s*\([^)]*rules/[^)]*\)|\S*rules/\S*", "", part).strip())
+    text = "; ".join(dict.fromkeys(out))
+    return text[:1].upper() + text[1:]
+
+
 def _value(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return label("yes" if value else "no", lang)
@@ -94,8 +148,8 @@ def _value(value: Any, lang: str) -> str:
     return str(value)
 
 
-def sentence(step: Any, report: Any, lang: str, numbers: dict[str, str]) -> str:
-    """One fact a recommendation rests on, in words."""
+def sentence(step: Any, report: Any, lang: str, numbers: dict[str, str], consultant: bool = False) -> str:
+    """One fact a recommendation rests on, in words (``consultant``: with the rule's id and the fact's values)."""
     a = report.assessment
     if step.fact == "recommendation":
         rec = next((r for r in a.recommendations if r.id == step.value), None)
@@ -107,6 +161,10 @@ def sentence(step: Any, report: Any, lang: str, numbers: dict[str, str]) -> str:
     if step.fact.startswith("level.") and step.fact[6:] in a.levels:
         level = a.levels[step.fact[6:]]
         return label("level", lang, competency=getattr(level.name, lang), level=step.value)
+    if not consultant and step.said is not None:
+        said = getattr(step.said, lang).rstrip(".")
+        key = "concluded" if step.rule is not None else "input_client" if step.line else "default_client"
+        return label(key, lang, said=said)
     about = getattr(step.about, lang) if step.about is not None else step.fact
     about = about.rstrip(".")
     value = _value(step.value, lang)
@@ -126,16 +184,20 @@ class Explanation:
     rests_on: list[str]
 
 
-def appendix(report: Any, lang: str) -> dict[str, Explanation]:
-    """The explanation of each recommendation, by its id."""
+def appendix(report: Any, lang: str, consultant: bool = False) -> dict[str, Explanation]:
+    """The explanation of each recommendation, by its id (``consultant``: with rule ids and raw sources)."""
     numbers = {item.rec.id: item.number for item in report.items}
+    stages = {r.id: r.name for r in report.ladder}
     out = {}
     for item in report.items:
         head = item.steps[0]
+        because = item.rec.finding if item.rec.finding is not None and not consultant else head.because
+        numbered = "".join(f" [{c.number}]" for c in cited(head.source or ""))
+        rule = (label("rule_source", lang, rule=head.rule, source=with_marks(head.source or "")) if consultant
+                else label("source_only", lang, source=cite(head.source or "", lang, stages) + numbered))
         out[item.rec.id] = Explanation(
-            why=label("made_because", lang, because=getattr(head.because, lang)),
-            rule=label("rule_source", lang, rule=head.rule, source=with_marks(head.source or "")),
-            rests_on=[sentence(s, report, lang, numbers) for s in item.steps[1:]])
+            why=label("made_because", lang, because=getattr(because, lang)), rule=rule,
+            rests_on=[sentence(s, report, lang, numbers, consultant) for s in item.steps[1:]])
     return out
 
 

@@ -180,7 +180,7 @@ class Brand(_Section):
     promise_monitored: Bool = Field(
         False, description="Whether keeping the customer promise is checked (e.g. by mystery shopping).",
         json_schema_extra=ru(
-            "Проверяется ли, что компания выполняет своё обещание клиенту (например, с помощью тайного покупателя)."
+            "Проверяется ли, что компания выполняет своё обещание клиенту (например, с помощью тайного клиента)."
         ),
     )
     purpose_in_onboarding: Bool = Field(
@@ -267,7 +267,7 @@ class Customers(_Section):
     )
     mystery_shopping: MysteryShopping = Field(
         MysteryShopping.NONE, description="Mystery-shopper checks.",
-        json_schema_extra=ru("Проверки сервиса методом «тайный покупатель»."),
+        json_schema_extra=ru("Проверки сервиса методом «тайный клиент»."),
     )
     response_time_hours: Int | None = Field(
         None, ge=0, le=10_000, description="Typical time, in hours, to answer a customer request.",
@@ -314,8 +314,8 @@ class Systems(_Section):
         json_schema_extra=ru("Цифровые каналы, которыми пользуются клиенты."),
     )
     integrated: UniqueList[System] = Field(
-        default_factory=list, description="Systems among `present` that share one customer record.",
-        json_schema_extra=ru("Системы из `present`, которые ведут единую карточку клиента."),
+        default_factory=list, description="Systems in place that share one customer record.",
+        json_schema_extra=ru("Системы, которые уже есть и ведут единую карточку клиента."),
     )
     digital_footprint_in_crm: Bool = Field(
         False, description="The customer's online footprint (site, social) is recorded in the CRM.",
@@ -345,9 +345,9 @@ class SurveySpread(_Section):
     brand: Spread = Field(description="Spread for compelling brand values.",
                           json_schema_extra=ru("Разброс по ценностям бренда."))
     employees: Spread = Field(description="Spread for employee engagement.",
-                              json_schema_extra=ru("Разброс по вовлечению сотрудников."))
+                              json_schema_extra=ru("Разброс по вовлечённости сотрудников."))
     customers: Spread = Field(description="Spread for customer connectedness.",
-                              json_schema_extra=ru("Разброс по вовлечению клиентов."))
+                              json_schema_extra=ru("Разброс по связи с клиентами."))
 
 
 class SurveyRole(_Section):
@@ -362,9 +362,9 @@ class SurveyRole(_Section):
     brand: Score = Field(description="Median score for compelling brand values.",
                          json_schema_extra=ru("Медиана оценок по ценностям бренда."))
     employees: Score = Field(description="Median score for employee engagement.",
-                             json_schema_extra=ru("Медиана оценок по вовлечению сотрудников."))
+                             json_schema_extra=ru("Медиана оценок по вовлечённости сотрудников."))
     customers: Score = Field(description="Median score for customer connectedness.",
-                             json_schema_extra=ru("Медиана оценок по вовлечению клиентов."))
+                             json_schema_extra=ru("Медиана оценок по связи с клиентами."))
 
 
 class SurveyDisagreement(_Section):
@@ -418,11 +418,11 @@ class SelfAssessment(_Section):
     )
     employees: Ratings = Field(
         description="Five ratings for employee engagement.",
-        json_schema_extra=ru("Пять оценок по вовлечению сотрудников."),
+        json_schema_extra=ru("Пять оценок по вовлечённости сотрудников."),
     )
     customers: Ratings = Field(
         description="Five ratings for customer connectedness.",
-        json_schema_extra=ru("Пять оценок по вовлечению клиентов."),
+        json_schema_extra=ru("Пять оценок по связи с клиентами."),
     )
     survey: Survey | None = Field(
         None, description="When many answered: respondents, spread and disagreement (`cxm survey`).",

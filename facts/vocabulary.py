@@ -34,6 +34,7 @@ class FieldSpec:
     item: str = ""  # the kind of a list's items: "enum" | "int"
     description: str = ""
     description_ru: str = ""  # the description in Russian (the schema's ``x-description-ru``)
+    labels: tuple[tuple[str, str], ...] = ()  # each value of ``values`` in words: (English, Russian)
 
     def rank(self, value: str) -> int:
         """Position of ``value`` on an ordered scale."""
@@ -73,6 +74,11 @@ NOT_FACTS = frozenset({"self_assessment.survey"})
 """Sections of the facts file that describe rather than state facts: rules never see them."""
 
 
+def _labels(cls: Any) -> tuple[tuple[str, str], ...]:
+    """An enum's values in words, in English and Russian (its members' descriptions)."""
+    return tuple((m.description or m.value, m.description_ru or m.description or m.value) for m in cls)
+
+
 def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
     from cxm.facts.schema import RU
 
@@ -89,11 +95,12 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
             out.extend(_walk(cls, path + "."))
         elif kind == "enum":
             out.append(FieldSpec(path, "enum", tuple(m.value for m in cls), cls in ORDERED,
-                                 description=doc, description_ru=doc_ru))
+                                 description=doc, description_ru=doc_ru, labels=_labels(cls)))
         elif kind.startswith("list:"):
             item = kind.split(":", 1)[1]
             values = tuple(m.value for m in cls) if item == "enum" else ()
-            out.append(FieldSpec(path, "list", values, item=item, description=doc, description_ru=doc_ru))
+            out.append(FieldSpec(path, "list", values, item=item, description=doc, description_ru=doc_ru,
+                                 labels=_labels(cls) if item == "enum" else ()))
         else:
             out.append(FieldSpec(path, kind, description=doc, description_ru=doc_ru))
     return out

@@ -112,12 +112,26 @@ def test_assess_text(runner) -> None:
     assert "Stage 3 of 6: Mobilize" in lines
     assert "  Purposeful leadership    3  ■■■□□□" in lines
     roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)"):]
+    # the client's text: each test in the words of the facts' descriptions and value labels (facts/enums.py)
+    assert roadmap[1:8] == [
+        "  Gate not met: Cross-functional CX work in operation",
+        "    - Standing cross-functional CX teams (now: an informal or temporary group)",
+        "    - How often CX metrics are weighed in management reviews: at least “in every regular review”",
+        "      (now: now and then)",
+        "    - Products or processes have been redesigned from customer insight (now: no)",
+        "  Not yet: score in the Operationalize band",
+        "    - The sum of the four competency levels (4 to 24): from 16 to 19 (now: 12)",
+    ]
+    # the consultant's text (--all): the rules' ids and tests as the rule files write them
+    result = runner.invoke(cli, ["assess", str(example("article-2-regional-lender")), "--all"])
+    lines = result.output.splitlines()
+    roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)"):]
     assert roadmap[1:6] == [
         "  Gate not met: Cross-functional CX work in operation [gate-operationalize]",
         "    - leadership.governance is cross_functional (now: ad_hoc)",
         "    - leadership.cx_metrics_in_reviews is at least regularly (now: occasionally)",
         "    - customers.processes_redesigned_from_insight is true (now: false)",
-        "  Score not yet in the band: Score in the Operationalize band [band-operationalize]",
+        "  Not yet: score in the Operationalize band [band-operationalize]",
     ]
 
 
@@ -141,7 +155,7 @@ def test_assess_json_shape(runner) -> None:
         assert rec["id"] and rec["rules"] and rec["chain"]["rules"][-1] in rec["rules"]
     road = data["roadmap"]
     assert road["next_stage"] == {"id": "align", "number": 5,
-                                  "name": {"en": "Align", "ru": "Согласование всех элементов"}}
+                                  "name": {"en": "Align", "ru": "Согласованность"}}
     assert [(g["rule"], g["held"]) for g in road["gates"]] == [("gate-align", False)]
     assert [(c["test"]["en"], c["held"], c["actual"]) for c in road["gates"][0]["conditions"]] == [
         ("employees.incentives_linked_to_cx is true", False, [False]),

@@ -67,7 +67,7 @@ def test_why_stage_and_competency(runner) -> None:
     assert out[-1] == f"    - brand.values = implicit  (input, {path}:19)"
     ru = runner.invoke(cli, ["why", str(path), "stage", "--lang", "ru"]).output
     assert "stage = explore  <- правило stage-from-score (rules/stage/stage.yaml:53:5)" in ru
-    assert "Стадию определяет диапазон балла, и обязательные условия её допускают." in ru
+    assert "Стадия определена по сумме баллов, и все её обязательные условия выполнены." in ru
 
 
 def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None:
@@ -205,7 +205,7 @@ def test_what_if_stage_and_levels(runner) -> None:
     assert (answer["stage_before"]["id"], answer["stage_after"]["id"]) == ("operationalize", "explore")
     assert answer["levels"] == [{"competency": "leadership", "before": 4, "after": 2}]
     text = runner.invoke(cli, ["what-if", path, "--set", "leadership.cx_owner=part_time", "--lang", "ru"]).output
-    assert "Стадия: Операционные преобразования -> Исследование" in text.splitlines()
+    assert "Стадия: Встраивание в процессы -> Исследование" in text.splitlines()
 
 
 def test_what_if_rejects_unknown_paths_and_bad_values(runner) -> None:

@@ -14,7 +14,7 @@ from tests.conftest import example, run_cxm
 
 OVERRIDE = """rules:
   - id: gate-mobilize
-    title: {en: A part-time owner is enough, ru: Достаточно ответственного по совместительству}
+    title: {en: A part-time owner is enough, ru: Достаточно ответственного в дополнение к основным обязанностям}
     because: {en: Local practice., ru: Местная практика.}
     source: Test override
     when: {leadership.cx_owner: {at_least: part_time}}

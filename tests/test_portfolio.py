@@ -298,15 +298,17 @@ def test_report_with_portfolio_shows_the_percentiles(runner, tmp_path: Path) -> 
     for name, group in groups:
         values = {"stage": [STAGES.index(r["stage"]) + 1 for r in group],
                   **{c: [r["levels"][c] for r in group] for c in COMPETENCIES}}
-        cells = [f"{_percentile(mine[k], v)} (median {statistics_median(v):g})" for k, v in values.items()]
+        cells = [f"{_percentile(mine[k], v)} (median {statistics_median(v):g})" if k != "stage" else
+                 f"{_percentile(mine[k], v)} (median: {_stage_median(statistics_median(v))})"
+                 for k, v in values.items()]
         expected.append(f"| {name} | {' | '.join(cells)} |")
     assert expected == [
-        "| Whole portfolio (40 companies) | 81 (median 2) | 68 (median 2) | 66 (median 3) | 80 (median 2) "
+        "| Whole portfolio (40 companies) | 81 (median: Explore) | 68 (median 2) | 66 (median 3) | 80 (median 2) "
         "| 68 (median 2) |",
-        "| Industry: Finance (6 companies) | 75 (median 2) | 50 (median 3) | 75 (median 2) | 58 (median 2.5) "
+        "| Industry: Finance (6 companies) | 75 (median: Explore) | 50 (median 3) | 75 (median 2) | 58 (median 2.5) "
         "| 50 (median 3) |",
-        "| Size class: Large (250+) (6 companies) | 83 (median 1.5) | 58 (median 3) | 67 (median 2) "
-        "| 92 (median 2) | 83 (median 2) |"]
+        "| Size class: Large (250+) (6 companies) | 83 (median: between Ignore and Explore) | 58 (median 3) "
+        "| 67 (median 2) | 92 (median 2) | 83 (median 2) |"]
 
     out = tmp_path / "lender.md"
     result = runner.invoke(cli, ["report", str(lender), "-o", str(out), "--portfolio", str(RESULTS)], env=NOW)
@@ -325,7 +327,7 @@ def test_report_with_portfolio_shows_the_percentiles(runner, tmp_path: Path) -> 
     _offline(text)
     assert 'id="chart-cxm-standing"' in text
     assert "<h2>В сравнении с портфелем</h2>" in text
-    assert "<td>81 (медиана 2)</td>" in text
+    assert "<td>81 (медиана: Исследование)</td>" in text
 
     # a company whose industry group is too small is compared with the portfolio and its size class only
     small = tmp_path / "clinic.yaml"
@@ -392,3 +394,11 @@ def test_empty_unreadable_and_bad_folder_inputs_exit_2(runner, tmp_path: Path) -
         assert result.exit_code == 2, path
         assert result.stderr.splitlines()[0] == first
         assert result.stdout == ""
+
+
+def _stage_median(median: float) -> str:
+    """A median stage as the report gives it: a stage's name, or the two stages a half-way median falls between."""
+    names = ["Ignore", "Explore", "Mobilize", "Operationalize", "Align", "Embed"]
+    if median == int(median):
+        return names[int(median) - 1]
+    return f"between {names[int(median) - 1]} and {names[int(median)]}"

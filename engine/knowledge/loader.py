@@ -177,8 +177,9 @@ class _Loader:
         stages = tuple(s.id for s in model.stages)
         comps = tuple(c.id for c in model.competencies)
         specs: dict[str, FieldSpec] = dict(input_fields())
-        for c in comps:
-            specs[f"level.{c}"] = DerivedSpec(f"level.{c}", "int", description=f"level of {c}")
+        for comp in model.competencies:
+            specs[f"level.{comp.id}"] = DerivedSpec(f"level.{comp.id}", "int", description=f"Level of {comp.name.en}",
+                                                    description_ru=f"Уровень компетенции «{comp.name.ru}»")
         specs["stage"] = DerivedSpec("stage", "enum", stages, True, description="the company's stage")
         specs["gate"] = DerivedSpec("gate", "enum", stages, True, many=True, description="stage gates met")
         specs["recommendation"] = DerivedSpec("recommendation", "enum", tuple(sorted(self.catalogue)),

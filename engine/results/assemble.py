@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.language.conclusions import Copy
+from cxm.engine.language.terms import Bilingual
+from cxm.engine.language.words import bilingual, phrase, statement
 from cxm.engine.results.chains import Explainer, input_fact
 from cxm.engine.results.checks import why_not
 from cxm.engine.results.plan import build_plan, subtree
@@ -36,6 +38,7 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts):
         self.kb, self.trace, self.loaded = kb, trace, loaded
         self.explainer = Explainer(trace, loaded.doc)
+        self.inputs = {f.name: f.value for f in trace.facts.values() if f.input}
 
     def values(self, name: str) -> list[str]:
         return values(self.trace, name)
@@ -100,8 +103,32 @@ class _Reader:
                 track=entry.track, title=entry.title,
                 text=entry.text, because=self.because(fid), rules=self.rules_of(fid), source=entry.source,
                 chain=self.chain(fid), effects=[e.to_data() for e in entry.effects], closes=self.closes(fid),
+                finding=self.finding(fid),
+                outcome=[bilingual(lambda lang, e=e: phrase(self.kb.specs[e.fact], e.op, e.value, lang))
+                         for e in entry.effects],
             )
         return ordered(list(recs.values()))
+
+    def finding(self, fact_id: str) -> Bilingual | None:
+        """What the rule found in this company, in words, when its reason could name several things: the input facts
+        of the alternative that held (a rule with several), and the failing test of each gap it matched."""
+        facts = self.trace.facts
+        firing = self.trace.firings[facts[fact_id].by[0]]
+        rule = self.kb.rule(firing.rule)
+        said: list[tuple[str, object]] = []
+        if len(rule.branches) > 1:
+            inputs = {facts[m].name: facts[m].value for m in firing.matched if facts[m].input}
+            said += [(lit.fact, inputs[lit.fact]) for lit in rule.branches[firing.branch] if lit.fact in inputs]
+        for m in firing.matched:
+            if facts[m].name.startswith("gap.") and facts[m].by:
+                gap = self.trace.firings[facts[m].by[0]]
+                closes = self.kb.rule(gap.rule).closes
+                if closes and closes[1] in self.inputs and (closes[1], self.inputs[closes[1]]) not in said:
+                    said.append((closes[1], self.inputs[closes[1]]))
+        if not said:
+            return None
+        return bilingual(lambda lang: "; ".join(statement(self.kb.specs[f], v, lang, named=True)
+                                                for f, v in said) + ".")
 
     def closes(self, fact_id: str) -> list[GapTest]:
         """The gap tests behind a recommendation: the gaps its own rules matched, each with the test it names."""
@@ -176,7 +203,9 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
         stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
         roadmap=reader.roadmap(stage, weakest), survey=survey_figures(loaded),
         trace=reader.full_trace() if with_trace else None,
-        overrides=list(kb.overrides), assumed=[Assumed(section=s, whole=w, fields=f) for s, w, f in assumed(loaded)],
+        overrides=list(kb.overrides), assumed=[Assumed(section=s, whole=w, fields=f, said=[
+            bilingual(lambda lang, p=p, v=v: statement(kb.specs[p], v, lang, named=True)) for p, v in f.items()])
+            for s, w, f in assumed(loaded)],
     )
     result.plan = build_plan(kb, result, group_facts(trace.facts.values()))
     first = [r for d in result.plan.order for r in subtree(kb, recs, d)]

@@ -13,6 +13,7 @@ from cxm.engine.language.conclusions import Copy, Sum
 from cxm.engine.language.conditions import Literal
 from cxm.engine.language.describe import describe
 from cxm.engine.language.terms import Bilingual
+from cxm.engine.language.words import bilingual, labels, literal
 from cxm.engine.results.result import ConditionCheck, RuleCheck
 from cxm.engine.runtime.evaluate import Facts, holds, passes
 
@@ -30,7 +31,10 @@ def check_literal(kb: KnowledgeBase, lit: Literal, facts: Facts) -> ConditionChe
     if is_many(kb.specs[lit.fact]):
         values = passing  # of a set of values, only those the test is about
     test = Bilingual(en=describe(lit, "en"), ru=describe(lit, "ru"))
-    return ConditionCheck(fact=lit.fact, test=test, held=found != lit.negated, actual=values)
+    spec = kb.specs[lit.fact]
+    said = bilingual(lambda lang: literal(lit, kb.specs, lang))
+    now = bilingual(lambda lang: labels(spec, values if is_many(spec) or len(values) != 1 else values[0], lang))
+    return ConditionCheck(fact=lit.fact, test=test, held=found != lit.negated, actual=values, said=said, now=now)
 
 
 def check_rule(kb: KnowledgeBase, rule: Rule, facts: Facts) -> list[RuleCheck]:

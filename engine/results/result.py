@@ -150,6 +150,11 @@ class Recommendation(_Out):
     """What is true once it is carried out: ``{"fact": PATH, "value" | "at_least" | "at_most" | "adds": ...}``."""
     closes: list[GapTest] = field(default_factory=list)
     """The failing rung or gate tests (gaps) the rules that made it were answering."""
+    finding: Bilingual | None = None
+    """What the rule that made it found in this company, in plain words (the facts of the alternative that held),
+    when its reason names several alternatives; else null."""
+    outcome: list[Bilingual] = field(default_factory=list)
+    """The effects in plain words, one per effect (for the client)."""
 
 
 @record(kw_only=True)
@@ -173,6 +178,10 @@ class ConditionCheck(_Out):
     held: bool
     actual: list[Any]
     """The values the fact has (empty when it is absent)."""
+    said: Bilingual | None = None
+    """The test in plain words, from the fact's description and value labels (for the client)."""
+    now: Bilingual | None = None
+    """The values the fact has, in plain words."""
 
 
 @record(kw_only=True)
@@ -343,6 +352,8 @@ class Assumed(_Out):
     """The file left the whole section out."""
     fields: dict[str, Any]
     """Each field left out (dotted path) and the default it took."""
+    said: list[Bilingual] = field(default_factory=list)
+    """Each field left out and its default, in plain words (for the client)."""
 
 
 @record(kw_only=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxm.engine.explain.why import why
+from cxm.engine.language.words import bilingual, statement
 from cxm.engine.results.assemble import assemble
 from cxm.engine.results.result import Assessment, Bilingual, Recommendation, RuleCheck, WhyNode
 from cxm.engine.services.api import Engine
@@ -40,6 +41,7 @@ class Step:
     source: str | None
     line: int | None  # for an input fact: its line in the facts file (None: the default was used)
     about: Bilingual | None = None  # what the fact means (its description in the facts schema or rule files)
+    said: Bilingual | None = None  # the fact and its value in plain words (an input), or its rule's title (derived)
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,11 @@ def steps(node: WhyNode, depth: int = 0, kb: Any = None) -> list[Step]:
     spec = kb.specs.get(node.name) if kb is not None else None
     about = Bilingual(en=spec.description, ru=spec.description_ru or spec.description) if spec else None
     if node.input is not None:
-        return [Step(depth, node.name, node.value, None, None, None, node.input.line, about)]
+        said = bilingual(lambda lang: statement(spec, node.value, lang, named=True)) if spec else None
+        return [Step(depth, node.name, node.value, None, None, None, node.input.line, about, said)]
     rule = node.rule
     assert rule is not None
-    out = [Step(depth, node.name, node.value, rule.id, rule.because, rule.source, None, about)]
+    out = [Step(depth, node.name, node.value, rule.id, rule.because, rule.source, None, about, rule.title)]
     if depth == 0:
         for child in node.children:
             out += steps(child, depth + 1, kb)
