@@ -443,6 +443,10 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
     click.echo(f"Audit of {report.companies} companies ({count} generated, seed {seed}, and the examples)")
     for name in SHARES:
         click.echo(f"  {100 * report.share(name):6.2f}%  {report.counts[name]:>6}  {names[name]}")
+    click.echo("Stages:")
+    for stage in engine.kb.stages:
+        n = report.stages.get(stage.id, 0)
+        click.echo(f"  {100 * n / max(report.companies, 1):6.2f}%  {n:>6}  {stage.id}")
     if report.worst:
         output.mkdir(parents=True, exist_ok=True)
         for rank, (_, n, data, found) in enumerate(report.worst, 1):

@@ -14,7 +14,7 @@ import pytest
 from cxm.cli.main import cli
 from cxm.engine.knowledge.loader import load_knowledge
 from cxm.facts.source import SourceError
-from tests.conftest import ROOT, example, run_cxm
+from tests.conftest import EXAMPLES, ROOT, example, run_cxm
 
 
 def test_what_if_do_applies_the_effects_and_reassesses(runner) -> None:
@@ -124,6 +124,12 @@ def test_the_audit_counts_and_writes_the_worst(runner, tmp_path: Path) -> None:
         "    0.00%       0  failing rung or gate test addressed by no recommendation",
         "    0.00%       0  recommended although its effects already hold",
     ]
+    # the stage distribution follows: every stage in order, the counts adding up to the companies assessed
+    lines = result.output.splitlines()
+    at = lines.index("Stages:")
+    rows = [line.split() for line in lines[at + 1:at + 7]]
+    assert [r[2] for r in rows] == ["ignore", "explore", "mobilize", "operationalize", "align", "embed"]
+    assert sum(int(r[1]) for r in rows) == 150 + len(list(EXAMPLES.glob("*.yaml")))
 
 
 @pytest.mark.slow
@@ -132,7 +138,7 @@ def test_the_audit_of_two_thousand_fresh_companies_finds_nothing(tmp_path: Path)
     result = run_cxm("rules", "audit", "--profiles", "2000", "--seed", "20261129", "--max", "0",
                      "-o", str(tmp_path / "worst"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines()[:5] == [
         "Audit of 2012 companies (2000 generated, seed 20261129, and the examples)",
         "    0.00%       0  no recommendation",
         "    0.00%       0  weakest competency served by no decision",

@@ -73,19 +73,35 @@ def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
     fields = input_fields()
     rules = []
     for comp in a.levels:
-        evidence = facts.get(f"evidence_level.{comp}")
-        if evidence and f"rung.{comp}" in kb.specs:
-            rules += producers(kb, f"rung.{comp}", int(evidence[0][1]) + 1)
+        nxt = facts.get(f"next_rung.{comp}")  # the lowest rung not met (rules/levels/levels.yaml)
+        if nxt and f"rung_{nxt[0][1]}.{comp}" in kb.specs:
+            rules += producers(kb, f"rung_{nxt[0][1]}.{comp}", 1)
     if a.roadmap.next_stage is not None:
         rules += producers(kb, "gate", a.roadmap.next_stage.id)
     out = []
     for rule in rules:
+        if any(_branch_holds(kb, branch, facts) for branch in rule.branches):
+            continue  # the rung or gate is met by another alternative (a small firm's part-time owner)
         for branch in rule.branches:
             for lit in branch:
                 if lit.fact in fields and not lit.negated and not all(
                         passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests):
                     out.append((rule.id, lit))
     return out
+
+
+def _branch_holds(kb: KnowledgeBase, branch: Iterable[Literal], facts: Facts) -> bool:
+    """Whether every test of one alternative holds on the facts (input facts with their defaults)."""
+    fields = input_fields()
+    for lit in branch:
+        if lit.fact in fields:
+            values = [_value(facts, lit.fact)]
+        else:
+            values = [v for _, v in facts.get(lit.fact, [])]
+        found = any(all(passes(kb, lit.fact, v, t, {}) for t in lit.tests) for v in values)
+        if found == lit.negated:
+            return False
+    return True
 
 
 def check(kb: KnowledgeBase, a: Assessment, trace: Trace) -> Findings:
@@ -123,6 +139,8 @@ class Report:
 
     companies: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SHARES, 0))
+    stages: dict[str, int] = field(default_factory=dict)
+    """Companies per stage id (the stage distribution, to see what a change of the method does)."""
     worst: list[tuple[int, int, dict[str, Any], Findings]] = field(default_factory=list)
     """(defects, index, facts, findings), most defects first."""
 
@@ -141,6 +159,7 @@ def audit(assess: Callable[[dict[str, Any]], tuple[Assessment, Trace]], kb: Know
         a, trace = assess(data)
         found = check(kb, a, trace)
         report.companies += 1
+        report.stages[a.stage.id] = report.stages.get(a.stage.id, 0) + 1
         for name, flagged in found.flags().items():
             report.counts[name] += flagged
         if found.count():
