@@ -18,6 +18,7 @@ from cxm.engine.results.result import (
     Roadmap,
     RoleGap,
     RoleScores,
+    SelfRating,
     Stage,
     StageRef,
     SurveyFigures,
@@ -84,8 +85,20 @@ class _Reader:
             fid = self.one(f"level.{comp.id}")
             out[comp.id] = Level(
                 competency=comp.id, name=comp.name, level=int(self.trace.facts[fid].value),
-                because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid))
+                because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid),
+                self_rating=self.self_rating(comp.id))
         return out
+
+    def self_rating(self, comp: str) -> SelfRating | None:
+        """The self-assessed and evidence levels, and whether they are two or more apart (rules/levels/levels.yaml)."""
+        own, evidence = self.values(f"self_level.{comp}"), self.values(f"evidence_level.{comp}")
+        if not own or not evidence:
+            return None
+        floored = {str(self.trace.facts[f].value) for f in self.values("level_floored")}
+        capped = {str(self.trace.facts[f].value) for f in self.values("level_capped")}
+        far = "below" if comp in floored else "above" if comp in capped else None
+        return SelfRating(self_level=int(self.trace.facts[own[0]].value),
+                          evidence_level=int(self.trace.facts[evidence[0]].value), far=far)
 
     def recommendations(self) -> list[Recommendation]:
         made = {str(self.trace.facts[f].value): f for f in self.values("recommendation")}

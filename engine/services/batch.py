@@ -122,6 +122,8 @@ def project(row: int, assessment: Any, profile: dict[str, Any] | None = None) ->
         "held_back": [h.id for h in assessment.held_back],
         "weakest": list(assessment.weakest),
         "gates_failing": failing_gates(assessment),
+        "self_far": {c: lv.self_rating.far for c, lv in assessment.levels.items()
+                     if lv.self_rating is not None and lv.self_rating.far},
         "industry": profile.get("industry"),
         "market": profile.get("market"),
         "size_class": profile.get("size_class"),
