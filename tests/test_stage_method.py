@@ -59,9 +59,9 @@ def test_evidence_above_one_missing_rung_still_counts(engine: Engine) -> None:
     a = engine.assess(load(HOTEL))
     # 1 + rungs 2, 3, 5, 6 = 5 (the old ladder stopped at the gap: 3)
     assert a.levels["employees"].level == 5
-    # leadership: rung 2 (sponsor) only -> 2; brand: rung 2 (implicit values) and rung 6 (HR weighs CX) -> 3;
-    # customers: rung 2 (ad hoc feedback) -> 2; so the employees are not among the weakest
-    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 2, "brand": 3, "employees": 5,
+    # leadership: rung 2 (sponsor) only -> 2; brand: rung 2 (implicit values); rung 6 needs HR weighing CX and
+    # the promise checked, which is not -> 2; customers: rung 2 (ad hoc feedback) -> 2; employees not the weakest
+    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 2, "brand": 2, "employees": 5,
                                                           "customers": 2}
     assert "employees" not in a.weakest
     # the missing rung is the next one, and its failing test is the gap
@@ -100,7 +100,8 @@ BANK = company(
     # leadership: rungs 2, 3, 4, 5 hold; rung 6 needs embedded values (they are only documented) -> 5
     leadership={"executive_sponsor": "active", "cx_owner": "department", "governance": "cross_functional",
                 "cx_metrics_in_reviews": "on_par"},
-    # brand: rungs 2, 3, 4 (documented, company-wide), rung 5 no (not embedded), rung 6 (HR weighs CX) -> 5
+    # brand: rungs 2, 3, 4 (documented, company-wide); rung 5 no (not embedded); rung 6 no (HR weighs CX, but
+    # nobody checks the promise) -> 4
     brand={"values": "documented", "service_standards": "company_wide"},
     # employees: every rung -> 6
     employees={"cx_training": "systematic", "engagement_measured": True, "feedback": "pulse",
@@ -118,10 +119,10 @@ BANK = company(
 
 def test_a_self_rating_far_below_the_evidence_is_raised_to_one_below_it(engine: Engine) -> None:
     a = engine.assess(load(BANK))
-    # evidence 5/5/6/6, self 1/1/1/1: each level is one below the evidence
-    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 4, "brand": 4, "employees": 5,
+    # evidence 5/4/6/6, self 1/1/1/1: each level is one below the evidence
+    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 4, "brand": 3, "employees": 5,
                                                           "customers": 5}
-    # 18 points: the Operationalize band; the gates of Explore, Mobilize and Operationalize are met
+    # 17 points: the Operationalize band; the gates of Explore, Mobilize and Operationalize are met
     assert a.stage.id == "operationalize"
     assert derived(engine, BANK, "level_floored") == {"leadership", "brand", "employees", "customers"}
     for lv in a.levels.values():
@@ -150,6 +151,28 @@ def test_the_mismatch_is_reported_in_text_and_json(runner, tmp_path) -> None:
     out = runner.invoke(cli, ["assess", str(path), "--format", "json"])
     data = json.loads(out.stdout)
     assert data["levels"]["leadership"]["self_rating"] == {"self_level": 1, "evidence_level": 5, "far": "below"}
+
+
+def test_the_mismatch_is_a_portfolio_flag(runner, tmp_path) -> None:
+    from cxm.cli.main import cli
+
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    (folder / "bank.json").write_text(json.dumps(BANK), encoding="utf-8")
+    (folder / "hotel.json").write_text(json.dumps(HOTEL), encoding="utf-8")  # no self-assessment
+    out = tmp_path / "results.jsonl"
+    assert runner.invoke(cli, ["batch", str(folder), "-o", str(out)]).exit_code == 0
+    records = {r["company"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert records["Retail bank"]["self_far"] == {c: "below" for c in ("leadership", "brand", "employees",
+                                                                       "customers")}
+    assert records["40-room hotel"]["self_far"] == {}
+    done = runner.invoke(cli, ["portfolio", str(out), "--format", "json"])
+    assert json.loads(done.stdout)["figures"]["self_far"] == [{"id": "below", "count": 1, "share": 0.5},
+                                                              {"id": "above", "count": 0, "share": 0.0}]
+    page = tmp_path / "p.md"
+    assert runner.invoke(cli, ["portfolio", str(out), "-o", str(page)]).exit_code == 0
+    assert "Rate themselves far below what the facts show (two levels or more in a competency): 1; far above: 0." \
+        in page.read_text(encoding="utf-8").splitlines()
 
 
 # --- 3. a lost sponsor ----------------------------------------------------------------------------------------

@@ -94,10 +94,7 @@ def _branch_holds(kb: KnowledgeBase, branch: Iterable[Literal], facts: Facts) ->
     """Whether every test of one alternative holds on the facts (input facts with their defaults)."""
     fields = input_fields()
     for lit in branch:
-        if lit.fact in fields:
-            values = [_value(facts, lit.fact)]
-        else:
-            values = [v for _, v in facts.get(lit.fact, [])]
+        values = [_value(facts, lit.fact)] if lit.fact in fields else [v for _, v in facts.get(lit.fact, [])]
         found = any(all(passes(kb, lit.fact, v, t, {}) for t in lit.tests) for v in values)
         if found == lit.negated:
             return False

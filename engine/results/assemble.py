@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxm.engine.knowledge.base import KnowledgeBase
-from cxm.engine.language.conclusions import Copy
+from cxm.engine.language.conclusions import Copy, Sum
 from cxm.engine.results.chains import Explainer, input_fact
 from cxm.engine.results.checks import why_not
 from cxm.engine.results.result import (
@@ -55,7 +55,8 @@ class _Reader:
         return self.kb.rule(self.rules_of(fact_id)[0]).because
 
     def basis(self, fact_id: str):
-        """The because-text of the rule that produced the value, following plain copies back."""
+        """The because-text of the rule that produced the value, following plain copies back, and through a sum to
+        its last addend that is not zero (a level's highest rung of evidence met)."""
         current = fact_id
         for _ in range(len(self.trace.firings) + 1):
             firing = self.trace.firings[self.trace.facts[current].by[0]]
@@ -63,6 +64,12 @@ class _Reader:
             name = self.trace.facts[current].name
             conclusion = next(c for c in rule.conclusions if c.fact == name)
             source = conclusion.value
+            if isinstance(source, Sum) and len(rule.conclusions) == 1:
+                addends = [f for n in source.facts for f in firing.matched
+                           if self.trace.facts[f].name == n and self.trace.facts[f].value]
+                if addends:
+                    current = addends[-1]
+                    continue
             if not (isinstance(source, Copy) and source.plus == 0 and len(rule.conclusions) == 1):
                 return rule.because
             current = next(f for f in firing.matched if self.trace.facts[f].name == source.fact)

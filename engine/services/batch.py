@@ -6,7 +6,8 @@ Input (one company per row; ``row`` counts companies from 1, in input order):
 - CSV, JSON Lines, or a folder of facts files, read by :mod:`cxm.facts.tabular`.
 
 Output: JSON Lines (one ``{"row", "company", "stage", "levels", "recommendations", "held_back", "weakest",
-"gates_failing", "industry", "market", "size_class", "employees"}`` object per line, see :func:`project`) or CSV
+"gates_failing", "self_far", "industry", "market", "size_class",
+"employees"}`` object per line, see :func:`project`) or CSV
 (the first six, levels as ``level.<competency>`` columns, ids ``;``-separated).
 A bad row goes to the errors file as ``row N: FIELD: MESSAGE [FILE:LINE:COL]`` and the rest go on.
 
@@ -163,7 +164,7 @@ def record(row: int, summary: Summary, gates_failing: list[str], profile: dict[s
     """The batch record of a lean assessment (:mod:`cxm.engine.results.summary`): what :func:`project` gives."""
     return {"row": row, "company": summary.company, "stage": summary.stage, "levels": summary.levels,
             "recommendations": summary.recommendations, "held_back": summary.held_back,
-            "weakest": summary.weakest, "gates_failing": gates_failing, **profile}
+            "weakest": summary.weakest, "gates_failing": gates_failing, "self_far": summary.self_far, **profile}
 
 
 @dataclass
