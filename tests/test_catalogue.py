@@ -107,7 +107,8 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
                                 "values-interview-questions", "values-recognition"],
         "article-3+kz": ["personal-data-kz"],
         "article-3+by": ["personal-data-by"],
-        "article-3+sponsor-declared": ["sponsor-drives-cx", "sponsor-quarterly-cx-review"],
+        # (at Mobilize now; the city hotels' sponsor gap brings the same tools, issue 22)
+        "article-3+sponsor-declared": [],
         "article-3+no-cjm": ["journey-map-workshop"],
         "article-2+no-staff-survey": ["yearly-staff-survey"],
         "align-telecom+no-suggestions": ["improvement-ideas-board"],
