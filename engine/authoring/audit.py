@@ -6,7 +6,8 @@ rung and gate rules it was meant to answer (read from the knowledge base, not fr
 - **no recommendation**: nothing was recommended;
 - **weakest unserved**: a weakest competency with a next rung has no key decision of its own competency;
 - **gap unaddressed**: a failing test of a competency's next rung, or of the next stage's gate, that no
-  recommendation's effects would make hold;
+  recommendation's effects would make hold (a rung or gate with alternatives counts as addressed when every
+  failing test of one alternative is);
 - **already holds**: a recommendation whose effects, with those of the actions and tools made (or held back
   for the budget) under it, all hold already (it would change nothing).
 """
@@ -68,8 +69,10 @@ def closes(kb: KnowledgeBase, effect: Effect, lit: Literal, facts: Facts) -> boo
     return all(passes(kb, lit.fact, after, t, {}) for t in lit.tests)
 
 
-def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str, Literal]]:
-    """Failing input tests of each competency's next rung and of the next stage's gate: (rule id, test)."""
+def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str, list[list[Literal]]]]:
+    """Each competency's next rung and the next stage's gate that is not met: (rule id, for each alternative that
+    recommendations could make hold, its failing input tests). An alternative with a failing test of a derived
+    fact (a small firm's size) is left out: no recommendation changes it."""
     fields = input_fields()
     rules = []
     for comp in a.levels:
@@ -82,11 +85,13 @@ def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
     for rule in rules:
         if any(_branch_holds(kb, branch, facts) for branch in rule.branches):
             continue  # the rung or gate is met by another alternative (a small firm's part-time owner)
+        branches = []
         for branch in rule.branches:
-            for lit in branch:
-                if lit.fact in fields and not lit.negated and not all(
-                        passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests):
-                    out.append((rule.id, lit))
+            if not _branch_holds(kb, [lit for lit in branch if lit.fact not in fields], facts):
+                continue
+            branches.append([lit for lit in branch if lit.fact in fields and not lit.negated and not all(
+                passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests)])
+        out.append((rule.id, branches))
     return out
 
 
@@ -112,9 +117,12 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace) -> Findings:
         if not top and not any(r.kind == "decision" and r.competency == comp for r in a.recommendations):
             found.weakest_unserved.append(comp)
     effects = effects_of(kb, made)
-    for rule_id, lit in open_tests(kb, a, facts):
-        if not any(closes(kb, e, lit, facts) for e in effects):
-            found.gap_unaddressed.append(f"{rule_id}:{lit.fact}")
+    for rule_id, branches in open_tests(kb, a, facts):
+        # the rung or gate holds once every failing test of one of its alternatives holds
+        unclosed = [[lit for lit in branch if not any(closes(kb, e, lit, facts) for e in effects)]
+                    for branch in branches]
+        if all(unclosed):
+            found.gap_unaddressed += list(dict.fromkeys(f"{rule_id}:{lit.fact}" for u in unclosed for lit in u))
     for rec in made:
         mine = [e for r in [rec, *_descendants(kb, a, rec)] for e in kb.catalogue[r].rec.effects]
         if mine and all(holds(input_fields()[e.fact], _value(facts, e.fact), e) for e in mine):
