@@ -12,6 +12,14 @@ LABELS: dict[str, dict[str, str]] = {
     "effects": {"en": "Once done", "ru": "После выполнения"},
     "closes": {"en": "Closes", "ru": "Закрывает"},
     "levels": {"en": "Competency levels (1-6)", "ru": "Уровни компетенций (от 1 до 6)"},
+    "self_far_below": {"en": "The company rates itself far below what the facts show (self-assessed {own}, "
+                             "facts {evidence}): the level is kept one below the facts.",
+                       "ru": "Компания оценивает себя намного ниже, чем показывают факты (самооценка {own}, по фактам"
+                             " {evidence}): уровень принят на единицу ниже фактов."},
+    "self_far_above": {"en": "The company rates itself far above what the facts show (self-assessed {own}, "
+                             "facts {evidence}): the level is kept one above the facts.",
+                       "ru": "Компания оценивает себя намного выше, чем показывают факты (самооценка {own}, по фактам"
+                             " {evidence}): уровень принят на единицу выше фактов."},
     "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
     "weakest_tied": {"en": "Weakest competencies (tied at level {n})",
                      "ru": "Самые слабые компетенции (все на уровне {n})"},

@@ -21,6 +21,10 @@ LABELS: dict[str, dict[str, str]] = {
     "companies": {"en": "Companies", "ru": "Компании"},
     "stage": {"en": "Stage", "ru": "Стадия"},
     "share": {"en": "Share", "ru": "Доля"},
+    "self_far": {"en": "Rate themselves far below what the facts show (two levels or more in a competency): {below}; "
+                       "far above: {above}.",
+                 "ru": "Оценивают себя намного ниже, чем показывают факты (на два уровня и более хотя бы по одной "
+                       "компетенции): {below}; намного выше: {above}."},
     "benchmark": {"en": "{low} of the companies are in the two lowest stages and {high} in the two highest. "
                         "For comparison, Temkin Group's State of Customer Experience Management 2013 found 6% of large "
                         "(US$500 million or more) companies at the two highest levels.",

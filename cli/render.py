@@ -70,6 +70,9 @@ def to_text(a: Assessment, lang: str, *, full: bool = False) -> str:
     for lv in a.levels.values():
         lines.append(f"  {getattr(lv.name, lang):<{width}}  {lv.level}  {_bar(lv.level)}")
         lines += _wrap(getattr(lv.basis, lang), 6)
+        if lv.self_rating is not None and lv.self_rating.far:
+            lines += _wrap(t(f"self_far_{lv.self_rating.far}", lang, own=lv.self_rating.self_level,
+                             evidence=lv.self_rating.evidence_level), 6)
         if a.survey is not None:
             lines += _wrap(survey_line(a, lv.competency, lang), 6)
     names = [getattr(a.levels[c].name, lang) for c in a.weakest]

@@ -44,6 +44,12 @@ LABELS: dict[str, dict[str, str]] = {
     "competency": {"en": "Competency", "ru": "Компетенция"},
     "level": {"en": "Level", "ru": "Уровень"},
     "basis": {"en": "What it rests on", "ru": "На чём основано"},
+    "self_far_below": {"en": "Rates itself far below what the facts show (self-assessed {own}, facts {evidence}).",
+                       "ru": "Оценивает себя намного ниже, чем показывают факты (самооценка {own}, "
+                             "по фактам {evidence})."},
+    "self_far_above": {"en": "Rates itself far above what the facts show (self-assessed {own}, facts {evidence}).",
+                       "ru": "Оценивает себя намного выше, чем показывают факты (самооценка {own}, "
+                             "по фактам {evidence})."},
     "chart": {"en": "Radar chart of the four competency levels (1 to 6)",
               "ru": "Лепестковая диаграмма уровней четырёх компетенций (от 1 до 6)"},
     "series": {"en": "Level", "ru": "Уровень"},

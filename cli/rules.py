@@ -489,6 +489,11 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
         for name in names:
             cells = "".join(f"  {100 * r.share(name):7.2f}% {r.counts[name]:>6}" for r in reports)
             click.echo(f"  {NAMES[name]:<{width}}{cells}")
+    click.echo("  stages")
+    for stage in engine.kb.stages:
+        counts = [(r.stages.get(stage.id, 0), max(r.companies, 1)) for r in reports]
+        cells = "".join(f"  {100 * k / total:7.2f}% {k:>6}" for k, total in counts)
+        click.echo(f"  {stage.id:<{width}}{cells}")
     worst = sorted(((d, n, r.name, data, found) for r in reports for d, n, data, found in r.worst),
                    key=lambda w: -w[0])[:10]
     if worst:

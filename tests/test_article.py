@@ -146,21 +146,23 @@ def test_one_whole_chain_ends_at_input_facts(runner) -> None:
     out = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort")), "--format", "json"]).output
     rec = next(r for r in json.loads(out)["recommendations"] if r["id"] == "mystery-shopper-check")
     assert rec["rules"] == ["promise-not-checked-by-mystery-shopper"]
-    # the decision is made from the gap it closes: a failing test of brand values' next rung
+    # the decision is made from the gap it closes: a failing test of brand values' next rung, the lowest one not
+    # met (rung 2 met, rung 3 missing: neither written values nor standards)
     assert rec["chain"]["rules"] == [
-        "brand-rung-1", "brand-rung-2", "brand-evidence-level", "gap-brand-3-standards-local", "gap-values-not-written",
-        "explore-no-brand-book-or-standards", "promise-not-checked-by-mystery-shopper",
+        "brand-rung-2", "brand-rung-3-missing", "brand-next-rung-3", "gap-brand-3-standards-local",
+        "gap-values-not-written", "explore-no-brand-book-or-standards", "promise-not-checked-by-mystery-shopper",
     ]
     # the leaves are input facts, with their lines in facts/examples/article-1-wellness-resort.yaml
     assert rec["chain"]["inputs"] == [
         {"path": "brand.values", "value": "implicit", "line": 19, "column": 3},
         {"path": "brand.brand_book", "value": False, "line": 20, "column": 3},
+        {"path": "brand.service_standards", "value": "none", "line": 21, "column": 3},
         {"path": "customers.mystery_shopping", "value": "none", "line": 32, "column": 3},
     ]
     decision = next(r for r in json.loads(out)["recommendations"] if r["id"] == "written-brand-values")
     assert decision["closes"] == [
-        {"rule": "brand-rung-3", "fact": "brand.service_standards", "location": "rules/levels/brand.yaml:23:36"},
-        {"rule": "brand-rung-3", "fact": "brand.values", "location": "rules/levels/brand.yaml:22:25"},
+        {"rule": "brand-rung-3", "fact": "brand.service_standards", "location": "rules/levels/brand.yaml:21:36"},
+        {"rule": "brand-rung-3", "fact": "brand.values", "location": "rules/levels/brand.yaml:20:25"},
     ]
     assert decision["effects"] == [{"fact": "brand.values", "at_least": "documented"}]
     lines = example("article-1-wellness-resort").read_text(encoding="utf-8").splitlines()

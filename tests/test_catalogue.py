@@ -36,7 +36,8 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "article-3+kz": ("article-3-manufacturer", "operationalize", [("country: RU", "country: KZ")]),
     "article-3+by": ("article-3-manufacturer", "operationalize", [("country: RU", "country: BY")]),
     # failing tests of next rungs the examples do not leave open
-    "article-3+sponsor-declared": ("article-3-manufacturer", "operationalize",
+    # (Operationalize needs an active sponsor: a declared one holds company 3 at Mobilize, issue 22)
+    "article-3+sponsor-declared": ("article-3-manufacturer", "mobilize",
                                    [("executive_sponsor: active", "executive_sponsor: declared")]),
     "article-3+no-cjm": ("article-3-manufacturer", "operationalize", [("journey_map: true", "journey_map: false")]),
     "article-2+no-staff-survey": ("article-2-regional-lender", "mobilize", [("feedback: annual", "feedback: none")]),
@@ -106,7 +107,8 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
                                 "values-interview-questions", "values-recognition"],
         "article-3+kz": ["personal-data-kz"],
         "article-3+by": ["personal-data-by"],
-        "article-3+sponsor-declared": ["sponsor-drives-cx", "sponsor-quarterly-cx-review"],
+        # (at Mobilize now; the city hotels' sponsor gap brings the same tools, issue 22)
+        "article-3+sponsor-declared": [],
         "article-3+no-cjm": ["journey-map-workshop"],
         "article-2+no-staff-survey": ["yearly-staff-survey"],
         "align-telecom+no-suggestions": ["improvement-ideas-board"],

@@ -128,6 +128,7 @@ def test_assess_text(runner) -> None:
     roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)"):]
     assert roadmap[1:6] == [
         "  Gate not met: Cross-functional CX work in operation [gate-operationalize]",
+        "    - leadership.executive_sponsor is active (now: declared)",
         "    - leadership.governance is cross_functional (now: ad_hoc)",
         "    - leadership.cx_metrics_in_reviews is at least regularly (now: occasionally)",
         "    - customers.processes_redesigned_from_insight is true (now: false)",

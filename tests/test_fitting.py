@@ -20,6 +20,8 @@ HOTELS, RETAILER = "mobilize-city-hotels", "operationalize-electronics-retailer"
 
 LOW_1 = ("budget: low", "budget: high")  # company 1 is the low-budget one
 HIGH_3 = ("budget: high", "budget: low")  # company 3 the high-budget one
+SPONSOR_GAP = ("weigh-cx-like-finance", "sponsor-drives-cx", "sponsor-quarterly-cx-review", "cx-on-executive-scorecard",
+               "cx-value-business-case", "executive-pay-tied-to-cx", "cx-share-of-executive-bonus")
 NO_IVR = ("present: [crm, ivr, contact_centre]", "present: [crm, contact_centre]")
 B2C_3 = ("{b2b: 100, b2c: 0}", "{b2b: 0, b2c: 100}")
 
@@ -78,16 +80,22 @@ CASES = {
     "market/company-2 mixed to B2B": Case(A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")]),
 
     # (c) IVR: with against without (CRM and contact centre present, records not shared)
+    # Operationalize needs an active sponsor (issue 22): with the IVR the directors' oversight of the integration
+    # makes the declared sponsor active; without it, nothing does, so the sponsor gap gets its own decision,
+    # weigh-cx-like-finance, with every action and tool whose fact is not yet in place (sponsor declared, metrics
+    # not on a par, pay not tied to CX): rules gap-gate-sponsor-not-active, sponsor-only-declared,
+    # no-sponsor-cx-review, cx-below-finance-on-scorecard, cx-point-has-no-price, managers-not-paid-for-cx,
+    # cx-bonus-rules-unset
     "ivr/company-2 without IVR": Case(
         A2, [NO_IVR],
-        added=ids("join-crm-contact-centre", "crm-card-for-agents"),
+        added=ids("join-crm-contact-centre", "crm-card-for-agents", *SPONSOR_GAP),
         removed=ids("join-crm-ivr-contact-centre-finance", "integration-working-groups",
                     "integration-oversight-by-directors")),
     "ivr/hotels with IVR": Case(
         HOTELS, [("present: [crm, contact_centre, booking]", "present: [crm, ivr, contact_centre, booking]")],
         added=ids("join-crm-ivr-contact-centre-finance", "integration-working-groups",
                   "integration-oversight-by-directors"),
-        removed=ids("join-crm-contact-centre", "crm-card-for-agents")),
+        removed=ids("join-crm-contact-centre", "crm-card-for-agents", *SPONSOR_GAP)),
     "ivr/company-3 without IVR": Case(A3, [NO_IVR], removed=ids("multichannel-data-integration")),
     "ivr/company-3 low budget without IVR": Case(
         A3, [NO_IVR], base=[HIGH_3], held_removed=ids("multichannel-data-integration")),
@@ -203,7 +211,9 @@ RULES = {
     "market/company-3 B2B to B2C only": (
         set(), {"business-clients-needs-unexplored", "pickup-feedback-not-captured", "b2b-contracts-predate-152fz"}),
     "ivr/company-2 without IVR": (
-        {"no-ivr-crm-contact-centre-apart", "agents-work-without-crm-card"},
+        {"no-ivr-crm-contact-centre-apart", "agents-work-without-crm-card", "gap-gate-sponsor-not-active",
+         "sponsor-only-declared", "no-sponsor-cx-review", "cx-below-finance-on-scorecard", "cx-point-has-no-price",
+         "managers-not-paid-for-cx", "cx-bonus-rules-unset"},
         {"crm-ivr-records-apart", "integration-brief-unwritten", "integration-without-executive-owner"}),
     "ivr/company-3 without IVR": (set(), {"channels-keep-separate-records"}),
     "country/company-3 RU to DE": ({"personal-data-gdpr-applies"},

@@ -17,7 +17,7 @@ OVERRIDE = """rules:
     title: {en: A part-time owner is enough, ru: Достаточно ответственного в дополнение к основным обязанностям}
     because: {en: Local practice., ru: Местная практика.}
     source: Test override
-    when: {leadership.cx_owner: {at_least: part_time}}
+    when: {leadership.executive_sponsor: {at_least: declared}, leadership.cx_owner: {at_least: part_time}}
     then: {gate: mobilize}
 """
 RESORT = str(example("article-1-wellness-resort"))

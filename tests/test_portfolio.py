@@ -51,6 +51,9 @@ def _expected(rows: list[dict]) -> dict:
         "lowest_two": round((stages["ignore"] + stages["explore"]) / n, 4),
         "highest_two": round((stages["align"] + stages["embed"]) / n, 4),
         "warned": sum(1 for r in rows if r["warnings"]),
+        "self_far": [{"id": way, "count": sum(way in r["self_far"].values() for r in rows),
+                      "share": round(sum(way in r["self_far"].values() for r in rows) / n, 4)}
+                     for way in ("below", "above")],
     }
 
 
@@ -75,8 +78,9 @@ def test_figures_equal_an_independent_count(runner) -> None:
     # the same, spelled out for the example
     f = data["figures"]
     assert f["companies"] == 40
-    assert f["stages"] == {"ignore": 11, "explore": 17, "mobilize": 9, "operationalize": 3, "align": 0, "embed": 0}
-    assert f["weakest"][0] == {"id": "employees", "count": 22, "share": 0.55}
+    # (after issue 22's partial credit and sponsor gates; before: 11, 17, 9, 3, 0, 0 and employees weakest 22)
+    assert f["stages"] == {"ignore": 9, "explore": 19, "mobilize": 8, "operationalize": 2, "align": 2, "embed": 0}
+    assert f["weakest"][0] == {"id": "customers", "count": 23, "share": 0.575}
     assert f["recommendations"][0] == {"id": "meet-personal-data-law", "count": 37, "share": 0.925}
     assert f["gates"][0] == {"id": "gate-mobilize", "count": 12, "share": 0.3}
     assert f["warned"] == 23  # companies whose facts contradict each other (issue 26 counted them)
@@ -130,9 +134,9 @@ def test_markdown_portfolio(runner, tmp_path: Path, lang: str) -> None:
                          "## Level distribution of each competency", "## The weakest competency, most often",
                          "## Recommendations made most often", "## Gates that hold companies back most often",
                          "## By industry, market and size class", "### Industry", "### Market", "### Size class"]
-        assert "| 2. Explore | 17 | 43% |" in lines
-        assert "| Purposeful leadership | 1 | 21 | 10 | 7 | 1 | 0 | 2 |" in lines
-        assert "| Employee engagement | 22 | 55% |" in lines
+        assert "| 2. Explore | 19 | 48% |" in lines
+        assert "| Purposeful leadership | 1 | 17 | 13 | 4 | 5 | 0 | 3 |" in lines
+        assert "| Customer connectedness | 23 | 58% |" in lines
         assert ("| Write down the brand values and carry them into key processes (`written-brand-values`) "
                 "| 27 | 68% |") in lines
         assert "| A dedicated CX owner (`gate-mobilize`) | 12 | 30% |" in lines
@@ -140,7 +144,7 @@ def test_markdown_portfolio(runner, tmp_path: Path, lang: str) -> None:
     else:
         assert heads[:3] == ["# Портфель: зрелость клиентского опыта", "## Распределение компаний по шести стадиям",
                              "## Распределение уровней по компетенциям"]
-        assert "| 2. Исследование | 17 | 43% |" in lines
+        assert "| 2. Исследование | 19 | 48% |" in lines
     for name in charts:
         _offline((tmp_path / f"p.{name}.svg").read_text(encoding="utf-8"))
 

@@ -90,8 +90,9 @@ def test_markdown_report(runner, tmp_path: Path, lang: str, headings: list[str])
                "feedback at several touchpoints." in lines
         assert "3. **Mobilize** ← You are here: A dedicated CX role or team, a set of CX metrics, local standards, " \
                "feedback at several touchpoints." in lines
-        assert "| Purposeful leadership **!** | 3 | ■■■□□□ | A full-time CX person or team exists and CX metrics " \
-               "reach management at least now and then. |" in lines
+        assert "| Purposeful leadership **!** | 3 | ■■■□□□ | A full-time CX person or team exists (in a small firm, " \
+               "a part-time owner backed by a sponsor), and CX metrics reach management at least now and then. |" \
+               in lines
         assert "- **Cross-functional CX work in operation**" in lines  # no rule id for the client
         assert "  - Standing cross-functional CX teams (now: an informal or temporary group)" in lines
         assert "![Radar chart of the four competency levels (1 to 6)](lender.radar.svg)" in lines

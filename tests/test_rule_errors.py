@@ -135,7 +135,8 @@ def test_bad_rule_file_as_subprocess(tmp_path: Path) -> None:
 
 
 def test_extra_rule_overrides_builtin_with_warning(tmp_path: Path) -> None:
-    text = rule("gate-mobilize", "    when: {leadership.cx_owner: {at_least: part_time}}\n    then: {gate: mobilize}\n")
+    text = rule("gate-mobilize", "    when: {leadership.executive_sponsor: {at_least: declared}, "
+                                 "leadership.cx_owner: {at_least: part_time}}\n    then: {gate: mobilize}\n")
     (tmp_path / "override.yaml").write_text(text, encoding="utf-8")
     eng = Engine([tmp_path])
     assert [str(w) for w in eng.kb.warnings] == [

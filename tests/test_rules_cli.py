@@ -53,9 +53,11 @@ def test_show(runner) -> None:
         "  When: company.employees is below 10",
         "  Then: size_class = micro",
         "  Depends on: input facts only",
-        "  Used by: nothing (a final conclusion)",
+        "  Used by:",
     ]
-    assert lines[8] == "  Tests covering it:"
+    # the size class sets the threshold of size-aware ownership (issue 22)
+    assert lines[8] == "    part-time-owner-enough (rules/levels/leadership.yaml:11:5)"
+    assert lines[9] == "  Tests covering it:"
     assert "    rules/derive/company.test.yaml::size-micro-fires" in lines
 
 

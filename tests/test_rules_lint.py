@@ -81,7 +81,8 @@ CASES: dict[str, tuple[str, list[str]]] = {
          "(a cycle through 'not')"],
     ),
     "CXL007_override": (
-        rules(("gate-mobilize", "    when: {leadership.cx_owner: {at_least: part_time}}\n"
+        rules(("gate-mobilize", "    when: {leadership.executive_sponsor: {at_least: declared}, "
+                                "leadership.cx_owner: {at_least: part_time}}\n"
                                 "    then: {gate: mobilize}\n")),
         ["{f}:2:9: CXL007 rules[0].id: rule 'gate-mobilize' overrides the one in rules/stage/gates.yaml"],
     ),

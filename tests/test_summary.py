@@ -32,7 +32,7 @@ def test_a_knowledge_base_concluding_two_stages_fails_the_same_way(engine, monke
     from cxm.engine.runtime import session
 
     loaded = load_facts(EXAMPLES / "article-1-wellness-resort.yaml")
-    trace = session.run(engine.kb, engine.compiled, {})  # no inputs: whatever it concludes, run it twice
+    trace = engine.run(loaded)  # a complete session (every input with its default), then a second stage added
     monkeypatch.setattr(engine, "run", lambda _: trace)
     errors = []
     for call in (engine.summarize, engine.assess):

@@ -17,7 +17,8 @@ checked, in Python, against the facts and the knowledge base. The shares that me
 
 And three that check the plumbing (true by how gap rules are generated, kept to catch a broken generator):
 a weakest competency with a next rung but no decision of its own; a failing test of a next rung or of the next
-gate that no recommendation's effects would make hold; a recommendation whose effects, with those of everything
+gate that no recommendation's effects would make hold (a rung or gate with alternatives counts as
+addressed when every failing test of one alternative is); a recommendation whose effects, with those of everything
 made or held back under it, all hold already.
 """
 
@@ -99,23 +100,29 @@ def closes(kb: KnowledgeBase, effect: Effect, lit: Literal, facts: Facts) -> boo
     return all(passes(kb, lit.fact, after, t, {}) for t in lit.tests)
 
 
-def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str, Literal]]:
-    """Failing input tests of each competency's next rung and of the next stage's gate: (rule id, test)."""
+def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str, list[list[Literal]]]]:
+    """Each competency's next rung and the next stage's gate that is not met: (rule id, for each alternative that
+    recommendations could make hold, its failing input tests). An alternative with a failing test of a derived
+    fact (a small firm's size) is left out: no recommendation changes it."""
     fields = input_fields()
     rules = []
     for comp in a.levels:
-        evidence = facts.get(f"evidence_level.{comp}")
-        if evidence and f"rung.{comp}" in kb.specs:
-            rules += producers(kb, f"rung.{comp}", int(evidence[0][1]) + 1)
+        nxt = facts.get(f"next_rung.{comp}")  # the lowest rung not met (rules/levels/levels.yaml)
+        if nxt and f"rung_{nxt[0][1]}.{comp}" in kb.specs:
+            rules += producers(kb, f"rung_{nxt[0][1]}.{comp}", 1)
     if a.roadmap.next_stage is not None:
         rules += producers(kb, "gate", a.roadmap.next_stage.id)
     out = []
     for rule in rules:
+        if any(_branch_holds(kb, branch, facts) for branch in rule.branches):
+            continue  # the rung or gate is met by another alternative (a small firm's part-time owner)
+        branches = []
         for branch in rule.branches:
-            for lit in branch:
-                if lit.fact in fields and not lit.negated and not all(
-                        passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests):
-                    out.append((rule.id, lit))
+            if not _branch_holds(kb, [lit for lit in branch if lit.fact not in fields], facts):
+                continue
+            branches.append([lit for lit in branch if lit.fact in fields and not lit.negated and not all(
+                passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests)])
+        out.append((rule.id, branches))
     return out
 
 
@@ -209,6 +216,17 @@ def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Cal
     return stage is not None and kb.stage_rank(str(stage)) >= a.roadmap.next_stage.number
 
 
+def _branch_holds(kb: KnowledgeBase, branch: Iterable[Literal], facts: Facts) -> bool:
+    """Whether every test of one alternative holds on the facts (input facts with their defaults)."""
+    fields = input_fields()
+    for lit in branch:
+        values = [_value(facts, lit.fact)] if lit.fact in fields else [v for _, v in facts.get(lit.fact, [])]
+        found = any(all(passes(kb, lit.fact, v, t, {}) for t in lit.tests) for v in values)
+        if found == lit.negated:
+            return False
+    return True
+
+
 def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts | None = None,
           run: Callable[[dict[str, Any]], Trace] | None = None, relevant: frozenset[str] = frozenset()) -> Findings:
     """The checks on one assessment; with ``loaded``, whether `--do` refuses a recommendation; with ``run`` (a run
@@ -234,9 +252,12 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts
         if not top and not any(r.kind == "decision" and r.competency == comp for r in a.recommendations):
             found.weakest_unserved.append(comp)
     effects = effects_of(kb, made)
-    for rule_id, lit in open_tests(kb, a, facts):
-        if not any(closes(kb, e, lit, facts) for e in effects):
-            found.gap_unaddressed.append(f"{rule_id}:{lit.fact}")
+    for rule_id, branches in open_tests(kb, a, facts):
+        # the rung or gate holds once every failing test of one of its alternatives holds
+        unclosed = [[lit for lit in branch if not any(closes(kb, e, lit, facts) for e in effects)]
+                    for branch in branches]
+        if all(unclosed):
+            found.gap_unaddressed += list(dict.fromkeys(f"{rule_id}:{lit.fact}" for u in unclosed for lit in u))
     for rec in made:
         mine = [e for r in [rec, *_descendants(kb, a, rec)] for e in kb.catalogue[r].rec.effects]
         if mine and all(holds(fields[e.fact], _value(facts, e.fact), e) for e in mine):
@@ -259,6 +280,8 @@ class Report:
     name: str = ""
     companies: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SHARES, 0))
+    stages: dict[str, int] = field(default_factory=dict)
+    """Companies per stage id (the stage distribution, to see what a change of the method does)."""
     worst: list[tuple[int, int, dict[str, Any], Findings]] = field(default_factory=list)
     """(defects, index, facts, findings), most defects first."""
 
@@ -282,6 +305,7 @@ def audit(assess: Assess, kb: KnowledgeBase, companies: Iterable[dict[str, Any]]
         a, trace, loaded = assess(data)
         found = check(kb, a, trace, loaded=loaded, run=run, relevant=relevant)
         report.companies += 1
+        report.stages[a.stage.id] = report.stages.get(a.stage.id, 0) + 1
         for share, flagged in found.flags().items():
             report.counts[share] += flagged
         if found.count():

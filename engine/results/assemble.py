@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxm.engine.knowledge.base import KnowledgeBase
-from cxm.engine.language.conclusions import Copy
+from cxm.engine.language.conclusions import Copy, Sum
 from cxm.engine.language.terms import Bilingual
 from cxm.engine.language.words import bilingual, phrase, statement
 from cxm.engine.results.chains import Explainer, input_fact
@@ -21,6 +21,7 @@ from cxm.engine.results.result import (
     Roadmap,
     RoleGap,
     RoleScores,
+    SelfRating,
     Stage,
     StageRef,
     SurveyFigures,
@@ -58,7 +59,8 @@ class _Reader:
         return self.kb.rule(self.rules_of(fact_id)[0]).because
 
     def basis(self, fact_id: str):
-        """The because-text of the rule that produced the value, following plain copies back."""
+        """The because-text of the rule that produced the value, following plain copies back, and through a sum to
+        its last addend that is not zero (a level's highest rung of evidence met)."""
         current = fact_id
         for _ in range(len(self.trace.firings) + 1):
             firing = self.trace.firings[self.trace.facts[current].by[0]]
@@ -66,6 +68,12 @@ class _Reader:
             name = self.trace.facts[current].name
             conclusion = next(c for c in rule.conclusions if c.fact == name)
             source = conclusion.value
+            if isinstance(source, Sum) and len(rule.conclusions) == 1:
+                addends = [f for n in source.facts for f in firing.matched
+                           if self.trace.facts[f].name == n and self.trace.facts[f].value]
+                if addends:
+                    current = addends[-1]
+                    continue
             if not (isinstance(source, Copy) and source.plus == 0 and len(rule.conclusions) == 1):
                 return rule.because
             current = next(f for f in firing.matched if self.trace.facts[f].name == source.fact)
@@ -88,8 +96,20 @@ class _Reader:
             fid = self.one(f"level.{comp.id}")
             out[comp.id] = Level(
                 competency=comp.id, name=comp.name, level=int(self.trace.facts[fid].value),
-                because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid))
+                because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid),
+                self_rating=self.self_rating(comp.id))
         return out
+
+    def self_rating(self, comp: str) -> SelfRating | None:
+        """The self-assessed and evidence levels, and whether they are two or more apart (rules/levels/levels.yaml)."""
+        own, evidence = self.values(f"self_level.{comp}"), self.values(f"evidence_level.{comp}")
+        if not own or not evidence:
+            return None
+        floored = {str(self.trace.facts[f].value) for f in self.values("level_floored")}
+        capped = {str(self.trace.facts[f].value) for f in self.values("level_capped")}
+        far = "below" if comp in floored else "above" if comp in capped else None
+        return SelfRating(self_level=int(self.trace.facts[own[0]].value),
+                          evidence_level=int(self.trace.facts[evidence[0]].value), far=far)
 
     def recommendations(self) -> list[Recommendation]:
         made = {str(self.trace.facts[f].value): f for f in self.values("recommendation")}

@@ -76,6 +76,19 @@ class Chain(_Out):
 
 
 @record(kw_only=True)
+class SelfRating(_Out):
+    """How a competency's self-assessment compares with the evidence."""
+
+    self_level: int
+    """The level the five self-ratings band into (1-6)."""
+    evidence_level: int
+    """The level the facts show."""
+    far: str | None
+    """"below" or "above" when the self-rating is two levels or more from the evidence (the level is then
+    kept one level from it), else null."""
+
+
+@record(kw_only=True)
 class Level(_Out):
     """The level of one competency."""
 
@@ -88,6 +101,8 @@ class Level(_Out):
     """What the value rests on: the rule that produced it, through copies."""
     rules: list[str]
     chain: Chain
+    self_rating: SelfRating | None = None
+    """The self-assessment against the evidence; null without a self-assessment."""
 
 
 @record(kw_only=True)

@@ -6,6 +6,7 @@ models; the same values, in the same order, as the projection of a full :class:`
 
 from __future__ import annotations
 
+from dataclasses import field
 from typing import NamedTuple, Protocol, TypeVar
 
 from cxm.engine.base.errors import EngineError
@@ -24,6 +25,8 @@ class Summary:
     recommendations: list[str]  # decisions by priority, each followed by its actions, each by its tools
     held_back: list[str]
     weakest: list[str]  # the competencies tied at the lowest level, in the model's order
+    self_far: dict[str, str] = field(default_factory=dict)
+    """Competencies whose self-rating is two levels or more from the evidence: "below" or "above"."""
 
 
 class _Rec(NamedTuple):
@@ -62,7 +65,10 @@ def summarize(kb: KnowledgeBase, trace: Trace, company: str) -> Summary:
     held = sorted(str(facts[f].value) for f in values(trace, "held_back"))
     order = [c.id for c in kb.competencies]
     weakest = sorted((str(facts[f].value) for f in values(trace, "weakest")), key=order.index)
-    return Summary(company, stage, levels, [r.id for r in ordered(recs)], held, weakest)
+    far = {str(facts[f].value): way for way, name in (("below", "level_floored"), ("above", "level_capped"))
+           for f in values(trace, name)}
+    self_far = {c: far[c] for c in order if c in far}
+    return Summary(company, stage, levels, [r.id for r in ordered(recs)], held, weakest, self_far)
 
 
 def failing_gates(kb: KnowledgeBase, trace: Trace, stage: str) -> list[str]:

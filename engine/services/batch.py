@@ -6,7 +6,7 @@ Input (one company per row; ``row`` counts companies from 1, in input order):
 - CSV, JSON Lines, or a folder of facts files, read by :mod:`cxm.facts.tabular`.
 
 Output: JSON Lines (one ``{"row", "company", "stage", "levels", "recommendations", "held_back", "weakest",
-"gates_failing", "industry", "market", "size_class", "employees", "warnings"}`` object per line, see
+"gates_failing", "self_far", "industry", "market", "size_class", "employees", "warnings"}`` object per line, see
 :func:`project`) or CSV (the first six, levels as ``level.<competency>`` columns, ids ``;``-separated, and
 ``warnings``, `` | ``-separated). A bad row goes to the errors file as ``row N: FIELD: MESSAGE [FILE:LINE:COL]``
 and the rest go on; a row whose facts contradict each other (the warnings ``cxm assess`` prints) is assessed,
@@ -134,6 +134,8 @@ def project(row: int, assessment: Any, profile: dict[str, Any] | None = None,
         "held_back": [h.id for h in assessment.held_back],
         "weakest": list(assessment.weakest),
         "gates_failing": failing_gates(assessment),
+        "self_far": {c: lv.self_rating.far for c, lv in assessment.levels.items()
+                     if lv.self_rating is not None and lv.self_rating.far},
         "industry": profile.get("industry"),
         "market": profile.get("market"),
         "size_class": profile.get("size_class"),
@@ -181,7 +183,8 @@ def record(row: int, summary: Summary, gates_failing: list[str], profile: dict[s
     """The batch record of a lean assessment (:mod:`cxm.engine.results.summary`): what :func:`project` gives."""
     return {"row": row, "company": summary.company, "stage": summary.stage, "levels": summary.levels,
             "recommendations": summary.recommendations, "held_back": summary.held_back,
-            "weakest": summary.weakest, "gates_failing": gates_failing, **profile, "warnings": list(warnings)}
+            "weakest": summary.weakest, "gates_failing": gates_failing, "self_far": summary.self_far, **profile,
+            "warnings": list(warnings)}
 
 
 @dataclass

@@ -91,6 +91,9 @@ class Figures:
     """Share of companies in the two highest stages."""
     warned: int = 0
     """Companies whose facts carry consistency warnings (their advice rests on answers that contradict)."""
+    self_far: list[Share] = field(default_factory=list)
+    """Companies rating themselves far "below" / "above" what the facts show (two levels or more, in at least one
+    competency; records without ``self_far``, from an older batch, count as neither)."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +278,8 @@ def figures(records: Sequence[dict[str, Any]], model: Model) -> Figures:
         lowest_two=_share(sum(stages[s] for s in model.stages[:2]), n),
         highest_two=_share(sum(stages[s] for s in model.stages[-2:]), n),
         warned=sum(1 for r in records if r["warnings"]),
+        self_far=[Share(way, count, _share(count, n)) for way in ("below", "above")
+                  for count in [sum(1 for r in records if way in (r.get("self_far") or {}).values())]],
     )
 
 
