@@ -5,7 +5,8 @@
 
 Every way starts from the same validated facts of the 12 examples (flattening them is part of each) and ends
 with what it returns: ``assess`` the full result (``Engine.assess``, no shortest path), ``lean`` the lean
-result (``Engine.summarize``: stage, levels, recommendation and held-back ids), ``session`` the trace
+result (``Engine.summarize``: stage, levels, recommendation and held-back ids), ``row`` a batch row's record
+(``batch.lean_record``: the lean result, the failing gates, the profile), ``session`` the trace
 (``Engine.run``), ``floor`` the engine's loop without recording (``bench/floor.py``), ``clips`` CLIPS's lean
 result (``bench/clips_peer.py``: the session, then the conclusions a summary reads), ``clips_infer`` the CLIPS
 session alone. ``--times N`` adds the generated rules of ``bench/scale.py`` (``N`` times the built-in base).
@@ -30,7 +31,7 @@ ROOT = HERE.parent
 if not __package__:
     sys.path.insert(0, str(ROOT))
 
-MODES = ("assess", "lean", "session", "floor", "clips", "clips_infer")
+MODES = ("assess", "lean", "row", "session", "floor", "clips", "clips_infer")
 
 
 def rules_folder(times: float) -> list[Path]:
@@ -55,6 +56,7 @@ def ways(times: float) -> tuple[dict[str, Callable[[Any], Any]], list[Any], dict
     """Each way of assessing one company, the companies, and the mean firings per company of the engine and CLIPS."""
     from bench import floor
     from bench.clips_peer import ClipsPeer
+    from cxm.engine.services import batch
     from cxm.engine.services.api import Engine
     from cxm.facts.load import load_facts
     from cxm.facts.vocabulary import flatten
@@ -67,6 +69,7 @@ def ways(times: float) -> tuple[dict[str, Callable[[Any], Any]], list[Any], dict
     run = {
         "assess": engine.assess,
         "lean": engine.summarize,
+        "row": lambda x: batch.lean_record(engine, x, 1),
         "session": engine.run,
         "floor": lambda x: floor.run(kb, base, flatten(x.data)),
         "clips": lambda x: peer.summarize(flatten(x.data), x.company),

@@ -540,9 +540,10 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
     md += ["Batch rows go through the lean result path (`Engine.summarize`: stage, levels, recommendation and "
            "held-back ids; no explanation is built).", ""]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    lint = re.search(r"## Lint\n.*?(?=\n## |\Z)", old, flags=re.S)  # bench/lint_bench.py's section stays
-    if lint:
-        md += [lint.group(0).rstrip("\n"), ""]
+    for kept in ("Before and after", "Lint"):  # bench/versus.py's and bench/lint_bench.py's sections stay
+        found = re.search(rf"## {kept}.*?(?=\n## |\Z)", old, flags=re.S)
+        if found:
+            md += [found.group(0).rstrip("\n"), ""]
     out.write_text("\n".join(md), encoding="utf-8")
 
 

@@ -44,20 +44,30 @@ def cpu_of(cmd: list[str]) -> float:
 
 
 def counted(cmd: list[str]) -> int:
-    from bench.run import instructions
+    """Instructions a command executes (valgrind's cachegrind, no cache model)."""
+    import re
 
-    return instructions({"x": cmd}).get("x", 0)
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+                          capture_output=True, text=True, cwd=ROOT, env=_env())
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if done.returncode or not found:
+        raise RuntimeError(f"valgrind of {cmd} failed: {done.stderr[-500:]}")
+    return int(found.group(1).replace(",", ""))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("installs", nargs="+", help="LABEL=PYTHON")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--worst", type=Path, help="the worst generated company's facts file (found if not given)")
     args = parser.parse_args()
     installs = dict(x.split("=", 1) for x in args.installs)
     out: dict[str, dict[str, float]] = {k: {} for k in installs}
     with tempfile.TemporaryDirectory(prefix="cxm-versus-") as tmp:
-        worst, runs, _ = peers.worst_company(2000, Path(tmp))
+        if args.worst:
+            worst, runs = args.worst, "?"
+        else:
+            worst, runs, _ = peers.worst_company(2000, Path(tmp))
         cmds = {k: commands(p, worst) for k, p in installs.items()}
         for k in installs:  # warm the caches
             for cmd in cmds[k].values():
