@@ -39,6 +39,51 @@ def test_cache_follows_the_rule_files(tmp_path: Path, monkeypatch) -> None:
     assert Engine([rules], builtin=False).assess_file(company).stage.id == "ignore"
 
 
+def test_an_edit_the_file_status_does_not_show_is_seen_while_the_file_may_still_change(tmp_path: Path,
+                                                                                       monkeypatch) -> None:
+    """Rule files are keyed by their status (size, times, inode); a cache written within SETTLED_NS of a change
+    also holds the files' bytes digest, so an edit within one tick of a coarse clock (simulated: the key stays
+    the same) is still seen; once the files have settled, the cache no longer needs the digest."""
+    from cxm.engine.knowledge import cache
+
+    monkeypatch.delenv("CXM_NO_CACHE", raising=False)
+    monkeypatch.setenv("CXM_CACHE_DIR", str(tmp_path / "cache"))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "a.yaml").write_text("rules: []\n", encoding="utf-8")
+    builds: list[str] = []
+
+    def build() -> str:
+        builds.append((rules / "a.yaml").read_text(encoding="utf-8"))
+        return builds[-1]
+
+    monkeypatch.setattr(cache, "key", lambda folders, extra: "same")  # a clock that does not tick
+    assert cache.cached([rules], "t", build) == "rules: []\n"  # just written: racy
+    assert cache.cached([rules], "t", build) == "rules: []\n" and len(builds) == 1  # bytes unchanged: read
+    (rules / "a.yaml").write_text("rules: {}\n", encoding="utf-8")
+    assert cache.cached([rules], "t", build) == "rules: {}\n" and len(builds) == 2  # the edit is seen
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # settled: the next read drops the digest
+    assert cache.cached([rules], "t", build) == "rules: {}\n" and len(builds) == 2
+    (rules / "a.yaml").write_text("rules: []\n", encoding="utf-8")  # not seen, as the key says nothing changed
+    assert cache.cached([rules], "t", build) == "rules: {}\n" and len(builds) == 2
+
+
+def test_a_rule_files_key_is_its_status_and_changes_with_any_write(tmp_path: Path) -> None:
+    from cxm.engine.knowledge.cache import key
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    path = rules / "a.yaml"
+    path.write_text("rules: []\n", encoding="utf-8")
+    first = key([rules], "t")
+    before = path.stat()
+    path.write_text("rules: {}\n", encoding="utf-8")  # the same size, its modification time put back
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert path.stat().st_ctime_ns != before.st_ctime_ns, "this file system's clock did not tick between writes"
+    assert key([rules], "t") != first
+
+
 def test_old_cache_files_are_pruned(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.delenv("CXM_NO_CACHE", raising=False)

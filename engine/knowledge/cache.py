@@ -2,7 +2,10 @@
 and of the compiled facts schema (:mod:`cxm.facts.compiled`), so that it does not build the pydantic models.
 
 The key is a hash of the path, size and modification time of every source file of the engine and facts
-packages and of the bytes of every rule file loaded, so any change to any of them invalidates it. Set
+packages and of the path, size, times, inode and device of every rule file loaded (a write changes a file's
+status-change time, which no one can set back), so any change to any of them invalidates it. A cache written
+while a rule file may still change within one tick of the file system's clock also holds a hash of the rule
+files' bytes, checked when it is read (:data:`SETTLED_NS`). Set
 ``CXM_NO_CACHE=1`` to bypass it and ``CXM_CACHE_DIR`` to move it (default:
 ``$XDG_CACHE_HOME/cx-maturity`` or ``~/.cache/cx-maturity``).
 A cache that cannot be read or written is ignored; only the newest few files are kept.
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
     from pydantic_core import SchemaValidator
 
 T = TypeVar("T")
-FORMAT = 2  # 2: signed files
+FORMAT = 3  # 2: signed files; 3: rule files keyed by their status, the payload (bytes digest or None, value)
 KEEP = 8  # cache files kept per kind (several rule folders in use each have their own)
 SECRET = ".key"
 TAG = 32  # bytes of the tag in front of each file
@@ -100,8 +103,33 @@ def _code() -> bytes:
     return source_digest([(p.__name__, Path(p.__file__).parent) for p in (cxm.engine, cxm.facts)])
 
 
+# A rule file whose status changed less than this long ago may change again within the same tick of a coarse
+# file-system clock and keep its size and times ("racy git"): a cache written then also holds the files' bytes
+# digest. Hashing the bytes of every rule file cost every start-up a millisecond or more.
+SETTLED_NS = 3_000_000_000
+
+
+def _racy(folders: list[Path]) -> bool:
+    """Whether a rule file's status changed less than :data:`SETTLED_NS` ago (or seems to lie ahead)."""
+    import time
+
+    now = time.time_ns()
+    return any(now - path.stat().st_ctime_ns < SETTLED_NS
+               for folder in folders if folder.is_dir() for path in rule_files(folder))
+
+
+def _contents(folders: list[Path]) -> bytes:
+    """A hash of every rule file's path and bytes (:func:`_content`), in load order."""
+    digest = blake2b()
+    for folder in folders:
+        if folder.is_dir():
+            for path in rule_files(folder):
+                digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _content(path) + b"\0")
+    return digest.digest()
+
+
 def key(folders: list[Path], extra: str) -> str:
-    """A hash of the code that builds the rule base and of every rule file's path and bytes, in load order."""
+    """A hash of the code that builds the rule base and of every rule file's path and status, in load order."""
     import pydantic_core  # the facts validator is pydantic's core schema: its version is part of the key
 
     digest = blake2b(f"{FORMAT}\0{extra}\0{pydantic_core.__version__}\0".encode())
@@ -110,7 +138,9 @@ def key(folders: list[Path], extra: str) -> str:
         digest.update(str(folder.resolve()).encode("utf-8", "surrogateescape") + b"\0")
         if folder.is_dir():
             for path in rule_files(folder):
-                digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + _content(path) + b"\0")
+                st = path.stat()
+                status = f"{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}\0"
+                digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + status.encode())
     return digest.hexdigest()[:32]
 
 
@@ -149,17 +179,28 @@ def cached(folders: list[Path], extra: str, build: Callable[[], T], *, kind: str
     try:
         found = pickle.loads(_read(path, secret))  # private, and its tag checked
         if isinstance(found, tuple) and len(found) == 3 and found[:2] == (kind, path.name):
-            return found[2]  # the object stored under this name: another cache file copied here is not
+            contents, value = found[2]  # the object stored under this name: another cache file copied here is not
+            if contents is None:
+                return value
+            if contents == _contents(folders):  # written while a rule file might still change unseen
+                if not _racy(folders):
+                    _write(path, secret, kind, (None, value))
+                return value
     except Exception:  # a missing, stale, damaged or foreign cache is rebuilt
         pass
+    contents = _contents(folders) if _racy(folders) else None  # the bytes before the build reads them
     value = build()
+    _write(path, secret, kind, (contents, value))
+    return value
+
+
+def _write(path: Path, secret: bytes, kind: str, entry: tuple[bytes | None, object]) -> None:
     from cxm.engine.base.atomic import write_bytes  # (tempfile is slow to import: only when writing)
 
     with contextlib.suppress(Exception):  # a read-only home must not stop an assessment
-        payload = pickle.dumps((kind, path.name, value), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((kind, path.name, entry), protocol=pickle.HIGHEST_PROTOCOL)
         write_bytes(path, _tag(secret, payload) + payload, own=True)  # a FIFO or link planted there: replaced
         _prune(path.parent, kind)
-    return value
 
 
 def _private(st: os.stat_result, mask: int = 0o022) -> bool:

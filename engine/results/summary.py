@@ -52,37 +52,47 @@ def only(trace: Trace, name: str) -> str:
 
 
 def summarize(kb: KnowledgeBase, trace: Trace, company: str) -> Summary:
-    """The lean result of one session."""
+    """The lean result of one session (one pass over its facts)."""
     facts = trace.facts
-    stage = str(kb.stage(str(facts[only(trace, "stage")].value)).id)
-    levels = {c.id: int(facts[only(trace, f"level.{c.id}")].value) for c in kb.competencies}
-    made: dict[str, str] = {str(facts[f].value): f for f in values(trace, "recommendation")}
+    concluded: dict[str, list[str]] = {}
+    for f in facts.values():
+        if not f.input:
+            concluded.setdefault(f.name, []).append(f.id)
+
+    def one(name: str) -> str:
+        found = concluded.get(name, [])
+        return found[0] if len(found) == 1 else only(trace, name)  # only() names the rules of what is wrong
+
+    stage = str(kb.stage(str(facts[one("stage")].value)).id)
+    levels = {c.id: int(facts[one(f"level.{c.id}")].value) for c in kb.competencies}
+    made: dict[str, str] = {str(facts[f].value): f for f in concluded.get("recommendation", [])}
     recs = []
     for rec_id, fid in made.items():
         entry = kb.catalogue[rec_id].rec
         rules = dict.fromkeys(trace.firings[seq].rule for seq in facts[fid].by)
         recs.append(_Rec(rec_id, entry.kind.value, entry.serves, min(kb.rule(r).priority for r in rules)))
-    held = sorted(str(facts[f].value) for f in values(trace, "held_back"))
+    held = sorted(str(facts[f].value) for f in concluded.get("held_back", []))
     order = [c.id for c in kb.competencies]
-    weakest = sorted((str(facts[f].value) for f in values(trace, "weakest")), key=order.index)
+    weakest = sorted((str(facts[f].value) for f in concluded.get("weakest", [])), key=order.index)
     far = {str(facts[f].value): way for way, name in (("below", "level_floored"), ("above", "level_capped"))
-           for f in values(trace, name)}
+           for f in concluded.get(name, [])}
     self_far = {c: far[c] for c in order if c in far}
     return Summary(company, stage, levels, [r.id for r in ordered(recs)], held, weakest, self_far)
 
 
 def failing_gates(kb: KnowledgeBase, trace: Trace, stage: str) -> list[str]:
-    """The gate rules of the stage after ``stage`` none of whose alternatives holds, in rule order."""
-    from cxm.engine.results.checks import why_not
-    from cxm.engine.runtime.evaluate import group_facts
+    """The gate rules of the stage after ``stage`` none of whose alternatives holds, in rule order.
+
+    Read from the firings: a rule fires when one of its alternatives holds, which is what why-not checks on the
+    final facts (the engine and why-not agree; ``tests/test_summary.py`` compares the two on generated companies).
+    """
+    from cxm.engine.results.checks import producers
 
     ids = [s.id for s in kb.stages]
     if ids.index(stage) + 1 >= len(ids):
         return []
-    held: dict[str, bool] = {}
-    for check in why_not(kb, "gate", ids[ids.index(stage) + 1], group_facts(trace.facts.values())):
-        held[check.rule] = held.get(check.rule, False) or check.held
-    return [rule for rule, ok in held.items() if not ok]
+    fired = {f.rule for f in trace.firings}
+    return [rule.id for rule in producers(kb, "gate", ids[ids.index(stage) + 1]) if rule.id not in fired]
 
 
 class _Ranked(Protocol):
