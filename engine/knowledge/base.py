@@ -47,6 +47,10 @@ class CatalogueItem:
     text: Bilingual
     source: str
     effects: tuple[Effect, ...] = ()
+    horizon: str | None = None
+    """weeks, months or year: how long carrying it out takes (decisions and actions)."""
+    track: str | None = None
+    """``obligation`` for a legal duty (shown apart from the plan), else None."""
 
 
 @record(frozen=True)

@@ -366,7 +366,7 @@ def _item(rec: Recommendation) -> CatalogueItem:
     return CatalogueItem(
         id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency,
         effort=rec.effort, cost=rec.cost, requires=list(rec.requires), title=_text(rec.title), text=_text(rec.text),
-        source=rec.source)
+        source=rec.source, horizon=rec.horizon, track=rec.track)
 
 
 def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = True) -> KnowledgeBase:
