@@ -59,16 +59,19 @@ ARTICLE = {
 # what the knowledge base adds beyond the article, on purpose: the project's action for decision 3 of company 2,
 # and the decisions (with their actions and tools) that close the failing tests of each competency's next rung
 # and of the next stage's gate (rules/gaps/, rules/recommend/next-rung.yaml), and the personal-data law for the
-# companies that keep customer data (rules/recommend/compliance.yaml)
+# companies that keep customer data (rules/recommend/compliance.yaml); a company with no CX metric yet is told to
+# measure one before it is told to review CX metrics at every meeting (rules/recommend/next-rung.yaml)
 EXTRA = {
     "article-1-wellness-resort": {
         "dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate", "cx-owner-reports-to-sponsor",
         "start-listening-to-customers", "customer-feedback-pilot", "build-service-training", "measure-engagement",
-        "engagement-survey", "review-cx-metrics-regularly", "cx-dashboard-in-management-review", "monthly-cx-dashboard",
-        "regular-feedback-schedule", "weekly-feedback-review", "values-from-customer-moments", "values-story-session",
+        "engagement-survey", "regular-feedback-schedule", "weekly-feedback-review", "values-from-customer-moments",
+        "values-story-session",
+        # a wellness and medical business keeps patient records (health data, a special category), CRM or not
+        "meet-personal-data-law", "personal-data-152fz", "protect-health-data", "health-data-access-and-ground",
     },
     "article-2-regional-lender": {
-        "standards-fit-to-processes", "standards-process-walkthrough",
+        "standards-fit-to-processes", "standards-process-walkthrough", "outlet-mystery-check",
         "meet-personal-data-law", "personal-data-152fz", "written-brand-values", "brand-book-and-service-standards",
         "brand-book-working-groups", "service-best-practice-review", "service-standards-training",
         "mystery-shopper-check", "act-on-customer-insight", "insight-into-decisions",
@@ -148,11 +151,12 @@ def test_one_whole_chain_ends_at_input_facts(runner) -> None:
     assert rec["rules"] == ["promise-not-checked-by-mystery-shopper"]
     # the decision is made from the gap it closes: a failing test of brand values' next rung
     assert rec["chain"]["rules"] == [
-        "brand-rung-1", "brand-rung-2", "brand-evidence-level", "gap-brand-3-standards-local", "gap-values-not-written",
+        "team-beyond-one-room", "brand-rung-1", "brand-rung-2", "brand-evidence-level", "gap-brand-3-standards-local", "gap-values-not-written",
         "explore-no-brand-book-or-standards", "promise-not-checked-by-mystery-shopper",
     ]
     # the leaves are input facts, with their lines in facts/examples/article-1-wellness-resort.yaml
     assert rec["chain"]["inputs"] == [
+        {"path": "company.employees", "value": 45, "line": 7, "column": 3},
         {"path": "brand.values", "value": "implicit", "line": 19, "column": 3},
         {"path": "brand.brand_book", "value": False, "line": 20, "column": 3},
         {"path": "customers.mystery_shopping", "value": "none", "line": 32, "column": 3},
