@@ -72,6 +72,8 @@ EXTRA = {
     },
     "article-2-regional-lender": {
         "standards-fit-to-processes", "standards-process-walkthrough", "outlet-mystery-check",
+        # NPS and CSI measured, detractors not called back: close the loop first
+        "answer-the-customers-you-hear", "call-back-detractors", "answer-online-reviews",
         "meet-personal-data-law", "personal-data-152fz", "written-brand-values", "brand-book-and-service-standards",
         "brand-book-working-groups", "service-best-practice-review", "service-standards-training",
         "mystery-shopper-check", "act-on-customer-insight", "insight-into-decisions",

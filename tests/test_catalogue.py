@@ -35,6 +35,17 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     # the personal-data law of each country in the table
     "article-3+kz": ("article-3-manufacturer", "operationalize", [("country: RU", "country: KZ")]),
     "article-3+by": ("article-3-manufacturer", "operationalize", [("country: RU", "country: BY")]),
+    "article-3+us": ("article-3-manufacturer", "operationalize", [("country: RU", "country: US")]),
+    "article-3+gb": ("article-3-manufacturer", "operationalize", [("country: RU", "country: GB")]),
+    "article-3+am": ("article-3-manufacturer", "operationalize", [("country: RU", "country: AM")]),
+    "article-3+uz": ("article-3-manufacturer", "operationalize", [("country: RU", "country: UZ")]),
+    "article-3+ua": ("article-3-manufacturer", "operationalize", [("country: RU", "country: UA")]),
+    "article-3+ge": ("article-3-manufacturer", "operationalize", [("country: RU", "country: GE")]),
+    # customers served by dealers the company does not own: the standard goes into the dealer agreements
+    "article-2+dealers": ("article-2-regional-lender", "mobilize",
+                          [("branches: 12", "branches: 12\n  operating_model: dealers")]),
+    # two metrics measured at Explore and none acted on: act on them before adding more
+    "article-1+two-metrics": ("article-1-wellness-resort", "explore", [("in_use: []", "in_use: [nps, csat]")]),
     # failing tests of next rungs the examples do not leave open
     "article-3+sponsor-declared": ("article-3-manufacturer", "operationalize",
                                    [("executive_sponsor: active", "executive_sponsor: declared")]),
@@ -106,6 +117,14 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
                                 "values-interview-questions", "values-recognition"],
         "article-3+kz": ["personal-data-kz"],
         "article-3+by": ["personal-data-by"],
+        "article-3+us": ["personal-data-us"],
+        "article-3+gb": ["personal-data-uk"],
+        "article-3+am": ["personal-data-am"],
+        "article-3+uz": ["personal-data-uz"],
+        "article-3+ua": ["personal-data-ua"],
+        "article-3+ge": ["personal-data-ge"],
+        "article-2+dealers": ["partner-network-standards"],
+        "article-1+two-metrics": ["act-on-the-metrics-you-have"],
         "article-3+sponsor-declared": ["sponsor-drives-cx", "sponsor-quarterly-cx-review"],
         "article-3+no-cjm": ["journey-map-workshop"],
         "article-2+no-staff-survey": ["yearly-staff-survey"],
