@@ -54,10 +54,6 @@ CASES = {
         A1, [("budget: low", "budget: medium")], added=ids("end-to-end-marketing-analytics"),
         held_removed=ids("end-to-end-marketing-analytics")),
     "budget/company-2 medium to low": Case(A2, [("budget: medium", "budget: low")]),  # no costly tool at Mobilize
-    "budget/retailer medium to low": Case(
-        RETAILER, [("budget: medium", "budget: low")],
-        removed=ids("multichannel-data-integration"), held_added=ids("multichannel-data-integration")),
-
     # (b) market: B2B against B2C (market_focus: 70 % or more of revenue; a B2B share of at least 1 %)
     "market/company-1 B2C to B2B": Case(
         A1, [("{b2c: 85, b2b: 15}", "{b2c: 15, b2b: 85}")],
@@ -75,7 +71,9 @@ CASES = {
         removed=ids("in-depth-interviews-trigger-surveys", "pickup-qr-survey", "b2b-contract-152fz-update"),
         held_removed=ids("pickup-feedback-tablets")),
     "market/company-2 mixed to B2C": Case(A2, [("{b2b: 40, b2c: 60}", "{b2b: 0, b2c: 100}")]),
-    "market/company-2 mixed to B2B": Case(A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")]),
+    # online reviews are answered where consumers write them
+    "market/company-2 mixed to B2B": Case(
+        A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")], removed=ids("answer-online-reviews")),
 
     # (c) IVR: with against without (CRM and contact centre present, records not shared)
     "ivr/company-2 without IVR": Case(
@@ -100,11 +98,13 @@ CASES = {
     "country/company-3 B2C only, RU to DE": Case(
         A3, [("country: RU", "country: DE")], base=[B2C_3], added=ids("personal-data-gdpr"),
         removed=ids("personal-data-152fz")),
-    "country/company-1 RU to DE": Case(A1, [("country: RU", "country: DE")]),  # it keeps no customer data
+    # a wellness and medical resort keeps patient records (health data) with or without a CRM
+    "country/company-1 RU to DE": Case(
+        A1, [("country: RU", "country: DE")], added=ids("personal-data-gdpr"), removed=ids("personal-data-152fz")),
     "country/company-2 RU to DE": Case(
         A2, [("country: RU", "country: DE")], added=ids("personal-data-gdpr"), removed=ids("personal-data-152fz")),
     "country/retailer DE to RU": Case(
-        RETAILER, [("country: DE", "country: RU")], added=ids("b2b-contract-152fz-update", "personal-data-152fz"),
+        RETAILER, [("country: DE", "country: RU")], added=ids("personal-data-152fz"),
         removed=ids("personal-data-gdpr")),
 }
 

@@ -20,18 +20,23 @@ from tests.conftest import ROOT, example, run_cxm
 def test_what_if_do_applies_the_effects_and_reassesses(runner) -> None:
     path = str(example("article-1-wellness-resort"))
     result = runner.invoke(cli, ["what-if", path, "--do", "dedicate-cx-owner", "--do", "written-brand-values",
-                                 "--do", "introduce-cx-metrics", "--format", "json"])
+                                 "--do", "start-listening-to-customers", "--format", "json"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
-    # each decision is carried out with the actions and tools recommended under it
+    # each decision is carried out with the actions and tools recommended under it: the owner reports to the
+    # sponsor (reviews at least regularly); the brand book and standards, checked by a mystery shopper; the
+    # feedback pilot and the fixed schedule (the two-question card adds nothing: the resort has its online form)
     assert answer["changes"] == [
-        "leadership.cx_owner=full_time", "leadership.cx_metrics_in_reviews=occasionally", "brand.values=documented",
+        "leadership.cx_owner=full_time", "leadership.cx_metrics_in_reviews=regularly", "brand.values=documented",
         "brand.brand_book=true", "brand.service_standards=company_wide", "employees.cx_training=systematic",
-        "customers.mystery_shopping=external", "brand.promise_monitored=true", "metrics.in_use=[nps, csi]",
-        "employees.incentives_linked_to_cx=true", "customers.feedback_collection=regular",
-        "customers.feedback_channels=[offline, online]"]
+        "customers.mystery_shopping=external", "brand.promise_monitored=true",
+        "customers.feedback_collection=regular"]
     assert (answer["stage_before"]["id"], answer["stage_after"]["id"]) == ("explore", "mobilize")
     assert "dedicate-cx-owner" in [d["id"] for d in answer["removed"]]
+    # the metrics alone do not open Mobilize: its gate needs feedback collected, which only listening changes
+    metrics = runner.invoke(cli, ["what-if", path, "--do", "dedicate-cx-owner", "--do", "written-brand-values",
+                                  "--do", "introduce-cx-metrics", "--format", "json"])
+    assert json.loads(metrics.output)["stage_after"]["id"] == "explore"
 
 
 def test_what_if_needs_a_change_and_knows_the_recommendations(runner) -> None:
@@ -46,10 +51,10 @@ def test_the_roadmap_names_the_shortest_path_confirmed_by_the_engine(engine, run
     from cxm.engine.services.api import read_facts
 
     result = engine.assess(read_facts(example("article-1-wellness-resort")), path=True)
-    assert result.roadmap.shortest == ["dedicate-cx-owner", "written-brand-values", "introduce-cx-metrics"]
+    assert result.roadmap.shortest == ["dedicate-cx-owner", "written-brand-values", "start-listening-to-customers"]
     # no smaller set reaches Mobilize: each pair leaves the company at Explore
-    pairs = [["dedicate-cx-owner", "written-brand-values"], ["dedicate-cx-owner", "introduce-cx-metrics"],
-             ["written-brand-values", "introduce-cx-metrics"]]
+    pairs = [["dedicate-cx-owner", "written-brand-values"], ["dedicate-cx-owner", "start-listening-to-customers"],
+             ["written-brand-values", "start-listening-to-customers"]]
     for pair in pairs:
         out = runner.invoke(cli, ["what-if", str(example("article-1-wellness-resort")), "--format", "json",
                                   *[x for rec in pair for x in ("--do", rec)]]).output
@@ -220,7 +225,9 @@ def test_the_shortest_path_search_takes_few_runs_and_finds_the_fewest(engine) ->
 
     relevant = stage_inputs(engine.kb, engine.kb.slice("stage").rules)
     found = shortest_path(engine.kb, assessment, flat, run, relevant)
-    assert found == ["live-the-brand-values", "tie-hr-and-pay-to-cx", "listen-along-the-journey"]
+    # the values, the promise, pay and the scorecard: four decisions, each naming only what company 3 lacks
+    assert found == ["live-the-brand-values", "tie-hr-and-pay-to-cx", "check-the-customer-promise",
+                     "weigh-cx-like-finance"]
     decisions = [r.id for r in assessment.recommendations if r.kind == "decision"]
     assert len(runs) <= len(decisions) + 3  # all, each left out, the needed ones, one more set
     assert found == _exhaustive(engine, assessment, flat)

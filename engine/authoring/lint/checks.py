@@ -275,3 +275,26 @@ def _recommends_what_holds(an: Analysis) -> list[Finding]:
 
 SEMANTIC = (_never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable,
             _recommends_what_holds)
+
+
+def _own_effect_may_hold(an: Analysis) -> list[Finding]:
+    """CXL503: an entry made while one of its own effects may already hold (read up the serves-chain)."""
+    from cxm.engine.authoring.lint.chains import Chains, effect_holds, makers
+
+    chains = Chains(an)
+    out = []
+    for rec_id, rules in makers(an).items():
+        entry = an.kb.catalogue.get(rec_id)
+        if entry is None:
+            continue
+        for rule in rules:
+            for i, branch in enumerate(rule.branches):
+                held = [e for e in entry.rec.effects if chains.satisfiable([*branch, effect_holds(e)])]
+                if held:
+                    where = "" if len(rule.branches) == 1 else f" (alternative {i + 1})"
+                    out.append(rule_finding(rule, "CXL503", f"rule {rule.id!r}{where} can recommend {rec_id!r} "
+                                            f"where its effect already holds: {'; '.join(str(e) for e in held)}"))
+    return out
+
+
+SEMANTIC = (*SEMANTIC, _own_effect_may_hold)

@@ -158,4 +158,17 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
              "Компании советуют то, что она уже делает, а текст может противоречить её фактам."),
           _b("Test the failing fact in the condition (or the gap, rules/gaps/), or fix the entry's effects.",
              "Проверяйте в условии невыполненный факт (или разрыв, rules/gaps/) либо исправьте эффекты записи.")),
+    Check("CXL503", ERROR, "own-effect-may-hold",
+          _b("A rule can recommend an entry while one of its own effects already holds: its condition, with the "
+             "conditions of the rules that made the entry's parents (action, decision) and of the derived facts "
+             "they test, lets that effect's fact already have the value the entry would give it.",
+             "Правило может рекомендовать запись, когда один из её собственных эффектов уже выполнен: его условие "
+             "вместе с условиями правил, сделавших родителей записи (действие, решение), и выводимых фактов, "
+             "которые они проверяют, допускает, что факт уже имеет значение, которое дала бы запись."),
+          _b("The company is told to do, in part, what it already does: a title naming a practice in place.",
+             "Компании отчасти советуют то, что она уже делает: заголовок называет то, что уже есть."),
+          _b("Test the effect's fact in the rule (the missing negative test), split the entry so that each names "
+             "only what is missing, or drop the effect that is not the entry's own.",
+             "Проверьте факт эффекта в правиле (недостающая отрицательная проверка), разделите запись так, чтобы "
+             "каждая называла только недостающее, или уберите эффект, который ей не принадлежит.")),
 ]}
