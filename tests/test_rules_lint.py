@@ -161,6 +161,20 @@ CASES: dict[str, tuple[str, list[str]]] = {
          "{f}:8:9: CXL503 rule 'shopper-for-the-book' can recommend 'mystery-shopper-check' where its effect "
          "already holds: customers.mystery_shopping >= external; brand.promise_monitored = true"],
     ),
+    # the footprint needs a CRM and LTV per segment needs segments (cxm.facts.consistency.REQUIRES): the action for
+    # a company that has a CRM, made where it may have none; the LTV tool, made where segments may be missing
+    "CXL504_effect_breaks_consistency": (
+        rules(("footprint-anywhere", "    when: {systems.digital_footprint_in_crm: false, company.exports: true}\n"
+                                     "    then: {recommend: existing-crm-footprint-setup}\n"),
+              ("value-anywhere", "    when: {customers.ltv_by_segment: false, company.exports: true}\n"
+                                 "    then: {recommend: cx-value-link-ltv}\n")),
+        ["{f}:2:9: CXL504 rule 'footprint-anywhere' can recommend 'existing-crm-footprint-setup', whose effects set "
+         "systems.digital_footprint_in_crm, where systems.present has crm may not hold (footprint-without-crm): "
+         "add the need to the effects or test it",
+         "{f}:8:9: CXL504 rule 'value-anywhere' can recommend 'cx-value-link-ltv', whose effects set "
+         "customers.ltv_by_segment, where customers.segmentation = true may not hold (ltv-without-segments): "
+         "add the need to the effects or test it"],
+    ),
     "CXL301_computed_cycle": (
         "facts:\n  counter: {type: int, description: {en: A counter., ru: Счётчик.}}\nrules:\n"
         + HEAD.format(id="counter-up") + "    when: {counter: {at_least: 1}}\n"

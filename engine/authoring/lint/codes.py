@@ -171,4 +171,15 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
              "only what is missing, or drop the effect that is not the entry's own.",
              "Проверьте факт эффекта в правиле (недостающая отрицательная проверка), разделите запись так, чтобы "
              "каждая называла только недостающее, или уберите эффект, который ей не принадлежит.")),
+    Check("CXL504", ERROR, "effect-breaks-consistency",
+          _b("A rule can recommend an entry whose effects make a fact hold a value that needs another fact "
+             "(the footprint in a CRM needs a CRM; LTV per segment needs segments), where that other may not hold "
+             "and the entry's effects do not make it hold.",
+             "Правило может рекомендовать запись, эффекты которой дают факту значение, требующее другого факта "
+             "(цифровой след в CRM требует CRM; LTV по сегментам требует сегментов), когда тот может не "
+             "выполняться, а эффекты записи его не обеспечивают."),
+          _b("The advice cannot be carried out as written: `cxm what-if --do` refuses the facts it leads to.",
+             "Совет нельзя выполнить так, как он написан: `cxm what-if --do` отвергает факты, к которым он ведёт."),
+          _b("Add the needed fact to the entry's effects, or test it in the rule.",
+             "Добавьте нужный факт в эффекты записи или проверьте его в правиле.")),
 ]}
