@@ -64,7 +64,7 @@ ARTICLE = {
 EXTRA = {
     "article-1-wellness-resort": {
         "dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate", "cx-owner-reports-to-sponsor",
-        "start-listening-to-customers", "customer-feedback-pilot", "measure-staff-engagement", "measure-engagement",
+        "start-listening-to-customers", "measure-staff-engagement", "measure-engagement",
         "engagement-survey", "regular-feedback-schedule", "weekly-feedback-review", "values-from-customer-moments",
         # once measured, the first CX results are reviewed at the management meeting
         "review-the-first-results",

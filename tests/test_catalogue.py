@@ -23,6 +23,8 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "article-1+crm": ("article-1-wellness-resort", "explore", [("present: []", "present: [crm]")]),
     # a booking program but no CRM: only the CRM is installed, the booking program it has is connected to it
     "article-1+booking": ("article-1-wellness-resort", "explore", [("present: []", "present: [booking]")]),
+    # the lender as a public service: insight shapes services and waiting times, not products and marketing
+    "article-2+public": ("article-2-regional-lender", "mobilize", [("industry: [finance]", "industry: [public]")]),
     "article-2-ivr": ("article-2-regional-lender", "mobilize",
                       [("present: [crm, ivr, contact_centre]", "present: [crm, contact_centre]")]),
     "article-3+de": ("article-3-manufacturer", "operationalize", [("country: RU", "country: DE")]),
@@ -120,6 +122,7 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
         "article-1+b2b": [],
         "article-1+crm": [],
         "article-1+booking": ["crm-for-existing-channels"],
+        "article-2+public": ["patient-feedback-into-service-decisions"],
         "article-2-ivr": [],
         "article-3+de": [],
         "article-3+b2c": [],

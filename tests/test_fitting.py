@@ -55,9 +55,11 @@ CASES = {
         held_removed=ids("end-to-end-marketing-analytics")),
     "budget/company-2 medium to low": Case(A2, [("budget: medium", "budget: low")]),  # no costly tool at Mobilize
     # (b) market: B2B against B2C (market_focus: 70 % or more of revenue; a B2B share of at least 1 %)
+    # business clients are heard by a debrief after each project, not by a schedule at the touchpoints
     "market/company-1 B2C to B2B": Case(
-        A1, [("{b2c: 85, b2b: 15}", "{b2c: 15, b2b: 85}")],
-        removed=ids("internal-service-contest", "guest-feedback-forms")),
+        A1, [("{b2c: 85, b2b: 15}", "{b2c: 15, b2b: 85}")], added=ids("client-debriefs-and-relationship-nps"),
+        removed=ids("internal-service-contest", "guest-feedback-forms", "regular-feedback-schedule",
+                    "weekly-feedback-review")),
     "market/company-1 B2C to mixed": Case(A1, [("{b2c: 85, b2b: 15}", "{b2c: 60, b2b: 40}")]),
     "market/company-3 B2B to B2C only": Case(
         A3, [B2C_3],
@@ -71,9 +73,11 @@ CASES = {
         removed=ids("in-depth-interviews-trigger-surveys", "pickup-qr-survey", "b2b-contract-152fz-update"),
         held_removed=ids("pickup-feedback-tablets")),
     "market/company-2 mixed to B2C": Case(A2, [("{b2b: 40, b2c: 60}", "{b2b: 0, b2c: 100}")]),
-    # online reviews are answered where consumers write them
+    # online reviews are answered where consumers write them; business clients review the service with the
+    # company instead of meeting a mystery shopper at an outlet
     "market/company-2 mixed to B2B": Case(
-        A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")], removed=ids("answer-online-reviews")),
+        A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")], added=ids("key-account-service-reviews"),
+        removed=ids("answer-online-reviews", "outlet-mystery-check")),
 
     # (c) IVR: with against without (CRM and contact centre present, records not shared)
     "ivr/company-2 without IVR": Case(
@@ -199,7 +203,9 @@ RULES = {
          "low-budget-defers-multichannel-integration"},
         {"pickup-feedback-not-captured", "channels-keep-separate-records"}),
     "budget/company-1 low to high": ({"ad-spend-not-linked-to-sales"}, {"low-budget-defers-end-to-end-analytics"}),
-    "market/company-1 B2C to B2B": (set(), {"consumer-front-line-without-contest", "guest-feedback-not-online"}),
+    "market/company-1 B2C to B2B": ({"business-clients-heard-by-chance"}, {
+        "consumer-front-line-without-contest", "guest-feedback-not-online", "feedback-not-scheduled",
+        "answers-not-reviewed-weekly"}),
     "market/company-3 B2B to B2C only": (
         set(), {"business-clients-needs-unexplored", "pickup-feedback-not-captured", "b2b-contracts-predate-152fz"}),
     "ivr/company-2 without IVR": (
