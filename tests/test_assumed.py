@@ -47,7 +47,8 @@ def test_text_ends_with_the_assumed_section(runner, tmp_path: Path) -> None:
     tail = out[out.index("Assumed:"):].splitlines()
     assert tail[0] == "Assumed: left out of the facts file, so taken at their defaults (not in place)"
     assert tail[1] == "  company: exports=false, branches=0, resources.budget=medium, resources.it_capacity=medium"
-    assert tail[2:4] == ["  leadership: governance=none, cx_metrics_in_reviews=never, customer_time_scheduled=false",
+    assert tail[2:5] == ["  leadership: governance=none, cx_metrics_in_reviews=never, customer_time_scheduled=false,",
+                         "    reassessment_scheduled=false",
                          "  brand (the whole section): values=none, brand_book=false, service_standards=none,"]
     ru = runner.invoke(cli, ["assess", str(facts), "--lang", "ru"]).output
     assert "  brand (весь раздел): values=none, brand_book=false, service_standards=none," in ru.splitlines()
@@ -60,7 +61,8 @@ def test_a_complete_file_assumes_nothing(runner, tmp_path: Path) -> None:
     data = Facts.model_validate(json.loads(json.dumps({"company": {
         "name": "Full", "industry": ["it"], "markets": {"b2b": 100, "b2c": 0}, "employees": 50,
         "geography": "national", "country": "DE"}}))).model_dump(mode="json")
-    assert set(flatten(data)) | {"customers.response_time_hours"} >= set(input_fields()) - {
+    # the two facts with no default: the response time, and the operating model (left out when not known)
+    assert set(flatten(data)) | {"customers.response_time_hours", "company.operating_model"} >= set(input_fields()) - {
         p for p in input_fields() if p.startswith("self_assessment.")}
     facts = tmp_path / "full.json"
     facts.write_text(json.dumps(data), encoding="utf-8")
@@ -77,4 +79,5 @@ def test_the_report_lists_what_was_assumed(tmp_path: Path) -> None:
     assert '<section id="assumed">' in html
     assert '<li><strong>customers</strong>: <span class="fact">feedback_from_employees=false, ' \
            'feedback_from_suppliers=false, leaders_meet_customers=false, processes_redesigned_from_insight=false, ' \
-           'mystery_shopping=none, practices_renewed=false</span></li>' in html
+           'mystery_shopping=none, complaints_logged=false, detractors_followed_up=false, reviews_answered=false, ' \
+           'practices_renewed=false</span></li>' in html
