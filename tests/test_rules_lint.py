@@ -137,7 +137,7 @@ CASES: dict[str, tuple[str, list[str]]] = {
         rules(("size-by-branches", "    when: {company.employees: {at_least: 300}}\n"
                                    "    then: {derive: {size_class: medium}}\n")),
         ["{f}:2:9: CXL202 rule 'size-by-branches' concludes size_class = medium but 'size-large' "
-         "(rules/derive/company.yaml:70:5) concludes size_class = large, and one condition includes the other"],
+         "(rules/derive/company.yaml:75:5) concludes size_class = large, and one condition includes the other"],
     ),
     "CXL502_recommends_what_holds": (
         rules(("brand-book-already-there",
