@@ -15,16 +15,16 @@ def test_rules_show_a_catalogue_entry_with_the_rules_that_make_or_hold_it_back(r
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "pickup-feedback-tablets: tool: Collect feedback on tablets at the warehouse pick-up",
-        "  rules/recommend/feedback.yaml:106:5, competency customers, effort medium, cost high",
+        "  rules/recommend/feedback.yaml:112:5, competency customers, effort medium, cost high",
         "  Put tablets at the warehouse counters so that clients rate the pick-up right after receiving their",
         "  goods. Feedback given on the spot is frequent and precise about what went wrong.",
         "  Source: Article, company 3, action 1, tool 3",
         "  Serves: rebuild-target-group-feedback",
         "  Once done: customers.feedback_channels + [tablets]",
         "  Made by:",
-        "    pickup-feedback-not-captured (rules/recommend/feedback.yaml:288:5)",
+        "    pickup-feedback-not-captured (rules/recommend/feedback.yaml:310:5)",
         "  Held back by:",
-        "    low-budget-defers-pickup-tablets (rules/recommend/feedback.yaml:305:5)",
+        "    low-budget-defers-pickup-tablets (rules/recommend/feedback.yaml:327:5)",
     ]
     data = json.loads(runner.invoke(cli, ["rules", "show", "written-brand-values", "--format", "json"]).output)
     assert (data["kind"], data["made_by"], data["held_back_by"], data["served_by"], data["effects"]) == (
