@@ -33,18 +33,36 @@ def _items(values: Values, path: str, wanted: tuple[str, ...] | None = None) -> 
     return [(i, v) for i, v in enumerate(values.get(path, [])) if wanted is None or v in wanted]
 
 
-def _footprint(v: Values) -> list[tuple[Path_, str]]:
-    if v.get("systems.digital_footprint_in_crm") and "crm" not in v.get("systems.present", []):
-        return [(("systems", "digital_footprint_in_crm"),
-                 "the footprint is kept in a CRM, but systems.present has no crm: add crm or set this to false")]
-    return []
+@record(frozen=True)
+class Requirement:
+    """A fact value that cannot hold without another: ``fact`` at ``value`` needs the bool fact ``needs`` true, or
+    the list fact ``needs`` holding ``item``. Lint reads these too (``CXL504``): no recommendation may make
+    ``fact`` hold ``value`` where its ``needs`` can fail."""
+
+    id: str
+    fact: str
+    value: Any
+    needs: str
+    item: str | None
+    message: str
 
 
-def _ltv(v: Values) -> list[tuple[Path_, str]]:
-    if v.get("customers.ltv_by_segment") and not v.get("customers.segmentation"):
-        return [(("customers", "ltv_by_segment"),
-                 "LTV per segment needs segments, but customers.segmentation is false: set one of them right")]
-    return []
+REQUIRES: tuple[Requirement, ...] = (
+    Requirement("footprint-without-crm", "systems.digital_footprint_in_crm", True, "systems.present", "crm",
+                "the footprint is kept in a CRM, but systems.present has no crm: add crm or set this to false"),
+    Requirement("ltv-without-segments", "customers.ltv_by_segment", True, "customers.segmentation", None,
+                "LTV per segment needs segments, but customers.segmentation is false: set one of them right"),
+)
+
+
+def _required(req: Requirement) -> Callable[[Values], list[tuple[Path_, str]]]:
+    def find(v: Values) -> list[tuple[Path_, str]]:
+        if v.get(req.fact) != req.value:
+            return []
+        have = v.get(req.needs)
+        met = req.item in (have or []) if req.item is not None else bool(have)
+        return [] if met else [(tuple(req.fact.split(".")), req.message)]
+    return find
 
 
 def _metrics_without_feedback(v: Values) -> list[tuple[Path_, str]]:
@@ -84,8 +102,7 @@ def _shopper_without_monitoring(v: Values) -> list[tuple[Path_, str]]:
 
 
 CHECKS: tuple[Check, ...] = (
-    Check("footprint-without-crm", "error", _footprint),
-    Check("ltv-without-segments", "error", _ltv),
+    *(Check(req.id, "error", _required(req)) for req in REQUIRES),
     Check("customer-metrics-without-feedback", "warning", _metrics_without_feedback),
     Check("feedback-channels-without-feedback", "warning", _channels_without_feedback),
     Check("enps-without-employee-survey", "warning", _enps_without_survey),

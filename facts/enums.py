@@ -48,6 +48,19 @@ class Industry(DocEnum):
     OTHER = "other", "Anything not listed", "Другая отрасль, которой нет в списке"
 
 
+class OperatingModel(DocEnum):
+    """Who serves the customer at the point of sale or service."""
+
+    OWN_OUTLETS = ("own_outlets", "Own outlets, branches or staff serve the customers",
+                   "Клиентов обслуживают собственные точки, филиалы или сотрудники")
+    FRANCHISE = ("franchise", "Franchisees serve the customers under the company's brand",
+                 "Клиентов обслуживают франчайзи под брендом компании")
+    DEALERS = ("dealers", "Independent dealers or distributors serve the customers",
+               "Клиентов обслуживают независимые дилеры или дистрибьюторы")
+    MARKETPLACE = ("marketplace", "Customers buy on a marketplace the company does not run",
+                   "Клиенты покупают на маркетплейсе, которым компания не управляет")
+
+
 class Geography(DocEnum):
     """How far the company's market reaches."""
 

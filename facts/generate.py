@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cxm.facts.consistency import CUSTOMER_METRICS
 from cxm.facts.vocabulary import FieldSpec, input_fields
 
 COUNTRIES = ["RU", "DE", "FR", "US", "KZ", "GB"]
@@ -70,6 +71,18 @@ def profile(rng: random.Random, n: int, independent: bool = False) -> dict[str, 
         flat["systems.digital_footprint_in_crm"] = False
     if flat.get("customers.ltv_by_segment"):
         flat["customers.segmentation"] = True
+    # and the pairs that most likely mean a slip (the warnings), which no real company writes on purpose
+    if flat.get("customers.feedback_collection") == "none":
+        flat["metrics.in_use"] = [m for m in flat.get("metrics.in_use", []) if m not in CUSTOMER_METRICS]
+        flat["customers.feedback_channels"] = []
+    if flat.get("employees.feedback") == "none":
+        flat["metrics.in_use"] = [m for m in flat.get("metrics.in_use", []) if m != "enps"]
+    if "enps" in flat.get("metrics.in_use", []):
+        flat["employees.engagement_measured"] = True  # eNPS is a measure of engagement
+    if flat.get("brand.brand_book") and flat.get("brand.values") == "none":
+        flat["brand.values"] = "documented"
+    if flat.get("customers.mystery_shopping", "none") != "none":
+        flat["brand.promise_monitored"] = True
     if rng.random() < 0.5:
         flat["customers.response_time_hours"] = rng.randint(0, 96)
     if rng.random() < 0.3:

@@ -30,6 +30,7 @@ from cxm.facts.enums import (
     Industry,
     Metric,
     MysteryShopping,
+    OperatingModel,
     ProcessArea,
     Sponsor,
     Standards,
@@ -134,6 +135,13 @@ class Company(_Section):
             "152-ФЗ); код строчными буквами и название страны (например, Россия) читаются как код."
         ),
     )
+    operating_model: OperatingModel | None = Field(
+        None, description="Who serves the customer: own outlets or staff, franchisees, independent dealers, or a "
+        "marketplace; left out when not known. Advice for partners speaks of them, not of 'your branches'.",
+        json_schema_extra=ru("Кто обслуживает клиента: собственные точки или сотрудники, франчайзи, независимые "
+                             "дилеры или маркетплейс; не указывается, если неизвестно. Советы для партнёров "
+                             "говорят о них, а не о «ваших филиалах»."),
+    )
     resources: Resources = Field(
         default_factory=Resources, description="Budget and IT capacity.",
         json_schema_extra=ru("Бюджет и возможности ИТ."),
@@ -162,6 +170,11 @@ class Leadership(_Section):
     customer_time_scheduled: Bool = Field(
         False, description="Leaders have time with customers or on the front line fixed in their calendars.",
         json_schema_extra=ru("У руководителей в календаре закреплено время с клиентами или на первой линии."),
+    )
+    reassessment_scheduled: Bool = Field(
+        False, description="The next CX-maturity re-assessment is booked within a year, with an owner.",
+        json_schema_extra=ru("Следующая оценка зрелости клиентского опыта назначена в пределах года, "
+                             "и у неё есть ответственный."),
     )
 
 
@@ -272,6 +285,20 @@ class Customers(_Section):
     response_time_hours: Int | None = Field(
         None, ge=0, le=10_000, description="Typical time, in hours, to answer a customer request.",
         json_schema_extra=ru("Обычное время ответа на обращение клиента, в часах."),
+    )
+    complaints_logged: Bool = Field(
+        False, description="Every complaint is written down with what was done about it (a log, a sheet or the CRM).",
+        json_schema_extra=ru("Каждая жалоба записывается вместе с тем, что по ней сделано (журнал, таблица или CRM)."),
+    )
+    detractors_followed_up: Bool = Field(
+        False, description="Customers who complain or give a low score are called back or answered personally.",
+        json_schema_extra=ru("Клиентам, которые пожаловались или поставили низкую оценку, перезванивают или "
+                             "отвечают лично."),
+    )
+    reviews_answered: Bool = Field(
+        False, description="Online reviews (maps, marketplaces, review sites, social networks) get a public answer.",
+        json_schema_extra=ru("На отзывы в интернете (карты, маркетплейсы, сайты отзывов, соцсети) дают публичный "
+                             "ответ."),
     )
     practices_renewed: Bool = Field(
         False, description="Journey maps, metrics and listening methods were reviewed and renewed in the last year.",
@@ -402,6 +429,13 @@ class Compliance(_Section):
         "(152-FZ in Russia, GDPR in the EU/EEA).",
         json_schema_extra=ru("Договоры, согласия и уведомления компании соответствуют закону о персональных данных "
                              "её страны (152-ФЗ в России, GDPR в ЕС/ЕЭЗ)."),
+    )
+    health_data_protected: Bool = Field(
+        False, description="Patients' health data (a special category of personal data) is kept under the stricter "
+        "rules of the company's law: a recorded legal ground, access only for those who treat, no marketing use.",
+        json_schema_extra=ru("Данные о здоровье пациентов (особая категория персональных данных) хранятся по более "
+                             "строгим правилам закона страны: есть правовое основание, доступ только у тех, кто "
+                             "лечит, данные не используются для маркетинга."),
     )
 
 

@@ -64,7 +64,8 @@ def test_a_complete_file_assumes_nothing(runner, tmp_path: Path) -> None:
     data = Facts.model_validate(json.loads(json.dumps({"company": {
         "name": "Full", "industry": ["it"], "markets": {"b2b": 100, "b2c": 0}, "employees": 50,
         "geography": "national", "country": "DE"}}))).model_dump(mode="json")
-    assert set(flatten(data)) | {"customers.response_time_hours"} >= set(input_fields()) - {
+    # the two facts with no default: the response time, and the operating model (left out when not known)
+    assert set(flatten(data)) | {"customers.response_time_hours", "company.operating_model"} >= set(input_fields()) - {
         p for p in input_fields() if p.startswith("self_assessment.")}
     facts = tmp_path / "full.json"
     facts.write_text(json.dumps(data), encoding="utf-8")

@@ -15,16 +15,16 @@ def test_rules_show_a_catalogue_entry_with_the_rules_that_make_or_hold_it_back(r
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "pickup-feedback-tablets: tool: Collect feedback on tablets at the warehouse pick-up",
-        "  rules/recommend/feedback.yaml:97:5, competency customers, effort medium, cost high",
+        "  rules/recommend/feedback.yaml:112:5, competency customers, effort medium, cost high",
         "  Put tablets at the warehouse counters so that clients rate the pick-up right after receiving their",
         "  goods. Feedback given on the spot is frequent and precise about what went wrong.",
         "  Source: Article, company 3, action 1, tool 3",
         "  Serves: rebuild-target-group-feedback",
         "  Once done: customers.feedback_channels + [tablets]",
         "  Made by:",
-        "    pickup-feedback-not-captured (rules/recommend/feedback.yaml:211:5)",
+        "    pickup-feedback-not-captured (rules/recommend/feedback.yaml:310:5)",
         "  Held back by:",
-        "    low-budget-defers-pickup-tablets (rules/recommend/feedback.yaml:228:5)",
+        "    low-budget-defers-pickup-tablets (rules/recommend/feedback.yaml:327:5)",
     ]
     data = json.loads(runner.invoke(cli, ["rules", "show", "written-brand-values", "--format", "json"]).output)
     assert (data["kind"], data["made_by"], data["held_back_by"], data["served_by"], data["effects"]) == (
@@ -44,7 +44,9 @@ def test_rules_graph_focus_keeps_what_the_id_rests_on_and_what_rests_on_it(runne
     assert "  r_touchpoints_without_kpi --> reco_kpi_per_touchpoint" in mermaid
     assert "  f_stage{{\"stage\"}}" in mermaid  # shown, but not what the stage rests on
     assert not [line for line in mermaid if "level" in line]
-    assert len(mermaid) == 24
+    # its parent's rule reads public_service, which rests on the industry (rules/derive/company.yaml)
+    assert "  r_serves_buyers --> f_public_service" in mermaid
+    assert len(mermaid) == 35
     dot = runner.invoke(cli, ["rules", "graph", "--focus", "touchpoints-without-kpi", "--format", "dot"]).output
     assert dot.startswith("digraph rules {\n  rankdir=LR;\n")
     assert "  r_touchpoints_without_kpi -> reco_kpi_per_touchpoint;\n" in dot

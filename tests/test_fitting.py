@@ -56,14 +56,12 @@ CASES = {
         A1, [("budget: low", "budget: medium")], added=ids("end-to-end-marketing-analytics"),
         held_removed=ids("end-to-end-marketing-analytics")),
     "budget/company-2 medium to low": Case(A2, [("budget: medium", "budget: low")]),  # no costly tool at Mobilize
-    "budget/retailer medium to low": Case(
-        RETAILER, [("budget: medium", "budget: low")],
-        removed=ids("multichannel-data-integration"), held_added=ids("multichannel-data-integration")),
-
     # (b) market: B2B against B2C (market_focus: 70 % or more of revenue; a B2B share of at least 1 %)
+    # business clients are heard by a debrief after each project, not by a schedule at the touchpoints
     "market/company-1 B2C to B2B": Case(
-        A1, [("{b2c: 85, b2b: 15}", "{b2c: 15, b2b: 85}")],
-        removed=ids("internal-service-contest", "guest-feedback-forms")),
+        A1, [("{b2c: 85, b2b: 15}", "{b2c: 15, b2b: 85}")], added=ids("client-debriefs-and-relationship-nps"),
+        removed=ids("internal-service-contest", "guest-feedback-forms", "regular-feedback-schedule",
+                    "weekly-feedback-review")),
     "market/company-1 B2C to mixed": Case(A1, [("{b2c: 85, b2b: 15}", "{b2c: 60, b2b: 40}")]),
     "market/company-3 B2B to B2C only": Case(
         A3, [B2C_3],
@@ -77,7 +75,11 @@ CASES = {
         removed=ids("in-depth-interviews-trigger-surveys", "pickup-qr-survey", "b2b-contract-152fz-update"),
         held_removed=ids("pickup-feedback-tablets")),
     "market/company-2 mixed to B2C": Case(A2, [("{b2b: 40, b2c: 60}", "{b2b: 0, b2c: 100}")]),
-    "market/company-2 mixed to B2B": Case(A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")]),
+    # online reviews are answered where consumers write them; business clients review the service with the
+    # company instead of meeting a mystery shopper at an outlet
+    "market/company-2 mixed to B2B": Case(
+        A2, [("{b2b: 40, b2c: 60}", "{b2b: 100, b2c: 0}")], added=ids("key-account-service-reviews"),
+        removed=ids("answer-online-reviews", "outlet-mystery-check")),
 
     # (c) IVR: with against without (CRM and contact centre present, records not shared)
     # Operationalize needs an active sponsor (issue 22): with the IVR the directors' oversight of the integration
@@ -108,11 +110,13 @@ CASES = {
     "country/company-3 B2C only, RU to DE": Case(
         A3, [("country: RU", "country: DE")], base=[B2C_3], added=ids("personal-data-gdpr"),
         removed=ids("personal-data-152fz")),
-    "country/company-1 RU to DE": Case(A1, [("country: RU", "country: DE")]),  # it keeps no customer data
+    # a wellness and medical resort keeps patient records (health data) with or without a CRM
+    "country/company-1 RU to DE": Case(
+        A1, [("country: RU", "country: DE")], added=ids("personal-data-gdpr"), removed=ids("personal-data-152fz")),
     "country/company-2 RU to DE": Case(
         A2, [("country: RU", "country: DE")], added=ids("personal-data-gdpr"), removed=ids("personal-data-152fz")),
     "country/retailer DE to RU": Case(
-        RETAILER, [("country: DE", "country: RU")], added=ids("b2b-contract-152fz-update", "personal-data-152fz"),
+        RETAILER, [("country: DE", "country: RU")], added=ids("personal-data-152fz"),
         removed=ids("personal-data-gdpr")),
 }
 
@@ -207,7 +211,9 @@ RULES = {
          "low-budget-defers-multichannel-integration"},
         {"pickup-feedback-not-captured", "channels-keep-separate-records"}),
     "budget/company-1 low to high": ({"ad-spend-not-linked-to-sales"}, {"low-budget-defers-end-to-end-analytics"}),
-    "market/company-1 B2C to B2B": (set(), {"consumer-front-line-without-contest", "guest-feedback-not-online"}),
+    "market/company-1 B2C to B2B": ({"business-clients-heard-by-chance"}, {
+        "consumer-front-line-without-contest", "guest-feedback-not-online", "feedback-not-scheduled",
+        "answers-not-reviewed-weekly"}),
     "market/company-3 B2B to B2C only": (
         set(), {"business-clients-needs-unexplored", "pickup-feedback-not-captured", "b2b-contracts-predate-152fz"}),
     "ivr/company-2 without IVR": (

@@ -107,8 +107,10 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
         "Latest assessment: #3 of 3, 2026-03-01T09:00:00Z, stage 3 Mobilize",
         "",
         "Recommendations of the latest assessment (status set by the consultant)",
-        "  open     decision  scale-cx-across-company: Scale CX work across the company",
+        # a wellness resort keeps patient records: the law comes first (rules/recommend/compliance.yaml)
+        "  open     decision  meet-personal-data-law: Bring the handling of customer data within the personal-data law",
     ]
+    assert "  open     decision  scale-cx-across-company: Scale CX work across the company" in text
     assert "  done     tool      enps-survey: Introduce eNPS" in text
     assert "  dropped  tool      cx-suggestion-rewards: Reward proposals for improving CX (why: no budget)" in text
     closed = text[text.index("Closed by a re-assessment: no longer recommended, the gap was closed") + 1:]

@@ -30,19 +30,21 @@ COMPANY_FIRST = [
     "3",  # branches
     "Narnia",  # country: not a code nor a country's name
     "Russia",  # read as RU
+    "",  # operating_model: not known, left out
     "",  # resources.budget: default medium
     "low",  # resources.it_capacity
 ]
 # company section again (the shares did not add up): keep every answer, b2c now defaults to 100 - b2b
-COMPANY_AGAIN = [""] * 11
+COMPANY_AGAIN = [""] * 12
 REST = [
-    "active", "full_time", "", "occasionally", "",  # leadership
+    "active", "full_time", "", "occasionally", "", "",  # leadership
     "documented", "yes", "local", "n", "",  # brand
     "periodic", "y", "annual", "", "", "", "",  # employees
-    "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24", "",  # customers
+    "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24", "", "", "", "",  # customers
     "nps, csat", "", "-", "",  # metrics
     "CRM, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (CRM is crm; booking is not present)
     "",  # compliance.personal_data_law_met: default no
+    "",  # compliance.health_data_protected: default no
     "",  # no self-assessment
 ]
 
@@ -80,6 +82,7 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
         "company.resources.budget": "medium", "company.resources.it_capacity": "low",
         "leadership.executive_sponsor": "active", "leadership.cx_owner": "full_time", "leadership.governance": "none",
         "leadership.cx_metrics_in_reviews": "occasionally", "leadership.customer_time_scheduled": False,
+        "leadership.reassessment_scheduled": False,
         "brand.values": "documented", "brand.brand_book": True, "brand.service_standards": "local",
         "brand.promise_monitored": False, "brand.purpose_in_onboarding": False,
         "employees.cx_training": "periodic", "employees.engagement_measured": True, "employees.feedback": "annual",
@@ -90,12 +93,14 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
         "customers.journey_map": False, "customers.segmentation": False, "customers.ltv_by_segment": False,
         "customers.leaders_meet_customers": False, "customers.insight_drives_decisions": False,
         "customers.processes_redesigned_from_insight": False, "customers.mystery_shopping": "none",
-        "customers.response_time_hours": 24, "customers.practices_renewed": False,
+        "customers.response_time_hours": 24, "customers.complaints_logged": False,
+        "customers.detractors_followed_up": False, "customers.reviews_answered": False,
+        "customers.practices_renewed": False,
         "metrics.in_use": ["nps", "csat"], "metrics.kpi_per_touchpoint": False, "metrics.through_kpis": [],
         "metrics.definitions_standard": False,
         "systems.present": ["crm", "ivr"], "systems.channels": ["website"], "systems.integrated": ["crm"],
         "systems.digital_footprint_in_crm": False, "systems.analytics": "basic",
-        "compliance.personal_data_law_met": False,
+        "compliance.personal_data_law_met": False, "compliance.health_data_protected": False,
     }
     assert out.read_text(encoding="utf-8").startswith(
         "# Facts about Northwind Clinics, written by `cxm interview`.\n"

@@ -52,14 +52,14 @@ def test_the_appendix_reads_as_sentences(runner, tmp_path: Path) -> None:
     appendix = lines[lines.index("## Appendix B: why each recommendation is made"):]
     first = appendix[appendix.index("### 3.1.2. Reward proposals for improving CX"):][:9]
     assert first == [
-        "### 3.1.2. Reward proposals for improving CX",
+        "### 4.1.2. Reward proposals for improving CX",
         "",
         "Recommended because: There is no rewarded suggestion scheme, so what the front line notices about "
         "customers is lost. Rule suggestions-not-rewarded; source: Article, company 2, action 1, tool 7 \\[1\\].",
         "",
         "This rests on:",
         "",
-        "- the action “Pass CX expertise from the CX specialist to the departments” (3.1) is recommended",
+        "- the action “Pass CX expertise from the CX specialist to the departments” (4.1) is recommended",
         "- Staff can propose CX improvements and are rewarded for it: no (line 30 of the facts file)",
         "",
     ]

@@ -143,14 +143,43 @@ CASES: dict[str, tuple[str, list[str]]] = {
         rules(("size-by-branches", "    when: {company.employees: {at_least: 300}}\n"
                                    "    then: {derive: {size_class: medium}}\n")),
         ["{f}:2:9: CXL202 rule 'size-by-branches' concludes size_class = medium but 'size-large' "
-         "(rules/derive/company.yaml:54:5) concludes size_class = large, and one condition includes the other"],
+         "(rules/derive/company.yaml:75:5) concludes size_class = large, and one condition includes the other"],
     ),
     "CXL502_recommends_what_holds": (
         rules(("brand-book-already-there",
                "    when: {brand.brand_book: true, brand.service_standards: {at_least: local}}\n"
                "    then: {recommend: brand-book-and-service-standards}\n")),
         ["{f}:2:9: CXL502 rule 'brand-book-already-there' recommends 'brand-book-and-service-standards' only when "
-         "its effects already hold: brand.brand_book = true; brand.service_standards >= local"],
+         "its effects already hold: brand.brand_book = true; brand.service_standards >= local",
+         "{f}:2:9: CXL503 rule 'brand-book-already-there' can recommend 'brand-book-and-service-standards' where "
+         "its effect already holds: brand.brand_book = true; brand.service_standards >= local"],
+    ),
+    # the first rule guards one effect of two; the second reads up the chain: its parent is made (by the first rule
+    # too) where the standards may already be written, and nothing in the chain says the promise is unchecked
+    "CXL503_own_effect_may_hold": (
+        rules(("book-missing", "    when: {brand.brand_book: false, company.exports: true}\n"
+                               "    then: {recommend: brand-book-and-service-standards}\n"),
+              ("shopper-for-the-book",
+               "    when: {recommendation: brand-book-and-service-standards, company.exports: true}\n"
+               "    then: {recommend: mystery-shopper-check}\n")),
+        ["{f}:2:9: CXL503 rule 'book-missing' can recommend 'brand-book-and-service-standards' where its effect "
+         "already holds: brand.service_standards >= local",
+         "{f}:8:9: CXL503 rule 'shopper-for-the-book' can recommend 'mystery-shopper-check' where its effect "
+         "already holds: customers.mystery_shopping >= external; brand.promise_monitored = true"],
+    ),
+    # the footprint needs a CRM and LTV per segment needs segments (cxm.facts.consistency.REQUIRES): the action for
+    # a company that has a CRM, made where it may have none; the LTV tool, made where segments may be missing
+    "CXL504_effect_breaks_consistency": (
+        rules(("footprint-anywhere", "    when: {systems.digital_footprint_in_crm: false, company.exports: true}\n"
+                                     "    then: {recommend: existing-crm-footprint-setup}\n"),
+              ("value-anywhere", "    when: {customers.ltv_by_segment: false, company.exports: true}\n"
+                                 "    then: {recommend: cx-value-link-ltv}\n")),
+        ["{f}:2:9: CXL504 rule 'footprint-anywhere' can recommend 'existing-crm-footprint-setup', whose effects set "
+         "systems.digital_footprint_in_crm, where systems.present has crm may not hold (footprint-without-crm): "
+         "add the need to the effects or test it",
+         "{f}:8:9: CXL504 rule 'value-anywhere' can recommend 'cx-value-link-ltv', whose effects set "
+         "customers.ltv_by_segment, where customers.segmentation = true may not hold (ltv-without-segments): "
+         "add the need to the effects or test it"],
     ),
     "CXL301_computed_cycle": (
         "facts:\n  counter: {type: int, description: {en: A counter., ru: Счётчик.}}\nrules:\n"

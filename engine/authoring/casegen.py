@@ -183,6 +183,8 @@ TWEAKS: list[dict[str, Any]] = [
     {"company.employees": 5}, {"company.country": "BY"}, {"metrics.in_use": ["nps"]}, {"metrics.in_use": ["churn"]},
     {"systems.digital_footprint_in_crm": False}, {"company.resources.budget": "low"},
     {"self_assessment": {c: [5, 5, 4, 4, 4] for c in ("leadership", "brand", "employees", "customers")}},
+    {"company.country": "UZ"}, {"company.country": "AM"}, {"company.country": "UA"}, {"company.country": "GE"},
+    {"company.industry": ["healthcare"]}, {"company.employees": 20}, {"company.operating_model": "dealers"},
 ]
 
 

@@ -275,3 +275,65 @@ def _recommends_what_holds(an: Analysis) -> list[Finding]:
 
 SEMANTIC = (_never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable,
             _recommends_what_holds)
+
+
+def _own_effect_may_hold(an: Analysis) -> list[Finding]:
+    """CXL503: an entry made while one of its own effects may already hold (read up the serves-chain)."""
+    from cxm.engine.authoring.lint.chains import Chains, effect_holds, makers
+
+    chains = Chains(an)
+    out = []
+    for rec_id, rules in makers(an).items():
+        entry = an.kb.catalogue.get(rec_id)
+        if entry is None:
+            continue
+        for rule in rules:
+            for i, branch in enumerate(rule.branches):
+                held = [e for e in entry.rec.effects if chains.satisfiable([*branch, effect_holds(e)])]
+                if held:
+                    where = "" if len(rule.branches) == 1 else f" (alternative {i + 1})"
+                    out.append(rule_finding(rule, "CXL503", f"rule {rule.id!r}{where} can recommend {rec_id!r} "
+                                            f"where its effect already holds: {'; '.join(str(e) for e in held)}"))
+    return out
+
+
+SEMANTIC = (*SEMANTIC, _own_effect_may_hold)
+
+
+def _effect_breaks_consistency(an: Analysis) -> list[Finding]:
+    """CXL504: an entry whose effects make a fact hold a value that needs another (cxm.facts.consistency.REQUIRES)
+    where that other can fail: ``cxm what-if --do`` would refuse the result."""
+    from cxm.engine.authoring.lint.chains import Chains, makers
+    from cxm.engine.language.conditions import Literal, Test
+    from cxm.facts.consistency import REQUIRES
+
+    chains = Chains(an)
+    out = []
+    for rec_id, rules in makers(an).items():
+        entry = an.kb.catalogue.get(rec_id)
+        if entry is None:
+            continue
+        effects = entry.rec.effects
+        for req in REQUIRES:
+            if not any(e.fact == req.fact and e.op == "value" and e.value == req.value for e in effects):
+                continue
+            if req.item is not None:
+                if any(e.fact == req.needs and e.op == "adds" and req.item in e.value for e in effects):
+                    continue
+                fails = Literal(req.needs, (Test("has", req.item, ()),), True, ())
+            else:
+                if any(e.fact == req.needs and e.op == "value" and e.value is True for e in effects):
+                    continue
+                fails = Literal(req.needs, (Test("is", True, ()),), True, ())
+            for rule in rules:
+                for i, branch in enumerate(rule.branches):
+                    if chains.satisfiable([*branch, fails]):
+                        where = "" if len(rule.branches) == 1 else f" (alternative {i + 1})"
+                        need = f"{req.needs} has {req.item}" if req.item else f"{req.needs} = true"
+                        out.append(rule_finding(rule, "CXL504", f"rule {rule.id!r}{where} can recommend {rec_id!r}, "
+                                                f"whose effects set {req.fact}, where {need} may not hold "
+                                                f"({req.id}): add the need to the effects or test it"))
+    return out
+
+
+SEMANTIC = (*SEMANTIC, _effect_breaks_consistency)
