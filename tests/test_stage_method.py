@@ -246,6 +246,19 @@ def test_a_twelve_person_firm_with_a_part_time_owner_passes_mobilize(engine: Eng
     assert engine.assess(load(alone)).stage.id == "explore"
 
 
+def test_a_gate_met_by_one_alternative_is_not_also_shown_unmet(engine: Engine) -> None:
+    # the studio one band lower (no engagement measured: 11 points, Explore): its roadmap to Mobilize shows the
+    # gate once, met by the small firm's part-time owner, and not the full-time alternative as failing
+    data = copy.deepcopy(STUDIO)
+    data["employees"]["engagement_measured"] = False
+    a = engine.assess(load(data))
+    assert a.stage.id == "explore"
+    assert [(c.rule, c.held) for c in a.roadmap.gates] == [("gate-mobilize", True)]
+    big = copy.deepcopy(data)  # at 120 people neither alternative holds: both are shown, each with what fails
+    big["company"]["employees"] = 120
+    assert [(c.rule, c.held) for c in engine.assess(load(big)).roadmap.gates] == [("gate-mobilize", False)] * 2
+
+
 # --- the property: an improvement never lowers a level or the stage, and moves a level by at most one -------
 
 N = int(os.environ.get("CXM_MONOTONE_COMPANIES", "40"))

@@ -180,8 +180,11 @@ class _Reader:
         facts = group_facts(self.trace.facts.values())
         score = why_not(self.kb, "stage_band", target, facts) if "stage_band" in self.kb.specs else []
         ref = StageRef(id=nxt.id, number=stage.number + 1, name=nxt.name)
-        return Roadmap(next_stage=ref, gates=why_not(self.kb, "gate", target, facts), score=score,
-                       weakest=weakest, recommendations=[])
+        gates = why_not(self.kb, "gate", target, facts)
+        met = {c.rule for c in gates if c.held}  # a gate met by one alternative: its failing ones are not shown
+        gates = [c for c in gates if c.held or c.rule not in met]
+        gates = [c for n, c in enumerate(gates) if not c.held or all(g.rule != c.rule for g in gates[:n])]
+        return Roadmap(next_stage=ref, gates=gates, score=score, weakest=weakest, recommendations=[])
 
     def full_trace(self) -> Trace:
         doc = self.loaded.doc
