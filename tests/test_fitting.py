@@ -20,8 +20,8 @@ HOTELS, RETAILER = "mobilize-city-hotels", "operationalize-electronics-retailer"
 
 LOW_1 = ("budget: low", "budget: high")  # company 1 is the low-budget one
 HIGH_3 = ("budget: high", "budget: low")  # company 3 the high-budget one
-SPONSOR_GAP = ("weigh-cx-like-finance", "sponsor-drives-cx", "sponsor-quarterly-cx-review", "cx-on-executive-scorecard",
-               "cx-value-business-case", "executive-pay-tied-to-cx", "cx-share-of-executive-bonus")
+# the Operationalize gate's sponsor gap (rules/recommend/sponsor.yaml) brings the sponsor decision, its action and tool
+SPONSOR_GAP = ("sponsor-leads-cx", "sponsor-drives-cx", "sponsor-quarterly-cx-review")
 NO_IVR = ("present: [crm, ivr, contact_centre]", "present: [crm, contact_centre]")
 B2C_3 = ("{b2b: 100, b2c: 0}", "{b2b: 0, b2c: 100}")
 
@@ -218,8 +218,7 @@ RULES = {
         set(), {"business-clients-needs-unexplored", "pickup-feedback-not-captured", "b2b-contracts-predate-152fz"}),
     "ivr/company-2 without IVR": (
         {"no-ivr-crm-contact-centre-apart", "agents-work-without-crm-card", "gap-gate-sponsor-not-active",
-         "sponsor-only-declared", "no-sponsor-cx-review", "cx-below-finance-on-scorecard", "cx-point-has-no-price",
-         "managers-not-paid-for-cx", "cx-bonus-rules-unset"},
+         "sponsor-only-declared", "no-sponsor-cx-review"},
         {"crm-ivr-records-apart", "integration-brief-unwritten", "integration-without-executive-owner"}),
     "ivr/company-3 without IVR": (set(), {"channels-keep-separate-records"}),
     "country/company-3 RU to DE": ({"personal-data-gdpr-applies"},

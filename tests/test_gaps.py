@@ -55,18 +55,12 @@ def test_the_roadmap_names_the_shortest_path_confirmed_by_the_engine(engine, run
     result = engine.assess(loaded, path=True)
     path = ["dedicate-cx-owner", "start-listening-to-customers", "written-brand-values"]
     assert result.roadmap.shortest == path == _exhaustive(engine, result, flatten(loaded.data))
-    # the old path (as few decisions, the first in reading order) changes more facts: introducing metrics brings
-    # NPS, CSI, pay tied to them and more feedback channels, where starting to listen sets the feedback schedule
-    old = ["dedicate-cx-owner", "written-brand-values", "introduce-cx-metrics"]
-    for chosen in [old, path] + [[d for d in path if d != left] for left in path]:
+    # what-if --do agrees: the path reaches Mobilize, and leaving out any one of its decisions does not
+    for chosen in [path] + [[d for d in path if d != left] for left in path]:
         out = runner.invoke(cli, ["what-if", str(example("article-1-wellness-resort")), "--format", "json",
                                   *[x for rec in chosen for x in ("--do", rec)]]).output
         answer = json.loads(out)
-        assert answer["stage_after"]["id"] == ("mobilize" if chosen in (old, path) else "explore"), chosen
-        if chosen == old:
-            old_changes = len(answer["changes"])
-        if chosen == path:
-            assert len(answer["changes"]) < old_changes
+        assert answer["stage_after"]["id"] == ("mobilize" if chosen == path else "explore"), chosen
     text = runner.invoke(cli, ["assess", str(example("article-1-wellness-resort"))]).output
     assert "  Shortest path: carry out these 3 decision(s) and the company reaches Mobilize (through the" in text
 
@@ -254,7 +248,6 @@ def test_the_shortest_path_search_takes_few_runs_and_finds_the_fewest(engine) ->
 
     relevant = stage_inputs(engine.kb, engine.kb.slice("stage").rules)
     found = shortest_path(engine.kb, assessment, flat, run, relevant)
-    assert found == ["tie-hr-and-pay-to-cx", "weigh-cx-like-finance", "live-the-brand-values"]
     decisions = [r.id for r in assessment.recommendations if r.kind == "decision"]
     # all, each left out, then the needed ones with the smallest sets of the others: with partial credit per rung
     # (issue 22) most decisions can each be left out, so sets of up to two optional ones are tried

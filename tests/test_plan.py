@@ -104,15 +104,16 @@ def test_the_budget_and_effort_cost_horizon(runner, tmp_path: Path) -> None:
 
 def test_an_entry_whose_effects_hold_or_are_served_is_left_out(runner) -> None:
     """The resort's CX owner: the action 'appoint a full-time CX lead' has two tools that both make leadership.cx_owner
-    full time; the mandate serves that alone, reporting to the sponsor also makes CX metrics reach management now and
-    then, which a decision of the plan (introducing CX metrics) serves itself. So each tool serves one pair no other
-    entry serves; they tie on effort (low) and cost (low), and the mandate comes first in reading order. The other
-    tool would serve the owner a second time: it is left out, merged into the mandate."""
+    full time; the mandate serves that alone, reporting to the sponsor also makes CX metrics reach management
+    regularly, which no other entry of the plan serves (the resort has no metric yet, so no metric review is
+    advised). Both serve the owner, the action's own effect; reporting to the sponsor then serves one more open pair,
+    so it is taken, and the mandate, which would serve the owner a second time, is merged into it. The metrics
+    decision's tool that reviews the first results monthly serves only the metric review: merged too."""
     a = _json(runner, example("article-1-wellness-resort"))
     owner = next(d for d in a["plan"]["now"] if d["id"] == "dedicate-cx-owner")
     assert [(x["id"], _ids(x["steps"])) for x in owner["steps"]] == [
-        ("appoint-full-time-cx-lead", ["cx-owner-mandate"])]
-    assert a["plan"]["merged"]["cx-owner-reports-to-sponsor"] == "cx-owner-mandate"
+        ("appoint-full-time-cx-lead", ["cx-owner-reports-to-sponsor"])]
+    assert a["plan"]["merged"]["cx-owner-mandate"] == "cx-owner-reports-to-sponsor"
     # both stay in the full tree
     assert {"cx-owner-mandate", "cx-owner-reports-to-sponsor"} <= {r["id"] for r in a["recommendations"]}
 

@@ -30,16 +30,16 @@ def test_the_report_holds_no_local_path(runner, tmp_path: Path, suffix: str) -> 
 def test_the_client_appendix_names_no_rule_and_no_line(runner, tmp_path: Path) -> None:
     lines = report(runner, "article-2-regional-lender", tmp_path / "lender.md").splitlines()
     appendix = lines[lines.index("## Appendix B: why each recommendation is made"):]
-    first = appendix[appendix.index("### 3.1.2. Reward proposals for improving CX"):][:9]
+    first = appendix[appendix.index("### 4.1.2. Reward proposals for improving CX"):][:9]
     assert first == [
-        "### 3.1.2. Reward proposals for improving CX",
+        "### 4.1.2. Reward proposals for improving CX",
         "",
         "Recommended because: There is no rewarded suggestion scheme, so what the front line notices about "
         "customers is lost. Source: Article, company 2, action 1, tool 7 \\[1\\].",
         "",
         "This rests on:",
         "",
-        "- the action “Pass CX expertise from the CX specialist to the departments” (3.1) is recommended",
+        "- the action “Pass CX expertise from the CX specialist to the departments” (4.1) is recommended",
         "- Staff can propose CX improvements and are rewarded for it: no (as the company's data say)",
         "",
     ]
@@ -50,7 +50,7 @@ def test_the_client_appendix_names_no_rule_and_no_line(runner, tmp_path: Path) -
 def test_the_appendix_reads_as_sentences(runner, tmp_path: Path) -> None:
     lines = report(runner, "article-2-regional-lender", tmp_path / "lender.md", "--consultant").splitlines()
     appendix = lines[lines.index("## Appendix B: why each recommendation is made"):]
-    first = appendix[appendix.index("### 3.1.2. Reward proposals for improving CX"):][:9]
+    first = appendix[appendix.index("### 4.1.2. Reward proposals for improving CX"):][:9]
     assert first == [
         "### 4.1.2. Reward proposals for improving CX",
         "",
