@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -427,6 +429,9 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
 
     companies = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))] + profiles(count, seed)
 
+    # a progress bar on a terminal only (click would print its label once elsewhere)
+    bar = click.progressbar(length=len(companies), label="Auditing", file=sys.stderr) if sys.stderr.isatty() else None
+
     def assess(data: dict[str, Any]) -> Any:
         from cxm.facts.load import validate
 
@@ -434,9 +439,12 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
         trace = engine.run(loaded)
         from cxm.engine.results.assemble import assemble
 
+        if bar is not None:
+            bar.update(1)
         return assemble(engine.kb, trace, loaded), trace
 
-    report = audit(assess, engine.kb, companies)
+    with bar if bar is not None else contextlib.nullcontext():
+        report = audit(assess, engine.kb, companies)
     names = {"no_recommendation": "no recommendation", "weakest_unserved": "weakest competency served by no decision",
              "gap_unaddressed": "failing rung or gate test addressed by no recommendation",
              "already_holds": "recommended although its effects already hold"}

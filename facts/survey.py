@@ -95,13 +95,18 @@ class Aggregate:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_table(path: Path) -> list[tuple[int, list[str]]]:
-    """The rows of a CSV or XLSX file as (row number, cells as text), the header first."""
+def read_table(path: Path, delimiter: str | None = None) -> list[tuple[int, list[str]]]:
+    """The rows of a CSV or XLSX file as (row number, cells as text), the header first. A CSV's delimiter is
+    ``delimiter``, else the one :func:`~cxm.facts.delimiter.detect` finds in its header."""
+    from cxm.facts.delimiter import HEADER_LIMIT, detect
+
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
+            delimiter = delimiter or detect(handle.readline(HEADER_LIMIT))
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=delimiter)
             out = []
             for cells in reader:
                 if any(c.strip() for c in cells):
@@ -139,12 +144,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def parse(file: str, table: list[tuple[int, list[str]]],
-          known: Sequence[str] | None = None) -> tuple[list[Response], list[Problem]]:
+def parse(file: str, table: list[tuple[int, list[str]]], known: Sequence[str] | None = None,
+          delimiter: str = ",") -> tuple[list[Response], list[Problem]]:
     """The usable responses and the problems of the others (each at its row and column).
 
-    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`.
+    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`
+    (an unknown column names a likely cause: another ``delimiter`` than the one the file was read with).
     """
+    from cxm.facts.delimiter import hint
+
     if not table:
         raise SurveyError([Problem(file, 1, 1, "(file)", "no header and no responses")])
     head_row, header = table[0]
@@ -153,6 +161,7 @@ def parse(file: str, table: list[tuple[int, list[str]]],
     for col, name in enumerate(names, 1):
         if name not in STATEMENTS and name not in OPTIONAL:
             problems.append(Problem(file, head_row, col, name or "(column)",
+                                    hint(name, delimiter).strip(" ()") or
                                     f"unknown column; expected {STATEMENTS[0]} ... {STATEMENTS[-1]}, "
                                     f"{', '.join(OPTIONAL)}"))
         elif name in names[: col - 1]:

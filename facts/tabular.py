@@ -68,6 +68,7 @@ class Source:
     kind: str  # "csv" | "jsonl" | "folder"
     path: str
     header: tuple[str, ...] = ()
+    delimiter: str = ","  # CSV: ",", ";" or a tab (see :mod:`cxm.facts.delimiter`)
 
 
 def by_suffix(path: Path) -> str | None:
@@ -85,8 +86,11 @@ def input_kind(path: Path) -> str:
                       "(or --input-format)"])
 
 
-def open_source(path: Path, kind: str | None = None) -> Source:
-    """Check the input and read what every row needs (the CSV header); raises :class:`TableError`."""
+def open_source(path: Path, kind: str | None = None, delimiter: str | None = None) -> Source:
+    """Check the input and read what every row needs (the CSV header, its delimiter: ``delimiter``, else the one
+    :func:`~cxm.facts.delimiter.detect` finds); raises :class:`TableError`."""
+    from cxm.facts.delimiter import detect
+
     kind = kind or input_kind(path)
     if kind == "folder":
         if not path.is_dir():
@@ -94,14 +98,18 @@ def open_source(path: Path, kind: str | None = None) -> Source:
         return Source("folder", str(path))
     try:
         with _open(path) as handle:
-            first = next(csv.reader(handle), None) if kind == "csv" else None
+            if kind == "csv":
+                delimiter = delimiter or detect(handle.readline(FIELD_LIMIT))
+                handle.seek(0)
+            first = next(csv.reader(handle, delimiter=delimiter or ","), None) if kind == "csv" else None
     except (OSError, csv.Error) as exc:
         raise TableError([f"{path}: cannot read the input: {exc}"]) from None
     if kind == "jsonl":
         return Source("jsonl", str(path))
     if not first:
         raise TableError([f"{path}:1:1: the CSV file has no header"])
-    return Source("csv", str(path), check_header(str(path), first))
+    delimiter = delimiter or ","
+    return Source("csv", str(path), check_header(str(path), first, delimiter), delimiter)
 
 
 def _open(path: Path) -> Any:
@@ -110,8 +118,9 @@ def _open(path: Path) -> Any:
     return path.open(encoding=ENCODING, errors="surrogateescape", newline="")
 
 
-def check_header(file: str, header: list[str]) -> tuple[str, ...]:
-    """Every column must name an input fact path, once."""
+def check_header(file: str, header: list[str], delimiter: str = ",") -> tuple[str, ...]:
+    """Every column must name an input fact path, once (an unknown one says why it may be unknown)."""
+    from cxm.facts.delimiter import hint
     from cxm.facts.validation import suggest
     from cxm.facts.vocabulary import input_fields
 
@@ -121,7 +130,7 @@ def check_header(file: str, header: list[str]) -> tuple[str, ...]:
         if bad := _BAD_BYTE.search(name):
             problems.append(f"{file}:1:{col}: {_bad_byte(bad.group())}")
         elif name not in fields:
-            problems.append(f"{file}:1:{col}: unknown column {name!r}{suggest(name, fields)}")
+            problems.append(f"{file}:1:{col}: unknown column {name!r}{hint(name, delimiter) or suggest(name, fields)}")
         elif name in seen:
             problems.append(f"{file}:1:{col}: column {name!r} appears twice")
         seen.add(name)
@@ -153,7 +162,7 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
                     n += 1
                     yield RawRow(n, line_no, text)
             return
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=source.delimiter)
         next(reader, None)
         start, n = reader.line_num + 1, 0
         while True:

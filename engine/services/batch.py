@@ -470,6 +470,7 @@ def run_batch(
     rules: Sequence[Path | str] = (),
     input_format: str | None = None,
     output_fmt: str | None = None,
+    delimiter: str | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> Summary:
@@ -481,7 +482,7 @@ def run_batch(
                     ("the journal", journal), ("the lock file", lock)])
     if same:
         raise BatchError(same)
-    source = open_source(input_path, input_format)
+    source = open_source(input_path, input_format, delimiter)  # a CSV's delimiter: detected when None
     rule_dirs = rule_folders(rules)
     competencies: list[str] = []
     if fmt == "csv":  # the level columns; also checks the rule folders before any work starts
