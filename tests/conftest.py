@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +21,22 @@ ARTICLE = {
     "article-2-regional-lender": "mobilize",
     "article-3-manufacturer": "operationalize",
 }
+
+
+def require(module: str, what: str) -> Any:
+    """``module``, imported; when it cannot be (not installed, or its system library missing), the test is skipped
+    saying ``what`` to install, or fails under CI (``CI=true``), whose set-up installs everything."""
+    try:
+        return importlib.import_module(module)
+    except (ImportError, OSError) as exc:  # WeasyPrint raises OSError when Pango cannot be loaded
+        missing(f"needs {what} ({module}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
+
+
+def missing(message: str) -> None:
+    """Skip the test for want of what ``message`` names, or fail it under CI (``CI=true``)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; .ci/run installs it")
+    pytest.skip(message)
 
 
 @pytest.fixture(autouse=True)
