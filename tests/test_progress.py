@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cxm.facts.generate import write
 from tests.conftest import ROOT
 
@@ -38,6 +40,7 @@ def _run(args: list[str], tmp_path: Path, tty: bool) -> tuple[int, str, str]:
     return code, out, b"".join(chunks).decode(errors="replace")
 
 
+@pytest.mark.slow  # two processes each
 def test_audit_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     args = ["rules", "audit", "--profiles", "3", "--max", "100", "-o", str(tmp_path / "worst")]
     code, out, err = _run(args, tmp_path, tty=True)
@@ -48,6 +51,7 @@ def test_audit_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert (code, quiet_out, quiet_err) == (0, out, "")
 
 
+@pytest.mark.slow
 def test_batch_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     companies = write(tmp_path / "in.csv", 5)
     code, _, err = _run(["batch", str(companies), "-o", str(tmp_path / "a.jsonl")], tmp_path, tty=True)
