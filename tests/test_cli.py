@@ -202,8 +202,14 @@ def test_no_python_version_is_refused_by_number(monkeypatch) -> None:
     """The version guard is gone: whether the engine runs is decided by importing it (test_python_versions.py)."""
     monkeypatch.setattr(sys, "version_info", (3, 14, 0, "final", 0))
     monkeypatch.setattr(sys, "argv", ["cxm", "--version"])
-    with pytest.raises(SystemExit) as exit_info:
-        cli_main.main()
+    import gc
+
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            cli_main.main()
+    finally:  # main() switches the collector off and freezes what exists: undo both for the tests that follow
+        gc.unfreeze()
+        gc.enable()
     assert exit_info.value.code == 0
 
 
