@@ -64,10 +64,10 @@ def example(name: str) -> Path:
     return path
 
 
-def run_cxm(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``cxm`` as a real subprocess of this interpreter."""
+def run_cxm(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``cxm`` as a real subprocess of this interpreter (``timeout``: a guard against a hang, in seconds)."""
     return subprocess.run([sys.executable, "-m", "cxm.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
+                          cwd=cwd or ROOT, timeout=timeout)
 
 
 def slowed_rows(tmp_path: Path, seconds: float) -> dict[str, str]:

@@ -130,7 +130,7 @@ def test_the_audit_counts_and_writes_the_worst(runner, tmp_path: Path) -> None:
 def test_the_audit_of_two_thousand_fresh_companies_finds_nothing(tmp_path: Path) -> None:
     """What CI holds the knowledge to: four zeros over 2,000 generated companies of a seed no test was fitted to."""
     result = run_cxm("rules", "audit", "--profiles", "2000", "--seed", "20261129", "--max", "0",
-                     "-o", str(tmp_path / "worst"))
+                     "-o", str(tmp_path / "worst"), timeout=1800)  # 2,000 assessments: minutes on a busy machine
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         "Audit of 2012 companies (2000 generated, seed 20261129, and the examples)",
