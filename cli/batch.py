@@ -13,7 +13,7 @@ from cxm.cli.main import cli, rules_option, started, warn_overrides
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the results: .jsonl (one JSON object per company) or .csv.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -29,6 +29,8 @@ from cxm.cli.main import cli, rules_option, started, warn_overrides
               help="Where to list the rows that could not be assessed [default: OUTPUT.errors.txt].")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl", "folder"]),
               help="The input's format [default: from its name: .csv, .jsonl, or a folder].")
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]),
+              help="A CSV input's delimiter [default: detected from its header: ',', ';' or a tab].")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
               help="The output's format [default: from its name: .jsonl or .csv].")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -36,7 +38,7 @@ from cxm.cli.main import cli, rules_option, started, warn_overrides
 @rules_option
 def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume: bool, restart: bool,
           errors_path: Path | None, input_format: str | None, fmt: str | None, rules: tuple[Path, ...],
-          summary_path: Path | None = None) -> None:
+          summary_path: Path | None = None, delimiter: str | None = None) -> None:
     """Assess every company in INPUT and write one result per company to OUTPUT.
 
     INPUT is a CSV file (a header of fact paths such as company.name,
@@ -44,6 +46,10 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     or self_assessment.brand as 3;3;2;4;3; true/false for yes/no fields; an
     empty cell leaves the field out), a JSON Lines file (one facts mapping per
     line) or a folder of facts files (*.yaml, *.yml, *.json, in name order).
+    A CSV may be ','-, ';'- or tab-separated (detected from the header, or
+    --delimiter), with a byte-order mark and CRLF line ends, as Excel writes it.
+    INPUT must be a file or folder, not '-': the journal of an interrupted
+    run belongs to its input, and --resume reads the input again.
 
     Each result holds the row number, company, stage, competency levels and
     the ids of the recommendations and of those held back, in input order
@@ -67,8 +73,14 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     """
     from cxm.engine.services import batch as runner
 
+    if str(input_path) == "-":
+        raise click.BadParameter(
+            "a batch reads a file, not standard input: an interrupted run is continued with --resume, which "
+            "reads the input again and checks that its journal belongs to it; save the rows to a file first",
+            param_hint="INPUT")
     if resume and restart:
         raise click.UsageError("--resume and --restart exclude each other")
+    separator = _delimiter(input_path, input_format, delimiter)
     cpus = os.cpu_count() or 1
     if jobs > cpus:
         click.echo(f"warning: --jobs {jobs} is more than the {cpus} CPUs of this machine", err=True)
@@ -105,7 +117,7 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     try:
         summary = runner.run_batch(input_path, output, jobs=jobs, cluster=cluster, resume=resume, restart=restart,
                                    errors_path=errors_path, rules=rules, input_format=input_format,
-                                   output_fmt=fmt, progress=progress, on_total=on_total)
+                                   output_fmt=fmt, delimiter=separator, progress=progress, on_total=on_total)
     except runner.Interrupted as exc:
         raise Failure(f"error: interrupted; the finished rows are kept in {exc.journal}: continue with --resume") \
             from None
@@ -134,3 +146,22 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         click.echo(f"summary: {summary_path}", err=True)
     if summary.errors:
         raise Rejected()
+
+
+def _delimiter(path: Path, input_format: str | None, given: str | None) -> str | None:
+    """A CSV input's delimiter (given, else detected), said on stderr when it is not a comma; None otherwise."""
+    from cxm.facts.delimiter import NAMES, detect_file, shown
+    from cxm.facts.tabular import by_suffix
+
+    if (input_format or (None if path.is_dir() else by_suffix(path))) != "csv":
+        return None
+    if given is not None:
+        return NAMES[given]
+    try:
+        found = detect_file(path)
+    except OSError:  # the reader says what is wrong with the file
+        return None
+    if found != ",":
+        click.echo(f"note: {path} is read as {shown(found)}-separated (detected from its header; --delimiter "
+                   "chooses)", err=True)
+    return found

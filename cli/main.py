@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import importlib
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -191,12 +190,6 @@ def schema() -> None:
 
 def main() -> None:
     """Entry point of the ``cxm`` script."""
-    if sys.version_info >= (3, 13):
-        click.echo(
-            "error: cx-maturity needs Python 3.11 or 3.12: its rule engine, durable-rules 2.0.28, "
-            f"does not import on Python {sys.version_info[0]}.{sys.version_info[1]} "
-            "(its C extension calls PyEval_CallObject, which Python 3.13 removed).", err=True)
-        sys.exit(2)
     # Start-up creates many objects that live as long as the process (modules, the rule base) and
     # no garbage cycles; the cyclic collector would only walk them over and over (about a tenth of
     # the time of `cxm assess`). It is switched off until the rule base is loaded (see `started`),

@@ -446,11 +446,27 @@ def pdf_library() -> Any:
     return weasyprint
 
 
+# The date the embedded fonts carry when SOURCE_DATE_EPOCH is not set (2026-01-01 00:00 UTC): without HarfBuzz's
+# subsetter, WeasyPrint subsets fonts with fontTools, which stamps each font's "modified" date with the time now
+# unless SOURCE_DATE_EPOCH says otherwise (https://reproducible-builds.org/specs/source-date-epoch/).
+FONT_DATE_EPOCH = "1767225600"
+
+
 def to_pdf(html: str) -> bytes:
     """The HTML report printed to PDF by WeasyPrint (A4, as the page's print styles say); the same bytes for the
-    same input (the document's identifier is derived from its content, and no date is written)."""
+    same input whichever font subsetter is present: the document's identifier is derived from its content, no
+    date is written, and the fonts' date is SOURCE_DATE_EPOCH (set to :data:`FONT_DATE_EPOCH` while printing,
+    when the environment does not set it)."""
     import hashlib
+    import os
 
     weasyprint = pdf_library()
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-    return weasyprint.HTML(string=html).write_pdf(identifier=identifier)
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is None:
+        os.environ["SOURCE_DATE_EPOCH"] = FONT_DATE_EPOCH
+    try:
+        return weasyprint.HTML(string=html).write_pdf(identifier=identifier)
+    finally:
+        if given is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)

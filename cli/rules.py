@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -469,14 +471,20 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
 
         a = assemble(engine.kb, trace, loaded)
         a.roadmap.shortest = engine.shortest(a, flatten(loaded.data))
+        if bar is not None:
+            bar.update(1)
         return a, trace, loaded
 
     shown = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))]
     # each generated profile is built as it is assessed: none before it is needed
     populations = [("generated", itertools.chain(shown, each_profile(count, seed))),
                    ("per section", each_profile(count, seed, independent=True)), ("extremes", extremes())]
-    reports = [audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
-               for name, companies in populations]
+    total = len(shown) + 2 * count + len(extremes())
+    # a progress bar on a terminal only (click would print its label once elsewhere)
+    bar = click.progressbar(length=total, label="Auditing", file=sys.stderr) if sys.stderr.isatty() else None
+    with bar if bar is not None else contextlib.nullcontext():
+        reports = [audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
+                   for name, companies in populations]
     gen, per, ext = reports
     click.echo(f"Audit of {gen.companies + per.companies + ext.companies} companies: {gen.companies} generated "
                f"(seed {seed}, with the {len(shown)} examples), {per.companies} with a maturity per section "

@@ -19,6 +19,9 @@ LABELS: dict[str, dict[str, str]] = {
     "nothing": {"en": "error: {file}: no usable response", "ru": "ошибка: {file}: нет ни одного пригодного ответа"},
     "company": {"en": "{company}: {n} respondents, {d} disagreements between roles",
                 "ru": "{company}: респондентов — {n}, расхождений между ролями — {d}"},
+    "delimiter": {"en": "note: {file} is read as {d}-separated (detected from its header; --delimiter chooses)",
+                  "ru": "примечание: {file} читается как файл с разделителем {d} (определён по заголовку; "
+                        "другой можно задать через --delimiter)"},
     "both": {"en": "give -o or --into, not both", "ru": "укажите -o или --into, но не оба"},
     "overwrite": {"en": "{file} is the responses file; write the fragment elsewhere",
                   "ru": "{file} — это файл с ответами; запишите фрагмент в другой файл"},
@@ -100,7 +103,9 @@ def _problems(problems: list[Any]) -> None:
 @click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A facts file to merge the self-assessment into, in place (its comments and layout are kept).")
 @click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the messages.")
-def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -> None:
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]),
+              help="A CSV file's delimiter [default: detected from its header: ',', ';' or a tab].")
+def survey(responses: Path, output: Path | None, into: Path | None, lang: str, delimiter: str | None = None) -> None:
     """Aggregate a self-assessment answered by many: RESPONSES is a .csv or .xlsx file, one row per respondent.
 
     Columns: the 20 statements leadership.1 ... leadership.5, brand.1 ..., employees.1 ..., customers.1 ...
@@ -110,6 +115,8 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
     the respondents' mean ratings), the median of each role, and a disagreement wherever two roles'
     medians differ by 2 or more. A bad row is reported at its row and column and left out; exit 2 when no
     row is usable. With a company column, the fragment is keyed by company name.
+    A CSV may be ','-, ';'- or tab-separated (detected from the header, or
+    --delimiter), with a byte-order mark and CRLF line ends, as Excel writes it.
 
     \b
     Example:
@@ -129,8 +136,9 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
         from cxm.engine.services.api import read_facts
 
         known = [read_facts(into).company]
-    table = aggregation.read_table(responses)
-    used, bad = aggregation.parse(str(responses), table, known)
+    separator = _delimiter(responses, delimiter, lang)
+    table = aggregation.read_table(responses, separator)
+    used, bad = aggregation.parse(str(responses), table, known, separator or ",")
     _problems(bad)
     if not used:
         raise Rejected(label("nothing", lang, file=responses))
@@ -160,6 +168,23 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str) -
 
         write_text(output, text)
         click.echo(str(output))
+
+
+def _delimiter(responses: Path, given: str | None, lang: str) -> str | None:
+    """A CSV file's delimiter (given, else detected), said on stderr when it is not a comma; None for .xlsx."""
+    from cxm.facts.delimiter import NAMES, detect_file, shown
+
+    if responses.suffix.lower() == ".xlsx":
+        return None
+    if given is not None:
+        return NAMES[given]
+    try:
+        found = detect_file(responses)
+    except OSError:  # the reader says what is wrong with the file
+        return None
+    if found != ",":
+        click.echo(label("delimiter", lang, file=responses, d=shown(found)), err=True)
+    return found
 
 
 def _merge_into(into: Path, fragment: dict[str, Any]) -> None:

@@ -106,9 +106,12 @@ MAX_COLUMNS = 64  # the widest row read from a workbook (a survey has 23 columns
 MAX_ROLES = 50  # distinct roles of one company (more: the column most likely holds respondent ids)
 
 
-def read_table(path: Path) -> list[tuple[int, list[str] | Unreadable]]:
+def read_table(path: Path, delimiter: str | None = None) -> list[tuple[int, list[str] | Unreadable]]:
     """The rows of a CSV or XLSX file as (row number, cells as text), the header first. A record that cannot
-    be read (a bad byte, a cell over the field limit) is that row's :class:`Unreadable`, not the file's end."""
+    be read (a bad byte, a cell over the field limit) is that row's :class:`Unreadable`, not the file's end. A
+    CSV's delimiter is ``delimiter``, else the one :func:`~cxm.facts.delimiter.detect` finds in its header."""
+    from cxm.facts.delimiter import HEADER_LIMIT, detect
+
     try:
         check_file(path, MAX_BYTES)
     except NotAFile as exc:
@@ -120,15 +123,17 @@ def read_table(path: Path) -> list[tuple[int, list[str] | Unreadable]]:
         return _read_xlsx(path)
     try:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-            return _read_csv(path, handle)
+            delimiter = delimiter or detect(handle.readline(HEADER_LIMIT))
+            handle.seek(0)
+            return _read_csv(path, handle, delimiter)
     except OSError as exc:
         raise SurveyError([Problem(str(path), 1, 1, "(file)", f"cannot read the responses: {exc}")]) from None
 
 
-def _read_csv(path: Path, handle: Any) -> list[tuple[int, list[str] | Unreadable]]:
+def _read_csv(path: Path, handle: Any, delimiter: str = ",") -> list[tuple[int, list[str] | Unreadable]]:
     csv.field_size_limit(FIELD_LIMIT)
     lines = Lines(handle, FIELD_LIMIT)
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=delimiter)
     out: list[tuple[int, list[str] | Unreadable]] = []
     start = 1
     while True:
@@ -205,12 +210,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def parse(file: str, table: list[tuple[int, list[str] | Unreadable]],
-          known: Sequence[str] | None = None) -> tuple[list[Response], list[Problem]]:
+def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Sequence[str] | None = None,
+          delimiter: str = ",") -> tuple[list[Response], list[Problem]]:
     """The usable responses and the problems of the others (each at its row and column).
 
-    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`.
+    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`
+    (an unknown column names a likely cause: another ``delimiter`` than the one the file was read with).
     """
+    from cxm.facts.delimiter import hint
+
     if not table:
         raise SurveyError([Problem(file, 1, 1, "(file)", "no header and no responses")])
     head_row, header = table[0]
@@ -221,6 +229,7 @@ def parse(file: str, table: list[tuple[int, list[str] | Unreadable]],
     for col, name in enumerate(names, 1):
         if name not in STATEMENTS and name not in OPTIONAL:
             problems.append(Problem(file, head_row, col, name or "(column)",
+                                    hint(name, delimiter).strip(" ()") or
                                     f"unknown column; expected {STATEMENTS[0]} ... {STATEMENTS[-1]}, "
                                     f"{', '.join(OPTIONAL)}"))
         elif name in names[: col - 1]:

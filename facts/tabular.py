@@ -84,6 +84,7 @@ class Source:
     kind: str  # "csv" | "jsonl" | "folder"
     path: str
     header: tuple[str, ...] = ()
+    delimiter: str = ","  # CSV: ",", ";" or a tab (see :mod:`cxm.facts.delimiter`)
 
 
 def by_suffix(path: Path) -> str | None:
@@ -101,8 +102,11 @@ def input_kind(path: Path) -> str:
                       "(or --input-format)"])
 
 
-def open_source(path: Path, kind: str | None = None) -> Source:
-    """Check the input and read what every row needs (the CSV header); raises :class:`TableError`."""
+def open_source(path: Path, kind: str | None = None, delimiter: str | None = None) -> Source:
+    """Check the input and read what every row needs (the CSV header, its delimiter: ``delimiter``, else the one
+    :func:`~cxm.facts.delimiter.detect` finds); raises :class:`TableError`."""
+    from cxm.facts.delimiter import detect
+
     kind = kind or input_kind(path)
     if kind == "folder":
         if not path.is_dir():
@@ -111,7 +115,11 @@ def open_source(path: Path, kind: str | None = None) -> Source:
     try:
         check_file(path)  # a device or a FIFO is never read (/dev/zero would not end)
         with _open(path) as handle:
-            first = next(csv.reader(Lines(handle, LINE_LIMIT)), None) if kind == "csv" else None
+            if kind == "csv":
+                delimiter = delimiter or detect(handle.readline(LINE_LIMIT))
+                handle.seek(0)
+            first = next(csv.reader(Lines(handle, LINE_LIMIT), delimiter=delimiter or ","), None) \
+                if kind == "csv" else None
     except NotAFile as exc:
         raise TableError([f"{path}: the input {exc}"]) from None
     except (OSError, csv.Error, LineTooLong) as exc:
@@ -120,7 +128,8 @@ def open_source(path: Path, kind: str | None = None) -> Source:
         return Source("jsonl", str(path))
     if not first:
         raise TableError([f"{path}:1:1: the CSV file has no header"])
-    return Source("csv", str(path), check_header(str(path), first))
+    delimiter = delimiter or ","
+    return Source("csv", str(path), check_header(str(path), first, delimiter), delimiter)
 
 
 def _open(path: Path) -> Any:
@@ -129,8 +138,9 @@ def _open(path: Path) -> Any:
     return path.open(encoding=ENCODING, errors="surrogateescape", newline="")
 
 
-def check_header(file: str, header: list[str]) -> tuple[str, ...]:
-    """Every column must name an input fact path, once."""
+def check_header(file: str, header: list[str], delimiter: str = ",") -> tuple[str, ...]:
+    """Every column must name an input fact path, once (an unknown one says why it may be unknown)."""
+    from cxm.facts.delimiter import hint
     from cxm.facts.validation import suggest
     from cxm.facts.vocabulary import input_fields
 
@@ -140,7 +150,7 @@ def check_header(file: str, header: list[str]) -> tuple[str, ...]:
         if bad := _BAD_BYTE.search(name):
             problems.append(f"{file}:1:{col}: {_bad_byte(bad.group())}")
         elif name not in fields:
-            problems.append(f"{file}:1:{col}: unknown column {name!r}{suggest(name, fields)}")
+            problems.append(f"{file}:1:{col}: unknown column {name!r}{hint(name, delimiter) or suggest(name, fields)}")
         elif name in seen:
             problems.append(f"{file}:1:{col}: column {name!r} appears twice")
         seen.add(name)
@@ -178,7 +188,7 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
                 if isinstance(text, Unreadable) or text.strip():
                     n += 1
                     yield RawRow(n, lines.number, text)
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, delimiter=source.delimiter)
         next(reader, None)
         start, n = lines.number + 1, 0
         while True:

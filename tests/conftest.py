@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +21,22 @@ ARTICLE = {
     "article-2-regional-lender": "mobilize",
     "article-3-manufacturer": "operationalize",
 }
+
+
+def require(module: str, what: str) -> Any:
+    """``module``, imported; when it cannot be (not installed, or its system library missing), the test is skipped
+    saying ``what`` to install, or fails under CI (``CI=true``), whose set-up installs everything."""
+    try:
+        return importlib.import_module(module)
+    except (ImportError, OSError) as exc:  # WeasyPrint raises OSError when Pango cannot be loaded
+        missing(f"needs {what} ({module}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
+
+
+def missing(message: str) -> None:
+    """Skip the test for want of what ``message`` names, or fail it under CI (``CI=true``)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; .ci/run installs it")
+    pytest.skip(message)
 
 
 @pytest.fixture(autouse=True)
@@ -45,10 +64,10 @@ def example(name: str) -> Path:
     return path
 
 
-def run_cxm(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``cxm`` as a real subprocess of this interpreter."""
+def run_cxm(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``cxm`` as a real subprocess of this interpreter (``timeout``: a guard against a hang, in seconds)."""
     return subprocess.run([sys.executable, "-m", "cxm.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
+                          cwd=cwd or ROOT, timeout=timeout)
 
 
 def slowed_rows(tmp_path: Path, seconds: float) -> dict[str, str]:

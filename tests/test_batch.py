@@ -18,7 +18,7 @@ from cxm.cli.main import cli
 from cxm.engine.services import batch
 from cxm.facts import tabular
 from cxm.facts.vocabulary import input_fields
-from tests.conftest import EXAMPLES, ROOT, run_cxm, slowed_rows
+from tests.conftest import EXAMPLES, ROOT, require, run_cxm, slowed_rows
 
 N = 240  # generated profiles: a few hundred, so that the suite stays fast
 
@@ -318,7 +318,7 @@ def test_resume_refuses_a_journal_of_another_input(runner, inputs, tmp_path) -> 
 
 @pytest.mark.slow
 def test_a_dask_cluster_gives_the_local_output(runner, inputs, reference, tmp_path) -> None:
-    pytest.importorskip("distributed")
+    require("distributed", "the dask extra: pip install '.[dask]'")
     from distributed import Client, LocalCluster
 
     out = tmp_path / "out.jsonl"

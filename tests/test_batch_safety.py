@@ -318,8 +318,8 @@ def test_yaml_layer_errors_of_a_jsonl_row_are_on_its_line(runner, tmp_path) -> N
         f"row 2: company.employees: duplicate key (first given at line 2) [{src}:2:{dup_col}]\n"
         f"row 3: (root): nested deeper than 64 levels [{src}:3:{deep_col}]\n"
         f"row 4: (root): more than 100000 values (an alias bomb?) [{src}:4:{big_col}]\n"
-        f"row 5: (root): malformed JSON: Expecting property name enclosed in double quotes "
-        f"[{src}:5:{len(trailing) - 1}]\n")
+        f"row 5: (root): malformed JSON: Illegal trailing comma before end of object "
+        f"[{src}:5:{trailing.index(',}') + 1}]\n")
     assert _rows(out) == [(1, "A")]
 
 

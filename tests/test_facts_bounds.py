@@ -93,7 +93,8 @@ def test_lists_are_capped_at_a_documented_length(runner, tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("broken", "line", "col", "message"), [
-    ("trailing", -1, 1, "malformed JSON: Expecting property name enclosed in double quotes"),
+    # the same text and place on every Python (3.11 and 3.12's decoder names the brace, 3.13's the comma)
+    ("trailing", -1, -1, "malformed JSON: Illegal trailing comma before end of object"),
     ("comment", 1, 3, "malformed JSON: Expecting property name enclosed in double quotes"),
     ("nan", 2, 11, "malformed JSON: NaN is not a JSON value"),
     ("quotes", 2, 2, "malformed JSON: Expecting property name enclosed in double quotes"),
@@ -106,7 +107,9 @@ def test_a_json_file_is_strict_json(runner, tmp_path, broken, line, col, message
             "quotes": text.replace('"company"', "'company'", 1)}[broken]
     path = tmp_path / "facts.json"
     path.write_text(text, encoding="utf-8")
-    line = text.count("\n") + 1 if line == -1 else line  # the closing brace after the trailing comma
+    if broken == "trailing":  # the comma ends the line before the closing brace
+        line = text.count("\n")
+        col = len(text.splitlines()[line - 1])
     result = runner.invoke(cli, ["assess", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"{path}:{line}:{col}: (root): {message}\n"
@@ -114,3 +117,18 @@ def test_a_json_file_is_strict_json(runner, tmp_path, broken, line, col, message
         same = tmp_path / "facts.yaml"
         same.write_text(text, encoding="utf-8")
         assert runner.invoke(cli, ["assess", str(same)]).exit_code == 0
+
+
+@pytest.mark.parametrize(("text", "line", "col", "kind"), [
+    ('{"a": [1, 2 ,\n  ]}', 1, 13, "array"),
+    ('[\n {"a": 1},\t\r\n]', 2, 10, "array"),
+    ('{"a": {"b": 1,}}', 1, 14, "object"),
+])
+def test_a_trailing_comma_is_located_at_the_comma_on_every_python(text, line, col, kind) -> None:
+    from cxm.facts.source import SourceError, strict_json
+
+    with pytest.raises(SourceError) as caught:
+        strict_json(text, "f.json", first_line=1)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.col, problem.message) == (
+        line, col, f"malformed JSON: Illegal trailing comma before end of {kind}")

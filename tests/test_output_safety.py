@@ -9,10 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from cxm.cli.main import cli
-from tests.conftest import ROOT, example, run_cxm
+from tests.conftest import ROOT, example, require, run_cxm
 from tests.test_history_failures import read_only
 
 NOW = {"CXM_NOW": "2026-01-10T09:00:00Z"}
@@ -96,7 +94,7 @@ HOSTILE = ('<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http:
 
 
 def test_a_hostile_name_is_plain_text_in_the_markdown_report(runner, tmp_path) -> None:
-    markdown_it = pytest.importorskip("markdown_it")
+    markdown_it = require("markdown_it", "the test extra: pip install '.[test]'")
     facts = _named(tmp_path, HOSTILE)
     out = tmp_path / "r.md"
     result = runner.invoke(cli, ["report", str(facts), "-o", str(out)], env=NOW)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from tests.conftest import example
+from tests.conftest import example, missing, require
 
 NOW = {"CXM_NOW": "2026-01-10T09:00:00Z"}
+PDF_EXTRA = "the pdf extra and Pango: pip install '.[pdf]', apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 
 
 def report(runner, name: str, out: Path, *extra: str) -> str:
@@ -91,8 +92,8 @@ def test_a_pdf_without_weasyprint_names_the_extra(runner, tmp_path: Path, monkey
 
 @pytest.mark.slow
 def test_the_pdf_shows_the_chart_and_every_recommendation(runner, tmp_path: Path) -> None:
-    pytest.importorskip("weasyprint")
-    pdfium = pytest.importorskip("pypdfium2")
+    require("weasyprint", PDF_EXTRA)
+    pdfium = require("pypdfium2", "the test extra: pip install '.[test]'")
     import json
 
     out = tmp_path / "manufacturer.pdf"
@@ -113,3 +114,37 @@ def test_the_pdf_shows_the_chart_and_every_recommendation(runner, tmp_path: Path
     missing = [r["title"]["en"] for r in data["recommendations"] if " ".join(r["title"]["en"].split()) not in text]
     assert missing == []
     assert re.search(r"Radar chart of the four competency levels", text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_the_pdf_is_the_same_at_another_time_whichever_subsetter(runner, tmp_path: Path, monkeypatch,
+                                                                  subsetter: str) -> None:
+    """fontTools (WeasyPrint's subsetter when HarfBuzz's is missing) stamps each font with the time now, unless
+    SOURCE_DATE_EPOCH is set: the report sets it, so a day later the bytes are the same."""
+    import os
+
+    require("weasyprint", PDF_EXTRA)
+    from fontTools.misc import timeTools
+    from weasyprint.pdf import fonts
+
+    if subsetter == "fonttools":
+        monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # as on a system without libharfbuzz-subset
+    elif fonts.harfbuzz_subset is None:
+        missing("needs HarfBuzz's subsetter (apt-get install libharfbuzz-subset0)")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = tmp_path / "first.pdf"
+    report(runner, "article-1-wellness-resort", first)
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # set while printing only
+
+    class Later:  # the clock fontTools reads, a day on
+        @staticmethod
+        def time() -> float:
+            import time
+
+            return time.time() + 86_400
+
+    monkeypatch.setattr(timeTools, "time", Later)
+    later = tmp_path / "later.pdf"
+    report(runner, "article-1-wellness-resort", later)
+    assert later.read_bytes() == first.read_bytes()

@@ -539,6 +539,7 @@ def run_batch(
     rules: Sequence[Path | str] = (),
     input_format: str | None = None,
     output_fmt: str | None = None,
+    delimiter: str | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> Summary:
@@ -557,7 +558,7 @@ def run_batch(
     for path in (output, errors_path):  # before any work: a run never ends unable to write one of them
         if not special(path):
             check_writable(path)
-    source = open_source(input_path, input_format)
+    source = open_source(input_path, input_format, delimiter)  # a CSV's delimiter: detected when None
     rule_dirs = rule_folders(rules)
     competencies: list[str] = []
     if fmt == "csv":  # the level columns; also checks the rule folders before any work starts
