@@ -82,8 +82,8 @@ def test_the_report_lists_what_was_assumed(tmp_path: Path) -> None:
     assert '<section id="assumed">' in html
     assert '<li><strong>Customers</strong>: Employees are asked about the customer experience: no; Suppliers are ' \
            'asked for feedback: no; Leaders meet customers in person: no; Products or processes have been redesigned ' \
-           'from customer insight: no; Mystery-shopper checks: not used; Every complaint is written down with what was ' \
-           'done about it (a log, a sheet or the CRM): no; Customers who complain or give a low score are called back ' \
-           'or answered personally: no; Online reviews (maps, marketplaces, review sites, social networks) get a ' \
-           'public answer: no; Journey maps, metrics and listening methods were reviewed and renewed in the last ' \
-           'year: no.</li>' in html
+           'from customer insight: no; Mystery-shopper checks: not used; Every complaint is written down with ' \
+           'what was done about it (a log, a sheet or the CRM): no; Customers who complain or give a low score ' \
+           'are called back or answered personally: no; Online reviews (maps, marketplaces, review sites, social ' \
+           'networks) get a public answer: no; Journey maps, metrics and listening methods were reviewed and ' \
+           'renewed in the last year: no.</li>' in html

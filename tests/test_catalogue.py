@@ -143,9 +143,9 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
         "article-1+two-metrics": ["act-on-the-metrics-you-have"],
         # held at Mobilize by its declared sponsor, company 3 is told to listen along the journey and segment (the
         # sponsor decisions come with the examples' own sponsor gaps already)
-        "article-3+sponsor-declared": ["journey-based-listening", "listen-along-the-journey", "segment-by-needs-and-value",
-                                       "segment-customers-for-listening", "segment-the-customers",
-                                       "touchpoint-survey-plan"],
+        "article-3+sponsor-declared": ["journey-based-listening", "listen-along-the-journey",
+                                       "segment-by-needs-and-value", "segment-customers-for-listening",
+                                       "segment-the-customers", "touchpoint-survey-plan"],
         "article-3+no-cjm": ["draw-the-journey-map", "journey-map-workshop", "map-the-customer-journey"],
         "align-telecom+ad-hoc-listening": ["journey-based-listening", "listen-along-the-journey",
                                            "touchpoint-survey-plan"],
