@@ -224,7 +224,8 @@ class ClipsPeer:
                        " (length$ (find-all-facts ((?x fired)) TRUE)))")
         self._session = self.env.find_function("session")
         self._conclusions = self.env.find_function("conclusions")
-        self.wanted = ["stage", "recommendation", "held_back", "weakest", *(f"level.{c.id}" for c in kb.competencies)]
+        self.wanted = ["stage", "recommendation", "held_back", "weakest", "level_floored", "level_capped",
+                       *(f"level.{c.id}" for c in kb.competencies)]  # what engine/results/summary.py reads
         self.rules = sum(1 for _ in self.env.rules())
 
     def _arguments(self, inputs: dict[str, Value]) -> list[Any]:
