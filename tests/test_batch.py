@@ -116,7 +116,7 @@ def test_csv_output_flattens_the_same_records(runner, inputs, reference, tmp_pat
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["row", "company", "stage", "level.leadership", "level.brand", "level.employees",
-                             "level.customers", "recommendations", "held_back"]
+                             "level.customers", "recommendations", "held_back", "warnings"]
     records = [json.loads(line) for line in reference.decode().splitlines()]
     assert len(rows) == len(records)
     for row, record in zip(rows, records, strict=True):

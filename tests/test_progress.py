@@ -45,8 +45,9 @@ def test_audit_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     args = ["rules", "audit", "--profiles", "3", "--max", "100", "-o", str(tmp_path / "worst")]
     code, out, err = _run(args, tmp_path, tty=True)
     assert code == 0, err
-    assert "Auditing" in err and "100%" in err  # the bar, filled: 12 examples and 3 profiles
-    assert out.startswith("Audit of 15 companies (3 generated, seed 7, and the examples)\n")
+    assert "Auditing" in err and "100%" in err  # the bar, filled: 12 examples, 3 + 3 profiles and 40 extremes
+    assert out.startswith("Audit of 58 companies: 15 generated (seed 7, with the 12 examples), 3 with a maturity "
+                          "per section (seed 7), 40 extremes")
     code, quiet_out, quiet_err = _run(args, tmp_path, tty=False)
     assert (code, quiet_out, quiet_err) == (0, out, "")
 

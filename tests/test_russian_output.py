@@ -21,7 +21,7 @@ from tests.conftest import example
 
 ABBREVIATIONS = {"CX", "CRM", "IVR", "KPI", "NPS", "eNPS", "CSI", "CSAT", "CES", "LTV", "CJM", "EJM", "HR", "IT",
                  "B2B", "B2C", "ISO", "IP", "QR", "FZ", "GDPR", "Enter", "alpha", "true", "false", "JSON",
-                 "Temkin", "Group"}  # the model's authors, as the translated sources name them
+                 "Temkin", "Group", "HIPAA"}  # the model's authors, as the translated sources name them
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 
 
