@@ -150,18 +150,13 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
 
 def _delimiter(path: Path, input_format: str | None, given: str | None) -> str | None:
     """A CSV input's delimiter (given, else detected), said on stderr when it is not a comma; None otherwise."""
-    from cxm.facts.delimiter import NAMES, detect_file, shown
+    from cxm.facts.delimiter import choose
     from cxm.facts.tabular import by_suffix
 
     if (input_format or (None if path.is_dir() else by_suffix(path))) != "csv":
         return None
-    if given is not None:
-        return NAMES[given]
-    try:
-        found = detect_file(path)
-    except OSError:  # the reader says what is wrong with the file
-        return None
-    if found != ",":
-        click.echo(f"note: {path} is read as {shown(found)}-separated (detected from its header; --delimiter "
-                   "chooses)", err=True)
+    found, name = choose(path, given)
+    if name is not None:
+        click.echo(f"note: {path} is read as {name}-separated (detected from its header; --delimiter chooses)",
+                   err=True)
     return found

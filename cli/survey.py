@@ -172,18 +172,13 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str, d
 
 def _delimiter(responses: Path, given: str | None, lang: str) -> str | None:
     """A CSV file's delimiter (given, else detected), said on stderr when it is not a comma; None for .xlsx."""
-    from cxm.facts.delimiter import NAMES, detect_file, shown
+    from cxm.facts.delimiter import choose
 
     if responses.suffix.lower() == ".xlsx":
         return None
-    if given is not None:
-        return NAMES[given]
-    try:
-        found = detect_file(responses)
-    except OSError:  # the reader says what is wrong with the file
-        return None
-    if found != ",":
-        click.echo(label("delimiter", lang, file=responses, d=shown(found)), err=True)
+    found, name = choose(responses, given)
+    if name is not None:
+        click.echo(label("delimiter", lang, file=responses, d=name), err=True)
     return found
 
 

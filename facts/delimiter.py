@@ -37,6 +37,19 @@ def detect_file(path: Path, encoding: str = "utf-8-sig") -> str:
         return detect(handle.readline(HEADER_LIMIT))
 
 
+def choose(path: Path, given: str | None) -> tuple[str | None, str | None]:
+    """A CSV file's delimiter (``given``, a --delimiter value, else detected from its header) and, when it was
+    detected and is not a comma, its name to say so; (None, None) when the file cannot be read (its reader says
+    why)."""
+    if given is not None:
+        return NAMES[given], None
+    try:
+        found = detect_file(path)
+    except OSError:
+        return None, None
+    return found, (shown(found) if found != "," else None)
+
+
 def hint(name: str, delimiter: str) -> str:
     """Why a header cell may not be known: another delimiter inside it (`` (the file looks ';'-separated: ...)``),
     or spaces around it; else empty."""
