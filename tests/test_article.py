@@ -58,9 +58,9 @@ ARTICLE = {
 }
 # what the knowledge base adds beyond the article, on purpose: the project's action for decision 3 of company 2,
 # and the decisions (with their actions and tools) that close the failing tests of each competency's next rung
-# and of the next stage's gate (rules/gaps/, rules/recommend/next-rung.yaml), and the personal-data law for the
+# and of the next stage's gate (rules/gaps/, rules/recommend/next-rung-*.yaml), and the personal-data law for the
 # companies that keep customer data (rules/recommend/compliance.yaml); a company with no CX metric yet is told to
-# measure one before it is told to review CX metrics at every meeting (rules/recommend/next-rung.yaml)
+# measure one before it is told to review CX metrics at every meeting (rules/recommend/next-rung-*.yaml)
 EXTRA = {
     "article-1-wellness-resort": {
         "dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate", "cx-owner-reports-to-sponsor",

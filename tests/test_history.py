@@ -256,7 +256,7 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent
 
 def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_path: Path) -> None:
     # issue 26: `done` on a decision left its actions and tools open. In the catalogue (rules/recommend/
-    # next-rung.yaml) dedicate-cx-owner is served by the action appoint-full-time-cx-lead, which the tools
+    # next-rung-leadership.yaml) dedicate-cx-owner is served by the action appoint-full-time-cx-lead, which the tools
     # cx-owner-mandate and cx-owner-reports-to-sponsor carry; article company 1 gets all four.
     db = tmp_path / "h.sqlite3"
     _save(runner, example("article-1-wellness-resort"), db, "2026-01-01T09:00:00Z")
@@ -276,7 +276,7 @@ def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_pa
     assert [status[r] for r in ("dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate",
                                 "cx-owner-reports-to-sponsor")] == ["done", "done", "dropped", "done"]
     # --alone marks the decision only and says what stays open under it (rules/recommend/brand-values.yaml and
-    # next-rung.yaml: an action with four tools, and one with one)
+    # next-rung-*.yaml: an action with four tools, and one with one)
     alone = runner.invoke(cli, ["plan", SLUG, "done", "written-brand-values", "--alone", "--db", str(db)])
     assert alone.exit_code == 0, alone.output
     parts = ["brand-book-and-service-standards", "brand-book-working-groups", "service-best-practice-review",
