@@ -61,6 +61,14 @@ LABELS: dict[str, dict[str, str]] = {
                  "ru": "Кратчайший путь: чтобы перейти на стадию «{stage}», достаточно выполнить следующие ключевые "
                        "решения (путь по возможности идёт через самую слабую компетенцию и требует наименьших "
                        "изменений и усилий; проверено повторной оценкой)"},
+    "retake_with": {"en": "The path assumes the self-assessment is re-taken once the work is done: today's "
+                          "self-ratings hold levels below what the facts will then show.",
+                    "ru": "Путь предполагает, что после этой работы самооценка будет пройдена заново: нынешние "
+                          "самооценки удерживают уровни ниже того, что тогда покажут факты."},
+    "retake_alone": {"en": "Re-take the self-assessment: the facts already show {stage}, and only today's "
+                           "self-ratings hold the levels below them.",
+                     "ru": "Пройдите самооценку заново: факты уже соответствуют стадии «{stage}», и уровни ниже "
+                           "неё удерживают только нынешние самооценки."},
     "plan": {"en": "The plan", "ru": "План"},
     "plan_empty": {"en": "(no decision to plan)", "ru": "(решений для плана нет)"},
     "plan_now": {"en": "Now", "ru": "Сейчас"},
@@ -77,7 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
     "duty_confirm": {"en": "Confirm", "ru": "Подтвердить"},
     "duty_confirm_how": {"en": "The facts file does not say whether this is met; confirm it, or give {facts}.",
                          "ru": "В файле фактов не сказано, выполнено ли это; подтвердите или укажите {facts}."},
-    "full_tree": {"en": "The full tree ({d} decisions, {a} actions, {t} tools; {held} held back) is shown with "
+    "full_tree": {"en": "The full tree (decisions: {d}, actions: {a}, tools: {t}; held back: {held}) is shown with "
                         "--all and given in the JSON.",
                   "ru": "Полный перечень рекомендаций (решений: {d}, действий: {a}, инструментов: {t}; отложено: "
                         "{held}) выводит ключ --all; он есть и в JSON."},

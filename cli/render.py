@@ -203,6 +203,8 @@ def _roadmap(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
     if road.shortest:
         path = "; ".join(f"{getattr(titles[i].title, lang)}{_id(i, ids)}" for i in road.shortest)
         lines += _wrap(t("shortest", lang, n=len(road.shortest), stage=getattr(nxt.name, lang)) + ": " + path, 2, 4)
+    if road.retake:
+        lines += _wrap(t(f"retake_{road.retake}", lang, stage=getattr(nxt.name, lang)), 2, 4)
     return lines
 
 

@@ -135,7 +135,8 @@ LABELS: dict[str, dict[str, str]] = {
 # the plan's words are the text output's own, so that the report and `cxm assess` say the same
 LABELS.update({key: _TEXT_LABELS[key] for key in (
     "plan", "plan_empty", "plan_now", "plan_next", "plan_later", "meta", "weeks", "months", "year", "obligations",
-    "duty_do", "duty_confirm", "duty_confirm_how", "duty_confirm_client", "shortest", "now", "absent",
+    "duty_do", "duty_confirm", "duty_confirm_how", "duty_confirm_client", "shortest", "retake_with", "retake_alone",
+    "now", "absent",
     *(k for k in _TEXT_LABELS if k.startswith("section_")))})
 label = translator(LABELS)
 

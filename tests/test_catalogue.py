@@ -153,7 +153,8 @@ def test_variants_add_what_the_examples_lack(profiles) -> None:
                                       "segment-the-customers"],
         "saas+values-implicit": ["write-service-standards"],
         "article-3+cx-on-par": ["cx-share-of-executive-bonus", "executive-pay-tied-to-cx", "tie-managers-pay-to-cx"],
-        "article-2+no-staff-survey": ["survey-staff-yearly", "yearly-staff-survey"],
+        # the staff survey is also made for examples since a rung the next stage needs is a gap (rules/gaps/levels.yaml)
+        "article-2+no-staff-survey": [],
         "align-telecom+no-suggestions": ["improvement-ideas-board", "monthly-pulse", "staff-improve-cx",
                                          "staff-led-improvement"],
         "bank-without-churn": ["churn-and-value-tracking", "exit-interviews", "watch-who-leaves"],
@@ -171,7 +172,7 @@ def test_align_gate_shut_by_pay_or_hr_brings_the_align_decision_to_operationaliz
         return [r.id for r in profiles[name].recommendations if r.serves == action]
 
     # the failing tests of the Align gate (rules/gaps/gates.yaml) make the decision too
-    assert decision("operationalize-electronics-retailer", "tie-hr-and-pay-to-cx") == [
+    assert sorted(decision("operationalize-electronics-retailer", "tie-hr-and-pay-to-cx")) == [
         "gap-pay-and-hr-ignore-cx", "operationalize-pay-keeps-below-align"]
     assert decision("operationalize-electronics-retailer", "align-hr-with-cx") == []
     assert under("operationalize-electronics-retailer", "employee-lifecycle-cx-alignment") == [

@@ -256,5 +256,5 @@ def test_the_readme_documents_every_top_level_key_of_the_json(runner) -> None:
     assert documented == [f.name for f in fields(Assessment)]  # every key, in the order of the shape
     assert [key for key in documented if key != "survey"] == list(json.loads(result.output))  # survey: optional
     road = json.loads(result.output)["roadmap"]
-    assert list(road) == ["next_stage", "gates", "score", "weakest", "recommendations", "shortest"]
+    assert list(road) == ["next_stage", "gates", "score", "weakest", "recommendations", "shortest", "retake"]
     assert all(f'"{key}"' in block for key in road)

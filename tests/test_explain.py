@@ -98,8 +98,10 @@ def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None
 def test_why_shows_the_stage_and_the_levels_once_by_reference(runner) -> None:
     path = str(example("article-3-manufacturer"))
     full = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--full"]).output.splitlines()
-    assert len(full) == 244  # each level adds up six rung credits, each shown with the facts it read (a count of
-    # the merged rule base of issues 21 and 22; what matters below is that each is shown once, by reference)
+    # each level adds up six rung credits, each shown with the facts it read; what matters is that each derivation
+    # is shown once, by reference: no line that opens a section appears twice
+    opening = [line for line in full if line.startswith("[")]
+    assert len(opening) == len(set(opening))
     sections = [line for line in full if line.startswith("[")]
     assert sections == [
         "[stage] stage = operationalize  <- stage-from-score",

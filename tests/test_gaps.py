@@ -119,7 +119,23 @@ recommendations:
 
 
 def test_every_catalogue_entry_declares_effects(engine) -> None:
-    assert [rec for rec, entry in engine.kb.catalogue.items() if not entry.rec.effects] == []
+    """Every entry says what holds once it is carried out, except the upkeep entries made at the top stage (which
+    change no fact); and an upkeep entry is made only at Embed (rules/recommend/sustain.yaml)."""
+    assert [rec for rec, entry in engine.kb.catalogue.items() if not entry.rec.effects and not entry.rec.upkeep] == []
+    assert [rec for rec, entry in engine.kb.catalogue.items() if entry.rec.effects and entry.rec.upkeep] == []
+    upkeep = {rec for rec, entry in engine.kb.catalogue.items() if entry.rec.upkeep}
+    assert upkeep == {"keep-and-renew-cx", "yearly-practice-review", "learn-from-other-industries"}
+
+
+def test_an_entry_without_effects_must_say_it_is_upkeep(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "recommendations:\n  - id: vague-advice\n    kind: decision\n    competency: leadership\n"
+        "    effort: low\n    cost: low\n    title: {en: Do better, ru: Лучше}\n"
+        "    text: {en: Do better., ru: Лучше.}\n    source: nowhere\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_knowledge([tmp_path])
+    assert "recommendation 'vague-advice' declares no effects" in str(err.value)
+    assert "r.yaml:2" in str(err.value)
 
 
 def test_the_audit_counts_and_writes_the_worst(runner, tmp_path: Path) -> None:

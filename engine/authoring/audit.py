@@ -201,7 +201,7 @@ def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Cal
                  relevant: frozenset[str]) -> bool:
     """Whether a path through a weakest competency exists: every decision made (with what is made under it) takes
     the company to the next stage, and a decision of a weakest competency changes a fact the stage depends on."""
-    from cxm.engine.explain.whatif import effect_changes
+    from cxm.engine.explain.whatif import effect_changes, retaken
 
     if a.roadmap.next_stage is None:
         return False
@@ -211,9 +211,13 @@ def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Cal
     if not any(c.path in relevant for d in weak
                for c in effect_changes(kb, flat, subtree(kb, a.recommendations, d))):
         return False
-    trace = run({**flat, **{c.path: c.value for c in effect_changes(kb, flat, everything)}})
-    stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
-    return stage is not None and kb.stage_rank(str(stage)) >= a.roadmap.next_stage.number
+    changes = {c.path: c.value for c in effect_changes(kb, flat, everything)}
+    for base in (flat, retaken(flat)):  # today's self-ratings, then a re-taken self-assessment (as the path search)
+        trace = run({**base, **changes})
+        stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
+        if stage is not None and kb.stage_rank(str(stage)) >= a.roadmap.next_stage.number:
+            return True
+    return False
 
 
 def _branch_holds(kb: KnowledgeBase, branch: Iterable[Literal], facts: Facts) -> bool:
@@ -242,9 +246,10 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts
     if loaded is not None:
         found.do_refused = _refused(kb, a, loaded)
     if run is not None and loaded is not None and a.roadmap.next_stage is not None:
-        found.no_path = not a.roadmap.shortest
+        found.no_path = not a.roadmap.shortest and a.roadmap.retake != "alone"
         weak_in_path = any(r.id in a.roadmap.shortest and r.competency in a.weakest for r in a.recommendations)
-        found.path_skips_weakest = not weak_in_path and _path_exists(kb, a, loaded, run, relevant)
+        found.path_skips_weakest = (not weak_in_path and a.roadmap.retake != "alone"
+                                    and _path_exists(kb, a, loaded, run, relevant))
     # plumbing
     for comp in a.weakest:
         evidence = facts.get(f"evidence_level.{comp}")

@@ -241,8 +241,44 @@ def path_cost(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any], chosen: It
 MAX_PATH_SETS = 4096
 
 
+def retaken(flat: dict[str, Any]) -> dict[str, Any]:
+    """The facts with the self-assessment re-taken once the work is done, as one that agrees with the facts: the
+    self-ratings left out, so that every level follows the evidence."""
+    return {k: v for k, v in flat.items() if not k.startswith("self_assessment.")}
+
+
+def _stage_at_least(kb: KnowledgeBase, trace: Trace, target: int) -> bool:
+    stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
+    return stage is not None and kb.stage_rank(str(stage)) >= target
+
+
+def find_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
+              run: Callable[[dict[str, Any]], Trace], relevant: frozenset[str]) -> tuple[list[str], str | None]:
+    """The shortest path (:func:`shortest_path`) and what it owes to a re-taken self-assessment
+    (:attr:`~cxm.engine.results.result.Roadmap.retake`).
+
+    A self-rating keeps a level within one of it, so work that raises the evidence may not move the level until the
+    self-assessment is re-taken. A set of decisions reaches the next stage when it does with today's self-ratings,
+    or else with a re-taken self-assessment (:func:`retaken`); the path says which ("with"), and an empty path
+    that reaches the stage on a re-taken self-assessment alone says "alone"."""
+    used: dict[str, bool] = {"retake": False}
+    path = _search(kb, a, flat, run, relevant, used)
+    if a.roadmap.next_stage is None or not any(k.startswith("self_assessment.") for k in flat):
+        return path, None
+    if path:
+        return path, "with" if used["retake"] else None
+    alone = _stage_at_least(kb, run(retaken(flat)), a.roadmap.next_stage.number)
+    return path, "alone" if alone else None
+
+
 def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
                   run: Callable[[dict[str, Any]], Trace], relevant: frozenset[str]) -> list[str]:
+    """The shortest path alone (:func:`find_path`)."""
+    return find_path(kb, a, flat, run, relevant)[0]
+
+
+def _search(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any], run: Callable[[dict[str, Any]], Trace],
+            relevant: frozenset[str], used: dict[str, bool]) -> list[str]:
     """The recommended decisions whose effects, with those of their actions and tools, take the company to the next
     stage at the least cost (:func:`path_cost`: through a weakest competency when a path through one exists, then
     the fewest input facts changed, then the least effort), each candidate confirmed by re-running the engine on
@@ -259,6 +295,7 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
     if a.roadmap.next_stage is None:
         return []
     target = a.roadmap.next_stage.number
+    bases = [flat] + ([retaken(flat)] if any(k.startswith("self_assessment.") for k in flat) else [])
     recs = {r.id: r for r in a.recommendations}
     decisions = [d for d in a.plan.order if d in recs] + [
         r.id for r in a.recommendations if r.kind == "decision" and r.id not in a.plan.order]
@@ -271,22 +308,30 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
     moving = [d for d in decisions
               if any(c.path in relevant for c in effect_changes(kb, flat, under.get(d, [d])))]
     tried: dict[frozenset[str], bool] = {}
+    retakes: dict[frozenset[str], bool] = {}
 
     def reaches(chosen: list[str]) -> bool:
         key = frozenset(chosen)
         if key not in tried:
-            changes = effect_changes(kb, flat, [x for d in chosen for x in under.get(d, [d])])
-            trace = run({**flat, **{c.path: c.value for c in changes}})
-            stage = next((f.value for f in trace.facts.values() if f.name == "stage" and not f.input), None)
-            tried[key] = stage is not None and kb.stage_rank(str(stage)) >= target
+            done = [x for d in chosen for x in under.get(d, [d])]
+            changes = {c.path: c.value for c in effect_changes(kb, flat, done)}
+            tried[key] = False
+            for n, base in enumerate(bases):  # today's self-ratings first, then a re-taken self-assessment
+                if _stage_at_least(kb, run({**base, **changes}), target):
+                    tried[key], retakes[key] = True, n > 0
+                    break
         return tried[key]
+
+    def found(chosen: list[str]) -> list[str]:
+        used["retake"] = retakes.get(frozenset(chosen), False)
+        return chosen
 
     if not moving or not reaches(moving):
         return []
     if len(moving) > MAX_PATH_RUNS:  # too many for the exact search: narrowed first, within MAX_SEARCH_RUNS
         moving = _drop_blocks(moving, reaches, lambda: len(tried) >= MAX_SEARCH_RUNS - 3 * MAX_PATH_RUNS)
         if len(moving) > MAX_PATH_RUNS:
-            return moving
+            return found(moving)
     start = len(tried) - 1  # the exact search's runs count from that of all its decisions
     needed = [d for d in moving if not reaches([x for x in moving if x != d])]
     optional = [d for d in moving if d not in needed]
@@ -305,11 +350,11 @@ def shortest_path(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any],
         if any(key <= f for f in failed):
             continue
         if len(tried) >= start + MAX_PATH_RUNS:
-            return _drop_one_by_one(moving, reaches, lambda d: recs[d].competency in a.weakest)
+            return found(_drop_one_by_one(moving, reaches, lambda d: recs[d].competency in a.weakest))
         if reaches(chosen):
-            return chosen
+            return found(chosen)
         failed.append(key)
-    return moving
+    return found(moving)
 
 
 def _drop_blocks(decisions: list[str], reaches: Callable[[list[str]], bool], spent: Callable[[], bool]) -> list[str]:

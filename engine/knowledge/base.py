@@ -51,6 +51,8 @@ class CatalogueItem:
     """weeks, months or year: how long it takes to carry out."""
     track: str = "plan"
     """plan, or obligation: a legal duty, shown apart from the plan."""
+    upkeep: bool = False
+    """Upkeep of what is in place: it changes no fact, so it has no effects and is never already done."""
 
 
 @record(frozen=True)

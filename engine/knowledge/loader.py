@@ -147,6 +147,13 @@ class _Loader:
                 self.problems.append(doc.problem(("recommendations", i, "id"), f"recommendation {rec.id!r} is "
                                                  f"already defined at {self.catalogue[rec.id].location}",
                                                  kind="duplicate"))
+            if rec.upkeep == bool(rec.effects):
+                self.problems.append(doc.problem(
+                    ("recommendations", i, "effects" if rec.effects else "id"),
+                    "an upkeep entry changes no fact: leave out its effects" if rec.upkeep else
+                    f"recommendation {rec.id!r} declares no effects: say which input facts hold once it is carried "
+                    "out, or mark it 'upkeep: true' (it keeps up what is in place and changes no fact)",
+                    kind="effects"))
             self.catalogue[rec.id] = Entry(_item(rec), doc, ("recommendations", i))
             self.raw_effects[rec.id] = rec.effects
         for i, rule in enumerate(parsed.rules):
@@ -377,7 +384,7 @@ def _item(rec: Recommendation) -> CatalogueItem:
     return CatalogueItem(
         id=rec.id, kind=rec.kind, serves=rec.serves, competency=rec.competency,
         effort=rec.effort, cost=rec.cost, requires=list(rec.requires), title=_text(rec.title), text=_text(rec.text),
-        source=rec.source, horizon=rec.horizon or "months",
+        source=rec.source, horizon=rec.horizon or "months", upkeep=rec.upkeep,
         track=rec.track or ("obligation" if any(str(f).startswith("compliance.") for f in rec.effects) else "plan"))
 
 

@@ -12,13 +12,14 @@ shortest path's choice among paths of equal cost:
 5. the rules' priority, then the id (reading order).
 
 **Served once.** Every effect is a set of (fact, value) pairs (a list effect gives one pair per value added). A
-pair is *open* when it does not hold in the company's facts. Decisions are taken in the ordering; one is shown
-when it has an open pair and none of its open pairs is already served by a shown decision (else it is merged
-into that one). Under a shown decision, its actions and, under each, its tools are taken best first: **the best
-is the one that serves the most open pairs of the entry above it (what that entry is for) not yet served
-elsewhere, then the most open pairs not yet served, then the lower effort, then the lower cost, then the rules'
-priority**; one is shown when it has an open pair and serves no open pair another shown entry (not its
-own decision or action) already serves. So each (fact, value) is served once, by one entry and those above it.
+pair is *open* when it does not hold in the company's facts. Decisions are taken in the ordering; one is shown when
+it has an open pair (or no effects at all: upkeep at the top) and none of its open pairs is already served by a
+shown decision (else it is merged into that one). Under a shown decision, its actions and, under each, its tools
+are taken best first: **the best is the one that serves the most open pairs of the entry above it (what that entry
+is for) not yet served elsewhere, then the most open pairs not yet served, then the lower effort, then the lower
+cost, then the rules' priority**; one is shown when it has an open pair and serves no open pair another shown entry
+(not its own decision or action) already serves. So each (fact, value) is served once, by one entry and those above
+it.
 
 **Budget.** Now: at most 3 decisions, each with at most 2 actions, each with at most 2 tools. Next: the 3
 decisions after those, each with at most 2 actions. Later: the rest, one line each.
@@ -160,6 +161,11 @@ class _Served:
             self.by.setdefault(pair, set()).add(rec_id)
 
 
+def held(kb: KnowledgeBase, served: _Served, rec_id: str) -> bool:
+    """Whether every effect of an entry already holds; an entry without effects (upkeep at the top) never does."""
+    return not kb.catalogue[rec_id].rec.upkeep and not served.own(rec_id)
+
+
 def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
     """The plan of an assessment (its recommendations, levels, roadmap and assumed facts must be filled in)."""
     recs = {r.id: r for r in a.recommendations}
@@ -173,7 +179,7 @@ def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
     merged: dict[str, str] = {}
     shown: list[str] = []
     for d in decisions:
-        why = "holds" if not served.own(d.id) else served.clash(d.id, set())
+        why = "holds" if held(kb, served, d.id) else served.clash(d.id, set())
         if why:
             merged[d.id] = why
             continue
@@ -193,7 +199,7 @@ def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
                 return (-len(purpose), -len(fresh), SCALE.get(r.effort, 1), SCALE.get(r.cost, 1), r.priority, r.id)
             left.sort(key=key)
             best = left.pop(0)
-            why = "holds" if not served.own(best.id) else served.clash(best.id, above)
+            why = "holds" if held(kb, served, best.id) else served.clash(best.id, above)
             if why:
                 merged[best.id] = why
                 continue

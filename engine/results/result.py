@@ -239,6 +239,10 @@ class Roadmap(_Out):
     """Recommended decisions whose effects (with their actions' and tools') reach the next stage, confirmed by
     re-running the engine: through the weakest competency when a path through it exists, then the fewest input
     facts changed, then the least effort, then the plan's ordering; empty when none was found or not asked for."""
+    retake: str | None = None
+    """"alone" when re-taking the self-assessment alone reaches the next stage (the facts already show it, the
+    self-ratings hold the levels back; ``shortest`` is then empty), "with" when the shortest path assumes it is
+    re-taken once the decisions are carried out, null when no self-rating holds a level back or not asked for."""
 
 
 @record(kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.knowledge.cache import cached, facts_validator
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from cxm.engine.results.result import Assessment, WhatIf, Why, WhyNot
     from cxm.facts.changes import Change
 
-_PATHS: dict[tuple[str, str], list[str]] = {}  # shortest paths found in this process, oldest first
+_PATHS: dict[tuple[str, str], tuple[list[str], str | None]] = {}  # shortest paths found in this process, oldest first
 _PATHS_KEPT = 256
 
 
@@ -63,12 +63,12 @@ class Engine:
             result.roadmap.shortest = self.shortest(result, flatten(loaded.data))
         return result
 
-    def shortest(self, result: Assessment, flat: dict[str, object]) -> list[str]:
+    def shortest(self, result: Assessment, flat: dict[str, Any]) -> list[str]:
         """The roadmap's shortest path, found once per rule base and input facts in this process (it takes up
         to :data:`~cxm.engine.explain.whatif.MAX_PATH_RUNS` engine runs, and depends on nothing else)."""
         import json
 
-        from cxm.engine.explain.whatif import shortest_path, stage_inputs
+        from cxm.engine.explain.whatif import find_path, stage_inputs
 
         key = (result.knowledge_base, json.dumps(flat, sort_keys=True, default=str))
         if key not in _PATHS:
@@ -76,9 +76,13 @@ class Engine:
                 _PATHS.pop(next(iter(_PATHS)))
             # each candidate is run on the rules the stage depends on (the same stage, several times quicker)
             relevant = stage_inputs(self.kb, (c.rule for c in self.stage_rules.rules.values()))
-            _PATHS[key] = shortest_path(self.kb, result, flat, lambda f: session.run(self.kb, self.stage_rules, f),
-                                        relevant)
-        return list(_PATHS[key])
+
+            def run(f: dict[str, Any]) -> session.Trace:
+                return session.run(self.kb, self.stage_rules, f)
+
+            _PATHS[key] = find_path(self.kb, result, flat, run, relevant)
+        path, result.roadmap.retake = _PATHS[key]
+        return list(path)
 
     def summarize(self, loaded: LoadedFacts) -> Summary:
         """Assess one company without explanations: stage, levels, recommendation and held-back ids."""
