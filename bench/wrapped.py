@@ -33,8 +33,12 @@ class _Run:
     def fire(self, compiled: Compiled, matched: dict[str, Any], closure: Any) -> None:
         rule = compiled.rule
         ids = tuple(matched[a]["id"] for a in compiled.aliases)
-        key = (rule.id, tuple(sorted(ids)))
-        if key in self.seen:  # durable fires an $or once per true branch; one firing is enough
+        # durable-rules fires a rule once per true branch of an "$or" in a pattern (an "in"): one firing of a
+        # compiled rule per set of matched facts is enough. The key is the compiled rule (the alternative), not
+        # the rule: two alternatives of one rule that differ only in what they test for absence match the same
+        # facts, and each that holds is a firing of its own (the evaluator's answer, branch by branch)
+        key = (compiled.name, tuple(sorted(ids)))
+        if key in self.seen:
             return
         self.seen.add(key)
         record = FiringRecord(len(self.firings), rule.id, compiled.branch, rule.stratum, list(ids), [], [])

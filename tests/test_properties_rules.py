@@ -373,7 +373,7 @@ KIND_OPS = {
     "many": ["is", "is_not", "in", "not_in", "present:true", "present:false"],
 }
 KIND_OPS["ordered"] = KIND_OPS["int"]
-SHAPES = ["all", "any", "not-all", "not-any", "any-of-all", "all-with-any", "one-mapping"]
+SHAPES = ["all", "any", "not-all", "not-any", "any-of-all", "all-with-any", "one-mapping", "any-with-not-all"]
 
 
 def _values(kind: str) -> list[Any]:
@@ -405,20 +405,22 @@ def _test(rng: Any, fact: str, op: str) -> dict[str, Any]:
     return {op: _operand(rng, kind, op)}
 
 
-def _atom(rng: Any, fact: str, op: str) -> dict[str, Any]:
+def _atom(rng: Any, fact: str, op: str, *, negate: bool = True) -> dict[str, Any]:
     test = _test(rng, fact, op)
     if rng.random() < 0.15 and len(test) == 1:  # the shorthand, where there is one
         (o, v), = test.items()
         if (o == "is" and MIX.get(fact) != "list") or (o == "has" and MIX.get(fact) == "list"):
             test = v
     atom = {fact: test}
-    return {"not": atom} if rng.random() < 0.25 else atom
+    return {"not": atom} if negate and rng.random() < 0.25 else atom
 
 
-def _other(rng: Any, fact: str) -> dict[str, Any]:
+def _other(rng: Any, fact: str, *, negate: bool = True) -> dict[str, Any]:
+    """A test of another fact than ``fact`` (with ``negate``, now and then under a ``not``)."""
     other = rng.choice([f for f in [*MIX, "company.branches", "company.resources.it_capacity"] if f != fact])
     kind = MIX.get(other, "int" if other == "company.branches" else "ordered")
-    return _atom(rng, other, rng.choice([op for op in KIND_OPS[kind] if op != "ref"]))
+    ops = [op for op in KIND_OPS[kind] if op != "ref" and (negate or op not in ("lacks", "has_none", "present:false"))]
+    return _atom(rng, other, rng.choice(ops), negate=negate)
 
 
 def mixed_condition(rng: Any, fact: str, first: str, second: str, shape: str) -> Any:
@@ -438,6 +440,11 @@ def mixed_condition(rng: Any, fact: str, first: str, second: str, shape: str) ->
         return {"any": [[a, b], _other(rng, fact)]}
     if shape == "all-with-any":
         return [{"any": [a, _other(rng, fact)]}, b]
+    if shape == "any-with-not-all":
+        # an alternative with a positive test beside "not" of a conjunction (rules/levels/customers.yaml had one):
+        # its alternatives differ only in what they test for absence, so they match the same facts
+        negated = [a, b] if rng.random() < 0.6 else [a, b, _other(rng, fact)]
+        return {"any": [_other(rng, fact), [_other(rng, fact, negate=False), {"not": negated}]]}
     return [a, b, _other(rng, fact)] if rng.random() < 0.3 else [a, b]
 
 
@@ -552,6 +559,15 @@ def _atom_holds(fact: str, tests: Any, values: dict[str, Any], negate: bool) -> 
 
 def _fired_by_engine(conditions: list[Any], companies: list[dict[str, Any]]) -> list[tuple[set[int], set[int]]]:
     """For each company: the rules the engine fired, and those the project's evaluator says hold."""
+    return [({i for i, _ in fired}, {i for i, _ in holding}) for fired, holding in _alternatives(conditions, companies)]
+
+
+Alternatives = set[tuple[int, int]]  # (rule, alternative): the generated rule mix-<rule>, its branch from 0
+
+
+def _alternatives(conditions: list[Any], companies: list[dict[str, Any]]) -> list[tuple[Alternatives, Alternatives]]:
+    """For each company: the alternatives (DNF branches) of the rules the engine recorded a firing of, and those
+    the project's evaluator says hold."""
     from cxm.engine.runtime import session
     from cxm.engine.runtime.evaluate import group_facts, holds
 
@@ -567,21 +583,29 @@ def _fired_by_engine(conditions: list[Any], companies: list[dict[str, Any]]) -> 
     for company in companies:
         trace = session.run(kb, base, company)
         facts = group_facts(trace.facts.values())
-        fired = {int(f.rule[4:]) for f in trace.firings if f.rule.startswith("mix-")}
-        checked = {int(r.id[4:]) for r in rules if any(holds(kb, b, facts) for b in r.branches)}
-        out.append((fired, checked))
+        fired = {(int(f.rule[4:]), f.branch) for f in trace.firings if f.rule.startswith("mix-")}
+        holding = {(int(r.id[4:]), b) for r in rules for b, branch in enumerate(r.branches)
+                   if holds(kb, branch, facts)}
+        out.append((fired, holding))
     return out
 
 
 def _disagreements(conditions: list[Any], companies: list[dict[str, Any]]) -> list[str]:
+    """Each rule on each company where the engine, the evaluator and rules/README.md differ; and each alternative
+    of a rule that the engine and the evaluator see differently (tests/test_evaluate.py's check, on these rules)."""
     problems = []
-    for company, (fired, checked) in zip(companies, _fired_by_engine(conditions, companies), strict=True):
+    for company, (fired, holding) in zip(companies, _alternatives(conditions, companies), strict=True):
         values = _readme_values(company)
+        rules_fired, rules_holding = {i for i, _ in fired}, {i for i, _ in holding}
         for i, when in enumerate(conditions):
             readme = readme_holds(when, values)
-            if readme != (i in fired) or readme != (i in checked):
+            if readme != (i in rules_fired) or readme != (i in rules_holding):
                 problems.append(f"{json.dumps(when)} on {json.dumps(company)}: rules/README.md "
-                                f"{readme}, engine {i in fired}, evaluator {i in checked}")
+                                f"{readme}, engine {i in rules_fired}, evaluator {i in rules_holding}")
+        for i, b in sorted(fired ^ holding):
+            problems.append(f"{json.dumps(conditions[i])} on {json.dumps(company)}: alternative {b + 1}: engine "
+                            f"{'fired' if (i, b) in fired else 'silent'}, evaluator "
+                            f"{'holds' if (i, b) in holding else 'fails'}")
     return problems
 
 
@@ -607,6 +631,21 @@ def test_two_tests_of_a_many_valued_fact_may_be_passed_by_one_value() -> None:
     companies = [{"customers.feedback_channels": c} for c in (["online"], ["online", "offline"], ["offline"])]
     fired = [sorted(f) for f, _ in _fired_by_engine(conditions, companies)]
     assert fired == [[0], [0, 2], []]
+
+
+def test_each_alternative_that_holds_fires_when_they_match_the_same_facts() -> None:
+    # customers-rung-6-missing's shape: a positive test beside "not" of a conjunction on a derived fact (hue, from
+    # the owner: none gives red) and an input. Its alternatives: 1 brand_book false; 2 employees 1, hue not red;
+    # 3 employees 1, branches not 2. The last two match the same fact (employees), and each fires when it holds.
+    when = {"any": [{"brand.brand_book": False},
+                    {"company.employees": 1, "not": {"hue": "red", "company.branches": 2}}]}
+    companies = [{"brand.brand_book": b, "company.employees": e, "company.branches": n, "leadership.cx_owner": o}
+                 for b, e, n, o in [(False, 1, 0, "full_time"), (True, 1, 2, "none"), (True, 1, 2, "full_time"),
+                                    (True, 1, 0, "none"), (False, 3, 2, "none"), (True, 1, 0, "full_time")]]
+    by_hand = [{1, 2, 3}, set(), {2}, {3}, {1}, {2, 3}]
+    found = _alternatives([when], companies)
+    assert [{b + 1 for _, b in fired} for fired, _ in found] == by_hand
+    assert [{b + 1 for _, b in holding} for _, holding in found] == by_hand
 
 
 def test_every_operator_pair_on_one_fact_compiles_to_what_the_rule_says() -> None:
