@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from cxm.facts.errors import CxmError
 from cxm.facts.record import record
 
 try:  # the C composer is ~10x faster; fall back when libyaml is missing
@@ -54,12 +55,15 @@ class Problem:
         return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
 
 
-class SourceError(Exception):
-    """A data file could not be read; carries every problem found."""
+class SourceError(CxmError):
+    """A data file could not be read; carries every problem found (bad input: exit 2)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def messages(self) -> list[str]:  # located problems: FILE:LINE:COL: field: message
+        return [str(p) for p in self.problems]
 
 
 def dotted(path: Path_) -> str:

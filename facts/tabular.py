@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cxm.facts.errors import ProblemsError
 from cxm.facts.files import Lines, LineTooLong, NotAFile, check_file
 from cxm.facts.source import MAX_BYTES, Document, Path_, Problem, SourceError
 
@@ -57,15 +58,8 @@ class CellErrors(SourceError):
         return (SourceError, (self.problems,))
 
 
-class TableError(Exception):
+class TableError(ProblemsError):
     """The input cannot be read at all (unreadable file, unknown format, bad header): every problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled with its problems (an error a worker process sends back)
-        return (type(self), (self.problems,))
 
 
 @dataclass(frozen=True)

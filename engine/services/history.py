@@ -41,6 +41,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from cxm.engine.base.errors import FAILED, CxmError
+
 SCHEMA_VERSION = 1
 STATUSES = ("open", "done", "dropped")
 
@@ -87,8 +89,10 @@ CREATE TABLE IF NOT EXISTS plan (
 """
 
 
-class HistoryError(ValueError):
-    """A history request that cannot be met (unknown company, recommendation or status)."""
+class HistoryError(CxmError, ValueError):
+    """A history request that cannot be met (unknown company, recommendation or status); exit 1."""
+
+    exit_code = FAILED
 
 
 class StoreError(HistoryError):

@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from cxm.facts.tabular import TableError
+from cxm.engine.base.errors import ProblemsError
 
 MIN_GROUP = 5
 TOP = 10  # recommendations listed
@@ -36,7 +36,7 @@ FIELDS = ("company", "stage", "levels", "recommendations", "weakest", "gates_fai
           "size_class", "warnings")
 
 
-class PortfolioError(TableError):
+class PortfolioError(ProblemsError):
     """The portfolio cannot be read: every problem, each naming file, line and field."""
 
 
