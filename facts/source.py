@@ -10,13 +10,14 @@ turned into objects) and alias bombs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import re
 import sys
 from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -47,7 +48,7 @@ class Problem:
     col: int
     field: str
     message: str
-    kind: str = field(default="", compare=False)
+    kind: str = dataclasses.field(default="", compare=False)  # (the name `field` is a field here)
     """What sort of problem, for tools that sort them (``unknown-name``, ``bad-value``, ``duplicate``,
     ``missing``, ``cycle``); empty for any other. Not part of the message."""
 
@@ -226,7 +227,7 @@ def _json_pairs(text: str) -> str:
 
         # only escapes not preceded by an odd number of backslashes
         return re.sub(r"(?<!\\)((?:\\\\)*)" + _PAIR.pattern, lambda m: m.group(1) + one(
-            _PAIR.match(m.group(0)[len(m.group(1)):])), string.group(0))
+            cast("re.Match[str]", _PAIR.match(m.group(0)[len(m.group(1)):]))), string.group(0))
 
     return _JSON_STRING.sub(pairs, text)
 

@@ -187,7 +187,7 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
         start, n = lines.number + 1, 0
         while True:
             try:
-                cells = next(reader)
+                cells: list[str] | Unreadable = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:  # this record cannot be split into cells; the next line starts afresh

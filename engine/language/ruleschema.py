@@ -94,14 +94,9 @@ class Recommendation(_Strict):
     effort: Scale
     cost: Scale
     horizon: Literal["weeks", "months", "year"] | None = Field(
-        None, description="how long it takes to carry out (missing: months)")
-    track: Literal["plan", "obligation"] | None = Field(
-        None, description="obligation: a legal duty, shown apart from the plan (missing: an entry whose effects touch "
-                          "compliance.* is one)")
-    requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
-    horizon: Literal["weeks", "months", "year"] | None = Field(
         None, description="how long it takes to carry out: weeks, months or a year (decisions and actions)")
     track: Literal["obligation"] | None = Field(None, description="obligation: a legal duty, apart from the plan")
+    requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
     effects: dict[FactName, Any] = Field(
         default_factory=dict, description="input facts that are true once it is carried out (see effects.py)")
     title: Bilingual

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxm.engine.base.errors import CxmError
 from cxm.engine.knowledge.base import KnowledgeBase
@@ -64,7 +64,7 @@ class Engine:
             result.roadmap.shortest = self.shortest(result, flatten(loaded.data))
         return result
 
-    def shortest(self, result: Assessment, flat: dict[str, object]) -> list[str]:
+    def shortest(self, result: Assessment, flat: dict[str, Any]) -> list[str]:
         """The roadmap's shortest path, found once per rule base and input facts in this process (it takes up
         to :data:`~cxm.engine.explain.whatif.MAX_PATH_RUNS` engine runs, and depends on nothing else)."""
         import json
