@@ -41,7 +41,8 @@ def test_the_cxm_folder_links_the_code_folders() -> None:
         link = ROOT / "cxm" / name
         assert link.is_symlink() and os.readlink(link) == f"../{name}", name
     assert sorted(p.name for p in (ROOT / "cxm").iterdir() if p.name != "__pycache__") == sorted(
-        [*CODE, "__init__.py", "__main__.py"])
+        [*CODE, "__init__.py", "__main__.py"]
+    )
 
 
 def test_import_contracts_are_kept() -> None:
@@ -54,10 +55,12 @@ def test_a_layer_importing_upward_breaks_a_contract(tmp_path: Path) -> None:
     """The check can fail, on an edited file and on a new one: the language layer imports the services layer."""
     copy = _checkout(tmp_path)
     terms = copy / "engine" / "language" / "terms.py"
-    terms.write_text(terms.read_text(encoding="utf-8") + "\nfrom cxm.engine.services import api  # noqa\n",
-                     encoding="utf-8")
-    (copy / "engine" / "language" / "upward.py").write_text("from cxm.engine.explain import why  # noqa\n",
-                                                            encoding="utf-8")
+    terms.write_text(
+        terms.read_text(encoding="utf-8") + "\nfrom cxm.engine.services import api  # noqa\n", encoding="utf-8"
+    )
+    (copy / "engine" / "language" / "upward.py").write_text(
+        "from cxm.engine.explain import why  # noqa\n", encoding="utf-8"
+    )
     proc = _lint_imports(copy)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "the engine's layers point one way BROKEN" in proc.stdout
@@ -68,8 +71,9 @@ def test_a_layer_importing_upward_breaks_a_contract(tmp_path: Path) -> None:
 def test_explain_and_authoring_stay_apart(tmp_path: Path) -> None:
     """The two sibling layers are independent: authoring importing explain breaks a contract."""
     copy = _checkout(tmp_path)
-    (copy / "engine" / "authoring" / "sideways.py").write_text("from cxm.engine.explain import why  # noqa\n",
-                                                               encoding="utf-8")
+    (copy / "engine" / "authoring" / "sideways.py").write_text(
+        "from cxm.engine.explain import why  # noqa\n", encoding="utf-8"
+    )
     proc = _lint_imports(copy)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "cxm.engine.authoring.sideways -> cxm.engine.explain.why" in proc.stdout

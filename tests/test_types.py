@@ -15,8 +15,9 @@ from tests.conftest import ROOT, require
 def _mypy(root: Path) -> subprocess.CompletedProcess[str]:
     require("mypy", "mypy (the test extra)")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
-    return subprocess.run([sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=root, env=env,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=root, env=env, timeout=600
+    )
 
 
 def test_the_engine_and_the_facts_type_check() -> None:
@@ -34,5 +35,7 @@ def test_a_type_error_in_a_new_file_is_found(tmp_path: Path) -> None:
     (copy / "facts" / "typo.py").write_text('"""A new module."""\n\nCOUNT: int = "three"\n', encoding="utf-8")
     proc = _mypy(copy)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert 'cxm/facts/typo.py:3: error: Incompatible types in assignment (expression has type "str", variable has ' \
-           'type "int")  [assignment]' in proc.stdout
+    assert (
+        'cxm/facts/typo.py:3: error: Incompatible types in assignment (expression has type "str", variable has '
+        'type "int")  [assignment]' in proc.stdout
+    )
