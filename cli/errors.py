@@ -16,48 +16,46 @@ import sys
 
 import click
 
-OK, FAILED, BAD_INPUT = 0, 1, 2
+from cxm.facts.errors import BAD_INPUT, FAILED, CxmError
+
+OK = 0
 
 
-class Failure(Exception):
+class Failure(CxmError):
     """A command's own unsuccessful outcome: its message lines (none if it already printed them) and exit code."""
 
-    code = FAILED
+    exit_code = FAILED
 
     def __init__(self, *lines: str):
         self.lines = lines
         super().__init__("\n".join(lines))
 
+    def messages(self) -> list[str]:
+        return list(self.lines)
+
 
 class Findings(Failure):
     """The command reported problems in what it checked (exit 1); its report is already printed."""
 
-    code = FAILED
+    exit_code = FAILED
 
 
 class Rejected(Failure):
     """Some of the input was bad (exit 2): e.g. batch rows that could not be assessed, or an unknown name."""
 
-    code = BAD_INPUT
+    exit_code = BAD_INPUT
 
 
 def handle(exc: Exception) -> int | None:
-    """Print ``exc`` the way users expect and return the exit code, or None when it is not the project's error."""
-    from cxm.cli.render import terminal_safe
-    from cxm.engine.base.errors import EngineError
-    from cxm.facts.source import SourceError
-    from cxm.facts.tabular import TableError
+    """Print ``exc`` the way users expect and return the exit code, or None when it is not the project's error.
 
-    if isinstance(exc, Failure):
-        lines, code = list(exc.lines), exc.code
-    elif isinstance(exc, SourceError):  # located problems: FILE:LINE:COL: field: message
-        lines, code = [str(p) for p in exc.problems], BAD_INPUT
-    elif isinstance(exc, TableError):
-        lines, code = [f"error: {p}" for p in exc.problems], BAD_INPUT
-    elif isinstance(exc, EngineError) or _is_a(exc, "cxm.engine.services.history", "HistoryError"):
-        lines, code = [f"error: {exc}"], FAILED
-    elif _is_a(exc, "cxm.engine.services.api", "TargetError"):  # an unknown recommendation id
-        lines, code = [f"error: {exc}"], BAD_INPUT
+    The project's errors are the :class:`~cxm.facts.errors.CxmError` instances, each with its lines and exit code; a
+    failing file or stream (:class:`OSError`) is one line and exit 1.
+    """
+    from cxm.cli.render import terminal_safe
+
+    if isinstance(exc, CxmError):
+        lines, code = exc.messages(), exc.exit_code
     elif isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # a broken pipe is click's (it stays quiet)
         lines, code = [_os_error(exc)], FAILED
     else:
@@ -78,11 +76,3 @@ def _os_error(exc: OSError) -> str:
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
     return f"error: cannot write the output: {reason}"
-
-
-def _is_a(exc: Exception, module: str, name: str) -> bool:
-    """``exc`` is an instance of ``module.name``, if that module was imported (it is not imported for this)."""
-    import sys
-
-    found = sys.modules.get(module)
-    return found is not None and isinstance(exc, getattr(found, name))

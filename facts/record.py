@@ -34,21 +34,21 @@ def record(cls: type[T] | None = None, /, *, kw_only: bool = False, frozen: bool
         # a subclass of a frozen dataclass must say so to dataclass (which then compiles two methods, replaced below)
         inherits = frozen and any(getattr(getattr(b, "__dataclass_params__", None), "frozen", False)
                                   for b in cls.__mro__[1:])
-        made = dataclasses.dataclass(cls, init=False, repr=False, eq=False, kw_only=kw_only, frozen=inherits)
+        made: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, kw_only=kw_only, frozen=inherits)
         fields = dataclasses.fields(made)
-        made.__init__ = _init(made.__qualname__, fields, frozen)  # type: ignore[misc]
-        made.__repr__ = _repr(fields)  # type: ignore[method-assign]
-        made.__eq__ = _eq(fields)  # type: ignore[method-assign, assignment]
+        made.__init__ = _init(made.__qualname__, fields, frozen)
+        made.__repr__ = _repr(fields)
+        made.__eq__ = _eq(fields)
         if order:
             for name, test in _ORDER.items():
                 setattr(made, name, _compare(fields, test))
         if frozen:  # as dataclass(frozen=True): no field may be set or deleted, and equal records hash alike
-            made.__dataclass_params__.frozen = True  # type: ignore[attr-defined]
-            made.__hash__ = _hash(fields)  # type: ignore[method-assign, assignment]
-            made.__setattr__ = _refuse(made, fields, "assign to")  # type: ignore[method-assign, assignment]
-            made.__delattr__ = _refuse(made, fields, "delete")  # type: ignore[method-assign, assignment]
+            made.__dataclass_params__.frozen = True
+            made.__hash__ = _hash(fields)
+            made.__setattr__ = _refuse(made, fields, "assign to")
+            made.__delattr__ = _refuse(made, fields, "delete")
         else:
-            made.__hash__ = None  # type: ignore[assignment]  # as a dataclass with eq and not frozen
+            made.__hash__ = None  # as a dataclass with eq and not frozen
         return made
 
     return wrap if cls is None else wrap(cls)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic.json_schema import JsonDict
 
 from cxm.facts import checks
 from cxm.facts.enums import (
@@ -59,7 +60,7 @@ RU = "x-description-ru"
 """The JSON Schema key of a field's description in Russian, beside ``description`` (in English)."""
 
 
-def ru(text: str) -> dict[str, str]:
+def ru(text: str) -> JsonDict:
     """A field's ``json_schema_extra``: its description in Russian."""
     return {RU: text}
 

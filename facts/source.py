@@ -10,16 +10,18 @@ turned into objects) and alias bombs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import re
 import sys
 from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
+from cxm.facts.errors import CxmError
 from cxm.facts.record import record
 
 try:  # the C composer is ~10x faster; fall back when libyaml is missing
@@ -46,7 +48,7 @@ class Problem:
     col: int
     field: str
     message: str
-    kind: str = field(default="", compare=False)
+    kind: str = dataclasses.field(default="", compare=False)  # (the name `field` is a field here)
     """What sort of problem, for tools that sort them (``unknown-name``, ``bad-value``, ``duplicate``,
     ``missing``, ``cycle``); empty for any other. Not part of the message."""
 
@@ -54,12 +56,15 @@ class Problem:
         return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
 
 
-class SourceError(Exception):
-    """A data file could not be read; carries every problem found."""
+class SourceError(CxmError):
+    """A data file could not be read; carries every problem found (bad input: exit 2)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def messages(self) -> list[str]:  # located problems: FILE:LINE:COL: field: message
+        return [str(p) for p in self.problems]
 
 
 def dotted(path: Path_) -> str:
@@ -222,7 +227,7 @@ def _json_pairs(text: str) -> str:
 
         # only escapes not preceded by an odd number of backslashes
         return re.sub(r"(?<!\\)((?:\\\\)*)" + _PAIR.pattern, lambda m: m.group(1) + one(
-            _PAIR.match(m.group(0)[len(m.group(1)):])), string.group(0))
+            cast("re.Match[str]", _PAIR.match(m.group(0)[len(m.group(1)):]))), string.group(0))
 
     return _JSON_STRING.sub(pairs, text)
 

@@ -20,6 +20,7 @@ Figures are rounded to 2 decimals for output; comparisons use exact fractions.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import statistics
 from collections.abc import Sequence
@@ -178,7 +179,7 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str] | Unreadable]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise fail(f"cannot read the workbook: {exc}") from None
-    out: list[tuple[int, list[str] | Unreadable]] = []
+    out: list[tuple[int, list[str]]] = []
     number = 0
     try:
         if not book.worksheets:
@@ -315,6 +316,11 @@ def _iqr(values: list[Fraction]) -> Fraction:
     return Fraction(q3) - Fraction(q1)
 
 
+def _rank(exact: dict[str, dict[str, Fraction]], competency: str, role: str) -> tuple[Fraction, str]:
+    """A role's place when roles are ordered by their median on ``competency``, highest first, then by name."""
+    return -exact[role][competency], role
+
+
 def aggregate_one(company: str | None, responses: list[Response], file: str = "<responses>") -> Aggregate:
     """The aggregate of one company's responses (at least one)."""
     ratings = {c: [statistics.median_low([r.ratings[f"{c}.{n}"] for r in responses]) for n in range(1, 6)]
@@ -334,7 +340,7 @@ def aggregate_one(company: str | None, responses: list[Response], file: str = "<
              for role, medians in exact.items()]
     disagreement = []
     for c in COMPETENCIES:
-        ordered = sorted(exact, key=lambda role, c=c: (-exact[role][c], role))
+        ordered = sorted(exact, key=functools.partial(_rank, exact, c))
         for i, high in enumerate(ordered):
             for low in ordered[i + 1:]:
                 if exact[high][c] - exact[low][c] >= GAP:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cxm.facts.errors import ProblemsError
 from cxm.facts.files import Lines, LineTooLong, NotAFile, check_file
 from cxm.facts.source import MAX_BYTES, Document, Path_, Problem, SourceError
 
@@ -57,15 +58,8 @@ class CellErrors(SourceError):
         return (SourceError, (self.problems,))
 
 
-class TableError(Exception):
+class TableError(ProblemsError):
     """The input cannot be read at all (unreadable file, unknown format, bad header): every problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-    def __reduce__(self) -> tuple[Any, ...]:  # pickled with its problems (an error a worker process sends back)
-        return (type(self), (self.problems,))
 
 
 @dataclass(frozen=True)
@@ -193,7 +187,7 @@ def _read_rows(source: Source) -> Iterator[RawRow]:
         start, n = lines.number + 1, 0
         while True:
             try:
-                cells = next(reader)
+                cells: list[str] | Unreadable = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:  # this record cannot be split into cells; the next line starts afresh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +92,7 @@ _EXPECTED = {
 }
 
 
-def describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, bool]:
+def describe(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, bool]:
     """A message for one pydantic error, and whether it points at a key (not a value)."""
     kind, loc, value = error["type"], tuple(error["loc"]), error.get("input")
     if kind == "missing":

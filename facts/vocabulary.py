@@ -23,6 +23,14 @@ Scalar = str | int | float | bool
 Value = Scalar | list[Scalar]
 
 
+def whole(value: Value) -> int:
+    """A value the rules conclude as a number (a level, a rank), as an ``int``; a list is a TypeError, as ``int``
+    would make it."""
+    if isinstance(value, list):
+        raise TypeError(f"expected a number, got a list: {value!r}")
+    return int(value)
+
+
 @record(frozen=True)
 class FieldSpec:
     """What a rule may know about one fact: its type, its values and their order."""
@@ -41,8 +49,8 @@ class FieldSpec:
         return self.values.index(value)
 
 
-def _leaf(annotation: Any) -> tuple[str, type | None]:
-    """Classify a (possibly Annotated/Optional) annotation as a leaf kind."""
+def _leaf(annotation: Any) -> tuple[str, Any]:
+    """Classify a (possibly Annotated/Optional) annotation as a leaf kind, with its model or enum class (or None)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _leaf(typing.get_args(annotation)[0])

@@ -204,9 +204,26 @@ def test_no_array_test_ends_in_an_or(engine) -> None:
 
 
 def test_every_known_code_has_a_meaning() -> None:
-    text = Path(__file__).parent / "fixtures" / "durable_rules_errors.h"  # vendored from the 2.0.28 sources
-    codes = {int(c) for c in re.findall(r"#define ERR_\w+ (\d+)", text.read_text())}
-    assert {c for c in codes if 100 < c < 500} <= set(host.MEANINGS)
+    # durable-rules 2.0.28 numbers the failures of its C core in three families, and each code has a meaning in
+    # cxm: 101-113 (memory, arguments, names and the limits of a ruleset), 201-205 (a ruleset's JSON that does not
+    # parse) and 302-314 (facts, sessions and actions while it runs); 1-3 are not failures, and the 500s are a
+    # pattern's regular expression, all "a bad pattern"
+    assert set(host.MEANINGS) == {*range(101, 114), *range(201, 206), *range(302, 315)}
+    assert "a bad pattern" in str(host.engine_error("error code: 503", "testing"))
+
+
+@pytest.mark.parametrize(("call", "code"), [
+    (lambda core: core.create_ruleset("cxm_test_bad", "{"), 204),  # the JSON breaks off in a mapping
+    (lambda core: core.create_ruleset("cxm_test_bad", '{"r": 5}'), 102),  # a rule that is not a mapping
+    (lambda core: core.create_ruleset("cxm_test_bad", '{"r": {"all": [{"m": {"$zz": {"a": 1}}}]}}'), 202),
+    (lambda core: core.assert_event(987654, "{}"), 111),  # no ruleset has this handle
+])
+def test_the_codes_the_core_gives_are_told_in_words(call, code: int) -> None:
+    """The codes come from the C core itself, each provoked: the error names the code and its meaning."""
+    with pytest.raises(Exception, match=rf"error code: {code}$") as caught:
+        call(host.core())
+    message = str(host.engine_error(caught.value, "testing"))
+    assert message == f"the rule engine failed while testing: {host.MEANINGS[code]} (durable-rules error {code})"
 
 
 CRASH = r"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,46 @@ def test_no_command_leaves_on_its_own(path: Path) -> None:
             allowed = path.name == "main.py" and text.startswith("click.exceptions.Exit(code)")  # the boundary
             assert allowed or not text.startswith(("SystemExit", "click.ClickException", "click.exceptions.Exit")), \
                 f"{path.name}:{node.lineno}: raise {text}"
+
+
+def test_one_base_carries_every_error_and_its_exit_code() -> None:
+    """The boundary is one isinstance: each error the project raises for its users is a CxmError with its code."""
+    from cxm.cli.errors import Failure, Findings, Rejected, handle
+    from cxm.engine.base.errors import EngineError, EngineUnavailable
+    from cxm.engine.services.api import TargetError
+    from cxm.engine.services.batch import BatchError
+    from cxm.engine.services.history import HistoryError, StoreError
+    from cxm.engine.services.journal import JournalError
+    from cxm.engine.services.portfolio import PortfolioError
+    from cxm.facts.errors import CxmError, ProblemsError
+    from cxm.facts.source import SourceError
+    from cxm.facts.survey import SurveyError
+    from cxm.facts.tabular import TableError
+
+    # 2: the input is bad; 1: something that is not the input's fault failed, or the command found problems
+    codes = {SourceError: 2, SurveyError: 2, TableError: 2, BatchError: 2, JournalError: 2, PortfolioError: 2,
+             TargetError: 2, Rejected: 2, EngineError: 1, EngineUnavailable: 1, HistoryError: 1, StoreError: 1,
+             Failure: 1, Findings: 1}
+    assert {kind: kind.exit_code for kind in codes if issubclass(kind, CxmError)} == codes
+    # a batch, journal or portfolio input is not a table the facts reader could not read: siblings, not subclasses
+    for kind in (BatchError, JournalError, PortfolioError):
+        assert issubclass(kind, ProblemsError) and not issubclass(kind, TableError), kind
+    source = inspect.getsource(handle)
+    assert source.count("isinstance(") == 2 and "sys.modules" not in source  # CxmError, then OSError
+
+
+@pytest.mark.parametrize(("error", "code", "lines"), [
+    ("history", 1, ["error: no such company"]),
+    ("batch", 2, ["error: in.csv: bad header", "error: in.csv: no rows"]),
+    ("target", 2, ["error: unknown target 'x'"]),
+])
+def test_the_boundary_prints_each_kind_its_way(error: str, code: int, lines: list[str], capsys) -> None:
+    from cxm.cli.errors import handle
+    from cxm.engine.services.api import TargetError
+    from cxm.engine.services.batch import BatchError
+    from cxm.engine.services.history import HistoryError
+
+    exc = {"history": HistoryError("no such company"), "batch": BatchError(["in.csv: bad header", "in.csv: no rows"]),
+           "target": TargetError("unknown target 'x'")}[error]
+    assert handle(exc) == code
+    assert capsys.readouterr().err.splitlines() == lines

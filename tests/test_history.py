@@ -224,10 +224,19 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent
         assert _run("assess", str(facts), "--save", "--db", str(db),
                     env={"CXM_NOW": f"2026-0{i}-01T09:00:00Z"}).returncode == 0
     before = _snapshot(db)
+    # the process pauses where the history's seam is, inside the transaction (a sitecustomize module replaces it)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import sys, time\nfrom cxm.engine.services import history\n"
+        "def _pause():\n    sys.stderr.write('cxm: paused inside the save transaction\\n')\n"
+        "    sys.stderr.flush()\n    time.sleep(60)\n"
+        "history._before_commit = _pause\n", encoding="utf-8")
+    path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "cxm.cli", "assess", str(steps[2]), "--save", "--db", str(db)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "CXM_NOW": "2026-03-01T09:00:00Z", "CXM_TEST_PAUSE_IN_SAVE": "60"})
+        env={**os.environ, "CXM_NOW": "2026-03-01T09:00:00Z", "PYTHONPATH": path})
     try:
         assert proc.stderr is not None
         # the row of the third assessment and its plan changes are written, not committed

@@ -1,4 +1,8 @@
-"""The layers hold: import-linter's contracts (pyproject.toml) are kept, on the source tree as it is."""
+"""The layers hold: import-linter's contracts (pyproject.toml) are kept, on the files as they are in the working tree.
+
+`lint-imports`, run from the repository's root, reads the ``cxm`` package through the cxm/ folder's links to the code
+folders (docs/TESTING.md): an edit, or a new file, is checked without reinstalling anything.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +10,81 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from tests.conftest import ROOT
 
 CODE = ("engine", "facts", "rules", "cli")
+CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
 
 
-def _lint_imports(tree: Path, source: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run lint-imports on a ``cxm`` namespace made of links to the code folders under ``source``."""
-    package = tree / "cxm"
-    package.mkdir(parents=True)
-    # a regular package, so that an installed cxm (a namespace package) cannot lend it modules
-    (package / "__init__.py").write_text("", encoding="utf-8")
-    for name in CODE:
-        (package / name).symlink_to(source / name, target_is_directory=True)
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``lint-imports`` as docs/TESTING.md says: from the checkout's root, with nothing set up for it."""
     command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.run([command, "--no-cache", str(ROOT / "pyproject.toml")], capture_output=True,
-                          text=True, cwd=tree, env=env, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run([command, "--no-cache"], capture_output=True, text=True, cwd=root, env=env, timeout=300)
 
 
-def test_import_contracts_are_kept(tmp_path: Path) -> None:
-    proc = _lint_imports(tmp_path)
+def _checkout(tmp_path: Path) -> Path:
+    """A copy of the checkout's code, its cxm/ folder (links kept as links) and its pyproject.toml."""
+    copy = tmp_path / "checkout"
+    for name in CODE:
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "cxm", copy / "cxm", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+def test_the_cxm_folder_links_the_code_folders() -> None:
+    for name in CODE:
+        link = ROOT / "cxm" / name
+        assert link.is_symlink() and os.readlink(link) == f"../{name}", name
+    assert sorted(p.name for p in (ROOT / "cxm").iterdir() if p.name != "__pycache__") == sorted(
+        [*CODE, "__init__.py", "__main__.py"]
+    )
+
+
+def test_import_contracts_are_kept() -> None:
+    proc = _lint_imports(ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Contracts: 3 kept, 0 broken." in proc.stdout
+    assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in proc.stdout
 
 
 def test_a_layer_importing_upward_breaks_a_contract(tmp_path: Path) -> None:
-    """The check can fail: a copy of the code where the language layer imports the services layer."""
-    for name in CODE:
-        shutil.copytree(ROOT / name, tmp_path / "src" / name, ignore=shutil.ignore_patterns("__pycache__"))
-    terms = tmp_path / "src" / "engine" / "language" / "terms.py"
-    terms.write_text(terms.read_text(encoding="utf-8") + "\nfrom cxm.engine.services import api  # noqa\n",
-                     encoding="utf-8")
-    proc = _lint_imports(tmp_path / "tree", tmp_path / "src")
-    assert proc.returncode == 1
+    """The check can fail, on an edited file and on a new one: the language layer imports the services layer."""
+    copy = _checkout(tmp_path)
+    terms = copy / "engine" / "language" / "terms.py"
+    terms.write_text(
+        terms.read_text(encoding="utf-8") + "\nfrom cxm.engine.services import api  # noqa\n", encoding="utf-8"
+    )
+    (copy / "engine" / "language" / "upward.py").write_text(
+        "from cxm.engine.explain import why  # noqa\n", encoding="utf-8"
+    )
+    proc = _lint_imports(copy)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "the engine's layers point one way BROKEN" in proc.stdout
     assert "cxm.engine.language.terms -> cxm.engine.services.api" in proc.stdout
+    assert "cxm.engine.language.upward -> cxm.engine.explain.why" in proc.stdout
+
+
+def test_explain_and_authoring_stay_apart(tmp_path: Path) -> None:
+    """The two sibling layers are independent: authoring importing explain breaks a contract."""
+    copy = _checkout(tmp_path)
+    (copy / "engine" / "authoring" / "sideways.py").write_text(
+        "from cxm.engine.explain import why  # noqa\n", encoding="utf-8"
+    )
+    proc = _lint_imports(copy)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "cxm.engine.authoring.sideways -> cxm.engine.explain.why" in proc.stdout
+
+
+def test_every_engine_package_is_a_layer(tmp_path: Path) -> None:
+    """The layers contract is exhaustive: a new sub-package of the engine, not placed in it, breaks it."""
+    copy = _checkout(tmp_path)
+    (copy / "engine" / "extra").mkdir()
+    (copy / "engine" / "extra" / "__init__.py").write_text("", encoding="utf-8")
+    proc = _lint_imports(copy)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "the engine's layers point one way BROKEN" in proc.stdout
+    assert "cxm.engine.extra" in proc.stdout

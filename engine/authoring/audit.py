@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxm.engine.knowledge.base import KnowledgeBase
+from cxm.engine.knowledge.effects import effect_changes
 from cxm.engine.language.conditions import Literal
 from cxm.engine.language.effects import Effect, apply, holds
 from cxm.engine.results.checks import producers
@@ -175,7 +176,6 @@ def _over_budget(a: Assessment) -> list[str]:
 def _refused(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts) -> list[str]:
     """The recommendations whose effects, with those of what is made under them, give facts the file checks refuse
     (what `cxm what-if --do` would say)."""
-    from cxm.engine.explain.whatif import effect_changes
     from cxm.facts.changes import apply as apply_changes
     from cxm.facts.source import SourceError
 
@@ -201,7 +201,7 @@ def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Cal
                  relevant: frozenset[str]) -> bool:
     """Whether a path through a weakest competency exists: every decision made (with what is made under it) takes
     the company to the next stage, and a decision of a weakest competency changes a fact the stage depends on."""
-    from cxm.engine.explain.whatif import effect_changes, retaken
+    from cxm.engine.knowledge.effects import retaken
 
     if a.roadmap.next_stage is None:
         return False

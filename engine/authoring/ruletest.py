@@ -35,6 +35,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from cxm.engine.knowledge.base import KnowledgeBase, Rule
 from cxm.engine.language.ruleschema import RULE_ID
 from cxm.engine.results.summary import Summary, summarize
 from cxm.facts import EXAMPLES_DIR
@@ -228,9 +229,9 @@ def _facts(lc: LoadedCase, source: Path, problems: list[Problem]) -> LoadedFacts
         return apply(base, [Change(k, v) for k, v in case.patch.items()])
     except SourceError as exc:
         for p in exc.problems:
-            key = next((k for k in case.patch if p.field == k or p.field.startswith(k + ".")
-                        or p.field.startswith(k + "[")), None)
-            at = lc.problem(("patch", key) if key else ("patch",), "")
+            found = next((k for k in case.patch if p.field == k or p.field.startswith(k + ".")
+                          or p.field.startswith(k + "[")), None)
+            at = lc.problem(("patch", found) if found else ("patch",), "")
             problems.append(Problem(at.file, at.line, at.col, f"patch: {p.field}", p.message))
         return None
 
@@ -273,7 +274,7 @@ def discover(folders: Iterable[Path]) -> list[tuple[Path, str]]:
     return [(p, display_path(p, folder)) for folder in folders for p in case_files(folder)]
 
 
-def check_ids(kb: Any, cases: list[LoadedCase]) -> None:
+def check_ids(kb: KnowledgeBase, cases: list[LoadedCase]) -> None:
     """Every id an expectation names must exist in the knowledge base (with a "did you mean")."""
     problems: list[Problem] = []
     stages = [s.id for s in kb.stages]
@@ -357,7 +358,7 @@ def run_cases(engine: Any, cases: list[LoadedCase]) -> list[Outcome]:
     return out
 
 
-def coverage(kb: Any, outcomes: list[Outcome]) -> list[Any]:
+def coverage(kb: KnowledgeBase, outcomes: list[Outcome]) -> list[Rule]:
     """The rules (active or draft) that fired in no case, in load order."""
     fired: set[str] = set().union(*(o.fired for o in outcomes)) if outcomes else set()
     return [r for r in kb.rules if r.id not in fired]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from cxm.facts.errors import BAD_INPUT, FAILED, CxmError, ProblemsError
 
-class EngineError(Exception):
-    """The inference engine failed; the message names the rule and its file."""
+__all__ = ["BAD_INPUT", "FAILED", "CxmError", "EngineError", "EngineUnavailable", "ProblemsError"]
+
+
+class EngineError(CxmError):
+    """The inference engine failed; the message names the rule and its file (not the input's fault: exit 1)."""
+
+    exit_code = FAILED
 
 
 class EngineUnavailable(EngineError):

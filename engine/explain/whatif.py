@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cxm.engine.knowledge.base import DerivedSpec, KnowledgeBase, Rule
+from cxm.engine.knowledge.effects import effect_changes, retaken
 from cxm.engine.language.conclusions import Copy
 from cxm.engine.language.conditions import Literal, Ref
 from cxm.engine.results.checks import check_rule, producers
@@ -166,23 +167,6 @@ def search(loaded: LoadedFacts, run: Callable[[LoadedFacts], Trace], kb: Knowled
 # --- doing recommendations: their effects as input changes --------------------------------------
 
 
-def effect_changes(kb: KnowledgeBase, flat: dict[str, Any], rec_ids: list[str]) -> list[Change]:
-    """The input changes that carrying out the recommendations makes (their declared effects, in order)."""
-    from cxm.engine.language.effects import apply as apply_effect
-
-    values = dict(flat)
-    changed: list[str] = []
-    for rec_id in rec_ids:
-        for effect in kb.catalogue[rec_id].rec.effects:
-            spec = kb.specs[effect.fact]  # the rule base's copy: building the facts models would slow `assess`
-            new = apply_effect(spec, values.get(effect.fact), effect)
-            if new != values.get(effect.fact):
-                values[effect.fact] = new
-                if effect.fact not in changed:
-                    changed.append(effect.fact)
-    return [Change(path, values[path]) for path in changed]
-
-
 def toward_maturity(path: str, current: Any, new: Any) -> bool:
     """A change that keeps every practice in place: no list item removed, no ``true`` turned ``false``, no ordered
     choice lowered (why-not's search never suggests taking a practice away); the company profile may change."""
@@ -239,12 +223,6 @@ def path_cost(kb: KnowledgeBase, a: Assessment, flat: dict[str, Any], chosen: It
 
 
 MAX_PATH_SETS = 4096
-
-
-def retaken(flat: dict[str, Any]) -> dict[str, Any]:
-    """The facts with the self-assessment re-taken once the work is done, as one that agrees with the facts: the
-    self-ratings left out, so that every level follows the evidence."""
-    return {k: v for k, v in flat.items() if not k.startswith("self_assessment.")}
 
 
 def _stage_at_least(kb: KnowledgeBase, trace: Trace, target: int) -> bool:

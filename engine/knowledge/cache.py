@@ -34,7 +34,7 @@ try:  # BLAKE2 is built into CPython; hashlib and hmac would load OpenSSL first 
     from _operator import _compare_digest as compare_digest
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
-    from hmac import compare_digest
+    from hmac import compare_digest  # type: ignore[no-redef]
 
 if TYPE_CHECKING:
     from pydantic_core import SchemaValidator
@@ -100,7 +100,7 @@ def _code() -> bytes:
     import cxm.engine
     import cxm.facts
 
-    return source_digest([(p.__name__, Path(p.__file__).parent) for p in (cxm.engine, cxm.facts)])
+    return source_digest([(p.__name__, Path(p.__path__[0])) for p in (cxm.engine, cxm.facts)])
 
 
 # A rule file whose status changed less than this long ago may change again within the same tick of a coarse

@@ -19,7 +19,7 @@ A value may be taken from a fact the rule matched: ``{copy: FACT}`` or
 from __future__ import annotations
 
 from dataclasses import field
-from typing import Any
+from typing import Any, cast
 
 from cxm.engine.language.conditions import ConditionError, Conjunction, facts_of
 from cxm.facts.record import record
@@ -83,7 +83,7 @@ def parse_then(raw: Any, path: Path_, specs: dict[str, FieldSpec], derived: set[
                     fact = f"{KINDS[kind] or ''}{name}"
                     out.append(_conclusion(fact, value, at + (name,), specs, derived))
             else:
-                out.append(_conclusion(KINDS[kind], body, at, specs, derived))
+                out.append(_conclusion(cast(str, KINDS[kind]), body, at, specs, derived))  # (not derive)
     return out
 
 

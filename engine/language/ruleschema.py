@@ -94,10 +94,8 @@ class Recommendation(_Strict):
     effort: Scale
     cost: Scale
     horizon: Literal["weeks", "months", "year"] | None = Field(
-        None, description="how long it takes to carry out (missing: months)")
-    track: Literal["plan", "obligation"] | None = Field(
-        None, description="obligation: a legal duty, shown apart from the plan (missing: an entry whose effects touch "
-                          "compliance.* is one)")
+        None, description="how long it takes to carry out: weeks, months or a year (decisions and actions)")
+    track: Literal["obligation"] | None = Field(None, description="obligation: a legal duty, apart from the plan")
     requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
     upkeep: bool = Field(False, description="true: it keeps up what is in place (at the top stage) and changes no "
                                             "fact, so it has no effects and is never already done")

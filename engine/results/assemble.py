@@ -12,6 +12,7 @@ from cxm.engine.results.plan import build_plan, subtree
 from cxm.engine.results.result import (
     Assessment,
     Assumed,
+    Chain,
     Fact,
     Firing,
     GapTest,
@@ -33,6 +34,7 @@ from cxm.engine.runtime.evaluate import group_facts
 from cxm.engine.runtime.session import Trace as SessionTrace
 from cxm.facts.defaults import assumed
 from cxm.facts.load import LoadedFacts
+from cxm.facts.vocabulary import whole
 
 
 class _Reader:
@@ -55,10 +57,10 @@ class _Reader:
                 out.append(rule)
         return out
 
-    def because(self, fact_id: str):
+    def because(self, fact_id: str) -> Bilingual:
         return self.kb.rule(self.rules_of(fact_id)[0]).because
 
-    def basis(self, fact_id: str):
+    def basis(self, fact_id: str) -> Bilingual:
         """The because-text of the rule that produced the value, following plain copies back, and through a sum to
         its last addend that is not zero (a level's highest rung of evidence met)."""
         current = fact_id
@@ -79,7 +81,7 @@ class _Reader:
             current = next(f for f in firing.matched if self.trace.facts[f].name == source.fact)
         return self.because(fact_id)
 
-    def chain(self, fact_id: str):
+    def chain(self, fact_id: str) -> Chain:
         return self.explainer.chain(fact_id)
 
     def stage(self) -> Stage:
@@ -95,7 +97,7 @@ class _Reader:
         for comp in self.kb.competencies:
             fid = self.one(f"level.{comp.id}")
             out[comp.id] = Level(
-                competency=comp.id, name=comp.name, level=int(self.trace.facts[fid].value),
+                competency=comp.id, name=comp.name, level=whole(self.trace.facts[fid].value),
                 because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid),
                 self_rating=self.self_rating(comp.id))
         return out
@@ -108,8 +110,8 @@ class _Reader:
         floored = {str(self.trace.facts[f].value) for f in self.values("level_floored")}
         capped = {str(self.trace.facts[f].value) for f in self.values("level_capped")}
         far = "below" if comp in floored else "above" if comp in capped else None
-        return SelfRating(self_level=int(self.trace.facts[own[0]].value),
-                          evidence_level=int(self.trace.facts[evidence[0]].value), far=far)
+        return SelfRating(self_level=whole(self.trace.facts[own[0]].value),
+                          evidence_level=whole(self.trace.facts[evidence[0]].value), far=far)
 
     def recommendations(self) -> list[Recommendation]:
         made = {str(self.trace.facts[f].value): f for f in self.values("recommendation")}

@@ -13,6 +13,7 @@ from cxm.engine.base.errors import EngineError
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.runtime.session import Trace
 from cxm.facts.record import record
+from cxm.facts.vocabulary import whole
 
 
 @record(frozen=True)
@@ -64,7 +65,7 @@ def summarize(kb: KnowledgeBase, trace: Trace, company: str) -> Summary:
         return found[0] if len(found) == 1 else only(trace, name)  # only() names the rules of what is wrong
 
     stage = str(kb.stage(str(facts[one("stage")].value)).id)
-    levels = {c.id: int(facts[one(f"level.{c.id}")].value) for c in kb.competencies}
+    levels = {c.id: whole(facts[one(f"level.{c.id}")].value) for c in kb.competencies}
     made: dict[str, str] = {str(facts[f].value): f for f in concluded.get("recommendation", [])}
     recs = []
     for rec_id, fid in made.items():

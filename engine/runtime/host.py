@@ -2,15 +2,14 @@
 
 Assessments drive the C core (``durable_rules_engine``) directly: :func:`handle` creates each
 compiled knowledge base once, under a name derived from its content, and returns its handle
-(durable-rules cannot delete a ruleset). The Python wrapper's Host (:func:`host`, :func:`register`)
-remains for the benchmark's baseline; its timer threads are not started (see ``_Host._run``).
-All use goes through :data:`LOCK`: the C extension is not safe to call from threads.
+(durable-rules cannot delete a ruleset). No Host of durable-rules' Python wrapper is made here (the benchmark's
+baseline, bench/wrapped.py, makes its own). All use goes through :data:`LOCK`: the C extension is not safe to
+call from threads.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
 import re
 import shlex
 import sys
@@ -21,8 +20,6 @@ from typing import Any
 from cxm.engine.base.errors import EngineError, EngineUnavailable
 
 LOCK = threading.RLock()
-_HOST: Any = None
-_REGISTERED: set[str] = set()
 _HANDLES: dict[str, int] = {}
 
 
@@ -53,71 +50,11 @@ def core() -> Any:
     return durable_rules_engine
 
 
-def durable() -> Any:
-    """The durable.engine module, or a clear error where it cannot load."""
-    try:
-        import durable.engine as engine
-    except ImportError as exc:
-        raise unavailable(exc) from None
-    return engine
-
-
-def host(actions: Callable[[str], Callable[[Any], None]] | None = None) -> Any:
-    """The process's Host, created on first use."""
-    global _HOST
-    with LOCK:
-        if _HOST is None:
-            engine = durable()
-
-            class _Host(engine.Host):  # type: ignore[misc, name-defined]
-                resolve: Callable[[str], Callable[[Any], None]] | None = None
-
-                def get_action(self, action_name: str) -> Callable[[Any], None]:
-                    if self.resolve is None:
-                        raise EngineError(f"no action for rule {action_name!r}")
-                    return self.resolve(action_name)
-
-                def _run(self) -> None:
-                    # durable-rules starts two timer threads that call Ruleset.dispatch() every 0.2 s
-                    # outside our lock; one once took an action from a running session ("error code:
-                    # 307"). Every assessment runs synchronously inside assert_fact(s), and no rule
-                    # uses timers or queued events, so the threads are not started.
-                    return None
-
-            _HOST = _Host()
-        return _HOST
-
-
 # durable-rules 2.0.28 crashed the process (a segfault in delete_state) after a session in which no
 # action ran but a stored fact had passed part of a pattern (e.g. the fact's name, not its value). Every
 # registered ruleset gets this rule, which fires once per session on START, asserted first.
 ANCHOR = "cxm_anchor"
 START = {"id": "cxm:start", "cxm_start": 1}
-
-
-def register(name: str, ruleset: dict[str, Any], action: Callable[[str], Callable[[Any], None]],
-             where: Callable[[str], str] | None = None) -> Any:
-    """Register a compiled ruleset once; ``action(rule_name)`` gives the callable for each rule.
-
-    A failure is an :class:`EngineError` naming the rule durable-rules could not take (``where(rule_name)``
-    tells where that rule is written), never the extension's bare error code.
-    """
-    with LOCK:
-        h = host()
-        if name not in _REGISTERED:
-            h.resolve = action
-            # durable pops "run" from the dicts it is given: a deep copy (pickle: 10x faster than deepcopy)
-            definitions = pickle.loads(pickle.dumps(ruleset, pickle.HIGHEST_PROTOCOL))
-            for body in definitions.values():
-                body[ANCHOR] = {"all": [{"cxm_a": {"cxm_start": 1}}], "run": ANCHOR}
-            try:
-                h.set_rulesets(definitions)
-            except Exception as exc:
-                rule = _culprit(ruleset)
-                place = (where(rule) if where else f"rule {rule!r}") if rule else f"ruleset {name!r}"
-                raise engine_error(exc, f"registering the rules ({place})") from None
-            _REGISTERED.add(name)
-        return h
 
 
 def handle(name: str, text: str, where: Callable[[str], str] | None = None,
@@ -126,7 +63,7 @@ def handle(name: str, text: str, where: Callable[[str], str] | None = None,
     anchor rule).
 
     A failure is an :class:`EngineError` naming the rule durable-rules could not take (found by probing the
-    definitions ``ruleset()`` gives), as in :func:`register`.
+    definitions ``ruleset()`` gives), never the extension's bare error code.
     """
     with LOCK:
         found = _HANDLES.get(name)
@@ -204,7 +141,7 @@ def _culprit(ruleset: dict[str, Any]) -> str | None:
     """The first rule whose addition makes durable-rules refuse the ruleset (None if it cannot tell).
 
     Each probe builds the rules without actions straight in the C core and deletes it again, so
-    nothing is registered on the Host.
+    nothing stays registered.
     """
     try:
         import durable_rules_engine as core

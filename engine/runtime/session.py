@@ -8,6 +8,7 @@ and any failure is kept and reported once the session is over, naming the rule.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ MAX_FIRINGS = 20_000
 
 _NOT_HANDLED, _OBSERVED = 1, 2  # result codes of the C core's assert calls (besides 0, done)
 _dumps = json.JSONEncoder(ensure_ascii=False).encode  # the bytes durable-rules' wrapper would send
-_scan = json.decoder.JSONDecoder().scan_once  # the C scanner json.loads ends in, without its Python layers
+_scan = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner json.loads ends in, without its Python layers
 
 
 def _loads(text: str) -> Any:
@@ -215,7 +216,7 @@ class _Run:
     def plan(self, compiled: Compiled) -> list[tuple[Conclusion, Any, Any, str | None]]:
         """A rule's conclusions with their engine value, readable value and fact id where these are fixed
         (kept on the compiled rule: the same for every session)."""
-        plan = []
+        plan: list[tuple[Conclusion, Any, Any, str | None]] = []
         for conclusion in compiled.rule.conclusions:
             if isinstance(conclusion.value, Copy | Sum):
                 plan.append((conclusion, None, None, None))
@@ -271,11 +272,16 @@ _RUNS: dict[str, _Run] = {}
 _SIDS = itertools.count(1)
 
 
+def _ruleset(base: CompiledBase, name: str) -> dict[str, Any]:
+    """The definitions of one network of ``base`` (for finding the rule durable-rules refuses)."""
+    return {name: base.ruleset[name]}
+
+
 def prepare(base: CompiledBase) -> list[int]:
     """The C core's handles of a compiled base's networks, each created on first use (see :func:`hosting.handle`)."""
     with hosting.LOCK:
         return [hosting.handle(name, text, where=lambda rule: _where(base, rule),
-                               ruleset=lambda name=name: {name: base.ruleset[name]})
+                               ruleset=functools.partial(_ruleset, base, name))
                 for name, text in base.texts.items()]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxm.engine.base.errors import CxmError
 from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.knowledge.cache import cached, facts_validator
 from cxm.engine.results.summary import Summary, summarize
@@ -172,5 +173,5 @@ def read_facts(path: Path | str) -> LoadedFacts:
     return load_facts(path, facts_validator())
 
 
-class TargetError(ValueError):
-    """An explanation was asked for something that is not there."""
+class TargetError(CxmError, ValueError):
+    """An explanation was asked for something that is not there (an unknown recommendation id: exit 2)."""

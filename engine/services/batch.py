@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxm.engine.base.atomic import atomic_open, special
-from cxm.engine.base.errors import EngineError
+from cxm.engine.base.errors import EngineError, ProblemsError
 from cxm.engine.base.lock import Locked, NotALock, exclusive
 from cxm.engine.base.paths import check_writable, clashes
 from cxm.engine.base.text import dumps
@@ -63,7 +63,6 @@ from cxm.facts.tabular import (
     CellErrors,
     RawRow,
     Source,
-    TableError,
     by_suffix,
     count_rows,
     csv_document,
@@ -81,7 +80,7 @@ NAME_MAX = 255  # the longest file name (bytes) of the usual file systems
 CHUNK = 64  # rows per task sent to a worker
 
 
-class BatchError(TableError):
+class BatchError(ProblemsError):
     """The batch cannot run at all (unreadable input, bad header, foreign journal): every problem."""
 
 

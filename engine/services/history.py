@@ -33,20 +33,17 @@ import json
 import os
 import re
 import sqlite3
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from cxm.engine.base.errors import FAILED, CxmError
+
 SCHEMA_VERSION = 1
 STATUSES = ("open", "done", "dropped")
 
-# Test hook: seconds to sleep inside the save transaction, after the rows are written and before
-# COMMIT (a test kills the process then and checks that the database is intact).
-PAUSE_ENV = "CXM_TEST_PAUSE_IN_SAVE"
 NOW_ENV = "CXM_NOW"
 TIMEOUT = 30.0  # seconds to wait for a database another process has locked
 TABLES = ("assessments", "plan")
@@ -87,8 +84,10 @@ CREATE TABLE IF NOT EXISTS plan (
 """
 
 
-class HistoryError(ValueError):
-    """A history request that cannot be met (unknown company, recommendation or status)."""
+class HistoryError(CxmError, ValueError):
+    """A history request that cannot be met (unknown company, recommendation or status); exit 1."""
+
+    exit_code = FAILED
 
 
 class StoreError(HistoryError):
@@ -285,7 +284,7 @@ class History:
                 (held_back if reason == "held_back" else closed).append(rec_id)
                 db.execute("UPDATE plan SET closed_by = ?, closed_reason = ? WHERE company = ? AND rec = ?",
                            (aid, reason, company, rec_id))
-            _pause()
+            _before_commit()
         return Saved(aid, company, at, added, sorted(closed), sorted(held_back), reopened)
 
     # --- reading --------------------------------------------------------------------------------
@@ -431,12 +430,9 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
 
 
-def _pause() -> None:
-    seconds = os.environ.get(PAUSE_ENV)
-    if seconds:
-        sys.stderr.write("cxm: paused inside the save transaction\n")
-        sys.stderr.flush()
-        time.sleep(float(seconds))
+def _before_commit() -> None:
+    """Called inside the save transaction, once the rows are written and before ``COMMIT``; it does nothing (a seam:
+    a test replaces it to kill the process there and check that the database is intact)."""
 
 
 def open_history(path: Path | str | None = None) -> History:

@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cxm.facts.tabular import TableError
+from cxm.engine.base.errors import ProblemsError
 
 VERSION = 2  # 2: a record holds its "warnings"
 
 
-class JournalError(TableError):
+class JournalError(ProblemsError):
     """The journal cannot be used: every problem, located ``FILE:LINE``."""
 
 

@@ -23,9 +23,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cxm.facts.tabular import TableError
+from cxm.engine.base.errors import ProblemsError
+
+if TYPE_CHECKING:  # (`cxm portfolio` imports this module without the engine until it needs it)
+    from cxm.engine.knowledge.base import KnowledgeBase
+    from cxm.engine.results.result import Assessment
+    from cxm.engine.services.api import Engine
+    from cxm.facts.load import LoadedFacts
 
 MIN_GROUP = 5
 TOP = 10  # recommendations listed
@@ -36,7 +42,7 @@ FIELDS = ("company", "stage", "levels", "recommendations", "weakest", "gates_fai
           "size_class", "warnings")
 
 
-class PortfolioError(TableError):
+class PortfolioError(ProblemsError):
     """The portfolio cannot be read: every problem, each naming file, line and field."""
 
 
@@ -53,7 +59,7 @@ class Model:
     """The rule ids a failing gate may name (None: not checked)."""
 
     @classmethod
-    def of(cls, kb: Any) -> Model:
+    def of(cls, kb: KnowledgeBase) -> Model:
         from cxm.facts.vocabulary import input_fields
 
         return cls(tuple(s.id for s in kb.stages), tuple(c.id for c in kb.competencies),
@@ -346,7 +352,8 @@ def to_data(obj: Any) -> Any:
     return asdict(obj)
 
 
-def position(engine: Any, loaded: Any, assessment: Any, records: Sequence[dict[str, Any]]) -> list[Standing]:
+def position(engine: Engine, loaded: LoadedFacts, assessment: Assessment,
+             records: Sequence[dict[str, Any]]) -> list[Standing]:
     """Where the assessed company stands in a portfolio (see :func:`standing`)."""
     from cxm.engine.services.batch import company_profile, project, warning_texts
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxm.engine.explain.why import why
+from cxm.engine.knowledge.base import KnowledgeBase
 from cxm.engine.language.words import bilingual, statement
 from cxm.engine.results.assemble import assemble
 from cxm.engine.results.result import Assessment, Bilingual, Recommendation, RuleCheck, WhyNode
@@ -88,7 +89,7 @@ def numbers(recs: list[Recommendation]) -> dict[str, str]:
     return out
 
 
-def steps(node: WhyNode, depth: int = 0, kb: Any = None) -> list[Step]:
+def steps(node: WhyNode, depth: int = 0, kb: KnowledgeBase | None = None) -> list[Step]:
     """The explanation of a recommendation: its chain of recommendations down to the input facts.
 
     Only the recommendation itself is expanded: the recommendation it serves, the stage or a level

@@ -120,7 +120,7 @@ def ordered(job: Job, jobs: int, count: int, *, preload: tuple[str, ...] = ()) -
     """
     job.prepare()  # here first: forked workers inherit it (and then the threads are counted)
     method = start_method()
-    ctx = multiprocessing.get_context(method)
+    ctx: Any = multiprocessing.get_context(method)  # a fork or forkserver context (the stubs say BaseContext)
     forked = method == "fork"
     if method == "forkserver" and preload:
         ctx.set_forkserver_preload(list(preload))

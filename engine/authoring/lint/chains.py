@@ -71,7 +71,7 @@ class Chains:
             lit = pending.pop(0)
             if lit.fact not in self.expandable:
                 fixed = fixed + [lit]
-        if self.an.branch_problem(fixed) is not None:
+        if self.an.branch_problem(tuple(fixed)) is not None:
             return False
         if not pending:
             return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from cxm.engine.authoring.lint.analysis import ANY, Analysis, allowed_values, has_ref, plain_tests
@@ -43,10 +44,10 @@ def _never(an: Analysis) -> list[Finding]:
         if contradicted or rule.id in an.fires:
             continue
         for branch in rule.branches:
-            fact = an.branch_problem(branch)
-            if fact is None:
+            missing = an.branch_problem(branch)
+            if missing is None:
                 continue
-            lits = [lit for lit in branch if lit.fact == fact and not lit.negated]
+            lits = [lit for lit in branch if lit.fact == missing and not lit.negated]
             lit = lits[0] if lits else branch[0]
             need = describe(lit)
             out.append(finding_at(rule.doc, lit.path, "CXL102", f"rule {rule.id!r} can never fire: it needs '{need}', "
@@ -273,8 +274,8 @@ def _recommends_what_holds(an: Analysis) -> list[Finding]:
     return out
 
 
-SEMANTIC = (_never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable,
-            _recommends_what_holds)
+SEMANTIC: tuple[Callable[[Analysis], list[Finding]], ...] = (
+    _never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable, _recommends_what_holds)
 
 
 def _own_effect_may_hold(an: Analysis) -> list[Finding]:
