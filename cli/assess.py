@@ -15,17 +15,39 @@ from cxm.cli.options import output_options, rules_option
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @output_options
 @click.option("--trace", is_flag=True, help="Add every rule firing, in order, to the output.")
-@click.option("--all", "full", is_flag=True,
-              help="After the plan, print the full tree of recommendations (decisions, actions, tools, held back).")
-@click.option("--path/--no-path", "path", default=True, show_default=True,
-              help="Search the roadmap's shortest path to the next stage (it re-runs the engine, usually "
-                   "about ten times; --no-path skips it and leaves the path out).")
+@click.option(
+    "--all",
+    "full",
+    is_flag=True,
+    help="After the plan, print the full tree of recommendations (decisions, actions, tools, held back).",
+)
+@click.option(
+    "--path/--no-path",
+    "path",
+    default=True,
+    show_default=True,
+    help="Search the roadmap's shortest path to the next stage (it re-runs the engine, usually "
+    "about ten times; --no-path skips it and leaves the path out).",
+)
 @rules_option
 @click.option("--save", is_flag=True, help="Store the assessment in the history database (see `cxm history`).")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="CXM_DB",
-              help="The history database for --save (default: in the user's data directory; env CXM_DB).")
-def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...], path: bool = True,
-           save: bool = False, db: Path | None = None, full: bool = False) -> None:
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CXM_DB",
+    help="The history database for --save (default: in the user's data directory; env CXM_DB).",
+)
+def assess(
+    file: Path,
+    fmt: str,
+    lang: str,
+    trace: bool,
+    rules: tuple[Path, ...],
+    path: bool = True,
+    save: bool = False,
+    db: Path | None = None,
+    full: bool = False,
+) -> None:
     """Assess the company described in FILE (YAML or JSON facts).
 
     Leads with the plan (now, next, later; the legal duties apart), then prints
@@ -46,8 +68,11 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
 
     loaded, engine = facts_and_engine(file, rules)
     result = engine.assess(loaded, trace=trace, path=path)
-    show(fmt, text=lambda: render.to_text(result, lang, full=full) + (render.trace_text(result) if trace else ""),
-         json=lambda: render.to_json(result, trace=trace))
+    show(
+        fmt,
+        text=lambda: render.to_text(result, lang, full=full) + (render.trace_text(result) if trace else ""),
+        json=lambda: render.to_json(result, trace=trace),
+    )
     if save:
         from cxm.cli.history import save_assessment
 

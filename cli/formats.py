@@ -57,8 +57,9 @@ class Kind:
 
     def option(self, *, default: str | None = None, help: str) -> Callable[[F], F]:
         """The command's ``--format`` option (as ``fmt``)."""
-        return click.option("--format", "fmt", type=self.choice(), default=default, show_default=default is not None,
-                            help=help)
+        return click.option(
+            "--format", "fmt", type=self.choice(), default=default, show_default=default is not None, help=help
+        )
 
     def by_suffix(self, path: Path | str | None) -> str | None:
         """The format an output's suffix chooses (case-insensitive), or None."""

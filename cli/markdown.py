@@ -24,8 +24,9 @@ def md_escape(value: Any) -> Any:
     text = " ".join(str(value).splitlines())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
-                                                      else "\\" + m.group(2)), text)
+    text = _MD_LINE_START.sub(
+        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text
+    )
     return Markup(text)
 
 
@@ -61,7 +62,10 @@ def environment(escape: str | None) -> Any:
     env = Environment(
         loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("md",), default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         finalize=FINALIZE.get(escape or ""),
     )
     env.filters["md"] = md_escape

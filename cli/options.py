@@ -31,17 +31,24 @@ def default_lang() -> str:
 
 def lang_option(help: str) -> Callable[[F], F]:
     """--lang, defaulting from CXM_LANG, else the locale, else English (the default is shown in --help)."""
-    return click.option("--lang", type=LANGS, default=default_lang,
-                        show_default="CXM_LANG, else the locale, else en", help=help)
+    return click.option(
+        "--lang", type=LANGS, default=default_lang, show_default="CXM_LANG, else the locale, else en", help=help
+    )
 
 
 rules_option = click.option(
-    "--rules", "rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
     help="A folder of extra rule files, loaded after the built-in ones (repeatable).",
 )
 
 db_option = click.option(
-    "--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="CXM_DB",
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CXM_DB",
     help="The history database (default: history.sqlite3 in the user's data directory; env CXM_DB).",
 )
 

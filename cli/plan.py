@@ -70,10 +70,26 @@ def show(company: str, db: Path | None, fmt: str, lang: str) -> None:
     latest = entries[-1]
 
     def as_json() -> str:
-        data = {"company": key, "name": name, "latest": latest.id,
-                "items": [{"id": i.rec, "kind": i.kind, "title": i.title, "status": i.status, "why": i.why,
-                           "status_at": i.status_at, "first_seen": i.first_seen, "last_seen": i.last_seen,
-                           "closed_by": i.closed_by, "closed_reason": i.closed_reason} for i in items]}
+        data = {
+            "company": key,
+            "name": name,
+            "latest": latest.id,
+            "items": [
+                {
+                    "id": i.rec,
+                    "kind": i.kind,
+                    "title": i.title,
+                    "status": i.status,
+                    "why": i.why,
+                    "status_at": i.status_at,
+                    "first_seen": i.first_seen,
+                    "last_seen": i.last_seen,
+                    "closed_by": i.closed_by,
+                    "closed_reason": i.closed_reason,
+                }
+                for i in items
+            ],
+        }
         return dumps(data, indent=2) + "\n"
 
     show_result(fmt, text=lambda: plan_text(key, name, entries, items, lang), json=as_json)
@@ -82,12 +98,24 @@ def show(company: str, db: Path | None, fmt: str, lang: str) -> None:
 def plan_text(key: str, name: str, entries: list[Any], items: list[Any], lang: str) -> str:
     """The plan as text: the latest assessment's recommendations, then those closed or held back since."""
     latest = entries[-1]
-    lines = [t("plan", lang, name=inline(name), company=key),
-             t("latest", lang, id=latest.id, count=len(entries), at=latest.at, n=latest.stage_number,
-               stage=latest.result["stage"]["name"][lang]), ""]
-    groups = [("current", [i for i in items if i.current]),
-              ("gap_closed", [i for i in items if i.closed_reason == "gap_closed"]),
-              ("held_back", [i for i in items if i.closed_reason == "held_back"])]
+    lines = [
+        t("plan", lang, name=inline(name), company=key),
+        t(
+            "latest",
+            lang,
+            id=latest.id,
+            count=len(entries),
+            at=latest.at,
+            n=latest.stage_number,
+            stage=latest.result["stage"]["name"][lang],
+        ),
+        "",
+    ]
+    groups = [
+        ("current", [i for i in items if i.current]),
+        ("gap_closed", [i for i in items if i.closed_reason == "gap_closed"]),
+        ("held_back", [i for i in items if i.closed_reason == "held_back"]),
+    ]
     for key_, group in groups:
         if key_ != "current" and not group:
             continue
@@ -118,8 +146,10 @@ def _set(company: str, rec: str, db: Path | None, lang: str, change: Any) -> Non
         item, parts, alone = change(store, key, rec)
     finally:
         store.close()
-    lines = [t("set", lang, rec=item.rec, status=t(item.status, lang))
-             + (f" ({t('why', lang)}: {item.why})" if item.why else "")]
+    lines = [
+        t("set", lang, rec=item.rec, status=t(item.status, lang))
+        + (f" ({t('why', lang)}: {item.why})" if item.why else "")
+    ]
     if parts:
         lines.append(t("parts_open" if alone else "parts_done", lang, n=len(parts)))
         lines += [f"  {t(p.kind, lang):<10}{p.rec}: {p.title[lang]}" for p in parts]
@@ -128,16 +158,23 @@ def _set(company: str, rec: str, db: Path | None, lang: str, change: Any) -> Non
 
 def status_options(function: Any) -> Any:
     """COMPANY REC, --db and --lang: what every status subcommand takes."""
-    for decorator in (lang_option("Language of the message."), db_option,
-                      click.argument("recommendation", metavar="REC"), click.argument("company")):
+    for decorator in (
+        lang_option("Language of the message."),
+        db_option,
+        click.argument("recommendation", metavar="REC"),
+        click.argument("company"),
+    ):
         function = decorator(function)
     return function
 
 
 @plan.command("done")
 @status_options
-@click.option("--alone", is_flag=True,
-              help="Mark only REC, leaving its open actions and tools open (they are marked with it otherwise).")
+@click.option(
+    "--alone",
+    is_flag=True,
+    help="Mark only REC, leaving its open actions and tools open (they are marked with it otherwise).",
+)
 def done(company: str, recommendation: str, db: Path | None, lang: str, alone: bool = False) -> None:
     """Mark a recommendation done, with the open actions and tools carried out under it.
 
@@ -162,8 +199,13 @@ def drop(company: str, recommendation: str, db: Path | None, lang: str, why: str
     Example:
       cxm plan drop regional-wellness-resort-article-company-1 mystery-shopper --why "no budget this year"
     """
-    _set(company, recommendation, db, lang,
-         lambda store, key, rec: (store.set_status(key, rec, "dropped", why), [], False))
+    _set(
+        company,
+        recommendation,
+        db,
+        lang,
+        lambda store, key, rec: (store.set_status(key, rec, "dropped", why), [], False),
+    )
 
 
 @plan.command("open")
@@ -175,5 +217,6 @@ def reopen(company: str, recommendation: str, db: Path | None, lang: str) -> Non
     Example:
       cxm plan open regional-wellness-resort-article-company-1 mystery-shopper
     """
-    _set(company, recommendation, db, lang,
-         lambda store, key, rec: (store.set_status(key, rec, "open", None), [], False))
+    _set(
+        company, recommendation, db, lang, lambda store, key, rec: (store.set_status(key, rec, "open", None), [], False)
+    )

@@ -28,6 +28,7 @@ def level_labels(root: Any) -> None:
             node.set("style", f"text-anchor:{anchor}")
             node.set("dy", "0.35em" if anchor != "middle" else "-0.6em" if y < middle else "1.2em")
 
+
 def radar_svg(report: Any, lang: str) -> str:
     """The radar chart of the four competency levels, as an SVG element (no script, no external reference)."""
     import pygal
@@ -35,21 +36,45 @@ def radar_svg(report: Any, lang: str) -> str:
 
     levels = list(report.assessment.levels.values())
     style = Style(
-        background="#ffffff", plot_background="#ffffff", foreground="#1d2a33", foreground_strong="#1d2a33",
-        foreground_subtle="#c9d3da", colors=("#1f6f8b",), opacity=".35", opacity_hover=".45",
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#1d2a33",
+        foreground_strong="#1d2a33",
+        foreground_subtle="#c9d3da",
+        colors=("#1f6f8b",),
+        opacity=".35",
+        opacity_hover=".45",
         font_family="'DejaVu Sans', 'Liberation Sans', Arial, sans-serif",
-        label_font_size=14, major_label_font_size=14, value_font_size=12, tooltip_font_size=12,
+        label_font_size=14,
+        major_label_font_size=14,
+        value_font_size=12,
+        tooltip_font_size=12,
     )
     chart = pygal.Radar(
-        style=style, js=[], disable_xml_declaration=True, fill=True, range=(0, 6), show_legend=False,
-        width=820, height=420, dots_size=5, stroke_style={"width": 2.5}, show_y_labels=True,
-        y_labels=[1, 2, 3, 4, 5, 6], truncate_label=-1, margin=14, margin_top=30, margin_bottom=30, margin_left=270,
+        style=style,
+        js=[],
+        disable_xml_declaration=True,
+        fill=True,
+        range=(0, 6),
+        show_legend=False,
+        width=820,
+        height=420,
+        dots_size=5,
+        stroke_style={"width": 2.5},
+        show_y_labels=True,
+        y_labels=[1, 2, 3, 4, 5, 6],
+        truncate_label=-1,
+        margin=14,
+        margin_top=30,
+        margin_bottom=30,
+        margin_left=270,
         margin_right=270,
         inner_radius=0,
     )
     chart.x_labels = [f"{getattr(lv.name, lang)} ({lv.level})" for lv in levels]
     chart.add(label("series", lang), [lv.level for lv in levels])
     return finish(chart, CHART_ID, label("chart", lang), also=level_labels)
+
 
 def group_label(s: Any, lang: str) -> str:
     """A portfolio group of the standing table: the whole portfolio, an industry or a size class."""
@@ -69,9 +94,9 @@ def standing_svg(report: Any, standing: list[Any], lang: str) -> str:
     from cxm.cli.portfolio import label as plabel
 
     labels = [label("stage", lang), *(plabel(f"short.{c}", lang) for c in a.levels)]
-    groups = [(group_label(s, lang), [s.percentiles["stage"], *(s.percentiles[c] for c in a.levels)])
-              for s in standing]
+    groups = [(group_label(s, lang), [s.percentiles["stage"], *(s.percentiles[c] for c in a.levels)]) for s in standing]
     return chart(labels, groups, label("standing_chart", lang))
+
 
 def stage_median(report: Any, median: float, lang: str) -> str:
     """A portfolio's median stage as a stage: its name, or the two stages it falls between (1.5: Ignore-Explore)."""

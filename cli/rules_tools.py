@@ -22,8 +22,14 @@ from cxm.cli.rules_common import warn as _warn
 
 @click.command("doc")
 @rules_option
-@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The folder to write the Markdown catalogue to (created if missing).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the Markdown catalogue to (created if missing).",
+)
 def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
     """Write the Markdown catalogue of the rules: an index and a page per rule file.
 
@@ -53,8 +59,9 @@ def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
 @click.command("graph")
 @rules_option
 @GRAPH.option(default="mermaid", help="Mermaid flowchart (for a Markdown viewer) or Graphviz dot.")
-@click.option("--focus", metavar="ID", help="Only what this rule, recommendation or fact rests on and what rests "
-                                            "on it.")
+@click.option(
+    "--focus", metavar="ID", help="Only what this rule, recommendation or fact rests on and what rests on it."
+)
 def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> None:
     """Print the derivation graph: input facts -> rules -> derived facts -> ... -> recommendations.
 
@@ -96,21 +103,41 @@ def _audit_folder(output: Path | None, rules: tuple[Path, ...], count: int, seed
     for folder in (*rules, BUILTIN_DIR):
         inside = folder.resolve()
         if where == inside or inside in where.parents:
-            raise Rejected(f"error: -o/--output: {output} is inside the rules folder {folder}: the rules would "
-                           "then read the companies written there as rule files; choose a folder outside it")
+            raise Rejected(
+                f"error: -o/--output: {output} is inside the rules folder {folder}: the rules would "
+                "then read the companies written there as rule files; choose a folder outside it"
+            )
     return output
 
 
 @click.command("audit")
 @rules_option
-@click.option("--profiles", "count", type=click.IntRange(0), default=2000, show_default=True,
-              help="How many companies each generator makes (the built-in examples are added to the first).")
+@click.option(
+    "--profiles",
+    "count",
+    type=click.IntRange(0),
+    default=2000,
+    show_default=True,
+    help="How many companies each generator makes (the built-in examples are added to the first).",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generators.")
-@click.option("--max", "max_rate", type=click.FloatRange(0, 100), default=0.0, show_default=True,
-              help="Highest share (per cent) of any defect, on any population, before the audit fails (exit 1).")
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="a folder of its own under the cache (CXM_CACHE_DIR)",
-              help="Folder for the worst companies, written as facts files (never inside a --rules folder).")
+@click.option(
+    "--max",
+    "max_rate",
+    type=click.FloatRange(0, 100),
+    default=0.0,
+    show_default=True,
+    help="Highest share (per cent) of any defect, on any population, before the audit fails (exit 1).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    show_default="a folder of its own under the cache (CXM_CACHE_DIR)",
+    help="Folder for the worst companies, written as facts files (never inside a --rules folder).",
+)
 def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path | None) -> None:
     """Assess many companies and measure the advice they would be handed.
 
@@ -158,19 +185,26 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
 
     shown = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))]
     # each generated profile is built as it is assessed: none before it is needed
-    populations = [("generated", itertools.chain(shown, each_profile(count, seed))),
-                   ("per section", each_profile(count, seed, independent=True)), ("extremes", extremes())]
+    populations = [
+        ("generated", itertools.chain(shown, each_profile(count, seed))),
+        ("per section", each_profile(count, seed, independent=True)),
+        ("extremes", extremes()),
+    ]
     total = len(shown) + 2 * count + len(extremes())
     # a progress bar on a terminal only (click would print its label once elsewhere)
     bar = click.progressbar(length=total, label="Auditing", file=sys.stderr) if sys.stderr.isatty() else None
     with bar if bar is not None else contextlib.nullcontext():
-        reports = [audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
-                   for name, companies in populations]
+        reports = [
+            audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
+            for name, companies in populations
+        ]
     gen, per, ext = reports
-    click.echo(f"Audit of {gen.companies + per.companies + ext.companies} companies: {gen.companies} generated "
-               f"(seed {seed}, with the {len(shown)} examples), {per.companies} with a maturity per section "
-               f"(seed {seed}), {ext.companies} extremes (every section at none or at max, in "
-               f"{ext.companies // 4} countries)")
+    click.echo(
+        f"Audit of {gen.companies + per.companies + ext.companies} companies: {gen.companies} generated "
+        f"(seed {seed}, with the {len(shown)} examples), {per.companies} with a maturity per section "
+        f"(seed {seed}), {ext.companies} extremes (every section at none or at max, in "
+        f"{ext.companies // 4} countries)"
+    )
     width = max(len(NAMES[n]) for n in ADVICE + PLUMBING)
     click.echo(f"  {'':<{width}}" + "".join(f"  {r.name:>15}" for r in reports))
     for title, names in (("advice", ADVICE), ("plumbing (true by how gap rules are generated)", PLUMBING)):
@@ -183,15 +217,20 @@ def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, o
         counts = [(r.stages.get(stage.id, 0), max(r.companies, 1)) for r in reports]
         cells = "".join(f"  {100 * k / total:7.2f}% {k:>6}" for k, total in counts)
         click.echo(f"  {stage.id:<{width}}{cells}")
-    worst = sorted(((d, n, r.name, data, found) for r in reports for d, n, data, found in r.worst),
-                   key=lambda w: -w[0])[:10]
+    worst = sorted(
+        ((d, n, r.name, data, found) for r in reports for d, n, data, found in r.worst), key=lambda w: -w[0]
+    )[:10]
     if worst:
         output.mkdir(parents=True, exist_ok=True, mode=0o700)
         for rank, (_, n, name, data, found) in enumerate(worst, 1):
             path = output / f"worst-{rank:02d}.yaml"
             notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
-            write_text(path, f"# cxm rules audit, company {n + 1} of {name}: {notes}\n"  # a planted link is
-                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), own=True)  # replaced, not followed
+            write_text(
+                path,
+                f"# cxm rules audit, company {n + 1} of {name}: {notes}\n"  # a planted link is
+                + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                own=True,
+            )  # replaced, not followed
         click.echo(t("wrote", "en", n=len(worst), dir=output))
     if 100 * max(r.highest() for r in reports) > max_rate:
         raise Findings()

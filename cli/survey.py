@@ -185,7 +185,7 @@ def _delimiter(responses: Path, given: str | None, lang: str) -> str | None:
 def _merge_into(into: Path, fragment: dict[str, Any]) -> None:
     """Merge, check the result as a facts file, and only then replace INTO (atomically)."""
     from cxm.engine.base.atomic import write_text
-    from cxm.engine.services.api import check_facts_text
+    from cxm.engine.services.toolkit import check_facts_text
 
     text = merge_json(into, fragment) if into.suffix.lower() == ".json" else merge(into, fragment)
     check_facts_text(text, str(into))
