@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from cxm.cli.errors import Failure, Rejected
-from cxm.cli.main import cli, rules_option, started, warn_overrides
+from cxm.cli.formats import BATCH
+from cxm.cli.options import rules_option
 
 
-@cli.command()
+@click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the results: .jsonl (one JSON object per company) or .csv.")
@@ -31,8 +32,7 @@ from cxm.cli.main import cli, rules_option, started, warn_overrides
               help="The input's format [default: from its name: .csv, .jsonl, or a folder].")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]),
               help="A CSV input's delimiter [default: detected from its header: ',', ';' or a tab].")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
-              help="The output's format [default: from its name: .jsonl or .csv].")
+@BATCH.option(help="The output's format [default: from its name: .jsonl or .csv].")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the portfolio view of the results (as `cxm portfolio`): .html, .md or .json.")
 @rules_option
@@ -86,21 +86,21 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         click.echo(f"warning: --jobs {jobs} is more than the {cpus} CPUs of this machine", err=True)
     if summary_path is not None:
         from cxm.cli.portfolio import output_format, refuse_clashes, written
-        from cxm.facts.tabular import by_suffix
 
         output_format(summary_path, None, output, "--summary")
         output_format(summary_path, None, input_path, "--summary")
-        if (fmt or by_suffix(output)) != "jsonl":
+        chosen = fmt or BATCH.by_suffix(output)
+        if chosen is None or not BATCH[chosen].records:
             raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
         errors_file = errors_path or output.with_name(output.name + ".errors.txt")
         refuse_clashes(written(summary_path, output_format(summary_path, None, output)),
                        [("INPUT", input_path), ("OUTPUT", output), ("the errors file", errors_file)], "--summary")
     # the engine before `started`: its rule base is then left out of garbage collection, and the workers forked
     # from this process inherit it; with --rules, say here, once, which built-in rules a folder replaces
-    engine = runner.warm(runner.rule_folders(rules))
-    if rules:
-        warn_overrides(engine.kb)
-    started()  # many assessments follow: collect garbage as usual
+    from cxm.cli.session import engine as load_engine
+
+    load_engine(rules, lambda folders: runner.warm(runner.rule_folders(folders)))  # then start-up ends: many
+    # assessments follow, collecting garbage as usual
 
     bar = None
     if sys.stderr.isatty():

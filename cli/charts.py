@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cxm.cli.report import _strip_comments
+from cxm.cli.svg import finish
 
 FONT = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
 STAGE_COLOURS = ("#1f6f8b",)
@@ -24,22 +24,6 @@ def _style(colours: Sequence[str]) -> Any:
     )
 
 
-def _finish(chart: Any, chart_id: str, title: str) -> str:
-    chart.uuid = chart_id  # a fixed id instead of a random one
-
-    def finish(root: Any) -> Any:
-        _strip_comments(root)
-        for child in root:
-            if child.tag.endswith("title"):
-                child.text = title
-        root.set("role", "img")
-        root.set("aria-label", title)
-        return root
-
-    chart.add_xml_filter(finish)
-    return chart.render(is_unicode=True)
-
-
 def stages_svg(labels: Sequence[str], counts: Sequence[int], title: str, series: str) -> str:
     """Companies per stage: one bar per stage, the count printed on it."""
     import pygal
@@ -51,7 +35,7 @@ def stages_svg(labels: Sequence[str], counts: Sequence[int], title: str, series:
                       range=(0, top), y_labels=list(range(0, top + step, step)))
     chart.x_labels = list(labels)
     chart.add(series, list(counts))
-    return _finish(chart, "cxm-stages", title)
+    return finish(chart, "cxm-stages", title)
 
 
 def levels_svg(labels: Sequence[str], counts: Sequence[Sequence[float]], title: str, series: Sequence[str],
@@ -69,7 +53,7 @@ def levels_svg(labels: Sequence[str], counts: Sequence[Sequence[float]], title: 
     chart.x_labels = list(reversed(labels))  # pygal draws the first label at the bottom
     for level, name in enumerate(series):
         chart.add(name, [row[level] for row in reversed(counts)])
-    return _finish(chart, chart_id, title)
+    return finish(chart, chart_id, title)
 
 
 def standing_svg(labels: Sequence[str], groups: Sequence[tuple[str, Sequence[int]]], title: str) -> str:
@@ -82,4 +66,4 @@ def standing_svg(labels: Sequence[str], groups: Sequence[tuple[str, Sequence[int
     chart.x_labels = list(labels)
     for name, values in groups:
         chart.add(name, list(values))
-    return _finish(chart, "cxm-standing", title)
+    return finish(chart, "cxm-standing", title)

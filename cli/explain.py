@@ -8,30 +8,26 @@ from typing import Any
 
 import click
 
-from cxm.cli.main import cli, output_options, rules_option, started, warn_facts, warn_overrides
-from cxm.cli.render import terminal_safe
+from cxm.cli.formats import show
+from cxm.cli.options import output_options, rules_option
 
 
 def _dump(model: object) -> str:
     from cxm.engine.base.text import dumps
     from cxm.engine.results.result import to_data
 
-    return dumps(to_data(model), indent=2)
+    return dumps(to_data(model), indent=2) + "\n"
 
 
 def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any]) -> Any:
     """Load the facts and the engine, then run ``action(engine, facts)``."""
-    from cxm.engine.services.api import Engine, read_facts
+    from cxm.cli.session import facts_and_engine
 
-    loaded = read_facts(file)
-    warn_facts(loaded)
-    engine = Engine(rules)
-    warn_overrides(engine.kb)
-    started()
+    loaded, engine = facts_and_engine(file, rules)
     return action(engine, loaded)
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("target")
 @output_options
@@ -60,10 +56,10 @@ def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...], d
         raise click.UsageError("give --depth or --full, not both")
     answer = _run(file, rules, lambda engine, loaded: engine.why(loaded, target))
     shown = None if full else DEFAULT_DEPTH if depth is None else depth
-    click.echo(_dump(answer) if fmt == "json" else terminal_safe(why_text(answer, lang, shown)), nl=fmt == "json")
+    show(fmt, text=lambda: why_text(answer, lang, shown), json=lambda: _dump(answer))
 
 
-@cli.command("why-not")
+@click.command("why-not")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("recommendation")
 @output_options
@@ -82,10 +78,10 @@ def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[P
     from cxm.cli.render_explain import why_not_text
 
     answer = _run(file, rules, lambda engine, loaded: engine.why_not(loaded, recommendation))
-    click.echo(_dump(answer) if fmt == "json" else terminal_safe(why_not_text(answer, lang)), nl=fmt == "json")
+    show(fmt, text=lambda: why_not_text(answer, lang), json=lambda: _dump(answer))
 
 
-@cli.command("what-if")
+@click.command("what-if")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
               help="Change an input fact (repeatable); VALUE is YAML: true, 3, full_time, [crm, ivr].")
@@ -114,4 +110,4 @@ def what_if(file: Path, sets: tuple[str, ...], do: tuple[str, ...], fmt: str, la
         raise click.UsageError("give at least one --set PATH=VALUE or --do REC")
     changes = [parse_change(s) for s in sets]  # a wrong one: "error: --set PATH=VALUE: ...", exit 2
     answer = _run(file, rules, lambda engine, loaded: engine.what_if(loaded, changes, do))
-    click.echo(_dump(answer) if fmt == "json" else terminal_safe(what_if_text(answer, lang)), nl=fmt == "json")
+    show(fmt, text=lambda: what_if_text(answer, lang), json=lambda: _dump(answer))

@@ -1,4 +1,4 @@
-"""`cxm history` and `cxm plan`, and the `--save` of `cxm assess`: progress across re-assessments.
+"""`cxm history` and the `--save` of `cxm assess`: progress across re-assessments (`cxm plan`: :mod:`cxm.cli.plan`).
 
 The database is SQLite (``cxm.engine.services.history``); by default ``history.sqlite3`` in the user's data
 directory, or ``--db PATH`` (or the ``CXM_DB`` environment variable).
@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
+from cxm.cli.formats import show
 from cxm.cli.i18n import translator
-from cxm.cli.main import cli, output_options
-from cxm.cli.render import inline, terminal_safe
+from cxm.cli.options import db_option, output_options
+from cxm.cli.render import inline
 from cxm.engine.base.text import dumps
 
 LABELS: dict[str, dict[str, str]] = {
@@ -69,12 +70,6 @@ LABELS: dict[str, dict[str, str]] = {
 t = translator(LABELS)
 
 
-db_option = click.option(
-    "--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="CXM_DB",
-    help="The history database (default: history.sqlite3 in the user's data directory; env CXM_DB).",
-)
-
-
 def _open(db: Path | None) -> Any:
     from cxm.engine.services.history import open_history
 
@@ -87,7 +82,7 @@ def save_assessment(loaded: Any, result: Any, db: Path | None, lang: str = "en")
     The assessment is already printed: a database that cannot take it is one line saying so, exit 1.
     """
     from cxm.cli.errors import Failure
-    from cxm.cli.main import package_version
+    from cxm.cli.session import package_version
     from cxm.engine.results.result import to_data
     from cxm.engine.services.history import HistoryError
     from cxm.facts.vocabulary import plain
@@ -128,7 +123,7 @@ def changes(before: Any, after: Any) -> dict[str, Any]:
     }
 
 
-@cli.command()
+@click.command()
 @click.argument("company")
 @db_option
 @output_options
@@ -151,17 +146,22 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
     finally:
         store.close()
     diffs = [changes(a, b) for a, b in pairwise(entries)]
-    if fmt == "json":
+
+    def as_json() -> str:
         data = {"company": key, "name": name, "database": str(store.path),
                 "assessments": [{"id": e.id, "at": e.at, "stage": e.stage, "stage_number": e.stage_number,
                                  "levels": e.levels, "knowledge_base": e.knowledge_base, "version": e.version,
                                  "file": e.file, "recommendations": e.recommendations} for e in entries],
                 "changes": diffs}
-        click.echo(dumps(data, indent=2))
-        return
+        return dumps(data, indent=2) + "\n"
+
+    show(fmt, text=lambda: history_text(key, name, str(store.path), entries, diffs, lang), json=as_json)
+
+
+def history_text(key: str, name: str, path: str, entries: list[Any], diffs: list[dict[str, Any]], lang: str) -> str:
+    """`cxm history` as text: one row per assessment, then what changed between each two."""
     comps = list(entries[-1].levels)
-    lines = [t("history", lang, name=inline(name), company=key), f"{t('database', lang)}: {inline(str(store.path))}",
-             ""]
+    lines = [t("history", lang, name=inline(name), company=key), f"{t('database', lang)}: {inline(path)}", ""]
     short = {c: t(f"short_{c}", lang) if f"short_{c}" in LABELS else c[:4] for c in comps}
     lines.append(f"  {t('columns', lang):<44}" + "".join(f"{short[c]:>6}" for c in comps) + f"  {t('kb', lang)}")
     for e in entries:
@@ -172,105 +172,22 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
         lines += ["", t("changes", lang)]
     by_id = {e.id: e for e in entries}
     for d in diffs:
-        before, after = by_id[d["from"]], by_id[d["to"]]
         lines.append(f"  {t('between', lang, a=d['from'], b=d['to'], at=d['at'])}")
-        body: list[str] = []
-        if d["stage"]:
-            body.append(t("stage", lang, before=before.result["stage"]["name"][lang],
-                          after=after.result["stage"]["name"][lang]))
-        for c, lv in d["levels"].items():
-            body.append(t("level", lang, name=_name(after.result, c, lang), before=lv["before"], after=lv["after"]))
-        body += [f"{t('new', lang)}: {r['title'][lang]} [{r['id']}]" for r in d["added"]]
-        body += [f"{t('gone', lang)}: {r['title'][lang]} [{r['id']}]" for r in d["removed"]]
-        if d["knowledge_base"]:
-            body.append(t("kb_changed", lang, before=d["knowledge_base"]["before"][:12],
-                          after=d["knowledge_base"]["after"][:12]))
+        body = _change_lines(d, by_id[d["from"]], by_id[d["to"]], lang)
         lines += [f"    {b}" for b in body or [t("no_change", lang)]]
-    click.echo(terminal_safe("\n".join(lines)))
+    return "\n".join(lines) + "\n"
 
 
-@cli.command()
-@click.argument("company")
-@click.argument("action", required=False, type=click.Choice(["done", "drop", "open"]))
-@click.argument("recommendation", required=False)
-@click.option("--why", "why", help="Why the recommendation is dropped (required with drop).")
-@click.option("--alone", is_flag=True,
-              help="With done: mark only REC, leaving its open actions and tools open (they are marked with it "
-                   "otherwise).")
-@db_option
-@output_options
-def plan(company: str, action: str | None, recommendation: str | None, why: str | None, db: Path | None,
-         fmt: str, lang: str, alone: bool = False) -> None:
-    """List a company's recommendations with their status, or set one's status.
-
-    With only COMPANY, lists the recommendations of the latest saved assessment with the status the
-    consultant set (open, done, dropped), then those a re-assessment closed because their gap was
-    closed (or held back). `done REC` and `drop REC --why TEXT` set a status; `open REC` reopens.
-    `done REC` also marks done the actions and tools of the latest assessment carried out under REC that
-    are still open, and lists them; with --alone it marks REC only and lists those left open.
-
-    \b
-    Example:
-      cxm plan "Regional wellness resort (article, company 1)"
-      cxm plan regional-wellness-resort-article-company-1 done written-brand-values
-      cxm plan regional-wellness-resort-article-company-1 drop mystery-shopper --why "no budget this year"
-    """
-
-    if action and not recommendation:
-        raise click.UsageError(f"{action} needs a recommendation id: cxm plan COMPANY {action} REC")
-    if recommendation and not action:
-        raise click.UsageError("give done, drop or open before the recommendation id")
-    if why and action != "drop":
-        raise click.UsageError("--why goes with drop")
-    if alone and action != "done":
-        raise click.UsageError("--alone goes with done")
-    store = _open(db)
-    try:
-        key = _resolve(store, company)
-        if action:
-            status = {"done": "done", "drop": "dropped", "open": "open"}[action]
-            parts = []
-            if status == "done":
-                item, parts = store.mark_done(key, recommendation or "", alone=alone)
-            else:
-                item = store.set_status(key, recommendation or "", status, why)
-            lines = [t("set", lang, rec=item.rec, status=t(item.status, lang))
-                     + (f" ({t('why', lang)}: {item.why})" if item.why else "")]
-            if parts:
-                lines.append(t("parts_open" if alone else "parts_done", lang, n=len(parts)))
-                lines += [f"  {t(p.kind, lang):<10}{p.rec}: {p.title[lang]}" for p in parts]
-            click.echo(terminal_safe("\n".join(lines)))
-            return
-        name, entries, items = store.name(key), store.entries(key), store.plan(key)
-    finally:
-        store.close()
-    latest = entries[-1]
-    if fmt == "json":
-        data = {"company": key, "name": name, "latest": latest.id,
-                "items": [{"id": i.rec, "kind": i.kind, "title": i.title, "status": i.status, "why": i.why,
-                           "status_at": i.status_at, "first_seen": i.first_seen, "last_seen": i.last_seen,
-                           "closed_by": i.closed_by, "closed_reason": i.closed_reason} for i in items]}
-        click.echo(dumps(data, indent=2))
-        return
-    lines = [t("plan", lang, name=inline(name), company=key),
-             t("latest", lang, id=latest.id, count=len(entries), at=latest.at, n=latest.stage_number,
-               stage=latest.result["stage"]["name"][lang]), ""]
-    groups = [("current", [i for i in items if i.current]),
-              ("gap_closed", [i for i in items if i.closed_reason == "gap_closed"]),
-              ("held_back", [i for i in items if i.closed_reason == "held_back"])]
-    for key_, group in groups:
-        if key_ != "current" and not group:
-            continue
-        lines.append(t(key_, lang))
-        if not group:
-            lines.append("  " + t("none", lang))
-        for i in group:
-            status = "closed" if i.status == "open" and i.closed_by is not None else i.status
-            line = f"  {t(status, lang):<9}{t(i.kind, lang):<10}{i.rec}: {i.title[lang]}"
-            if i.closed_by is not None:
-                line += f" ({t('closed_by' if i.closed_reason == 'gap_closed' else 'held_by', lang, id=i.closed_by)})"
-            if i.why:
-                line += f" ({t('why', lang)}: {i.why})"
-            lines.append(line)
-        lines.append("")
-    click.echo(terminal_safe("\n".join(lines).rstrip()))
+def _change_lines(d: dict[str, Any], before: Any, after: Any, lang: str) -> list[str]:
+    body: list[str] = []
+    if d["stage"]:
+        body.append(t("stage", lang, before=before.result["stage"]["name"][lang],
+                      after=after.result["stage"]["name"][lang]))
+    for c, lv in d["levels"].items():
+        body.append(t("level", lang, name=_name(after.result, c, lang), before=lv["before"], after=lv["after"]))
+    body += [f"{t('new', lang)}: {r['title'][lang]} [{r['id']}]" for r in d["added"]]
+    body += [f"{t('gone', lang)}: {r['title'][lang]} [{r['id']}]" for r in d["removed"]]
+    if d["knowledge_base"]:
+        body.append(t("kb_changed", lang, before=d["knowledge_base"]["before"][:12],
+                      after=d["knowledge_base"]["after"][:12]))
+    return body

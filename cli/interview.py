@@ -22,7 +22,7 @@ import click
 
 from cxm.cli.errors import Failure
 from cxm.cli.i18n import translator
-from cxm.cli.main import cli, lang_option
+from cxm.cli.options import lang_option
 from cxm.facts.questions import (
     REQUIRED,
     Question,
@@ -282,7 +282,7 @@ def to_yaml(answers: dict[str, Any]) -> str:
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
 
 
-@cli.command()
+@click.command()
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="The facts file to write (default: company.yaml; needed with --from). -o set to the --from "
                    "file updates it, keeping its comments and layout.")

@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
+from cxm.cli.formats import PORTFOLIO
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli, rules_option, started
+from cxm.cli.options import lang_option, rules_option
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "CX maturity portfolio", "ru": "Портфель: зрелость клиентского опыта"},
@@ -93,7 +94,6 @@ INDUSTRIES = {
 }
 
 label = translator(LABELS)
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def group_name(cut: str, key: str, lang: str) -> str:
@@ -167,27 +167,20 @@ def _median_level(levels: dict[str, int]) -> str:
 
 def render(p: Any, model: Any, kb: Any, fmt: str, lang: str, chart_href: dict[str, str] | None = None) -> str:
     """The portfolio as HTML or Markdown."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
-    from cxm.cli.main import package_version
-    from cxm.cli.report import md_escape, md_url
+    from cxm.cli.markdown import environment
+    from cxm.cli.session import package_version
     from cxm.engine.services.history import now
     from cxm.engine.services.portfolio import MIN_GROUP
 
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("md",), default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        finalize=md_escape if fmt == "md" else None,  # every inserted value escaped, as in the report
-    )
+    page = PORTFOLIO[fmt]
+    env = environment(page.escape)  # every inserted value escaped, as in the report
     names = Names(kb, lang)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     env.filters["pct"] = percent
-    env.filters["md"] = md_escape
-    env.filters["url"] = md_url
     env.filters["median"] = _median_level
-    svg = charts(p, model, names, lang) if fmt == "html" else {}
+    svg = charts(p, model, names, lang) if page.inline_charts else {}
     context = {
         "p": p, "f": p.figures, "model": model, "n": names, "lang": lang, "version": package_version(),
         "date": now()[:10], "group_name": lambda cut, key: group_name(cut, key, lang),
@@ -195,16 +188,15 @@ def render(p: Any, model: Any, kb: Any, fmt: str, lang: str, chart_href: dict[st
         "cuts": [(cut, [g for g in p.groups if g.cut == cut]) for cut in ("industry", "market", "size_class")],
         "min_group": MIN_GROUP,
     }
-    return env.get_template(f"portfolio.{fmt}").render(context)
+    return env.get_template(f"portfolio.{page.name}").render(context)
 
 
 def load(input_path: Path, rules: tuple[Path, ...]) -> tuple[Any, Any, Any]:
     """The engine's rule base, the model and the portfolio's figures (bad input: a PortfolioError)."""
+    from cxm.cli.session import engine as load_engine
     from cxm.engine.services import portfolio as service
-    from cxm.engine.services.api import Engine
 
-    engine = Engine(rules)
-    started()
+    engine = load_engine(rules, quiet=True)
     model = service.Model.of(engine.kb)
     records = service.read_records(input_path, model, [str(Path(r).resolve()) for r in rules])
     return engine.kb, model, service.summarise(records, model, str(input_path))
@@ -213,26 +205,32 @@ def load(input_path: Path, rules: tuple[Path, ...]) -> tuple[Any, Any, Any]:
 def write(p: Any, model: Any, kb: Any, output: Path | None, fmt: str, lang: str) -> list[Path]:
     """Write the portfolio as FMT to OUTPUT (JSON without OUTPUT: to stdout); the files written."""
     from cxm.engine.base.atomic import write_text
-    from cxm.engine.services.portfolio import to_data
 
-    if fmt == "json":
+    def as_json() -> list[Path]:
+        from cxm.engine.services.portfolio import to_data
+
         text = json.dumps(to_data(p), ensure_ascii=False, indent=2) + "\n"
         if output is None:
             click.echo(text, nl=False)
             return []
         write_text(output, text)
         return [output]
-    assert output is not None
-    if fmt == "md":
-        names = Names(kb, lang)
-        svg = charts(p, model, names, lang)
+
+    def as_markdown() -> list[Path]:
+        assert output is not None
+        svg = charts(p, model, Names(kb, lang), lang)
         files = {k: output.with_name(f"{output.stem}.{k}.svg") for k in svg}
         for k, path in files.items():
             write_text(path, svg[k] + "\n")
         write_text(output, render(p, model, kb, "md", lang, {k: v.name for k, v in files.items()}))
         return [output, *files.values()]
-    write_text(output, render(p, model, kb, "html", lang))
-    return [output]
+
+    def as_html() -> list[Path]:
+        assert output is not None
+        write_text(output, render(p, model, kb, "html", lang))
+        return [output]
+
+    return PORTFOLIO.pick(fmt, {"json": as_json, "md": as_markdown, "html": as_html})
 
 
 CHARTS = ("stages-by-industry", "stages-by-market", "stages-by-size-class", "stages", "levels")
@@ -242,7 +240,8 @@ def written(output: Path | None, fmt: str) -> list[Path]:
     """Every file the portfolio may write: OUTPUT and, for Markdown, its charts beside it."""
     if output is None:
         return []
-    return [output, *(output.with_name(f"{output.stem}.{k}.svg") for k in CHARTS if fmt == "md")]
+    beside = PORTFOLIO[fmt].page and not PORTFOLIO[fmt].inline_charts
+    return [output, *(output.with_name(f"{output.stem}.{k}.svg") for k in CHARTS if beside)]
 
 
 def refuse_clashes(outputs: list[Path], read: list[tuple[str, Path | None]], param_hint: str) -> None:
@@ -262,21 +261,19 @@ def output_format(output: Path | None, fmt: str | None, source: Path, param_hint
         raise click.BadParameter(f"{output} is the input; write the portfolio elsewhere", param_hint=param_hint)
     if fmt:
         return fmt
-    suffix = output.suffix.lower() if output else ""
-    found = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}.get(suffix)
+    found = PORTFOLIO.by_suffix(output)
     if found is None:
         raise click.BadParameter(f"{output}: the portfolio must end in .html, .md or .json (or give --format)",
                                  param_hint=param_hint)
     return found
 
 
-@cli.command()
+@click.command()
 @click.argument("input_path", metavar="RESULTS", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="OUT.html (one self-contained page), OUT.md (charts beside it as OUT.*.svg) or OUT.json.")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]),
-              help="The output's format [default: from OUT's suffix; json without -o prints to stdout].")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the page.")
+@PORTFOLIO.option(help="The output's format [default: from OUT's suffix; json without -o prints to stdout].")
+@lang_option("Language of the page.")
 @rules_option
 def portfolio(input_path: Path, output: Path | None, fmt: str | None, lang: str, rules: tuple[Path, ...]) -> None:
     """Figures of many companies: RESULTS is the JSON Lines output of `cxm batch`, or a folder of facts files.
@@ -292,7 +289,7 @@ def portfolio(input_path: Path, output: Path | None, fmt: str | None, lang: str,
       cxm portfolio results.jsonl --format json > portfolio.json
       cxm portfolio my-clients/ -o portfolio.md --lang ru
     """
-    if output is None and fmt != "json":
+    if output is None and (fmt is None or PORTFOLIO[fmt].page):
         raise click.UsageError("give -o OUT.html|OUT.md|OUT.json, or --format json to print JSON")
     fmt = output_format(output, fmt, input_path)
     refuse_clashes(written(output, fmt), [("the input", input_path)], "-o/--output")  # charts too

@@ -7,8 +7,8 @@ import textwrap
 
 from cxm.cli.i18n import t
 from cxm.engine.base.text import INVISIBLE, dumps
-from cxm.engine.language.words import lower_first
 from cxm.engine.results.result import Assessment, ConditionCheck, PlanStep, Recommendation, to_data
+from cxm.engine.services.toolkit import lower_first
 
 # C0 controls but tab and line feed, DEL, and C1 controls: in a company's name they could move the
 # cursor, recolour or retitle the user's terminal. Bidi overrides and zero-width characters

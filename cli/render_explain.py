@@ -146,9 +146,9 @@ def why_not_text(w: WhyNot, lang: str) -> str:
     if not w.made:
         lines.append("")
         if w.suggestion is None:
-            from cxm.engine.explain.whatif import MAX_CHANGES
+            from cxm.engine.services.toolkit import max_changes
 
-            lines.append(t("no_suggestion", lang, n=MAX_CHANGES))
+            lines.append(t("no_suggestion", lang, n=max_changes()))
         else:
             lines.append(t("suggestion", lang, runs=w.suggestion.runs) + ":")
             lines.append("  " + what_if_command(w.file, w.suggestion.changes))

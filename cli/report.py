@@ -1,253 +1,26 @@
-"""`cxm report`: a client-ready report, HTML (one self-contained file) or Markdown.
+"""`cxm report`: a client-ready report, HTML (one self-contained file), Markdown or PDF.
 
-Templates (Jinja2, autoescaped for HTML, escaped for Markdown: see :func:`md_escape`) live in
-``cli/templates``; the radar chart of the four
-competency levels is drawn by pygal as SVG and put inline in the HTML (no script, no stylesheet,
-no font is fetched). The Markdown report links the same chart, written beside it as
-``OUT.radar.svg``, and also gives the levels as a table.
+Templates (Jinja2, autoescaped for HTML, escaped for Markdown: see :func:`cxm.cli.markdown.md_escape`) live in
+``cli/templates``; the radar chart of the four competency levels is drawn by pygal as SVG
+(:mod:`cxm.cli.report_charts`) and put inline in the HTML (no script, no stylesheet, no font is fetched). The
+Markdown report links the same chart, written beside it as ``OUT.radar.svg``, and also gives the levels as a
+table.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from cxm.cli.errors import Failure, Rejected
-from cxm.cli.i18n import LABELS as _TEXT_LABELS
-from cxm.cli.i18n import translator
-from cxm.cli.main import cli, lang_option, rules_option, started, warn_facts, warn_overrides
+from cxm.cli.formats import REPORT
+from cxm.cli.options import lang_option, rules_option
 from cxm.cli.render import effect_text
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-CHART_ID = "cxm-radar"
-
-LABELS: dict[str, dict[str, str]] = {
-    "title": {"en": "Customer-experience maturity report", "ru": "Отчёт о зрелости клиентского опыта"},
-    "prepared": {"en": "Prepared on {date} from the facts file {file}",
-                 "ru": "Подготовлен {date} по исходным данным из файла {file}"},
-    "summary": {"en": "Summary", "ru": "Резюме"},
-    "stage_of": {"en": "Stage {n} of 6: {name}", "ru": "Стадия {n} из 6: {name}"},
-    "why": {"en": "Why", "ru": "Почему"},
-    "effects": {"en": "Once done", "ru": "После выполнения"},
-    "summary_weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
-    "summary_recs": {"en": "{d} key decisions, {a} actions and {t} tools are recommended.",
-                     "ru": "Рекомендовано ключевых решений: {d}, действий: {a}, инструментов: {t}."},
-    "summary_next": {"en": "Next stage: {name} (stage {n}).", "ru": "Следующая стадия: «{name}» ({n})."},
-    "summary_top": {"en": "The company is at the top stage.", "ru": "Компания на высшей стадии."},
-    "levels": {"en": "Competency levels", "ru": "Уровни компетенций"},
-    "levels_note": {"en": "Each competency is rated from 1 to 6.",
-                    "ru": "Каждая компетенция оценивается по шкале от 1 до 6."},
-    "competency": {"en": "Competency", "ru": "Компетенция"},
-    "level": {"en": "Level", "ru": "Уровень"},
-    "basis": {"en": "What it rests on", "ru": "На чём основано"},
-    "self_far_below": {"en": "Rates itself far below what the facts show (self-assessed {own}, facts {evidence}).",
-                       "ru": "Оценивает себя намного ниже, чем показывают факты (самооценка {own}, "
-                             "по фактам {evidence})."},
-    "self_far_above": {"en": "Rates itself far above what the facts show (self-assessed {own}, facts {evidence}).",
-                       "ru": "Оценивает себя намного выше, чем показывают факты (самооценка {own}, "
-                             "по фактам {evidence})."},
-    "chart": {"en": "Radar chart of the four competency levels (1 to 6)",
-              "ru": "Лепестковая диаграмма уровней четырёх компетенций (от 1 до 6)"},
-    "series": {"en": "Level", "ru": "Уровень"},
-    "ladder": {"en": "The six stages", "ru": "Шесть стадий"},
-    "you_are_here": {"en": "You are here", "ru": "Вы здесь"},
-    "reached": {"en": "passed", "ru": "пройдена"},
-    "current": {"en": "current stage", "ru": "текущая стадия"},
-    "next": {"en": "next stage", "ru": "следующая стадия"},
-    "ahead": {"en": "ahead", "ru": "впереди"},
-    "weakest": {"en": "Weakest competency", "ru": "Самая слабая компетенция"},
-    "weakest_note": {"en": "The weakest competency holds the stage back: strengthen it first.",
-                     "ru": "Самая слабая компетенция сдерживает переход на следующую стадию, поэтому укреплять её "
-                           "нужно в первую очередь."},
-    "recommendations": {"en": "Appendix A: every recommendation (key decisions, actions, tools)",
-                        "ru": "Приложение А: все рекомендации (ключевые решения, действия, инструменты)"},
-    "plan_note": {"en": "What to do now, next and later, in one order: the weakest competency first, then what "
-                        "unlocks the next stage, then effort, cost and time. Appendix A lists every recommendation.",
-                  "ru": "Что делать сейчас, затем и позже. Порядок один: сначала самая слабая компетенция, потом то, "
-                        "что открывает путь к следующей стадии, затем усилия, затраты и срок. Все рекомендации — в "
-                        "приложении А."},
-    "recs_note": {"en": "In priority order: each decision is followed by its actions, each action by its tools.",
-                  "ru": "В порядке приоритета: за каждым решением следуют его действия, за действием — инструменты."},
-    "none": {"en": "None.", "ru": "Нет."},
-    "decision": {"en": "Decision", "ru": "Решение"},
-    "action": {"en": "Action", "ru": "Действие"},
-    "tool": {"en": "Tool", "ru": "Инструмент"},
-    "effort": {"en": "effort", "ru": "усилия"},
-    "cost": {"en": "cost", "ru": "затраты"},
-    "low": {"en": "low", "ru": "низкие"},
-    "medium": {"en": "medium", "ru": "средние"},
-    "high": {"en": "high", "ru": "высокие"},
-    "roadmap": {"en": "Roadmap to {name} (stage {n})", "ru": "Дорожная карта к стадии «{name}» ({n})"},
-    "roadmap_top": {"en": "Roadmap", "ru": "Дорожная карта"},
-    "top_stage": {"en": "The top stage is reached; the task now is to keep it.",
-                  "ru": "Достигнута высшая стадия; теперь задача — её удерживать."},
-    "unmet_intro": {"en": "What the next stage needs and the company does not have yet:",
-                    "ru": "Чего требует следующая стадия и чего у компании пока нет:"},
-    "all_met": {"en": "Every condition of the next stage is met.",
-                "ru": "Все условия следующей стадии выполнены."},
-    "now": {"en": "now", "ru": "сейчас"},
-    "absent": {"en": "absent", "ru": "нет"},
-    "focus": {"en": "Strengthen first", "ru": "Укрепить в первую очередь"},
-    "start_with": {"en": "Start with", "ru": "Начать с"},
-    "held_back": {"en": "Held back for now", "ru": "Пока отложено"},
-    "appendix": {"en": "Appendix B: why each recommendation is made",
-                 "ru": "Приложение Б: почему сделана каждая рекомендация"},
-    "appendix_note": {"en": "Why each recommendation is made, its source, and what that rests on, down to the "
-                            "facts about the company.",
-                      "ru": "Почему сделана каждая рекомендация, на каком источнике она основана и на чём держится — "
-                            "вплоть до сведений о компании."},
-    "rule": {"en": "rule", "ru": "правило"},
-    "source": {"en": "source", "ru": "источник"},
-    "input_line": {"en": "input, line {line}", "ru": "исходный факт, строка {line}"},
-    "input_default": {"en": "input, default (not in the file)", "ru": "исходный факт, по умолчанию (нет в файле)"},
-    "assumed": {"en": "Assumed", "ru": "Принято по умолчанию"},
-    "assumed_note": {"en": "The facts file leaves these out, so the assessment takes them at their defaults: the "
-                           "practice is taken as not in place. Add them to the file if that is not so.",
-                     "ru": "Этих сведений нет в исходных данных, поэтому при оценке считалось, что таких практик в "
-                           "компании нет. Если это не так, дополните данные."},
-    "assumed_whole": {"en": "the whole section", "ru": "весь раздел"},
-    "sources": {"en": "Sources", "ru": "Источники"},
-    "footer": {"en": "cx-maturity {version}; knowledge base {kb}", "ru": "cx-maturity {version}; база знаний {kb}"},
-    "portfolio": {"en": "Against the portfolio", "ru": "В сравнении с портфелем"},
-    "portfolio_note": {"en": "Percentile rank (0-100) in {source}: the per cent of companies below, plus half of "
-                             "those level (50 is the middle); the group's median in brackets. Industry and "
-                             "size-class groups of fewer than {n} companies are left out.",
-                       "ru": "Процентильный ранг (0-100) в {source}: доля компаний ниже, плюс половина равных "
-                             "(50 — середина); в скобках медиана группы. Группы отрасли и размера меньше {n} "
-                             "компаний не показаны."},
-    "standing_chart": {"en": "Bar chart: percentile rank of the stage and of each level, per group",
-                       "ru": "Столбчатая диаграмма: процентильный ранг стадии и каждого уровня по группам"},
-    "group": {"en": "Group", "ru": "Группа"},
-    "stage": {"en": "Stage", "ru": "Стадия"},
-    "this_company": {"en": "This company", "ru": "Эта компания"},
-    "pct": {"en": "{p} (median {m:g})", "ru": "{p} (медиана {m:g})"},
-    "pct_stage": {"en": "{p} (median: {m})", "ru": "{p} (медиана: {m})"},
-    "between_stages": {"en": "between {a} and {b}", "ru": "между «{a}» и «{b}»"},
-    "shortest_head": {"en": "The shortest path to the next stage", "ru": "Кратчайший путь к следующей стадии"},
-    "group_of": {"en": "{cut}: {name} ({n} companies)", "ru": "{cut}: {name} (компаний: {n})"},
-}
-
-
-# the plan's words are the text output's own, so that the report and `cxm assess` say the same
-LABELS.update({key: _TEXT_LABELS[key] for key in (
-    "plan", "plan_empty", "plan_now", "plan_next", "plan_later", "meta", "weeks", "months", "year", "obligations",
-    "duty_do", "duty_confirm", "duty_confirm_how", "duty_confirm_client", "shortest", "retake_with", "retake_alone",
-    "now", "absent",
-    *(k for k in _TEXT_LABELS if k.startswith("section_")))})
-label = translator(LABELS)
-
-
-def _strip_comments(root: Any) -> Any:
-    """Drop pygal's comments (links and the date) and its script (the config of its optional tooltips).
-
-    What is left is a static, offline SVG that gives the same bytes for the same input.
-    """
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return root
-
-
-def _level_labels(root: Any) -> None:
-    """Lay the competency labels flat (pygal turns them along their axis) and anchor them outwards."""
-    for group in root.iter():
-        if "x" not in (group.get("class") or "").split() or "web" not in group.get("class", ""):
-            continue
-        texts = [node for node in group.iter() if node.tag.endswith("text")]
-        if not texts:
-            continue
-        xs = [float(node.get("x")) for node in texts]
-        ys = [float(node.get("y")) for node in texts]
-        centre, middle = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-        for node, x, y in zip(texts, xs, ys, strict=True):
-            node.attrib.pop("transform", None)
-            anchor = "end" if x < centre - 1 else "start" if x > centre + 1 else "middle"
-            node.set("style", f"text-anchor:{anchor}")
-            node.set("dy", "0.35em" if anchor != "middle" else "-0.6em" if y < middle else "1.2em")
-
-
-def radar_svg(report: Any, lang: str) -> str:
-    """The radar chart of the four competency levels, as an SVG element (no script, no external reference)."""
-    import pygal
-    from pygal.style import Style
-
-    levels = list(report.assessment.levels.values())
-    style = Style(
-        background="#ffffff", plot_background="#ffffff", foreground="#1d2a33", foreground_strong="#1d2a33",
-        foreground_subtle="#c9d3da", colors=("#1f6f8b",), opacity=".35", opacity_hover=".45",
-        font_family="'DejaVu Sans', 'Liberation Sans', Arial, sans-serif",
-        label_font_size=14, major_label_font_size=14, value_font_size=12, tooltip_font_size=12,
-    )
-    chart = pygal.Radar(
-        style=style, js=[], disable_xml_declaration=True, fill=True, range=(0, 6), show_legend=False,
-        width=820, height=420, dots_size=5, stroke_style={"width": 2.5}, show_y_labels=True,
-        y_labels=[1, 2, 3, 4, 5, 6], truncate_label=-1, margin=14, margin_top=30, margin_bottom=30, margin_left=270,
-        margin_right=270,
-        inner_radius=0,
-    )
-    chart.uuid = CHART_ID  # a fixed id instead of a random one: the same input gives the same bytes
-    chart.x_labels = [f"{getattr(lv.name, lang)} ({lv.level})" for lv in levels]
-    chart.add(label("series", lang), [lv.level for lv in levels])
-
-    def finish(root: Any) -> Any:
-        _strip_comments(root)
-        _level_labels(root)
-        for child in root:
-            if child.tag.endswith("title"):
-                child.text = label("chart", lang)
-        root.set("role", "img")
-        root.set("aria-label", label("chart", lang))
-        return root
-
-    chart.add_xml_filter(finish)
-    return chart.render(is_unicode=True)
-
-
-_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, table cells, strike-through
-_MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")  # a heading, a list item, a setext underline
-
-
-def md_escape(value: Any) -> Any:
-    """A value as literal Markdown text: no HTML, link, image, emphasis, heading or list can come out of it.
-
-    Every value a Markdown template inserts passes through here (the environment's ``finalize``), but
-    what the template marks ``|safe`` (its own heading marks and outline numbers) and what is already
-    escaped. A line break becomes a space, so no value can begin a line of its own.
-    """
-    from markupsafe import Markup
-
-    if isinstance(value, Markup):
-        return value
-    text = " ".join(str(value).splitlines())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_INLINE.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit()
-                                                      else "\\" + m.group(2)), text)
-    return Markup(text)
-
-
-def md_code(value: Any) -> Any:
-    """A Markdown code span holding ``value`` literally (its fence longer than any run of backticks in it)."""
-    from markupsafe import Markup
-
-    text = " ".join(str(value).splitlines())
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return Markup(f"{fence}{pad}{text}{pad}{fence}")
-
-
-def md_url(value: Any) -> Any:
-    """A link destination: percent-encoded, so that it cannot close the link or add a title."""
-    from urllib.parse import quote
-
-    from markupsafe import Markup
-
-    return Markup(quote(str(value)))
+from cxm.cli.report_charts import group_label, radar_svg, stage_median, standing_svg
+from cxm.cli.report_labels import label
 
 
 def _text(value: Any) -> str:
@@ -256,65 +29,26 @@ def _text(value: Any) -> str:
     return _plain(value)
 
 
-def group_label(s: Any, lang: str) -> str:
-    """A portfolio group of the standing table: the whole portfolio, an industry or a size class."""
-    from cxm.cli.portfolio import group_name
-    from cxm.cli.portfolio import label as plabel
-
-    if s.cut == "all":
-        return label("group_of", lang, cut=group_name("all", "", lang), name="", n=s.companies).replace(":  (", " (")
-    return label("group_of", lang, cut=plabel(f"cut.{s.cut}", lang), name=group_name(s.cut, s.key, lang), n=s.companies)
-
-
-def standing_svg(report: Any, standing: list[Any], lang: str) -> str:
-    """The bar chart of the company's percentile ranks, one series per group."""
-    from cxm.cli.charts import standing_svg as chart
-
-    a = report.assessment
-    from cxm.cli.portfolio import label as plabel
-
-    labels = [label("stage", lang), *(plabel(f"short.{c}", lang) for c in a.levels)]
-    groups = [(group_label(s, lang), [s.percentiles["stage"], *(s.percentiles[c] for c in a.levels)])
-              for s in standing]
-    return chart(labels, groups, label("standing_chart", lang))
-
-
-def stage_median(report: Any, median: float, lang: str) -> str:
-    """A portfolio's median stage as a stage: its name, or the two stages it falls between (1.5: Ignore-Explore)."""
-    names = [getattr(r.name, lang) for r in report.ladder]
-    low, high = int(median // 1), -int(-median // 1)
-    if low == high:
-        return names[low - 1]
-    return label("between_stages", lang, a=names[low - 1], b=names[high - 1])
-
-
 def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
            portfolio_source: str = "", standing_href: str = "", consultant: bool = False) -> str:
     """The report as HTML or Markdown text (with ``standing``: the section against a portfolio). The client's
     report says everything in words; ``consultant`` adds the ids, the rules and the facts as the engine has them."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
-    from cxm.cli.main import package_version
+    from cxm.cli.markdown import environment
     from cxm.cli.render import condition_text, reason, survey_line
     from cxm.cli.report_prose import appendix, sources
     from cxm.cli.report_prose import label as label_prose
-    from cxm.engine.language.words import lower_first
+    from cxm.cli.session import package_version
     from cxm.engine.services.history import now
     from cxm.engine.services.portfolio import MIN_GROUP
+    from cxm.engine.services.toolkit import lower_first
 
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("md",), default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        finalize=md_escape if fmt == "md" else None,
-    )
+    page = REPORT[fmt]
+    env = environment(page.escape)
     env.filters["tr"] = lambda bilingual: getattr(bilingual, lang)
     env.filters["plain"] = _text
     env.filters["fields"] = lambda fields: ", ".join(f"{p.split('.', 1)[1]}={_text(v)}" for p, v in fields.items())
-    env.filters["md"] = md_escape
-    env.filters["code"] = md_code
-    env.filters["url"] = md_url
     env.filters["effects"] = lambda effects: "; ".join(effect_text(e) for e in effects)
     env.globals["L"] = lambda key, **values: label(key, lang, **values)
     env.filters["lowerfirst"] = lower_first
@@ -327,11 +61,11 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "stage_why": " ".join(dict.fromkeys(getattr(x, lang) for x in (a.stage.because, a.stage.basis))),
         "next_text": label("summary_next", lang, name=getattr(a.roadmap.next_stage.name, lang),
                            n=a.roadmap.next_stage.number) if a.roadmap.next_stage else label("summary_top", lang),
-        "chart": Markup(radar_svg(report, lang)) if fmt == "html" else "",
+        "chart": Markup(radar_svg(report, lang)) if page.inline_charts else "",
         "chart_href": chart_href,
         "survey_text": lambda c: survey_line(a, c, lang),
         "standing": standing or [], "portfolio_source": portfolio_source, "standing_href": standing_href,
-        "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and fmt == "html" else "",
+        "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and page.inline_charts else "",
         "group_label": lambda s: group_label(s, lang), "min_group": MIN_GROUP,
         "appendix": appendix(report, lang, consultant),
         "consultant": consultant,
@@ -344,10 +78,11 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "texts": {rec.id: rec.text for rec in a.recommendations},
         "titles": {rec.id: rec.title for rec in a.recommendations},
     }
-    return env.get_template(f"report.{fmt}").render(context)
+    return env.get_template(f"report.{page.name}").render(context)
 
 
-@cli.command()
+
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The report file: OUT.html (self-contained page), OUT.md (Markdown) or OUT.pdf (A4; needs the "
@@ -379,17 +114,16 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
           --portfolio facts/examples/portfolio/results.jsonl
       cxm report facts/examples/article-3-manufacturer.yaml -o manufacturer.pdf
     """
-    from cxm.engine.base.atomic import write_bytes, write_text
     from cxm.engine.base.paths import clashes
-    from cxm.engine.services.api import Engine, read_facts
     from cxm.engine.services.report import build
 
-    suffix = output.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".pdf"):
+    fmt = REPORT.by_suffix(output)
+    if fmt is None:
         raise click.BadParameter(f"{output}: the report must end in .html, .md or .pdf", param_hint="-o/--output")
-    if suffix == ".pdf":
+    page = REPORT[fmt]
+    if page.binary:
         pdf_library()  # before the work: a missing optional extra is said at once
-    chart = output.with_name(output.stem + ".radar.svg") if suffix == ".md" else None
+    chart = None if page.inline_charts else output.with_name(output.stem + ".radar.svg")
     standing = output.with_name(output.stem + ".standing.svg") if chart is not None and portfolio else None
     same = clashes([("FILE", file), ("OUT", output), ("the chart", chart), ("the standing chart", standing),
                     ("the portfolio", portfolio)])
@@ -399,34 +133,51 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
         if len(os.fsencode(beside.name)) > 255:
             raise click.BadParameter(f"{output}: the name is too long for the chart written beside it "
                                      f"({beside.name[-24:]!r} at the end is over 255 bytes)", param_hint="-o/--output")
-    loaded = read_facts(file)
-    warn_facts(loaded)
-    engine = Engine(rules)
-    warn_overrides(engine.kb)
-    started()
+    from cxm.cli.session import facts_and_engine
+
+    loaded, engine = facts_and_engine(file, rules)
     data = build(engine, loaded)
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"consultant": consultant}
     if portfolio is not None:
-        extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
-    written = [output]
+        extra |= {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
     try:
-        if chart is not None:
-            written.append(chart)
-            if extra.get("standing"):
-                extra["standing_href"] = output.stem + ".standing.svg"
-                written.append(output.with_name(extra["standing_href"]))
-            text = render(data, "md", lang, chart_href=chart.name, consultant=consultant, **extra)
-            write_text(chart, radar_svg(data, lang) + "\n")
-            if extra.get("standing"):
-                write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
-            write_text(output, text)
-        elif suffix == ".pdf":
-            write_bytes(output, to_pdf(render(data, "html", lang, consultant=consultant, **extra)))
-        else:
-            write_text(output, render(data, "html", lang, consultant=consultant, **extra))
+        written = REPORT.pick(fmt, {"md": lambda: _write_markdown(data, output, lang, extra),
+                                    "pdf": lambda: _write_pdf(data, output, lang, extra),
+                                    "html": lambda: _write_html(data, output, lang, extra)})
     except OSError as exc:
         raise Failure(f"error: cannot write the report {output}: {exc.strerror or exc}") from None
     click.echo("\n".join(map(str, written)))
+
+
+def _write_markdown(data: Any, output: Path, lang: str, extra: dict[str, Any]) -> list[Path]:
+    """The Markdown report, its radar chart beside it (and its standing chart, against a portfolio)."""
+    from cxm.engine.base.atomic import write_text
+
+    chart = output.with_name(output.stem + ".radar.svg")
+    written = [output, chart]
+    if extra.get("standing"):
+        extra = {**extra, "standing_href": output.stem + ".standing.svg"}
+        written.append(output.with_name(extra["standing_href"]))
+    text = render(data, "md", lang, chart_href=chart.name, **extra)
+    write_text(chart, radar_svg(data, lang) + "\n")
+    if extra.get("standing"):
+        write_text(written[-1], standing_svg(data, extra["standing"], lang) + "\n")
+    write_text(output, text)
+    return written
+
+
+def _write_pdf(data: Any, output: Path, lang: str, extra: dict[str, Any]) -> list[Path]:
+    from cxm.engine.base.atomic import write_bytes
+
+    write_bytes(output, to_pdf(render(data, "html", lang, **extra)))
+    return [output]
+
+
+def _write_html(data: Any, output: Path, lang: str, extra: dict[str, Any]) -> list[Path]:
+    from cxm.engine.base.atomic import write_text
+
+    write_text(output, render(data, "html", lang, **extra))
+    return [output]
 
 
 def _standing(engine: Any, loaded: Any, data: Any, portfolio: Path, rules: tuple[Path, ...]) -> list[Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxm.cli.i18n import translator
-from cxm.engine.language.words import DERIVED
+from cxm.engine.services.toolkit import DERIVED
 
 LABELS: dict[str, dict[str, str]] = {
     "made_because": {"en": "Recommended because: {because}", "ru": "Почему рекомендовано: {because}"},

@@ -1,100 +1,25 @@
-"""`cxm rules ...`: tools for the experts who write the rules (lint, tests, list, show, doc, graph)."""
+"""`cxm rules ...`: tools for the experts who write the rules (lint, test, list, show; doc, graph and audit in
+:mod:`cxm.cli.rules_tools`)."""
 
 from __future__ import annotations
 
-import contextlib
-import itertools
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from cxm.cli.errors import Findings, Rejected
-from cxm.cli.i18n import translator
-from cxm.cli.main import cli, lang_option, output_options, rules_option, started, warn_overrides
-
-LABELS: dict[str, dict[str, str]] = {
-    "because": {"en": "Because", "ru": "Потому что"},
-    "source": {"en": "Source", "ru": "Источник"},
-    "when": {"en": "When", "ru": "Когда"},
-    "when_any": {"en": "When any of", "ru": "Когда выполнено одно из"},
-    "then": {"en": "Then", "ru": "Вывод"},
-    "depends_on": {"en": "Depends on", "ru": "Зависит от"},
-    "used_by": {"en": "Used by", "ru": "Используется в"},
-    "inputs_only": {"en": "input facts only", "ru": "только исходные факты"},
-    "final": {"en": "nothing (a final conclusion)", "ru": "нигде (окончательный вывод)"},
-    "tests": {"en": "Tests covering it", "ru": "Тесты, которые его покрывают"},
-    "no_tests": {"en": "none: write a case in a *.test.yaml file beside the rules",
-                 "ru": "нет: добавьте пример в файл *.test.yaml рядом с правилами"},
-    "decision": {"en": "decision", "ru": "решение"},
-    "action": {"en": "action", "ru": "действие"},
-    "tool": {"en": "tool", "ru": "инструмент"},
-    "error": {"en": "error", "ru": "ошибка"},
-    "warning": {"en": "warning", "ru": "предупреждение"},
-    "active": {"en": "active", "ru": "действует"},
-    "draft": {"en": "draft", "ru": "черновик"},
-    "deprecated": {"en": "deprecated", "ru": "устарело"},
-    "low": {"en": "low", "ru": "низкие"},
-    "medium": {"en": "medium", "ru": "средние"},
-    "high": {"en": "high", "ru": "высокие"},
-    "entry_facts": {"en": "competency {competency}, effort {effort}, cost {cost}",
-                    "ru": "компетенция {competency}, усилия {effort}, затраты {cost}"},
-    "serves": {"en": "Serves", "ru": "Служит"},
-    "effects": {"en": "Once done", "ru": "После выполнения"},
-    "made_by": {"en": "Made by", "ru": "Рекомендуют правила"},
-    "held_back_by": {"en": "Held back by", "ru": "Откладывают правила"},
-    "served_by": {"en": "Carried out by", "ru": "Выполняется через"},
-    "nothing": {"en": "no rule", "ru": "ни одно правило"},
-    "status": {"en": "status {status}, priority {priority}", "ru": "статус {status}, приоритет {priority}"},
-    "summary": {"en": "{passed} passed, {failed} failed, {todo} todo ({total} cases)",
-                "ru": "успешно: {passed}, с ошибкой: {failed}, известных пробелов: {todo} (примеров: {total})"},
-    "covered": {"en": "Coverage: all {total} rules fired in at least one case.",
-                "ru": "Покрытие: все {total} правил сработали хотя бы в одном примере."},
-    "uncovered": {"en": "Coverage: {n} of {total} rules fired in no case:",
-                  "ru": "Покрытие: {n} из {total} правил не сработали ни в одном примере:"},
-    "case_pass": {"en": "PASS", "ru": "ДА"}, "case_fail": {"en": "FAIL", "ru": "НЕТ"},
-    "case_todo": {"en": "TODO", "ru": "ПРОБЕЛ"}, "case_fixed": {"en": "FIXED", "ru": "ИСПРАВЛЕН"},
-    "fixed": {"en": "a todo case now passes: remove its 'todo'", "ru": "пример с todo теперь проходит: уберите todo"},
-    "no_cases": {"en": "No rule tests found (*.test.yaml beside the rule files).",
-                 "ru": "Тесты правил (*.test.yaml рядом с файлами правил) не найдены."},
-    "clean": {"en": "All checks passed ({rules} rules, {files} files).",
-              "ru": "Все проверки пройдены (правил: {rules}, файлов: {files})."},
-    "found": {"en": "Found {errors} error(s) and {warnings} warning(s) ({rules} rules, {files} files).",
-              "ru": "Найдено ошибок: {errors}, предупреждений: {warnings} (правил: {rules}, файлов: {files})."},
-    "schema_first": {"en": "Semantic checks run once the schema errors above are fixed.",
-                     "ru": "Смысловые проверки выполняются после исправления ошибок схемы выше."},
-    "wrote": {"en": "Wrote {n} files to {dir}.", "ru": "Записано файлов: {n} в {dir}."},
-    "what": {"en": "What it finds", "ru": "Что находит"},
-    "why": {"en": "Why it matters", "ru": "Почему это важно"},
-    "fix": {"en": "How to fix", "ru": "Как исправить"},
-    "severity": {"en": "severity", "ru": "серьёзность"},
-}
+from cxm.cli.formats import show
+from cxm.cli.options import lang_option, output_options, rules_option
+from cxm.cli.rules_common import engine as _engine
+from cxm.cli.rules_common import load as _load
+from cxm.cli.rules_common import t
+from cxm.cli.rules_common import warn as _warn
+from cxm.cli.rules_tools import audit_cmd, doc_cmd, graph_cmd
 
 
-t = translator(LABELS)
-
-
-def _load(rules: tuple[Path, ...]) -> Any:
-    from cxm.engine.knowledge.loader import load_knowledge
-
-    return load_knowledge(list(rules))
-
-
-def _engine(rules: tuple[Path, ...]) -> Any:
-    from cxm.engine.services.api import Engine
-
-    engine = Engine(rules)
-    started()
-    return engine
-
-
-def _warn(kb: Any) -> None:
-    warn_overrides(kb)
-
-
-@cli.group()
+@click.group()
 def rules() -> None:
     """Tools for the experts who write the rules: lint, test, list, show, doc, graph.
 
@@ -224,15 +149,22 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
     kb = _load(rules)
     _warn(kb)
     ordered = sorted(kb.rules, key=lambda r: (kb.files.index(r.file), r.line, r.id))
-    if fmt == "json":
-        data = [{"id": r.id, "status": r.status.value, "priority": r.priority, "file": r.file, "line": r.line,
-                 "title": {"en": r.title.en, "ru": r.title.ru}} for r in ordered]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    width = max((len(r.id) for r in ordered), default=0)
-    status = max((len(t(r.status.value, lang)) for r in ordered), default=0)
-    for r in ordered:
-        click.echo(f"{r.id:<{width}}  {t(r.status.value, lang):<{status}}  {r.file}:{r.line}  {getattr(r.title, lang)}")
+
+    def as_json() -> str:
+        return _json([{"id": r.id, "status": r.status.value, "priority": r.priority, "file": r.file, "line": r.line,
+                       "title": {"en": r.title.en, "ru": r.title.ru}} for r in ordered])
+
+    def as_text() -> str:
+        width = max((len(r.id) for r in ordered), default=0)
+        status = max((len(t(r.status.value, lang)) for r in ordered), default=0)
+        return "".join(f"{r.id:<{width}}  {t(r.status.value, lang):<{status}}  {r.file}:{r.line}  "
+                       f"{getattr(r.title, lang)}\n" for r in ordered)
+
+    show(fmt, text=as_text, json=as_json)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 @rules.command("show")
@@ -270,14 +202,20 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     outcomes = ruletest.run_cases(engine, ruletest.load_cases(ruletest.discover([BUILTIN_DIR, *rules])))
     tests = ruletest.covering(outcomes, rule.id)
     deps, users = depends_on(kb, rule), used_by(kb, rule)
-    conds = condition_lines(rule, lang if fmt == "text" else "en")
-    if fmt == "json":
-        data = {"id": rule.id, "status": rule.status.value, "priority": rule.priority, "location": rule.location,
-                "title": to_data(rule.title), "because": to_data(rule.because), "source": rule.source,
-                "when": conds, "then": [conclusion_text(c) for c in rule.conclusions],
-                "depends_on": [r.id for r in deps], "used_by": [r.id for r in users], "tests": tests}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+
+    def as_json() -> str:
+        return _json({"id": rule.id, "status": rule.status.value, "priority": rule.priority,
+                      "location": rule.location, "title": to_data(rule.title), "because": to_data(rule.because),
+                      "source": rule.source, "when": condition_lines(rule, "en"),
+                      "then": [conclusion_text(c) for c in rule.conclusions], "depends_on": [r.id for r in deps],
+                      "used_by": [r.id for r in users], "tests": tests})
+
+    show(fmt, text=lambda: _rule_text(rule, condition_lines(rule, lang), deps, users, tests, lang), json=as_json)
+
+
+def _rule_text(rule: Any, conds: list[str], deps: list[Any], users: list[Any], tests: list[str], lang: str) -> str:
+    from cxm.engine.authoring.ruledocs import conclusion_text
+
     lines = [f"{rule.id}: {getattr(rule.title, lang)}",
              f"  {rule.location}, {t('status', lang, status=t(rule.status.value, lang), priority=rule.priority)}",
              f"  {t('because', lang)}: {getattr(rule.because, lang)}", f"  {t('source', lang)}: {rule.source}"]
@@ -293,7 +231,7 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     lines += [f"    {r.id} ({r.location})" for r in users]
     lines.append(f"  {t('tests', lang)}:" + ("" if tests else f" {t('no_tests', lang)}"))
     lines += [f"    {case}" for case in tests]
-    click.echo("\n".join(lines))
+    return "\n".join(lines) + "\n"
 
 
 def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
@@ -305,16 +243,22 @@ def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
     rec = entry.rec
     makers, holders = concluding(kb, "recommendation", rec_id), concluding(kb, "held_back", rec_id)
     below = [e.rec.id for e in kb.catalogue.values() if e.rec.serves == rec_id]
-    if fmt == "json":
-        data = {"id": rec.id, "kind": rec.kind.value, "location": entry.location, "serves": rec.serves,
-                "competency": rec.competency, "requires": rec.requires, "effort": rec.effort.value,
-                "cost": rec.cost.value, "title": to_data(rec.title), "text": to_data(rec.text), "source": rec.source,
-                "effects": [e.to_data() for e in rec.effects],
-                "made_by": [r.id for r in makers], "held_back_by": [r.id for r in holders], "served_by": below}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+
+    def as_json() -> str:
+        return _json({"id": rec.id, "kind": rec.kind.value, "location": entry.location, "serves": rec.serves,
+                      "competency": rec.competency, "requires": rec.requires, "effort": rec.effort.value,
+                      "cost": rec.cost.value, "title": to_data(rec.title), "text": to_data(rec.text),
+                      "source": rec.source, "effects": [e.to_data() for e in rec.effects],
+                      "made_by": [r.id for r in makers], "held_back_by": [r.id for r in holders],
+                      "served_by": below})
+
+    show(fmt, text=lambda: _entry_text(entry, makers, holders, below, lang), json=as_json)
+
+
+def _entry_text(entry: Any, makers: list[Any], holders: list[Any], below: list[str], lang: str) -> str:
     from cxm.cli.render import _wrap
 
+    rec = entry.rec
     facts = t("entry_facts", lang, competency=rec.competency, effort=t(rec.effort.value, lang),
               cost=t(rec.cost.value, lang))
     lines = [f"{rec.id}: {t(rec.kind.value, lang)}: {getattr(rec.title, lang)}", f"  {entry.location}, {facts}",
@@ -331,186 +275,9 @@ def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
     lines += [f"    {r.id} ({r.location})" for r in holders]
     if below:
         lines.append(f"  {t('served_by', lang)}: " + ", ".join(below))
-    click.echo("\n".join(lines))
+    return "\n".join(lines) + "\n"
 
 
-@rules.command("doc")
-@rules_option
-@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The folder to write the Markdown catalogue to (created if missing).")
-def doc_cmd(rules: tuple[Path, ...], output: Path) -> None:
-    """Write the Markdown catalogue of the rules: an index and a page per rule file.
-
-    The pages are generated (do not edit them); the built-in copy lives in rules/docs/ and a test
-    checks it is fresh.
-
-    \b
-    Example:
-      cxm rules doc -o rules/docs
-      cxm rules doc --rules my-rules/ -o /tmp/my-docs
-    """
-    from cxm.engine.authoring.ruledocs import HEADER, markdown
-    from cxm.engine.base.atomic import write_text
-
-    kb = _load(rules)
-    _warn(kb)
-    pages = markdown(kb)
-    output.mkdir(parents=True, exist_ok=True)
-    for old in output.glob("*.md"):  # pages of rule files that are gone (only generated ones)
-        if old.name not in pages and old.read_text(encoding="utf-8").startswith(HEADER):
-            old.unlink()
-    for name, text in pages.items():
-        write_text(output / name, text)
-    click.echo(t("wrote", "en", n=len(pages), dir=output))
-
-
-@rules.command("graph")
-@rules_option
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True,
-              help="Mermaid flowchart (for a Markdown viewer) or Graphviz dot.")
-@click.option("--focus", metavar="ID", help="Only what this rule, recommendation or fact rests on and what rests "
-                                            "on it.")
-def graph_cmd(rules: tuple[Path, ...], fmt: str, focus: str | None = None) -> None:
-    """Print the derivation graph: input facts -> rules -> derived facts -> ... -> recommendations.
-
-    Dashed edges marked 'not' are tests of absence. --focus ID keeps only the part of the graph
-    around a rule id, a recommendation id or a fact name: what it rests on and what rests on it.
-
-    \b
-    Example:
-      cxm rules graph --format mermaid > rules.mmd
-      cxm rules graph --format dot | dot -Tsvg > rules.svg
-      cxm rules graph --focus kpi-per-touchpoint --format dot | dot -Tsvg > kpi.svg
-    """
-    from cxm.engine.authoring.ruledocs import focus_node, graph
-    from cxm.facts.validation import suggest
-
-    kb = _load(rules)
-    _warn(kb)
-    node = None
-    if focus is not None:
-        node = focus_node(kb, focus)
-        if node is None:
-            names = [r.id for r in kb.rules] + list(kb.catalogue) + list(kb.specs)
-            raise Rejected(f"error: --focus: no rule, recommendation or fact {focus!r}{suggest(focus, names)}")
-    click.echo(graph(kb, fmt, node), nl=False)
-
-
-def _audit_folder(output: Path | None, rules: tuple[Path, ...], count: int, seed: int) -> Path:
-    """Where the audit writes its worst companies: ``output``, unless it lies in a rules folder (refused, exit 2),
-    else a folder of its own under the cache, named after the rule folders, the profile count and the seed."""
-    from cxm.engine.knowledge.cache import cache_dir
-    from cxm.rules import BUILTIN_DIR
-
-    if output is None:
-        import hashlib
-
-        key = json.dumps([[str(Path(r).resolve()) for r in rules], count, seed]).encode()
-        return cache_dir() / "audit" / f"{seed}-{count}-{hashlib.sha256(key).hexdigest()[:12]}"
-    where = output.resolve()
-    for folder in (*rules, BUILTIN_DIR):
-        inside = folder.resolve()
-        if where == inside or inside in where.parents:
-            raise Rejected(f"error: -o/--output: {output} is inside the rules folder {folder}: the rules would "
-                           "then read the companies written there as rule files; choose a folder outside it")
-    return output
-
-
-@rules.command("audit")
-@rules_option
-@click.option("--profiles", "count", type=click.IntRange(0), default=2000, show_default=True,
-              help="How many companies each generator makes (the built-in examples are added to the first).")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the profile generators.")
-@click.option("--max", "max_rate", type=click.FloatRange(0, 100), default=0.0, show_default=True,
-              help="Highest share (per cent) of any defect, on any population, before the audit fails (exit 1).")
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              show_default="a folder of its own under the cache (CXM_CACHE_DIR)",
-              help="Folder for the worst companies, written as facts files (never inside a --rules folder).")
-def audit_cmd(rules: tuple[Path, ...], count: int, seed: int, max_rate: float, output: Path | None) -> None:
-    """Assess many companies and measure the advice they would be handed.
-
-    Three populations: the generator of `cxm.facts.generate` (one maturity per company) with the built-in
-    examples; the same generator drawing each section's maturity on its own; and the extremes, every
-    section at none and at max, in ten countries. The advice shares: no recommendation; a recommendation
-    with an own effect already true; a (fact, value) served twice in the plan; a plan over its size
-    budget; a shortest path with nothing for the weakest competency where a path through it exists; a
-    recommendation `what-if --do` refuses; a next stage with no path found. Three plumbing shares follow
-    (true by how gap rules are generated). The worst companies are written to OUTPUT as facts files, to
-    reproduce them with `cxm assess`: by default a folder of its own under the cache (named after the rules,
-    --profiles and --seed), never the current folder; an OUTPUT inside a folder given to --rules is refused,
-    as the rules would then read the companies as rule files.
-
-    \b
-    Example:
-      cxm rules audit --profiles 10000 --seed 7 --max 0
-    """
-    import yaml
-
-    from cxm.engine.authoring.audit import ADVICE, NAMES, PLUMBING, audit
-    from cxm.engine.base.atomic import write_text
-    from cxm.engine.explain.whatif import stage_inputs
-    from cxm.engine.runtime import session
-    from cxm.facts.generate import each_profile, extremes
-    from cxm.facts.load import load_facts, validate
-    from cxm.facts.source import parse_text
-    from cxm.facts.vocabulary import flatten
-    from cxm.rules import BUILTIN_DIR
-
-    output = _audit_folder(output, rules, count, seed)
-    engine = _engine(rules)
-    examples = BUILTIN_DIR.parent / "facts" / "examples"
-    relevant = stage_inputs(engine.kb, (c.rule for c in engine.stage_rules.rules.values()))
-
-    def run(flat: dict[str, Any]) -> Any:
-        return session.run(engine.kb, engine.stage_rules, flat)
-
-    def assess(data: dict[str, Any]) -> Any:
-        loaded = validate(parse_text(json.dumps(data), "<profile>"))
-        trace = engine.run(loaded)
-        from cxm.engine.results.assemble import assemble
-
-        a = assemble(engine.kb, trace, loaded)
-        a.roadmap.shortest = engine.shortest(a, flatten(loaded.data))
-        if bar is not None:
-            bar.update(1)
-        return a, trace, loaded
-
-    shown = [load_facts(p).doc.data for p in sorted(examples.glob("*.yaml"))]
-    # each generated profile is built as it is assessed: none before it is needed
-    populations = [("generated", itertools.chain(shown, each_profile(count, seed))),
-                   ("per section", each_profile(count, seed, independent=True)), ("extremes", extremes())]
-    total = len(shown) + 2 * count + len(extremes())
-    # a progress bar on a terminal only (click would print its label once elsewhere)
-    bar = click.progressbar(length=total, label="Auditing", file=sys.stderr) if sys.stderr.isatty() else None
-    with bar if bar is not None else contextlib.nullcontext():
-        reports = [audit(assess, engine.kb, companies, run=run, relevant=relevant, name=name)
-                   for name, companies in populations]
-    gen, per, ext = reports
-    click.echo(f"Audit of {gen.companies + per.companies + ext.companies} companies: {gen.companies} generated "
-               f"(seed {seed}, with the {len(shown)} examples), {per.companies} with a maturity per section "
-               f"(seed {seed}), {ext.companies} extremes (every section at none or at max, in "
-               f"{ext.companies // 4} countries)")
-    width = max(len(NAMES[n]) for n in ADVICE + PLUMBING)
-    click.echo(f"  {'':<{width}}" + "".join(f"  {r.name:>15}" for r in reports))
-    for title, names in (("advice", ADVICE), ("plumbing (true by how gap rules are generated)", PLUMBING)):
-        click.echo(f"  {title}")
-        for name in names:
-            cells = "".join(f"  {100 * r.share(name):7.2f}% {r.counts[name]:>6}" for r in reports)
-            click.echo(f"  {NAMES[name]:<{width}}{cells}")
-    click.echo("  stages")
-    for stage in engine.kb.stages:
-        counts = [(r.stages.get(stage.id, 0), max(r.companies, 1)) for r in reports]
-        cells = "".join(f"  {100 * k / total:7.2f}% {k:>6}" for k, total in counts)
-        click.echo(f"  {stage.id:<{width}}{cells}")
-    worst = sorted(((d, n, r.name, data, found) for r in reports for d, n, data, found in r.worst),
-                   key=lambda w: -w[0])[:10]
-    if worst:
-        output.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for rank, (_, n, name, data, found) in enumerate(worst, 1):
-            path = output / f"worst-{rank:02d}.yaml"
-            notes = "; ".join(f"{k}: {v}" for k, v in vars(found).items() if v)
-            write_text(path, f"# cxm rules audit, company {n + 1} of {name}: {notes}\n"  # a planted link is
-                       + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), own=True)  # replaced, not followed
-        click.echo(t("wrote", "en", n=len(worst), dir=output))
-    if 100 * max(r.highest() for r in reports) > max_rate:
-        raise Findings()
+rules.add_command(doc_cmd, "doc")
+rules.add_command(graph_cmd, "graph")
+rules.add_command(audit_cmd, "audit")

@@ -11,7 +11,7 @@ import click
 
 from cxm.cli.errors import Rejected
 from cxm.cli.i18n import translator
-from cxm.cli.main import LANGS, cli
+from cxm.cli.options import lang_option
 
 LABELS: dict[str, dict[str, str]] = {
     "used": {"en": "{used} respondents used, {bad} rows left out",
@@ -96,13 +96,13 @@ def _problems(problems: list[Any]) -> None:
         click.echo(terminal_safe(str(problem)), err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the facts fragment (default: standard output).")
 @click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A facts file to merge the self-assessment into, in place (its comments and layout are kept).")
-@click.option("--lang", type=LANGS, default="en", show_default=True, help="Language of the messages.")
+@lang_option("Language of the messages.")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]),
               help="A CSV file's delimiter [default: detected from its header: ',', ';' or a tab].")
 def survey(responses: Path, output: Path | None, into: Path | None, lang: str, delimiter: str | None = None) -> None:
@@ -185,9 +185,8 @@ def _delimiter(responses: Path, given: str | None, lang: str) -> str | None:
 def _merge_into(into: Path, fragment: dict[str, Any]) -> None:
     """Merge, check the result as a facts file, and only then replace INTO (atomically)."""
     from cxm.engine.base.atomic import write_text
-    from cxm.engine.knowledge.cache import facts_validator
-    from cxm.facts.load import load_facts_text
+    from cxm.engine.services.toolkit import check_facts_text
 
     text = merge_json(into, fragment) if into.suffix.lower() == ".json" else merge(into, fragment)
-    load_facts_text(text, str(into), facts_validator())
+    check_facts_text(text, str(into))
     write_text(into, text)

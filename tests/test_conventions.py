@@ -77,7 +77,8 @@ def test_a_bad_cxm_lang_is_a_usage_error(runner, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("command", [["assess"], ["why"], ["why-not"], ["what-if"], ["report"], ["interview"],
-                                     ["history"], ["plan"], ["rules", "lint"], ["rules", "test"]])
+                                     ["history"], ["plan", "show"], ["plan", "done"], ["portfolio"], ["survey"],
+                                     ["rules", "lint"], ["rules", "test"]])
 def test_help_shows_where_the_language_comes_from(runner, command: list[str]) -> None:
     out = runner.invoke(cli, [*command, "--help"], terminal_width=200).output
     assert "[default: (CXM_LANG, else the locale, else en)]" in " ".join(out.split())

@@ -95,9 +95,9 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
     assert "    New recommendation: Scale CX work across the company [scale-cx-across-company]" in second
 
     # the consultant sets statuses
-    done = runner.invoke(cli, ["plan", SLUG, "done", "enps-survey", "--db", str(db)], env={"CXM_NOW": "2026-03-05"})
+    done = runner.invoke(cli, ["plan", "done", SLUG, "enps-survey", "--db", str(db)], env={"CXM_NOW": "2026-03-05"})
     assert (done.exit_code, done.output) == (0, "enps-survey: done\n")
-    drop = runner.invoke(cli, ["plan", SLUG, "drop", "cx-suggestion-rewards", "--why", "no budget", "--db", str(db)])
+    drop = runner.invoke(cli, ["plan", "drop", SLUG, "cx-suggestion-rewards", "--why", "no budget", "--db", str(db)])
     assert (drop.exit_code, drop.output) == (0, "cx-suggestion-rewards: dropped (why: no budget)\n")
     plan = runner.invoke(cli, ["plan", COMPANY, "--db", str(db)])
     assert plan.exit_code == 0, plan.output
@@ -148,15 +148,18 @@ def _kb() -> str:
 def test_plan_errors(runner, tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
     _save(runner, example("article-1-wellness-resort"), db, "2026-01-01T00:00:00Z")
-    out = runner.invoke(cli, ["plan", SLUG, "drop", "enps-survey", "--db", str(db)])
+    out = runner.invoke(cli, ["plan", "drop", SLUG, "enps-survey", "--db", str(db)])
     assert out.exit_code == 1
     assert out.output == "error: dropping a recommendation needs a reason (--why TEXT)\n"
-    out = runner.invoke(cli, ["plan", SLUG, "done", "written-brand-value", "--db", str(db)])
+    out = runner.invoke(cli, ["plan", "done", SLUG, "written-brand-value", "--db", str(db)])
     assert out.output == (f"error: 'written-brand-value' is not in the plan of {SLUG} "
                           "(did you mean 'written-brand-values'?)\n")
-    out = runner.invoke(cli, ["plan", SLUG, "done", "--db", str(db)])
+    out = runner.invoke(cli, ["plan", "done", SLUG, "--db", str(db)])
     assert out.exit_code == 2
-    assert "done needs a recommendation id: cxm plan COMPANY done REC" in out.output
+    assert "Missing argument 'REC'" in out.output
+    out = runner.invoke(cli, ["plan", SLUG, "done", "enps-survey", "--db", str(db)])  # the old order: said plainly
+    assert out.exit_code == 2
+    assert "the action comes first: cxm plan done COMPANY REC" in out.output
     out = runner.invoke(cli, ["history", "Nobody Ltd", "--db", str(db)])
     assert out.exit_code == 1
     assert out.output == f"error: no saved assessment of 'Nobody Ltd' in {db}; saved companies: {SLUG}\n"
@@ -269,11 +272,11 @@ def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_pa
     # cx-owner-mandate and cx-owner-reports-to-sponsor carry; article company 1 gets all four.
     db = tmp_path / "h.sqlite3"
     _save(runner, example("article-1-wellness-resort"), db, "2026-01-01T09:00:00Z")
-    drop = runner.invoke(cli, ["plan", SLUG, "drop", "cx-owner-mandate", "--why", "has one", "--db", str(db)])
+    drop = runner.invoke(cli, ["plan", "drop", SLUG, "cx-owner-mandate", "--why", "has one", "--db", str(db)])
     assert drop.exit_code == 0, drop.output
     titles = {i["id"]: i["title"]["en"] for i in json.loads(runner.invoke(
         cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
-    done = runner.invoke(cli, ["plan", SLUG, "done", "dedicate-cx-owner", "--db", str(db)])
+    done = runner.invoke(cli, ["plan", "done", SLUG, "dedicate-cx-owner", "--db", str(db)])
     assert done.exit_code == 0, done.output
     assert done.output.splitlines() == [  # the dropped tool stays dropped
         "dedicate-cx-owner: done",
@@ -286,7 +289,7 @@ def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_pa
                                 "cx-owner-reports-to-sponsor")] == ["done", "done", "dropped", "done"]
     # --alone marks the decision only and says what stays open under it (rules/recommend/brand-values.yaml and
     # next-rung-*.yaml: an action with four tools, and one with one)
-    alone = runner.invoke(cli, ["plan", SLUG, "done", "written-brand-values", "--alone", "--db", str(db)])
+    alone = runner.invoke(cli, ["plan", "done", SLUG, "written-brand-values", "--alone", "--db", str(db)])
     assert alone.exit_code == 0, alone.output
     parts = ["brand-book-and-service-standards", "brand-book-working-groups", "service-best-practice-review",
              "service-standards-training", "mystery-shopper-check", "values-from-customer-moments",
@@ -298,6 +301,6 @@ def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_pa
     status = {i["id"]: i["status"] for i in json.loads(runner.invoke(
         cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
     assert {status[p] for p in parts} == {"open"}
-    wrong = runner.invoke(cli, ["plan", SLUG, "drop", "written-brand-values", "--why", "x", "--alone", "--db",
+    wrong = runner.invoke(cli, ["plan", "drop", SLUG, "written-brand-values", "--why", "x", "--alone", "--db",
                                 str(db)])
-    assert wrong.exit_code == 2 and "--alone goes with done" in wrong.output
+    assert wrong.exit_code == 2 and "No such option '--alone'" in wrong.output  # --alone is an option of done only

@@ -70,7 +70,7 @@ def test_HI_plan_why_escape_a_reason_is_one_line(runner, tmp_path: Path) -> None
         first = conn.execute("SELECT rec FROM plan ORDER BY position LIMIT 1").fetchone()[0]
     conn.close()
     for why, char, at in (("no budget\n  written-brand-values  done", "000A", 10), ("ok\x1b[2J", "001B", 3)):
-        result = runner.invoke(cli, ["plan", KEY, "drop", first, "--why", why, "--db", str(db)])
+        result = runner.invoke(cli, ["plan", "drop", KEY, first, "--why", why, "--db", str(db)])
         assert result.exit_code == 1
         assert result.stderr == (f"error: --why must be one line of text: it holds the character U+{char} at "
                                  f"position {at}\n")
