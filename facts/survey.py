@@ -211,13 +211,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Sequence[str] | None = None,
-          delimiter: str = ",") -> tuple[list[Response], list[Problem]]:
-    """The usable responses and the problems of the others (each at its row and column).
-
-    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`
-    (an unknown column names a likely cause: another ``delimiter`` than the one the file was read with).
-    """
+def _header(file: str, table: list[tuple[int, list[str] | Unreadable]], delimiter: str) -> list[str]:
+    """The header's column names; a bad header raises :class:`SurveyError` with every problem."""
     from cxm.facts.delimiter import hint
 
     if not table:
@@ -239,6 +234,17 @@ def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Seq
                  for s in STATEMENTS if s not in names]
     if problems:
         raise SurveyError(problems)
+    return names
+
+
+def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Sequence[str] | None = None,
+          delimiter: str = ",") -> tuple[list[Response], list[Problem]]:
+    """The usable responses and the problems of the others (each at its row and column).
+
+    ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`
+    (an unknown column names a likely cause: another ``delimiter`` than the one the file was read with).
+    """
+    names = _header(file, table, delimiter)
     where = {name: i for i, name in enumerate(names)}
     responses: list[Response] = []
     bad: list[Problem] = []

@@ -72,15 +72,15 @@ def run_cxm(*args: str, cwd: Path | None = None, timeout: float = 120) -> subpro
 
 def slowed_rows(tmp_path: Path, seconds: float) -> dict[str, str]:
     """An environment in which ``cxm batch`` waits ``seconds`` before each row, from outside the product (a
-    sitecustomize module wraps ``batch.load_row``): a run long enough to be interrupted."""
+    sitecustomize module wraps ``batch.rows.load_row``): a run long enough to be interrupted."""
     import os
 
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
-        "import time\nfrom cxm.engine.services import batch\n_load_row = batch.load_row\n"
+        "import time\nfrom cxm.engine.services.batch import rows\n_load_row = rows.load_row\n"
         f"def _slow(source, raw):\n    time.sleep({seconds})\n    return _load_row(source, raw)\n"
-        "batch.load_row = _slow\n", encoding="utf-8")
+        "rows.load_row = _slow\n", encoding="utf-8")
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
 
 

@@ -333,8 +333,8 @@ def test_a_dask_cluster_gives_the_local_output(runner, inputs, reference, tmp_pa
         assert result.stderr == f"{N} assessed, 0 errors\n"
         assert out.read_bytes() == reference
         with Client(cluster) as client:  # each worker process that took rows built one engine of its own
-            engines = client.run(lambda: len(sys.modules["cxm.engine.services.batch"]._ENGINES)
-                                 if "cxm.engine.services.batch" in sys.modules else 0)
+            engines = client.run(lambda: len(sys.modules["cxm.engine.services.batch.rows"]._ENGINES)
+                                 if "cxm.engine.services.batch.rows" in sys.modules else 0)
         assert len(engines) == 2 and set(engines.values()) <= {0, 1} and sum(engines.values()) >= 1
 
 

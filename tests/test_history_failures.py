@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cxm.cli.main import cli
-from cxm.engine.services import history
+from cxm.engine.services import history, history_store
 from cxm.engine.services.history import slug
 from tests.conftest import example
 
@@ -36,7 +36,7 @@ def _printed(result) -> None:
 def test_a_lock_held_longer_than_the_timeout(runner, tmp_path, monkeypatch) -> None:
     db = tmp_path / "h.sqlite3"
     assert _save(runner, db).exit_code == 0
-    monkeypatch.setattr(history, "TIMEOUT", 0.1)
+    monkeypatch.setattr(history_store, "TIMEOUT", 0.1)
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cxm.engine.runtime.compiler import _FIXED
 from cxm.engine.runtime.network import CHILDREN, STACK, Network
+from cxm.engine.runtime.packing import FIXED as _FIXED
 from cxm.engine.services.api import Engine
 from cxm.engine.services.batch import project
 from cxm.facts.load import load_facts

@@ -11,6 +11,7 @@ Everything is deterministic: the same rules give the same bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from cxm.engine.knowledge.base import KnowledgeBase, Rule
@@ -289,21 +290,20 @@ def focused(nodes: dict[str, tuple[str, str]], edges: set[tuple[str, str, bool]]
             {e for e in edges if e[0] in keep and e[1] in keep})
 
 
-def graph(kb: KnowledgeBase, fmt: str = "mermaid", focus: str | None = None) -> str:
-    """The derivation graph as Mermaid (``flowchart LR``) or Graphviz dot text; with ``focus`` (a node of
-    :func:`focus_node`), only what it rests on and what rests on it."""
-    nodes, edges = graph_edges(kb)
-    if focus is not None:
-        nodes, edges = focused(nodes, edges, focus)
-    order = sorted(nodes)
-    if fmt == "dot":
-        lines = ["digraph rules {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];"]
-        for nid in order:
-            label, kind = nodes[nid]
-            lines.append(f"  {nid} [label=\"{label}\", shape={_DOT_SHAPE[kind]}];")
-        for a, b, neg in sorted(edges):
-            lines.append(f"  {a} -> {b}" + (" [style=dashed, label=\"not\"];" if neg else ";"))
-        return "\n".join(lines) + "\n}\n"
+Node = tuple[str, str]  # (label, kind)
+
+
+def _dot(order: list[str], nodes: dict[str, Node], edges: set[tuple[str, str, bool]]) -> str:
+    lines = ["digraph rules {", "  rankdir=LR;", "  node [fontname=\"Helvetica\", fontsize=10];"]
+    for nid in order:
+        label, kind = nodes[nid]
+        lines.append(f"  {nid} [label=\"{label}\", shape={_DOT_SHAPE[kind]}];")
+    for a, b, neg in sorted(edges):
+        lines.append(f"  {a} -> {b}" + (" [style=dashed, label=\"not\"];" if neg else ";"))
+    return "\n".join(lines) + "\n}\n"
+
+
+def _mermaid(order: list[str], nodes: dict[str, Node], edges: set[tuple[str, str, bool]]) -> str:
     lines = ["flowchart LR"]
     for nid in order:
         label, kind = nodes[nid]
@@ -311,3 +311,19 @@ def graph(kb: KnowledgeBase, fmt: str = "mermaid", focus: str | None = None) -> 
     for a, b, neg in sorted(edges):
         lines.append(f"  {a} -. not .-> {b}" if neg else f"  {a} --> {b}")
     return "\n".join(lines) + "\n"
+
+
+GRAPH_WRITERS: dict[str, Callable[[list[str], dict[str, Node], set[tuple[str, str, bool]]], str]] = {
+    "mermaid": _mermaid,
+    "dot": _dot,
+}
+"""The derivation graph's formats by name: Mermaid (``flowchart LR``) and Graphviz dot."""
+
+
+def graph(kb: KnowledgeBase, fmt: str = "mermaid", focus: str | None = None) -> str:
+    """The derivation graph as Mermaid (``flowchart LR``) or Graphviz dot text (:data:`GRAPH_WRITERS`); with
+    ``focus`` (a node of :func:`focus_node`), only what it rests on and what rests on it."""
+    nodes, edges = graph_edges(kb)
+    if focus is not None:
+        nodes, edges = focused(nodes, edges, focus)
+    return GRAPH_WRITERS.get(fmt, _mermaid)(sorted(nodes), nodes, edges)

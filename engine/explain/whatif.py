@@ -18,7 +18,7 @@ from cxm.engine.runtime.session import Trace
 from cxm.facts.changes import Change, apply
 from cxm.facts.load import LoadedFacts
 from cxm.facts.source import SourceError
-from cxm.facts.vocabulary import input_fields
+from cxm.facts.vocabulary import FieldSpec, input_fields
 
 MAX_CHANGES = 3
 MAX_RUNS = 400
@@ -69,30 +69,38 @@ def _fixes(kb: KnowledgeBase, lit: Literal, facts: Facts) -> list[Change]:
     """Single input changes that would make one failing literal hold."""
     spec = input_fields()[lit.fact]
     current = [v for _, v in facts.get(lit.fact, [])]
+    if spec.kind == "list":
+        return _list_fixes(lit, list(current[0]) if current else [])
     bound: dict[str, Any] = {}
     ok = (lambda v: all(passes(kb, lit.fact, v, t, bound) for t in lit.tests))  # noqa: E731
-    if spec.kind == "list":
-        items = list(current[0]) if current else []
-        wanted = [x for t in lit.tests for x in (t.operand if isinstance(t.operand, tuple) else (t.operand,))]
-        if lit.negated:
-            return []  # removing a list item takes a practice away: never suggested
-        if any(t.op == "has_all" for t in lit.tests):
-            return [Change(lit.fact, items + [x for x in wanted if x not in items])]
-        return [Change(lit.fact, items + [x]) for x in wanted if x not in items][:1]
-    if spec.kind == "enum":
-        pool = list(spec.values)
-    elif spec.kind == "bool":
-        pool = [True, False]
-    elif spec.kind in ("int", "number"):
-        pool = sorted({v for v in _numbers(lit) if isinstance(v, int | float) and v >= 0})
-    else:
-        pool = [v for v in _numbers(lit) if isinstance(v, str)]
-    good = [v for v in pool if ok(v) != lit.negated and v not in current
+    good = [v for v in _pool(spec, lit) if ok(v) != lit.negated and v not in current
             and toward_maturity(lit.fact, current[0] if current else None, v)]
     if spec.kind == "enum" and spec.ordered and current and good:
         rank = spec.rank(current[0])
         good.sort(key=lambda v: abs(spec.rank(v) - rank))
     return [Change(lit.fact, v) for v in good[:1]]
+
+
+def _list_fixes(lit: Literal, items: list[Any]) -> list[Change]:
+    """The items a failing literal on a list wants added (all of them for ``has_all``, else the first)."""
+    wanted = [x for t in lit.tests for x in (t.operand if isinstance(t.operand, tuple) else (t.operand,))]
+    if lit.negated:
+        return []  # removing a list item takes a practice away: never suggested
+    if any(t.op == "has_all" for t in lit.tests):
+        return [Change(lit.fact, items + [x for x in wanted if x not in items])]
+    return [Change(lit.fact, items + [x]) for x in wanted if x not in items][:1]
+
+
+def _pool(spec: FieldSpec, lit: Literal) -> list[Any]:
+    """The values worth trying for a single-valued fact: every member of an enum or a bool, the numbers a
+    literal compares with (and their neighbours), or the texts it names."""
+    if spec.kind == "enum":
+        return list(spec.values)
+    if spec.kind == "bool":
+        return [True, False]
+    if spec.kind in ("int", "number"):
+        return sorted({v for v in _numbers(lit) if isinstance(v, int | float) and v >= 0})
+    return [v for v in _numbers(lit) if isinstance(v, str)]
 
 
 def candidates(kb: KnowledgeBase, fact: str, value: Any, facts: Facts) -> list[Change]:

@@ -2,7 +2,8 @@
 
 A rule file is a YAML mapping with any of these sections: ``model`` (stages
 and competencies; one file only), ``facts`` (derived facts the rules may
-conclude), ``recommendations`` (the catalogue) and ``rules``. Conditions and
+conclude), ``recommendations`` (the catalogue), ``tables`` (rows that rule families and enum facts share,
+so that one row holds all a case needs, e.g. a personal-data law) and ``rules``. Conditions and
 conclusions are checked against the fact vocabulary afterwards
 (:mod:`cxm.engine.language.conditions`, :mod:`cxm.engine.language.conclusions`).
 """
@@ -23,6 +24,8 @@ Id = Annotated[str, StringConstraints(pattern=RULE_ID, max_length=80)]
 TemplateId = Annotated[str, StringConstraints(pattern=r"^[a-z<][a-z0-9<>_]*(-[a-z0-9<>_]+)*$", max_length=80)]
 FactName = Annotated[str, StringConstraints(pattern=FACT_NAME, max_length=80)]
 EnumValue = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+TableName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+Row = dict[str, str | int | float | bool | list[str]]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
 
 
@@ -78,7 +81,10 @@ class FactDecl(_Strict):
 
     type: FactType
     values: list[EnumValue] | None = Field(None, description="the members of an enum")
-    values_from: Literal["stages", "competencies"] | None = Field(None, description="take the members from the model")
+    values_from: (Literal["stages", "competencies"]
+                  | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+                  | None) = Field(None, description="take the members from the model, or from a column of a table "
+                                                    "(TABLE.COLUMN)")
     ordered: bool = False
     many: bool = Field(False, description="true when several values may hold at once (a set)")
     description: Bilingual
@@ -124,8 +130,9 @@ class RuleDef(_Strict):
     priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
     aliases: list[Id] = Field(default_factory=list)
     closes: Closes | None = Field(None, description="the rung or gate test whose failure this rule derives")
-    for_each: list[dict[str, str | int | float | bool]] | None = Field(
-        None, description="expand the rule once per item; '<name>' stands for the item's value of name")
+    for_each: list[dict[str, str | int | float | bool]] | TableName | None = Field(
+        None, description="expand the rule once per item, or per row of the named table; '<name>' stands for the "
+                          "item's value of name")
     when: Any
     then: Any
 
@@ -136,4 +143,5 @@ class RuleFile(_Strict):
     model: ModelDef | None = None
     facts: dict[FactName, FactDecl] = Field(default_factory=dict)
     recommendations: list[Recommendation] = Field(default_factory=list)
+    tables: dict[TableName, list[Row]] = Field(default_factory=dict)
     rules: list[RuleDef] = Field(default_factory=list)

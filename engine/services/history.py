@@ -27,115 +27,38 @@ explanation, never an SQLite traceback.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
-from cxm.engine.base.errors import FAILED, CxmError
+from cxm.engine.services.history_items import Entry, PlanItem, Saved, damage
+from cxm.engine.services.history_store import (
+    MAX_PATH,
+    SCHEMA_VERSION,
+    TABLES,
+    TIMEOUT,
+    HistoryError,
+    StoreError,
+    connect,
+    default_path,
+    guard,
+    guarded,
+)
 
-SCHEMA_VERSION = 1
+__all__ = [
+    "MAX_PATH", "NOW_ENV", "SCHEMA_VERSION", "STATUSES", "TABLES", "TIMEOUT", "Entry", "History",
+    "HistoryError", "PlanItem", "Saved", "StoreError", "default_path", "guard", "now", "open_history", "slug",
+]
+
 STATUSES = ("open", "done", "dropped")
 
 NOW_ENV = "CXM_NOW"
-TIMEOUT = 30.0  # seconds to wait for a database another process has locked
-TABLES = ("assessments", "plan")
-MAX_PATH = 512  # the longest database path SQLite opens (SQLITE_MAX_PATHNAME)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS assessments (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    company        TEXT NOT NULL,
-    company_name   TEXT NOT NULL,
-    at             TEXT NOT NULL,
-    knowledge_base TEXT NOT NULL,
-    version        TEXT NOT NULL,
-    file           TEXT NOT NULL,
-    stage          TEXT NOT NULL,
-    stage_number   INTEGER NOT NULL,
-    levels         TEXT NOT NULL,
-    facts          TEXT NOT NULL,
-    result         TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS assessments_company ON assessments (company, id);
-CREATE TABLE IF NOT EXISTS plan (
-    company       TEXT NOT NULL,
-    rec           TEXT NOT NULL,
-    kind          TEXT NOT NULL,
-    title_en      TEXT NOT NULL,
-    title_ru      TEXT NOT NULL,
-    position      INTEGER NOT NULL,
-    status        TEXT NOT NULL CHECK (status IN ('open', 'done', 'dropped')),
-    why           TEXT,
-    status_at     TEXT,
-    first_seen    INTEGER NOT NULL REFERENCES assessments (id),
-    last_seen     INTEGER NOT NULL REFERENCES assessments (id),
-    closed_by     INTEGER REFERENCES assessments (id),
-    closed_reason TEXT CHECK (closed_reason IN ('gap_closed', 'held_back')),
-    PRIMARY KEY (company, rec)
-);
-"""
-
-
-class HistoryError(CxmError, ValueError):
-    """A history request that cannot be met (unknown company, recommendation or status); exit 1."""
-
-    exit_code = FAILED
-
-
-class StoreError(HistoryError):
-    """The database could not be opened, read or written: one line saying why."""
-
-
-def _reason(exc: sqlite3.Error) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return f"the database is locked by another process (waited {TIMEOUT:g} s); try again later"
-    if "readonly" in text or "read-only" in text:
-        return "the database is read-only (check the permissions of the file and its folder)"
-    if "malformed" in text or "not a database" in text:
-        return f"the database is damaged ({text}); restore it from a backup or use another --db"
-    if "unable to open" in text:
-        return "cannot open the database file (check that its folder exists and can be written)"
-    return text
-
-
-@contextlib.contextmanager
-def guard(path: Path) -> Iterator[None]:
-    """Turn a failure of SQLite or of the file system into a :class:`StoreError` naming ``path``."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        size = len(os.fsencode(os.path.abspath(path)))
-        if "unable to open" in str(exc) and size > MAX_PATH:
-            raise StoreError(f"{path}: the path is longer than SQLite accepts ({size} bytes, at most {MAX_PATH}); "
-                             "give a shorter --db") from None
-        raise StoreError(f"{path}: {_reason(exc)}") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: {exc.strerror or exc}") from None
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _guarded(method: Callable[P, R]) -> Callable[P, R]:
-    """A :class:`History` method whose database failures are :class:`StoreError`."""
-
-    @functools.wraps(method)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with guard(args[0].path):  # type: ignore[attr-defined]
-            return method(*args, **kwargs)
-
-    return run
-
 
 def slug(name: str) -> str:
     """The company identity used in the database: see the module docstring."""
@@ -156,66 +79,6 @@ def now() -> str:
     else:
         moment = datetime.now(UTC)
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def default_path() -> Path:
-    """``history.sqlite3`` in the user's data directory (platformdirs)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("cx-maturity", appauthor=False) / "history.sqlite3"
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What a save did."""
-
-    id: int
-    company: str
-    at: str
-    added: list[str]
-    closed: list[str]
-    held_back: list[str]
-    reopened: list[str]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One stored assessment, as the history shows it."""
-
-    id: int
-    at: str
-    knowledge_base: str
-    version: str
-    file: str
-    stage: str
-    stage_number: int
-    levels: dict[str, int]
-    result: dict[str, Any] = field(repr=False)
-
-    @property
-    def recommendations(self) -> list[str]:
-        return [r["id"] for r in self.result["recommendations"]]
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    """A recommendation in the company's action plan."""
-
-    rec: str
-    kind: str
-    title: dict[str, str]
-    status: str
-    why: str | None
-    status_at: str | None
-    first_seen: int
-    last_seen: int
-    closed_by: int | None
-    closed_reason: str | None
-
-    @property
-    def current(self) -> bool:
-        """Still made by the latest assessment."""
-        return self.closed_by is None
 
 
 class History:
@@ -243,7 +106,7 @@ class History:
 
     # --- saving ---------------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def save(self, facts: dict[str, Any], result: dict[str, Any], *, version: str, at: str | None = None) -> Saved:
         """Store one assessment (facts and result as JSON) and bring the plan up to date."""
         name = result["company"]
@@ -261,7 +124,10 @@ class History:
             aid = int(cur.lastrowid or 0)
             known: dict[str, int | None] = dict(db.execute(
                 "SELECT rec, closed_by FROM plan WHERE company = ?", (company,)).fetchall())
-            added, reopened, closed, held_back = [], [], [], []
+            added: list[str] = []
+            reopened: list[str] = []
+            closed: list[str] = []
+            held_back: list[str] = []
             for position, rec in enumerate(recs):
                 if rec["id"] not in known:
                     added.append(rec["id"])
@@ -289,7 +155,7 @@ class History:
 
     # --- reading --------------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def resolve(self, company: str) -> str:
         """The slug of a company given by name or slug; an error when it has no assessment."""
         key = slug(company)
@@ -299,13 +165,13 @@ class History:
         hint = f"; saved companies: {', '.join(names)}" if names else "; the database has no assessment yet"
         raise HistoryError(f"no saved assessment of {company!r} in {self.path}{hint}")
 
-    @_guarded
+    @guarded
     def name(self, company: str) -> str:
         row = self.conn.execute("SELECT company_name FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1",
                                 (company,)).fetchone()
         return row[0]
 
-    @_guarded
+    @guarded
     def entries(self, company: str) -> list[Entry]:
         """Every stored assessment of a company, oldest first."""
         rows = self.conn.execute(
@@ -319,13 +185,13 @@ class History:
             levels, result = json.loads(r[7]), json.loads(r[8])
         except (TypeError, ValueError, RecursionError):
             levels = result = None
-        why = _damage(levels, result)
+        why = damage(levels, result)
         if why:
             raise StoreError(f"{self.path}: assessment #{r[0]} is damaged ({why}); it was changed outside cxm: "
                              "restore the database from a copy")
         return Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], levels, result)
 
-    @_guarded
+    @guarded
     def plan(self, company: str) -> list[PlanItem]:
         """The plan: recommendations still made, in the latest assessment's order, then the closed ones."""
         rows = self.conn.execute(
@@ -335,7 +201,7 @@ class History:
         return [PlanItem(r[0], r[1], {"en": r[2], "ru": r[3]}, r[4], r[5], r[6], r[7], r[8], r[9], r[10])
                 for r in rows]
 
-    @_guarded
+    @guarded
     def set_status(self, company: str, rec: str, status: str, why: str | None = None,
                    at: str | None = None) -> PlanItem:
         """The consultant's status of a recommendation: open, done or dropped (with a reason)."""
@@ -354,7 +220,7 @@ class History:
         return next(item for item in self.plan(company) if item.rec == rec)
 
 
-    @_guarded
+    @guarded
     def parts(self, company: str, rec: str) -> list[str]:
         """The actions and tools carried out under a recommendation (``serves``, at any depth) in the latest
         assessment, in its order."""
@@ -368,7 +234,7 @@ class History:
                 found.append(r["id"])
         return found
 
-    @_guarded
+    @guarded
     def mark_done(self, company: str, rec: str, *, alone: bool = False,
                   at: str | None = None) -> tuple[PlanItem, list[PlanItem]]:
         """Mark a recommendation done and, unless ``alone``, those of its actions and tools of the latest
@@ -401,24 +267,6 @@ def _one_line(why: str | None) -> None:
                            f"position {bad.start() + 1}")
 
 
-def _damage(levels: Any, result: Any) -> str | None:
-    """What is wrong with a stored assessment's levels and result, as far as the history reads them, or None."""
-    if levels is None or result is None:
-        return "not valid JSON"
-    if not isinstance(levels, dict) or not all(isinstance(v, int) for v in levels.values()):
-        return "its levels are not a mapping of competencies to levels"
-    if not isinstance(result, dict):
-        return "its result is not a mapping"
-    stage = result.get("stage")
-    if not (isinstance(stage, dict) and isinstance(stage.get("name"), dict)
-            and all(isinstance(stage["name"].get(lang), str) for lang in ("en", "ru"))):
-        return "its result has no stage name"
-    recs = result.get("recommendations")
-    if not (isinstance(recs, list) and all(isinstance(r, dict) and "id" in r and "title" in r for r in recs)):
-        return "its result has no list of recommendations"
-    return None
-
-
 def _close(word: str, choices: list[str]) -> str:
     import difflib
 
@@ -438,50 +286,6 @@ def _before_commit() -> None:
 def open_history(path: Path | str | None = None) -> History:
     """Open (and create, the first time) the history database at ``path`` (default: :func:`default_path`)."""
     target = Path(path) if path is not None else default_path()
-    with guard(target):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(target, isolation_level=None, timeout=TIMEOUT)
-    try:
-        with guard(target):
-            _prepare(conn, target)
-    except BaseException:
-        conn.close()
-        raise
-    return History(conn, target)
+    return History(connect(target), target)
 
 
-def _prepare(conn: sqlite3.Connection, target: Path) -> None:
-    """Set the connection up and create the tables the first time; refuse a database that is not ours."""
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.OperationalError:  # locked, read-only, ...: said by `guard`
-        raise
-    except sqlite3.DatabaseError as exc:  # not SQLite at all
-        raise StoreError(f"{target}: not a cx-maturity history database ({exc})") from None
-    if version > SCHEMA_VERSION:
-        raise HistoryError(f"{target} was written by a newer cx-maturity (schema {version})")
-    if version < SCHEMA_VERSION:
-        foreign = sorted({r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-                         - {*TABLES, "sqlite_sequence"})
-        if foreign:  # another application's database: it is not made ours
-            raise StoreError(f"{target}: not a cx-maturity history database (it holds other tables: "
-                             f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); nothing was changed")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        return
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = [t for t in TABLES if t not in present]
-    if missing:
-        raise StoreError(f"{target}: not a cx-maturity history database (schema {version}, but no table "
-                         f"{', '.join(missing)})")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from cxm.cli.main import cli
 from cxm.engine.services import batch
+from cxm.engine.services.batch import rows as batch_rows
+from cxm.engine.services.batch import run as batch_run
 from tests.conftest import EXAMPLES, ROOT
 
 COMPANIES = EXAMPLES / "portfolio" / "companies.jsonl"
@@ -31,7 +33,7 @@ def _input(tmp_path: Path) -> Path:
 
 def test_BK_input_edited_during_run_is_said(runner, tmp_path: Path, monkeypatch) -> None:
     src = _input(tmp_path)
-    real = batch.load_row
+    real = batch_rows.load_row
     edited: list[bool] = []
 
     def load_and_edit(source, raw):
@@ -41,7 +43,7 @@ def test_BK_input_edited_during_run_is_said(runner, tmp_path: Path, monkeypatch)
                 handle.write(COMPANIES.read_text(encoding="utf-8").splitlines()[0] + "\n")
         return real(source, raw)
 
-    monkeypatch.setattr(batch, "load_row", load_and_edit)
+    monkeypatch.setattr(batch_rows, "load_row", load_and_edit)
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == (f"warning: {src} changed during the run; the results may mix rows of "
@@ -61,7 +63,7 @@ def test_BK_resume_input_changed_same_size_mtime_is_not_resumed(runner, tmp_path
     def interrupted(journal_path, *args, **kwargs):  # every row is journalled, then the run is stopped
         raise batch.Interrupted(journal_path)
 
-    monkeypatch.setattr(batch, "finish", interrupted)
+    monkeypatch.setattr(batch_run, "finish", interrupted)
     first = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert first.exit_code == 1 and journal.exists()
     monkeypatch.undo()
