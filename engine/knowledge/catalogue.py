@@ -84,7 +84,9 @@ def check_catalogue(
 
 
 def resolve_closes(
-    rules: list[Rule], raw_rules: dict[str, tuple[RuleDef, Document, tuple[Any, ...], dict[str, Any]]], problems: list[Problem]
+    rules: list[Rule],
+    raw_rules: dict[str, tuple[RuleDef, Document, tuple[Any, ...], dict[str, Any]]],
+    problems: list[Problem],
 ) -> None:
     """Locate the test each gap rule's ``closes`` names: the rule must exist and test that fact."""
     by_id = {r.id: r for r in rules}

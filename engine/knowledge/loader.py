@@ -276,7 +276,8 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
     rules.sort(key=lambda r: (r.stratum, order[r.id]))
     return KnowledgeBase(
         stages=[StageInfo(s.id, bilingual(s.name), bilingual(s.meaning)) for s in model.stages],
-        competencies=[CompetencyInfo(c.id, bilingual(c.name)) for c in model.competencies], levels=(model.levels[0], model.levels[1]),
+        competencies=[CompetencyInfo(c.id, bilingual(c.name)) for c in model.competencies],
+        levels=(model.levels[0], model.levels[1]),
         model_source=model.source, specs=specs, catalogue=dict(sorted(loader.catalogue.items())),
         rules=[r for r in rules if r.status is not Status.DEPRECATED], digest=loader.digest.hexdigest()[:16],
         files=loader.files, warnings=list(loader.overrides.values()), overrides=sorted(loader.overrides),

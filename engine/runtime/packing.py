@@ -91,7 +91,8 @@ def absence(patterns: list[dict[str, Any]]) -> bool:
 # accepts, and such a rejection inside an action corrupts the session (seen as a segfault).
 _SINK_PATTERNS: list[dict[str, Any]] = [{"s": {"$ex": {"name": 1}}}, {"t": {"$ex": {"cxm_never": 1}}}]
 SINK_RULE: dict[str, Any] = {"all": _SINK_PATTERNS, "run": SINK}
-FIXED: list[dict[str, Any]] = [*_SINK_PATTERNS, {"cxm_a": {"cxm_start": 1}}]  # the sink and the anchor rule in every network
+# the sink and the anchor rule in every network
+FIXED: list[dict[str, Any]] = [*_SINK_PATTERNS, {"cxm_a": {"cxm_start": 1}}]
 
 
 def pack(order: list[tuple[bool, Compiled]], definitions: dict[str, dict[str, Any]], *,
