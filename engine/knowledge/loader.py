@@ -261,6 +261,7 @@ class _Loader:
                 because=_text(rdef.because, bindings), source=rdef.source, status=rdef.status,
                 priority=rdef.priority, aliases=list(rdef.aliases), condition=condition, branches=branches,
                 conclusions=conclusions, doc=doc, path=path, bindings=bindings,
+                always=rdef.always or (len(branches) == 1 and not branches[0]),
             ))
         self.resolve_closes(rules)
         return rules

@@ -127,6 +127,8 @@ class RuleDef(_Strict):
     priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
     aliases: list[Id] = Field(default_factory=list)
     closes: Closes | None = Field(None, description="the rung or gate test whose failure this rule derives")
+    always: bool = Field(False, description="fires for every valid company (its conditions read facts every run "
+                                            "concludes); checked over the built-in examples")
     for_each: list[dict[str, str | int | float | bool]] | None = Field(
         None, description="expand the rule once per item; '<name>' stands for the item's value of name")
     when: Any
