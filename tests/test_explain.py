@@ -60,18 +60,41 @@ def test_why_tree_follows_the_firings_and_ends_at_lines_of_the_file(engine, comp
     assert walk(engine.why(loaded, rec).tree) > 0
 
 
-def test_why_stage_and_competency(runner) -> None:
+def test_why_stage_and_competency(engine, runner) -> None:
     path = example("article-1-wellness-resort")
+    at = {r.id: r.location for r in engine.kb.rules}
     out = runner.invoke(cli, ["why", str(path), "brand", "--full"]).output.splitlines()
-    assert out[2] == "level.brand = 2  <- rule brand-level-from-evidence (rules/levels/levels.yaml:357:5)"
+    assert out[2] == f"level.brand = 2  <- rule brand-level-from-evidence ({at['brand-level-from-evidence']})"
     # the last rung, 6, is missing: HR does not weigh the values (a default, not in the file)
     assert out[-1] == "    - employees.hr_aligned_with_cx = false  (input, not in the file: default)"
     ru = runner.invoke(cli, ["why", str(path), "stage", "--lang", "ru"]).output
-    assert "stage = explore  <- правило stage-from-score (rules/stage/stage.yaml:53:5)" in ru
+    assert f"stage = explore  <- правило stage-from-score ({at['stage-from-score']})" in ru
     assert "Стадия определена по сумме баллов, и все её обязательные условия выполнены." in ru
 
 
-def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None:
+def _value(value: object) -> str:
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def _shown(node: WhyNode, depth: int, last: int) -> list[str]:
+    """``name = value`` of a node and of the nodes below it, down to the level ``last``."""
+    below = [] if depth >= last or node.input is not None else node.children
+    return [f"{node.name} = {_value(node.value)}"] + [x for c in below for x in _shown(c, depth + 1, last)]
+
+
+def _fact_lines(lines: list[str]) -> list[str]:
+    """The facts an answer of `cxm why` lists (``- name = value ...``), without where they come from."""
+    return [line.strip()[2:].split("  ")[0] for line in lines if line.strip().startswith("- ")]
+
+
+def _conclusions(node: WhyNode) -> set[str]:
+    """Every conclusion of a derivation tree as ``name = value  <- rule``."""
+    if node.input is not None:
+        return set()
+    return {f"{node.name} = {_value(node.value)}  <- {node.rule.id}"}.union(*map(_conclusions, node.children))
+
+
+def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(engine, runner) -> None:
     path = example("article-3-manufacturer")
     out = runner.invoke(cli, ["why", str(path), "kpi-per-touchpoint"]).output.splitlines()
     assert out[:9] == [
@@ -85,7 +108,11 @@ def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None
         "  - recommendation = balance-cx-and-process-metrics  <- cx-metrics-apart-from-process-metrics",
         f"  - metrics.kpi_per_touchpoint = false  (input, {path}:47)",
     ]
-    assert len(out) == 26
+    # how the facts it rests on were reached, two levels down: each conclusion among them, the facts its rule
+    # matched, and theirs (shown as lines, not expanded), in the order of the derivation tree
+    tree = engine.why(load_facts(path), "kpi-per-touchpoint").tree
+    reached = out[out.index("How those were reached (2 levels; --depth N for more, --full for all)") + 1:]
+    assert _fact_lines(reached) == [x for c in tree.children if c.input is None for x in _shown(c, 1, 3)]
     # the decision above it is made where no touchpoint has a KPI; the action, for a company that sells
     assert out[-6:-4] == [f"    - stage = operationalize  <- stage-from-score  (cxm why {path} stage)",
                           f"    - metrics.kpi_per_touchpoint = false  (input, {path}:47)"]
@@ -95,13 +122,16 @@ def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(runner) -> None
     assert stage[-1] == "Some steps are left out: --depth N shows more of them, --full all."
 
 
-def test_why_shows_the_stage_and_the_levels_once_by_reference(runner) -> None:
+def test_why_shows_the_stage_and_the_levels_once_by_reference(engine, runner) -> None:
     path = str(example("article-3-manufacturer"))
     full = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--full"]).output.splitlines()
-    # each level adds up six rung credits, each shown with the facts it read; what matters is that each derivation
-    # is shown once, by reference: no line that opens a section appears twice
-    opening = [line for line in full if line.startswith("[")]
-    assert len(opening) == len(set(opening))
+    # every conclusion of the whole derivation is shown (the levels' rung credits included), each once as a
+    # conclusion of its own; the stage and the levels stand in sections of their own, referred to elsewhere
+    tree = engine.why(load_facts(Path(path)), "kpi-per-touchpoint").tree
+    shown = [line.strip().removeprefix("- ").split("  (")[0] for line in full if "  <- " in line]
+    shown = [line.split("] ", 1)[1] if line.startswith("[") else line for line in shown]
+    assert {line.split("  <- rule ")[0] + "  <- " + line.split("  <- rule ")[1].split(" (")[0]
+            if "  <- rule " in line else line for line in shown} == _conclusions(tree)
     sections = [line for line in full if line.startswith("[")]
     assert sections == [
         "[stage] stage = operationalize  <- stage-from-score",
@@ -113,7 +143,8 @@ def test_why_shows_the_stage_and_the_levels_once_by_reference(runner) -> None:
     assert "    - stage = operationalize  <- stage-from-score  (see [stage] below)" in full
     assert "Some steps are left out" not in "\n".join(full)
     short = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "0"]).output.splitlines()
-    assert len(short) == 9
+    # depth 0: the conclusion and the facts it rests on, the nine lines stated in the test above, and no more
+    assert short == runner.invoke(cli, ["why", path, "kpi-per-touchpoint"]).output.splitlines()[:9]
     deeper = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "3"]).output.splitlines()
     assert 22 < len(deeper) < len(full)
     both = runner.invoke(cli, ["why", path, "kpi-per-touchpoint", "--depth", "3", "--full"])

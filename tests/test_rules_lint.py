@@ -91,6 +91,13 @@ CASES: dict[str, tuple[str, list[str]]] = {
                                       "    then: {derive: {mark: true}}\n")),
         ["{f}:8:31: CXL008 rules[0].when.company.employees: 'company.employees' is compared with itself"],
     ),
+    # the twelve built-in examples (two per stage) all have other names; the first in file order is named
+    "CXL009_not_always": (
+        MARK + rules(("never-always", "    always: true\n    when: {company.name: Nobody}\n"
+                                      "    then: {derive: {mark: true}}\n")),
+        ["{f}:8:13: CXL009 rule 'never-always' is declared always: true but does not fire for 12 of 12 built-in "
+         "examples (first: align-contract-logistics)"],
+    ),
     "CXL101_contradiction": (
         MARK + rules(("two-values", "    when:\n      stage: explore\n      all: [{stage: mobilize}]\n"
                                     "    then: {derive: {mark: true}}\n"),

@@ -19,7 +19,9 @@ with a patch) and what must and must not follow from it::
           held_back: {include: [], exclude: []}
           fired: [size-micro]
           not_fired: [size-small]
-        todo: false                              # true (or a reason): a known gap, reported, not failed
+        todo: false                              # true (or a reason): a known gap; it runs, and is reported
+                                                 # when it starts to pass (then remove the mark)
+        generated: true                          # only on the cases casegen writes (and rewrites)
 
 Files are validated with pydantic; every problem is located FILE:LINE:COL like
 rule-file problems. :func:`run_cases` runs the cases on an :class:`~cxm.engine.services.api.Engine`
@@ -91,6 +93,8 @@ class Case(_Strict):
     patch: dict[Ident, Any] = Field(default_factory=dict, description="input paths to change")
     expect: Expect
     todo: bool | str = False
+    generated: bool = Field(False, description="written by casegen from the engine's own run (a regression pin, "
+                                                "rewritten on every run); hand cases leave it out")
 
     @model_validator(mode="after")
     def _one_source(self) -> Case:

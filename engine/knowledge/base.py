@@ -81,6 +81,7 @@ class Rule:
     bindings: dict[str, str] = field(default_factory=dict)
     stratum: int = 0
     closes: tuple[str, str, str] | None = None  # (rule id, fact, FILE:LINE:COL of its test) for a gap rule
+    always: bool = False  # declared to fire for every valid company (or written ``when: always``)
 
     @property
     def file(self) -> str:

@@ -249,6 +249,7 @@ class _Loader:
                 status=rdef.status,
                 priority=rdef.priority, aliases=list(rdef.aliases), condition=condition, branches=branches,
                 conclusions=conclusions, doc=doc, path=path, bindings=bindings,
+                always=rdef.always or (len(branches) == 1 and not branches[0]),
             ))
         resolve_closes(rules, self.raw_rules, self.problems)
         return rules

@@ -130,6 +130,8 @@ class RuleDef(_Strict):
     priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
     aliases: list[Id] = Field(default_factory=list)
     closes: Closes | None = Field(None, description="the rung or gate test whose failure this rule derives")
+    always: bool = Field(False, description="fires for every valid company (its conditions read facts every run "
+                                            "concludes); checked over the built-in examples")
     for_each: list[dict[str, str | int | float | bool]] | TableName | None = Field(
         None, description="expand the rule once per item, or per row of the named table; '<name>' stands for the "
                           "item's value of name")

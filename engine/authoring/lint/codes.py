@@ -87,6 +87,13 @@ CHECKS: dict[str, Check] = {c.code: c for c in [
              "указывает на условие."),
           _b("Compare the fact with another one, break the circle, or split the alternative into several rules.",
              "Сравнивайте факт с другим фактом, разорвите круг или разделите альтернативу на несколько правил.")),
+    Check("CXL009", ERROR, "not-always",
+          _b("A rule declared `always: true` does not fire for one of the built-in examples.",
+             "Правило с пометкой `always: true` не срабатывает для одного из встроенных примеров."),
+          _b("The mark excuses the rule from a silent rule-test case; a rule that can fall silent needs one.",
+             "Пометка освобождает правило от случая, где оно молчит; правилу, которое может не сработать, он нужен."),
+          _b("Remove the mark and write a case in which the rule does not fire, or correct the condition.",
+             "Уберите пометку и напишите случай, в котором правило не срабатывает, или исправьте условие.")),
     Check("CXL101", ERROR, "contradiction",
           _b("A rule (or one alternative of its condition) can never hold: its tests on one fact contradict "
              "each other ('is a' and 'is b', 'at_least 5' and 'below 3', present and absent, a test and its "
