@@ -29,7 +29,9 @@ def hand_cases(text: str) -> tuple[str, list[tuple[str, str]]]:
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is None or not isinstance(root, yaml.MappingNode):
         return "", []
-    items: list[yaml.Node] = next((v.value for k, v in root.value if k.value == "cases" and isinstance(v, yaml.SequenceNode)), [])
+    items: list[yaml.Node] = next(
+        (v.value for k, v in root.value if k.value == "cases" and isinstance(v, yaml.SequenceNode)), []
+    )
     lines = text.splitlines(keepends=True)
     starts = [item.start_mark.line for item in items]
     # the first line of an item is the one with its "-": the item's own start, or the line above if "-" stands alone
