@@ -127,15 +127,16 @@ def test_every_catalogue_entry_declares_effects(engine) -> None:
     assert upkeep == {"keep-and-renew-cx", "yearly-practice-review", "learn-from-other-industries"}
 
 
-def test_an_entry_without_effects_must_say_it_is_upkeep(tmp_path: Path) -> None:
+def test_an_upkeep_entry_cannot_have_effects(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text(
-        "recommendations:\n  - id: vague-advice\n    kind: decision\n    competency: leadership\n"
-        "    effort: low\n    cost: low\n    title: {en: Do better, ru: Лучше}\n"
-        "    text: {en: Do better., ru: Лучше.}\n    source: nowhere\n", encoding="utf-8")
+        "recommendations:\n  - id: keep-it-up\n    kind: decision\n    competency: leadership\n"
+        "    effort: low\n    cost: low\n    upkeep: true\n    effects: {brand.brand_book: true}\n"
+        "    title: {en: Keep it up, ru: Так держать}\n    text: {en: Keep it up., ru: Так держать.}\n"
+        "    source: nowhere\n", encoding="utf-8")
     with pytest.raises(SourceError) as err:
         load_knowledge([tmp_path])
-    assert "recommendation 'vague-advice' declares no effects" in str(err.value)
-    assert "r.yaml:2" in str(err.value)
+    assert "an upkeep entry keeps up what is in place and changes no fact: leave out its effects" in str(err.value)
+    assert "r.yaml:8" in str(err.value)
 
 
 def test_the_audit_counts_and_writes_the_worst(runner, tmp_path: Path) -> None:

@@ -128,13 +128,10 @@ class _Loader:
                 self.problems.append(doc.problem(("recommendations", i, "id"), f"recommendation {rec.id!r} is "
                                                  f"already defined at {self.catalogue[rec.id].location}",
                                                  kind="duplicate"))
-            if rec.upkeep == bool(rec.effects):
-                self.problems.append(doc.problem(
-                    ("recommendations", i, "effects" if rec.effects else "id"),
-                    "an upkeep entry changes no fact: leave out its effects" if rec.upkeep else
-                    f"recommendation {rec.id!r} declares no effects: say which input facts hold once it is carried "
-                    "out, or mark it 'upkeep: true' (it keeps up what is in place and changes no fact)",
-                    kind="effects"))
+            if rec.upkeep and rec.effects:
+                self.problems.append(doc.problem(("recommendations", i, "effects"), "an upkeep entry keeps up what "
+                                                 "is in place and changes no fact: leave out its effects",
+                                                 kind="effects"))
             self.catalogue[rec.id] = Entry(catalogue_item(rec), doc, ("recommendations", i))
             self.raw_effects[rec.id] = rec.effects
         for name, rows in parsed.tables.items():
