@@ -61,6 +61,7 @@ LABELS: dict[str, dict[str, str]] = {
                  "ru": "Кратчайший путь: чтобы перейти на стадию «{stage}», достаточно выполнить следующие ключевые "
                        "решения (путь по возможности идёт через самую слабую компетенцию и требует наименьших "
                        "изменений и усилий; проверено повторной оценкой)"},
+    "gate_or": {"en": "or else:", "ru": "или же:"},
     "retake_with": {"en": "The path assumes the self-assessment is re-taken once the work is done: today's "
                           "self-ratings hold levels below what the facts will then show.",
                     "ru": "Путь предполагает, что после этой работы самооценка будет пройдена заново: нынешние "

@@ -185,13 +185,18 @@ def _roadmap(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
         return ["", t("top_stage", lang)]
     nxt = road.next_stage
     lines = ["", t("roadmap", lang, stage=getattr(nxt.name, lang), n=nxt.number)]
+    shown: set[str] = set()  # a gate whose alternatives all fail is one heading, its alternatives joined by "or"
     for check, key in [(c, "gate") for c in road.gates] + [(c, "score") for c in road.score]:
         if check.held and key == "score":
             continue
-        label = "score_unmet" if key == "score" else ("gate_met" if check.held else "gate_unmet")
-        title = getattr(check.title, lang)
-        lines += _wrap(t(label, lang, title=lower_first(title) if key == "score" else title) + _id(check.rule, ids),
-                       2, 4)
+        if key == "gate" and not check.held and check.rule in shown:
+            lines += _wrap(t("gate_or", lang), 4, 6)
+        else:
+            label = "score_unmet" if key == "score" else ("gate_met" if check.held else "gate_unmet")
+            title = getattr(check.title, lang)
+            lines += _wrap(t(label, lang, title=lower_first(title) if key == "score" else title)
+                           + _id(check.rule, ids), 2, 4)
+        shown.add(check.rule)
         for cond in check.conditions:
             if not cond.held:
                 lines += _wrap(f"- {condition_text(cond, lang, ids=ids)}", 4, 6)
