@@ -162,9 +162,23 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()
-    result = engine.assess(loaded, trace=trace, path=path)
+    rng = None
+    if loaded.unknown:  # facts nobody knew: a range, the facts that decide it, a plan on the lowest end
+        from cxm.cli import render_range
+        from cxm.engine.services.unknowns import assess_range
+
+        rng, result = assess_range(engine, loaded, path=path)
+    else:
+        result = engine.assess(loaded, trace=trace, path=path)
     if fmt == "json":
-        click.echo(render.to_json(result, trace=trace), nl=False)
+        text = render.to_json(result, trace=trace)
+        click.echo(text if rng is None else render_range.with_range(text, rng), nl=False)
+    elif rng is not None:
+        render_range.mark(result, rng)
+        head, _, body = render.to_text(result, lang, full=full).partition("\n\n")
+        names = {s.id: s.name for s in engine.kb.stages}
+        text = "\n".join([head, "", *render_range.lines(rng, names, lang), body])
+        click.echo(render.terminal_safe(text), nl=False)
     else:
         click.echo(render.terminal_safe(render.to_text(result, lang, full=full)), nl=False)
         if trace:

@@ -1,0 +1,109 @@
+"""The range of an assessment with unknown facts, in words: the stage from lowest to highest, the facts that decide
+it, and the plan's entries to confirm first (text, JSON and the report use these)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Any
+
+from cxm.cli.i18n import translator
+
+if TYPE_CHECKING:
+    from cxm.engine.results.result import Assessment, PlanStep
+    from cxm.engine.services.unknowns import Range
+
+LABELS: dict[str, dict[str, str]] = {
+    "range": {"en": "Stage not settled: {low} to {high} ({n} facts unknown)",
+              "ru": "Стадия не определена: от «{low}» до «{high}» (неизвестных фактов: {n})"},
+    "range_settled": {"en": "Stage settled: {low} whatever the {n} unknown facts are",
+                      "ru": "Стадия определена: «{low}», каковы бы ни были неизвестные факты ({n})"},
+    "lowest": {"en": "Lowest (every unknown at its least mature value)",
+               "ru": "Нижняя граница (все неизвестные факты в наименее зрелом значении)"},
+    "highest": {"en": "Highest (every unknown at its most mature value)",
+                "ru": "Верхняя граница (все неизвестные факты в наиболее зрелом значении)"},
+    "confirmed": {"en": "Both ends confirmed by the engine. The plan is built on the lowest end.",
+                  "ru": "Обе границы подтверждены движком. План построен по нижней границе."},
+    "unconfirmed": {"en": "The ends could not be confirmed by the whole rule base: treat the range with care.",
+                    "ru": "Полный набор правил не подтвердил границы: диапазон нужно перепроверить."},
+    "deciding": {"en": "The facts that decide (ask these first)", "ru": "Решающие факты (спросите о них первыми)"},
+    "lifts": {"en": "known to be in place, the lowest end becomes {stage}",
+              "ru": "если есть, нижняя граница станет «{stage}»"},
+    "drops": {"en": "known not to be, the highest end becomes {stage}",
+              "ru": "если нет, верхняя граница станет «{stage}»"},
+    "moves_levels": {"en": "moves the levels by {n}", "ru": "сдвигает уровни на {n}"},
+    "none_decides": {"en": "No unknown fact moves an end on its own; the range closes only with several answers.",
+                     "ru": "Ни один неизвестный факт сам по себе не сдвигает границ; диапазон сузят только "
+                           "несколько ответов."},
+    "rest": {"en": "Unknown, deciding nothing on its own: {facts}",
+             "ru": "Неизвестны, но сами по себе ничего не решают: {facts}"},
+    "confirm": {"en": "Confirm first", "ru": "Сначала уточнить"},
+}
+t = translator(LABELS)
+
+
+def _levels(levels: dict[str, int]) -> str:
+    return ", ".join(f"{c} {v}" for c, v in levels.items())
+
+
+def lines(rng: Range, names: dict[str, Any], lang: str) -> list[str]:
+    """The range and the facts that decide it, as text lines (``names``: stage id -> its Bilingual name)."""
+    from cxm.cli.render import _wrap
+    from cxm.facts.vocabulary import input_fields
+
+    def name(stage: str) -> str:
+        return str(getattr(names[stage], lang))
+
+    low, high = name(rng.low.stage), name(rng.high.stage)
+    head = (t("range_settled", lang, low=low, n=len(rng.unknown)) if rng.settled
+            else t("range", lang, low=low, high=high, n=len(rng.unknown)))
+    out = [head, f"  {t('lowest', lang)}: {low}; {_levels(rng.low.levels)}",
+           f"  {t('highest', lang)}: {high}; {_levels(rng.high.levels)}"]
+    out += _wrap(t("confirmed" if rng.confirmed else "unconfirmed", lang), 2)
+    out += ["", t("deciding", lang)]
+    specs = input_fields()
+    if not rng.deciding:
+        out += _wrap(t("none_decides", lang), 2)
+    for i, d in enumerate(rng.deciding, 1):
+        spec = specs[d.path]
+        what = []
+        if d.low:
+            what.append(t("lifts", lang, stage=name(d.low)))
+        if d.high:
+            what.append(t("drops", lang, stage=name(d.high)))
+        if d.level_steps and not what:
+            what.append(t("moves_levels", lang, n=d.level_steps))
+        about = spec.description_ru if lang == "ru" and spec.description_ru else spec.description
+        out += _wrap(f"{i}. {d.path}: {'; '.join(what)}", 2, 5)
+        out += _wrap(about, 5)
+    rest = [u for u in rng.unknown if u not in {d.path for d in rng.deciding}]
+    if rest:
+        out += _wrap(t("rest", lang, facts=", ".join(rest)), 2, 4)
+    return out + [""]
+
+
+def mark(a: Assessment, rng: Range) -> None:
+    """Mark the plan's entries that depend on an unknown "Confirm first (facts)", in both languages."""
+    from cxm.engine.language.terms import Bilingual
+
+    def marked(step: PlanStep) -> PlanStep:
+        facts = rng.confirm_first.get(step.id)
+        steps = [marked(s) for s in step.steps]
+        if facts is None:
+            return dataclasses.replace(step, steps=steps)
+        why = f" ({', '.join(facts)})" if facts else ""
+        title = Bilingual(en=f"{t('confirm', 'en')}{why}: {step.title.en}",
+                          ru=f"{t('confirm', 'ru')}{why}: {step.title.ru}")
+        return dataclasses.replace(step, title=title, steps=steps)
+
+    p = a.plan
+    p.now, p.next, p.later = ([marked(s) for s in part] for part in (p.now, p.next, p.later))
+
+
+def with_range(text: str, rng: Range) -> str:
+    """The assessment's JSON with the range added under ``range``."""
+    from cxm.engine.base.text import dumps
+
+    data = json.loads(text)
+    data["range"] = rng.to_json()
+    return dumps(data, indent=2) + "\n"
