@@ -19,10 +19,11 @@ REQUIRED = frozenset({"company.name", "company.industry", "company.markets.b2b",
                       "company.employees", "company.geography", "company.country"})
 """The fields an assessment cannot do without (the schema requires them): never ``unknown``."""
 
-MATURITY_SECTIONS = ("leadership", "brand", "employees", "customers", "metrics", "self_assessment")
+MATURITY_SECTIONS = ("leadership", "brand", "employees", "customers", "metrics", "self_assessment", "systems")
 """The sections whose facts have an order of maturity (a one-step improvement never lowers a level or the
-stage: ``tests/test_stage_method.py``); an unknown elsewhere (the company's profile, systems, compliance) takes
-its default at both ends of the range, and what rests on it is marked "confirm first"."""
+stage: ``tests/test_stage_method.py``; systems move no level, but more of them is more in place). An unknown of
+the company's profile or of a legal duty takes its default at both ends (a duty not known to be met is to be
+confirmed at both ends), and what rests on it is marked "confirm first"."""
 
 
 def split(doc: Document) -> tuple[Document, tuple[str, ...]]:

@@ -13,6 +13,7 @@ depends on (the same stage and levels, several times quicker).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -109,19 +110,20 @@ class Probe:
                 sum(abs(b.levels.get(c, 0) - v) for c, v in a.levels.items()))
 
     def movers(self, base: dict[str, Any], group: list[str], values: dict[str, Any],
-               unknown: set[str], low: dict[str, Any], at: Point) -> dict[str, Point]:
-        """The facts of ``group`` that alone move ``at`` (the point of ``base``) when set to ``values``, each with
-        the point it moves to: a group that moves nothing holds no such fact (monotonicity)."""
+               unknown: set[str], low: dict[str, Any], at: Point, stage_only: bool = False) -> dict[str, Point]:
+        """The facts of ``group`` that alone move ``at`` (the point of ``base``; ``stage_only``: its stage) when set
+        to ``values``, each with the point it moves to: a group that moves nothing holds no such fact
+        (monotonicity)."""
         if not group:
             return {}
         p = self.point(consistent({**base, **{u: values[u] for u in group}}, unknown, low))
-        if p == at:
+        if (p.stage == at.stage) if stage_only else (p == at):
             return {}
         if len(group) == 1:
             return {group[0]: p}
         half = len(group) // 2
-        return {**self.movers(base, group[:half], values, unknown, low, at),
-                **self.movers(base, group[half:], values, unknown, low, at)}
+        return {**self.movers(base, group[:half], values, unknown, low, at, stage_only),
+                **self.movers(base, group[half:], values, unknown, low, at, stage_only)}
 
 
 def ends(flat: dict[str, Any], unknown: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any],
@@ -141,8 +143,9 @@ def ends(flat: dict[str, Any], unknown: list[str]) -> tuple[dict[str, Any], dict
 
 
 def stage_range(probe: Probe, flat: dict[str, Any], unknown: list[str], *,
-                deciding: bool = True) -> Range:
-    """The range of the stage and the levels, and (``deciding``) the facts that decide it, most decisive first."""
+                deciding: bool = True, stage_only: bool = False) -> Range:
+    """The range of the stage and the levels, and (``deciding``) the facts that decide it, most decisive first
+    (``stage_only``: only those that move the stage, found with fewer runs)."""
     low, high, lo, hi = ends(flat, unknown)
     at_low, at_high = probe.point(low), probe.point(high)
     out = Range(list(unknown), at_low, at_high)
@@ -150,8 +153,10 @@ def stage_range(probe: Probe, flat: dict[str, Any], unknown: list[str], *,
         return out
     inputs = probe.inputs
     candidates = [u for u in unknown if u in inputs and lo[u] != hi[u]]
-    ups = probe.movers(low, candidates, hi, set(unknown), lo, at_low)
-    downs = probe.movers(high, candidates, lo, set(unknown), lo, at_high)
+    if stage_only and at_low.stage == at_high.stage:
+        return out
+    ups = probe.movers(low, candidates, hi, set(unknown), lo, at_low, stage_only)
+    downs = probe.movers(high, candidates, lo, set(unknown), lo, at_high, stage_only)
     found = []
     for i, u in enumerate(candidates):
         if u not in ups and u not in downs:
@@ -166,10 +171,12 @@ def stage_range(probe: Probe, flat: dict[str, Any], unknown: list[str], *,
 
 
 def with_values(loaded: LoadedFacts, values: dict[str, Any]) -> LoadedFacts:
-    """The facts with some fields set (dotted paths, plain values; ``None`` leaves a field out)."""
+    """The facts with some fields set (dotted paths, plain values; ``None`` leaves a field out), those fields
+    taken as not said (so that a legal duty resting on one is to be confirmed, not done)."""
     import copy
 
     from cxm.facts.load import LoadedFacts
+    from cxm.facts.source import Document
 
     data = copy.deepcopy(loaded.data)
     for path, value in values.items():
@@ -180,14 +187,31 @@ def with_values(loaded: LoadedFacts, values: dict[str, Any]) -> LoadedFacts:
                 node[part] = {}
             node = node[part]
         node[leaf] = value
-    return LoadedFacts(data, loaded.doc, loaded.warnings, loaded.unknown)
+    gone = {tuple(p.split(".")) for p in values}
+    doc = loaded.doc
+    doc = Document(doc.file, doc.data, doc.values, {k: v for k, v in doc.keys.items() if k not in gone})
+    return LoadedFacts(data, doc, loaded.warnings, loaded.unknown)
+
+
+def unassume(a: Assessment, unknown: set[str]) -> None:
+    """Take the unknown facts out of the assessment's "Assumed" (they were not left out: nobody knew them)."""
+    kept = []
+    for part in a.assumed:
+        pairs = [(k, v, said) for (k, v), said in zip(part.fields.items(), part.said, strict=False)
+                 if k not in unknown]
+        if pairs:
+            kept.append(dataclasses.replace(part, fields={k: v for k, v, _ in pairs}, said=[s for *_, s in pairs],
+                                            whole=part.whole and len(pairs) == len(part.fields)))
+    a.assumed = kept
 
 
 def resting_on(a: Assessment, unknown: set[str]) -> dict[str, list[str]]:
-    """Each recommendation of ``a`` whose derivation rests on an unknown fact, with those facts."""
+    """Each recommendation of ``a`` whose derivation rests on an unknown fact, or whose effects set one (the plan
+    leaves out an entry whose effects hold already), with those facts."""
     out: dict[str, list[str]] = {}
     for rec in a.recommendations:
-        facts = sorted({i.path for i in rec.chain.inputs if i.path in unknown})
+        facts = sorted({i.path for i in rec.chain.inputs if i.path in unknown}
+                       | {str(e.get("fact")) for e in rec.effects if e.get("fact") in unknown})
         if facts:
             out[rec.id] = facts
     return out
@@ -235,11 +259,12 @@ def assess_range(engine: Engine, loaded: LoadedFacts, *, path: bool = False) -> 
     unknown = list(loaded.unknown)
     flat = flatten(loaded.data)
     result = stage_range(probe, flat, unknown)
-    low, high, lo, hi = ends(flat, unknown)
+    low, high, _, _ = ends(flat, unknown)
     low_loaded = with_values(loaded, {u: low.get(u) for u in unknown})
     high_loaded = with_values(loaded, {u: high.get(u) for u in unknown})
     low_a = engine.assess(low_loaded, path=path)
     high_a = engine.assess(high_loaded)
+    unassume(low_a, set(unknown))
     result.confirmed = (Point(low_a.stage.id, {c: v.level for c, v in low_a.levels.items()}) == result.low
                         and Point(high_a.stage.id, {c: v.level for c, v in high_a.levels.items()}) == result.high)
     result.confirm_first = confirm_first(low_a, high_a, set(unknown))
