@@ -70,6 +70,8 @@ LABELS: dict[str, dict[str, str]] = {
                     "continue from them",
               "ru": "ошибка: ввод закончился; ваши ответы ({n}) сохранены в {file}: запустите ту же команду ещё "
                     "раз, чтобы продолжить"},
+    "ended_deciding": {"en": "error: the input ended; nothing was written", "ru": "ошибка: ввод закончился; ничего не "
+                       "записано"},
     "bad_draft": {"en": "warning: {file} is not a draft of cxm interview; it is left as it is and not used",
                   "ru": "предупреждение: {file} — не черновик cxm interview; он не изменён и не используется"},
     "written": {"en": "Wrote {file}. Assess it with: cxm assess {file}",
@@ -288,8 +290,13 @@ def to_yaml(answers: dict[str, Any]) -> str:
                    "file updates it, keeping its comments and layout.")
 @click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Start from an existing facts file: its values become the defaults.")
+@click.option("--deciding", is_flag=True,
+              help="Ask the deciding questions first, say why each is asked, stop once the stage and the plan's first "
+                   "decision are settled (offering to go on) and write what was not asked as unknown.")
+@click.option("--all", "ask_all", is_flag=True, help="Ask every question in turn (the default).")
 @lang_option("Language of the questions, their help and the descriptions of the choices.")
-def interview(output: Path | None, source: Path | None, lang: str) -> None:
+def interview(output: Path | None, source: Path | None, lang: str, deciding: bool = False,
+              ask_all: bool = False) -> None:
     """Ask for a company's facts, question by question, and write a facts file.
 
     Every field of the facts file is asked in turn, section by section, with a line of help, the
@@ -302,6 +309,7 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     \b
     Example:
       cxm interview -o my-company.yaml
+      cxm interview --deciding -o my-company.yaml                  # the deciding questions first
       cxm interview --from my-company.yaml -o my-company.yaml      # update it in place
       cxm interview --from facts/examples/article-1-wellness-resort.yaml -o resort-2026.yaml
     """
@@ -310,6 +318,20 @@ def interview(output: Path | None, source: Path | None, lang: str) -> None:
     from cxm.facts.vocabulary import flatten
 
     start: dict[str, Any] = {}
+    if deciding and not ask_all:  # the deciding questions first (cli/interview_deciding.py)
+        from cxm.cli import interview_deciding
+
+        target = output or Path("company.yaml")
+        if target.exists() and not click.confirm(label("overwrite", lang, file=target)):
+            raise click.Abort
+        try:
+            text = interview_deciding.interview(target, lang)
+        except (click.exceptions.Abort, EOFError):
+            raise Failure(label("ended_deciding", lang)) from None
+        load_facts_text(text, str(target))
+        write_text(target, text)
+        click.echo("\n" + label("written", lang, file=target))
+        return
     if source is not None and output is None:
         raise click.UsageError(label("needs_output", lang, file=source))
     in_place = source is not None and output is not None and output.exists() and output.samefile(source)

@@ -107,3 +107,31 @@ def with_range(text: str, rng: Range) -> str:
     data = json.loads(text)
     data["range"] = rng.to_json()
     return dumps(data, indent=2) + "\n"
+
+
+def report_build(engine: Any, loaded: Any, lang: str) -> tuple[Any, list[str]]:
+    """The report's data for facts with unknowns (the lowest end's, its plan marked and ordered) and the range in
+    lines: the heading first, then one line per end and per deciding fact."""
+    from cxm.engine.services.report import build
+    from cxm.engine.services.unknowns import assess_range, ends, reorder, unassume, with_values
+    from cxm.facts.vocabulary import flatten
+
+    rng, _ = assess_range(engine, loaded)
+    low, _, _, _ = ends(flatten(loaded.data), list(loaded.unknown))
+    data = build(engine, with_values(loaded, {u: low.get(u) for u in loaded.unknown}))
+    a = data.assessment
+    unassume(a, set(loaded.unknown))
+    reorder(a, rng.confirm_first)
+    by_id = {r.id: r for r in a.recommendations}
+    mark(a, rng)
+    data = dataclasses.replace(data, focus=[by_id[s.id] for s in a.plan.now])
+    names = {s.id: s.name for s in engine.kb.stages}
+    text: list[str] = []
+    for line in lines(rng, names, lang):  # wrapped lines and a deciding fact's description joined to their item
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip()) > 2 and text:
+            text[-1] += " " + line.strip()
+        else:
+            text.append(line.strip())
+    return data, text

@@ -288,7 +288,8 @@ def stage_median(report: Any, median: float, lang: str) -> str:
 
 
 def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
-           portfolio_source: str = "", standing_href: str = "", consultant: bool = False) -> str:
+           portfolio_source: str = "", standing_href: str = "", consultant: bool = False,
+           range_lines: list[str] | None = None) -> str:
     """The report as HTML or Markdown text (with ``standing``: the section against a portfolio). The client's
     report says everything in words; ``consultant`` adds the ids, the rules and the facts as the engine has them."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -342,6 +343,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "rests_on": label_prose("rests_on", lang),
         "texts": {rec.id: rec.text for rec in a.recommendations},
         "titles": {rec.id: rec.title for rec in a.recommendations},
+        "range_lines": range_lines or [],
     }
     return env.get_template(f"report.{fmt}").render(context)
 
@@ -403,8 +405,13 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     engine = Engine(rules)
     warn_overrides(engine.kb)
     started()
-    data = build(engine, loaded)
     extra: dict[str, Any] = {}
+    if loaded.unknown:  # facts nobody knew: the range and the facts that decide it lead; the plan is the lowest end's
+        from cxm.cli.render_range import report_build
+
+        data, extra["range_lines"] = report_build(engine, loaded, lang)
+    else:
+        data = build(engine, loaded)
     if portfolio is not None:
         extra = {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
     written = [output]
