@@ -222,6 +222,8 @@ class Deciding:
             path = max(weight, key=lambda p: (weight[p], -self.paths.index(p)))
             t = titles[first[path]]
             return Ask(path, "why_now", {"en": t.en, "ru": t.ru})
+        if any(unsettled.values()):  # what is left rests on facts answered "don't know": nothing more decides
+            return None
         # the ends' Now differ, and no entry rests on an unknown itself: the levels (the weakest competency) decide
         rng = self.range()
         for d in rng.deciding:
