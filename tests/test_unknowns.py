@@ -183,3 +183,21 @@ def test_replaying_1000_generated_companies_settles_each_stage_in_few_questions(
     figures = run(1000, seed=2027, jobs=2, depth=1)
     assert figures["stage_ok"] == 1000, [r["company"] for r in figures["rows"] if not r["stage_ok"]][:5]
     assert figures["median"] <= 0.4 * figures["full"]
+
+
+def test_a_batch_record_carries_its_range_and_the_portfolio_counts_it(runner, tmp_path: Path) -> None:
+    folder = tmp_path / "companies"
+    folder.mkdir()
+    for name in ("unknown/half-known-clinic.yaml", "article-1-wellness-resort.yaml"):
+        (folder / Path(name).name).write_bytes((ROOT / "facts" / "examples" / name).read_bytes())
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(cli, ["batch", str(folder), "-o", str(out)]).exit_code == 0
+    records = {r["company"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    clinic = records["Half-known clinic"]
+    assert clinic["stage"] == "explore"  # the lowest end
+    assert clinic["range"] == {"lowest": "explore", "highest": "mobilize", "settled": False,
+                               "deciding": ["leadership.cx_owner", "brand.service_standards",
+                                            "employees.engagement_measured"], "unknown": UNKNOWN}
+    assert "range" not in records["Regional wellness resort (article, company 1)"]
+    figures = json.loads(runner.invoke(cli, ["portfolio", str(out), "--format", "json"]).stdout)
+    assert figures["figures"]["unsettled"] == 1

@@ -270,3 +270,18 @@ def assess_range(engine: Engine, loaded: LoadedFacts, *, path: bool = False) -> 
     result.confirm_first = confirm_first(low_a, high_a, set(unknown))
     reorder(low_a, result.confirm_first)
     return result, low_a
+
+
+def batch_range(engine: Engine, loaded: LoadedFacts) -> tuple[LoadedFacts, dict[str, Any]]:
+    """For a batch record: the facts at the lowest end (what the record is assessed on) and its ``range`` (the
+    stage at each end, whether it is settled, the facts that decide it and those unknown); the facts as they are
+    and nothing when none is unknown."""
+    if not loaded.unknown:
+        return loaded, {}
+    unknown = list(loaded.unknown)
+    flat = flatten(loaded.data)
+    rng = stage_range(Probe(engine), flat, unknown)
+    low, _, _, _ = ends(flat, unknown)
+    return with_values(loaded, {u: low.get(u) for u in unknown}), {"range": {
+        "lowest": rng.low.stage, "highest": rng.high.stage, "settled": rng.settled,
+        "deciding": [d.path for d in rng.deciding], "unknown": unknown}}
