@@ -62,23 +62,45 @@ def percentile(values: list[int], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def run(companies: int, seed: int, jobs: int, depth: int) -> dict[str, Any]:
+def run(companies: int, seed: int, jobs: int, depth: int, log: Path | None = None) -> dict[str, Any]:
+    """Replay the companies; ``log`` gets each company's row as it is done (JSON Lines), so that a run stopped
+    early can still be summed up (:func:`figures`)."""
     from cxm.facts.generate import profiles
-    from cxm.facts.questions import questions
 
     items = [(p, depth) for p in profiles(companies, seed=seed)]
     started = time.perf_counter()
-    if jobs > 1:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            rows = pool.map(_work, items, chunksize=8)
-    else:
-        rows = [_work(i) for i in items]
+    rows: list[dict[str, Any]] = []
+    out = log.open("w", encoding="utf-8") if log is not None else None
+    try:
+        if jobs > 1:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for row in pool.imap(_work, items, chunksize=4):
+                    rows.append(row)
+                    if out is not None:
+                        out.write(json.dumps(row) + "\n")
+                        out.flush()
+        else:
+            for item in items:
+                rows.append(_work(item))
+                if out is not None:
+                    out.write(json.dumps(rows[-1]) + "\n")
+                    out.flush()
+    finally:
+        if out is not None:
+            out.close()
+    return figures(rows, seed, depth, time.perf_counter() - started)
+
+
+def figures(rows: list[dict[str, Any]], seed: int, depth: int, seconds: float) -> dict[str, Any]:
+    from cxm.facts.questions import questions
+
+    companies = len(rows)
     asked = [r["asked"] for r in rows]
     full = len(questions())
     return {"companies": companies, "seed": seed, "depth": depth, "full": full, "rows": rows,
             "median": statistics.median(asked), "p90": percentile(asked, 0.9), "max": max(asked),
             "stage_ok": sum(r["stage_ok"] for r in rows), "now_ok": sum(r["now_ok"] for r in rows),
-            "first_ok": sum(r["first_ok"] for r in rows), "seconds": time.perf_counter() - started}
+            "first_ok": sum(r["first_ok"] for r in rows), "seconds": seconds}
 
 
 def section(f: dict[str, Any], jobs: int) -> str:
@@ -133,9 +155,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--depth", type=int, default=1)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--log", type=Path, help="write each company's row here as it is done (JSON Lines)")
+    parser.add_argument("--from-log", type=Path, help="sum up the rows of an earlier --log instead of replaying")
+    parser.add_argument("--seconds", type=float, default=0.0, help="with --from-log: the run's wall-clock time")
     args = parser.parse_args()
-    figures = run(args.companies, args.seed, args.jobs, args.depth)
-    text = section(figures, args.jobs)
+    if args.from_log is not None:
+        rows = [json.loads(line) for line in args.from_log.read_text(encoding="utf-8").splitlines() if line]
+        found = figures(rows, args.seed, args.depth, args.seconds)
+    else:
+        found = run(args.companies, args.seed, args.jobs, args.depth, args.log)
+    text = section(found, args.jobs)
     print(text)
     if not args.no_write:
         write(text)

@@ -102,3 +102,31 @@ def consistent(flat: dict[str, Any], unknown: set[str], low: dict[str, Any]) -> 
             if not met:
                 out[req.fact] = low[req.fact]
     return out
+
+
+META = ("title", "description", "default", "x-description-ru")
+SECTIONS_REF = "#/$defs/"
+
+
+def allow_in_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The facts file's JSON Schema with ``unknown`` allowed for every field that is not required (a field
+    holding a section of its own is left as it is: its fields take ``unknown``)."""
+    defs = schema.get("$defs", {})
+    sections = {name for name, d in defs.items() if "properties" in d}
+    for d in (defs[name] for name in sections):
+        required = set(d.get("required", ()))
+        for key, prop in d["properties"].items():
+            if key in required or prop.get("$ref", "").removeprefix(SECTIONS_REF) in sections:
+                continue
+            if any(a.get("$ref", "").removeprefix(SECTIONS_REF) in sections for a in prop.get("anyOf", ())):
+                continue
+            meta = {k: prop[k] for k in META if k in prop}
+            rest = {k: v for k, v in prop.items() if k not in META}
+            alternatives = rest["anyOf"] if list(rest) == ["anyOf"] else [rest]
+            refs = [a["$ref"].removeprefix(SECTIONS_REF) for a in alternatives if "$ref" in a]
+            if "description" not in meta and refs and defs[refs[0]].get("description"):
+                meta["description"] = defs[refs[0]]["description"]  # pydantic left out the enum's own
+            d["properties"][key] = {**meta, "anyOf": [*alternatives, {
+                "const": UNKNOWN, "description": "Asked, and nobody knew: the assessment gives a range.",
+                "x-description-ru": "Спрашивали, но никто не знал: оценка даёт диапазон."}]}
+    return schema

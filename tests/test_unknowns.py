@@ -201,3 +201,13 @@ def test_a_batch_record_carries_its_range_and_the_portfolio_counts_it(runner, tm
     assert "range" not in records["Regional wellness resort (article, company 1)"]
     figures = json.loads(runner.invoke(cli, ["portfolio", str(out), "--format", "json"]).stdout)
     assert figures["figures"]["unsettled"] == 1
+
+
+def test_the_json_schema_allows_unknown_where_the_file_may_say_it(runner) -> None:
+    schema = json.loads(runner.invoke(cli, ["schema"]).stdout)
+    owner = schema["$defs"]["Leadership"]["properties"]["cx_owner"]
+    assert {"const": "unknown"}.items() <= owner["anyOf"][-1].items()
+    assert owner["default"] == "none" and owner["x-description-ru"]
+    employees = schema["$defs"]["Company"]["properties"]["employees"]  # required: never unknown
+    assert "anyOf" not in employees and employees["type"] == "integer"
+    assert "$ref" in schema["$defs"]["Company"]["properties"]["resources"]  # a section: its fields take it
