@@ -45,10 +45,17 @@ def replay_one(data: dict[str, Any], depth: int = 1) -> dict[str, Any]:
     rng = d.range(deciding=False)
     low, _ = d.plans()
     now, full_now = [s.id for s in low.plan.now], [s.id for s in full.plan.now]
-    return {"company": data["company"]["name"], "asked": asked, "settled": rng.settled,
-            "stage": rng.low.stage, "full_stage": full.stage.id,
-            "stage_ok": rng.settled and rng.low.stage == full.stage.id,
-            "now_ok": now == full_now, "first_ok": now[:1] == full_now[:1], "why": list(d.phases)}
+    return {
+        "company": data["company"]["name"],
+        "asked": asked,
+        "settled": rng.settled,
+        "stage": rng.low.stage,
+        "full_stage": full.stage.id,
+        "stage_ok": rng.settled and rng.low.stage == full.stage.id,
+        "now_ok": now == full_now,
+        "first_ok": now[:1] == full_now[:1],
+        "why": list(d.phases),
+    }
 
 
 def _work(args: tuple[dict[str, Any], int]) -> dict[str, Any]:
@@ -97,45 +104,65 @@ def figures(rows: list[dict[str, Any]], seed: int, depth: int, seconds: float) -
     companies = len(rows)
     asked = [r["asked"] for r in rows]
     full = len(questions())
-    return {"companies": companies, "seed": seed, "depth": depth, "full": full, "rows": rows,
-            "median": statistics.median(asked), "p90": percentile(asked, 0.9), "max": max(asked),
-            "stage_ok": sum(r["stage_ok"] for r in rows), "now_ok": sum(r["now_ok"] for r in rows),
-            "first_ok": sum(r["first_ok"] for r in rows), "seconds": seconds}
+    return {
+        "companies": companies,
+        "seed": seed,
+        "depth": depth,
+        "full": full,
+        "rows": rows,
+        "median": statistics.median(asked),
+        "p90": percentile(asked, 0.9),
+        "max": max(asked),
+        "stage_ok": sum(r["stage_ok"] for r in rows),
+        "now_ok": sum(r["now_ok"] for r in rows),
+        "first_ok": sum(r["first_ok"] for r in rows),
+        "seconds": seconds,
+    }
 
 
 def section(f: dict[str, Any], jobs: int) -> str:
     n, full = f["companies"], f["full"]
     load = os.getloadavg()[0]
     mismatched = [r for r in f["rows"] if not r["stage_ok"]]
-    return "\n".join([
-        START,
-        "## The deciding interview (issue 27)",
-        "",
-        f"Produced by `python bench/interview.py --companies {n} --seed {f['seed']} --depth {f['depth']}` on "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: CPython {sys.version.split()[0]}, {jobs} processes, "
-        f"load average {load:.1f} at the end (shared machine). Each generated company is replayed through "
-        "`cxm interview` (the deciding questions first), each question answered from its full facts; the interview "
-        f"stops once the stage and the first {f['depth']} decisions of the plan's *Now* are settled.",
-        "",
-        "| measure | figure | target |",
-        "|---|---|---|",
-        f"| the full questionnaire (`cxm interview --all`) | {full} questions | |",
-        f"| questions asked, median | {f['median']:g} ({100 * f['median'] / full:.0f} % of the full questionnaire) "
-        f"| ≤ 40 % — **{'met' if f['median'] <= 0.4 * full else 'not met'}** |",
-        f"| questions asked, 90th percentile | {f['p90']:g} ({100 * f['p90'] / full:.0f} %) | |",
-        f"| questions asked, most | {f['max']} | |",
-        f"| final stage equals the full facts' stage | {f['stage_ok']} of {n} | all — "
-        f"**{'met' if f['stage_ok'] == n else 'not met'}** |",
-        f"| the plan's first *Now* decision equals the full facts' | {f['first_ok']} of {n} | |",
-        f"| the plan's whole *Now* equals the full facts' | {f['now_ok']} of {n} | |",
-        f"| time | {f['seconds']:.0f} s ({1000 * f['seconds'] / n:.0f} ms a company, wall clock) | |",
-        "",
-        ("Every company's stage agreed." if not mismatched else
-         "Stage mismatches: " + ", ".join(r["company"] for r in mismatched[:10])),
-        "The whole *Now* can differ where an entry appears only for values between the ends (an entry made when one "
-        "practice is in place and another is not): the two ends of the range do not show it.",
-        END,
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                START,
+                "## The deciding interview (issue 27)",
+                "",
+                f"Produced by `python bench/interview.py --companies {n} --seed {f['seed']} "
+                f"--depth {f['depth']}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+                f"CPython {sys.version.split()[0]}, {jobs} processes, load average {load:.1f} at the end "
+                "(shared machine). Each generated company is replayed through `cxm interview --deciding`, "
+                "each question answered from its full facts; the interview stops once the stage and the "
+                f"first {f['depth']} decision(s) of the plan's *Now* are settled.",
+                "",
+                "| measure | figure | target |",
+                "|---|---|---|",
+                f"| the full questionnaire (`cxm interview --all`) | {full} questions | |",
+                f"| questions asked, median | {f['median']:g} "
+                f"({100 * f['median'] / full:.0f} % of the full questionnaire) | ≤ 40 % — "
+                f"**{'met' if f['median'] <= 0.4 * full else 'not met'}** |",
+                f"| questions asked, 90th percentile | {f['p90']:g} ({100 * f['p90'] / full:.0f} %) | |",
+                f"| questions asked, most | {f['max']} | |",
+                f"| final stage equals the full facts' stage | {f['stage_ok']} of {n} | all — "
+                f"**{'met' if f['stage_ok'] == n else 'not met'}** |",
+                f"| the plan's first *Now* decision equals the full facts' | {f['first_ok']} of {n} | |",
+                f"| the plan's whole *Now* equals the full facts' | {f['now_ok']} of {n} | |",
+                f"| time | {f['seconds']:.0f} s ({1000 * f['seconds'] / n:.0f} ms a company, wall clock) | |",
+                "",
+                (
+                    "Every company's stage agreed."
+                    if not mismatched
+                    else "Stage mismatches: " + ", ".join(r["company"] for r in mismatched[:10])
+                ),
+                "The whole *Now* can differ where an entry appears only for values between the ends (an entry "
+                "made when one practice is in place and another is not): the two ends of the range do not show it.",
+                END,
+            ]
+        )
+        + "\n"
+    )
 
 
 def write(text: str) -> None:
