@@ -17,35 +17,53 @@ from cxm.cli.interview import Answer, _shown, label, to_yaml
 from cxm.facts.questions import REQUIRED, Question, questions
 
 LABELS: dict[str, dict[str, str]] = {
-    "intro": {"en": "The deciding questions first: the interview stops once the stage and the plan's first decision "
-                    "are settled. '?' answers 'don't know'.",
-              "ru": "Сначала решающие вопросы: интервью остановится, когда определятся стадия и первое решение "
-                    "плана. '?' — «не знаю»."},
+    "intro": {
+        "en": "The deciding questions first: the interview stops once the stage and the plan's first decision "
+        "are settled. '?' answers 'don't know'.",
+        "ru": "Сначала решающие вопросы: интервью остановится, когда определятся стадия и первое решение "
+        "плана. '?' — «не знаю».",
+    },
     "why_company": {"en": "About the company itself.", "ru": "О самой компании."},
-    "why_self": {"en": "A self-rating can move each level by one.",
-                 "ru": "Самооценка может сдвинуть каждый уровень на единицу."},
-    "why_stage": {"en": "The stage is between {low} and {high}: this answer can narrow it.",
-                  "ru": "Стадия — между «{low}» и «{high}»: этот ответ может сузить диапазон."},
-    "why_levels": {"en": "The stage is between {low} and {high}; no single answer settles it, this one bears on the "
-                         "least settled competency.",
-                   "ru": "Стадия — между «{low}» и «{high}»; ни один ответ сам по себе её не определит, этот "
-                         "касается наименее определённой компетенции."},
-    "why_now": {"en": "The stage is settled ({low}); this answer decides whether \u201c{title}\u201d leads the plan.",
-                "ru": "Стадия определена («{low}»); этот ответ решает, будет ли «{title}» в начале плана."},
-    "ask": {"en": "Question {n} (of {total} in the full questionnaire). {why}",
-            "ru": "Вопрос {n} (из {total} в полном опроснике). {why}"},
-    "self": {"en": "Has the company rated itself (the self-assessment, 20 statements rated 1 to 5)?",
-             "ru": "Оценивала ли компания себя сама (самооценка, 20 утверждений с оценками от 1 до 5)?"},
+    "why_self": {
+        "en": "A self-rating can move each level by one.",
+        "ru": "Самооценка может сдвинуть каждый уровень на единицу.",
+    },
+    "why_stage": {
+        "en": "The stage is between {low} and {high}: this answer can narrow it.",
+        "ru": "Стадия — между «{low}» и «{high}»: этот ответ может сузить диапазон.",
+    },
+    "why_levels": {
+        "en": "The stage is between {low} and {high}; no single answer settles it, this one bears on the "
+        "least settled competency.",
+        "ru": "Стадия — между «{low}» и «{high}»; ни один ответ сам по себе её не определит, этот "
+        "касается наименее определённой компетенции.",
+    },
+    "why_now": {
+        "en": "The stage is settled ({low}); this answer decides whether \u201c{title}\u201d leads the plan.",
+        "ru": "Стадия определена («{low}»); этот ответ решает, будет ли «{title}» в начале плана.",
+    },
+    "ask": {
+        "en": "Question {n} (of {total} in the full questionnaire). {why}",
+        "ru": "Вопрос {n} (из {total} в полном опроснике). {why}",
+    },
+    "self": {
+        "en": "Has the company rated itself (the self-assessment, 20 statements rated 1 to 5)?",
+        "ru": "Оценивала ли компания себя сама (самооценка, 20 утверждений с оценками от 1 до 5)?",
+    },
     "dont_know": {"en": "'?' if nobody knows.", "ru": "'?' — если никто не знает."},
-    "settled": {"en": "Settled after {n} questions of {total}: stage {stage}; the plan starts with "
-                      "\u201c{first}\u201d.",
-                "ru": "Определено после {n} вопросов из {total}: стадия «{stage}»; план начинается с «{first}»."},
-    "not_settled": {"en": "Nothing left that decides, after {n} questions of {total}: the stage is between {low} "
-                          "and {high}.",
-                    "ru": "Решающих вопросов не осталось после {n} из {total}: стадия — между «{low}» и «{high}»."},
-    "go_on": {"en": "Go on with the other {n} questions (Enter: stop here, the rest is written as unknown)?",
-              "ru": "Продолжить с остальными вопросами ({n}) (Enter — остановиться, остальное будет записано как "
-                    "неизвестное)?"},
+    "settled": {
+        "en": "Settled after {n} questions of {total}: stage {stage}; the plan starts with \u201c{first}\u201d.",
+        "ru": "Определено после {n} вопросов из {total}: стадия «{stage}»; план начинается с «{first}».",
+    },
+    "not_settled": {
+        "en": "Nothing left that decides, after {n} questions of {total}: the stage is between {low} and {high}.",
+        "ru": "Решающих вопросов не осталось после {n} из {total}: стадия — между «{low}» и «{high}».",
+    },
+    "go_on": {
+        "en": "Go on with the other {n} questions (Enter: stop here, the rest is written as unknown)?",
+        "ru": "Продолжить с остальными вопросами ({n}) (Enter — остановиться, остальное будет записано как "
+        "неизвестное)?",
+    },
 }
 t = translator(LABELS)
 DONT_KNOW = {"?", "unknown", "don't know", "dont know", "не знаю", "неизвестно"}
@@ -119,14 +137,17 @@ def run(lang: str) -> tuple[dict[str, Any], list[str]]:
         else:
             d.answer(step.path, value)
             answers[step.path] = value
+            if step.path == "company.markets.b2b":  # the B2C share follows
+                answers["company.markets.b2c"] = d.answers["company.markets.b2c"]
     rng = d.range(deciding=False)
     if rng.settled:
         low, _ = d.plans()
         first = getattr(low.plan.now[0].title, lang) if low.plan.now else "-"
         click.echo("\n" + t("settled", lang, n=d.asked, total=total, stage=names[rng.low.stage], first=first))
     else:
-        click.echo("\n" + t("not_settled", lang, n=d.asked, total=total, low=names[rng.low.stage],
-                            high=names[rng.high.stage]))
+        click.echo(
+            "\n" + t("not_settled", lang, n=d.asked, total=total, low=names[rng.low.stage], high=names[rng.high.stage])
+        )
     rest = [p for p in d.unknown() if p not in d.dont_know]
     if rest and click.confirm(t("go_on", lang, n=len(rest)), default=False):
         for path in rest:

@@ -53,9 +53,18 @@ from cxm.facts.vocabulary import flatten
 from tests.conftest import ROOT
 
 CLINIC = ROOT / "facts" / "examples" / "unknown" / "half-known-clinic.yaml"
-UNKNOWN = ["leadership.cx_owner", "leadership.governance", "brand.brand_book", "brand.service_standards",
-           "employees.engagement_measured", "customers.journey_map", "customers.leaders_meet_customers",
-           "customers.segmentation", "customers.mystery_shopping", "metrics.in_use"]
+UNKNOWN = [
+    "leadership.cx_owner",
+    "leadership.governance",
+    "brand.brand_book",
+    "brand.service_standards",
+    "employees.engagement_measured",
+    "customers.journey_map",
+    "customers.leaders_meet_customers",
+    "customers.segmentation",
+    "customers.mystery_shopping",
+    "metrics.in_use",
+]
 LOW = {"leadership": 2, "brand": 3, "employees": 2, "customers": 3}
 HIGH = {"leadership": 3, "brand": 4, "employees": 3, "customers": 3}
 
@@ -68,8 +77,9 @@ def engine() -> Engine:
 def test_unknown_is_read_apart_from_left_out() -> None:
     loaded = read_facts(CLINIC)
     assert list(loaded.unknown) == UNKNOWN
-    assumed = {p for _, _, fields in __import__("cxm.facts.defaults", fromlist=["assumed"]).assumed(loaded)
-               for p in fields}
+    assumed = {
+        p for _, _, fields in __import__("cxm.facts.defaults", fromlist=["assumed"]).assumed(loaded) for p in fields
+    }
     assert not assumed & set(UNKNOWN)  # asked and not known is not "left out"
     assert "employees.incentives_linked_to_cx" in assumed
 
@@ -96,8 +106,10 @@ def test_the_range_and_what_decides_it_as_derived_by_hand(engine: Engine) -> Non
     # the plan rests on the lowest end; what depends on an unknown is to be confirmed first and never leads
     assert rng.confirm_first["dedicate-cx-owner"] == ["leadership.cx_owner"]
     assert low.plan.now[0].id not in rng.confirm_first
-    assert all(a.id not in rng.confirm_first or b.id in rng.confirm_first
-               for a, b in zip(low.plan.now + low.plan.next, (low.plan.now + low.plan.next)[1:], strict=False))
+    assert all(
+        a.id not in rng.confirm_first or b.id in rng.confirm_first
+        for a, b in zip(low.plan.now + low.plan.next, (low.plan.now + low.plan.next)[1:], strict=False)
+    )
 
 
 def test_the_range_in_text_json_and_the_report(runner, tmp_path: Path) -> None:
@@ -107,18 +119,26 @@ def test_the_range_in_text_json_and_the_report(runner, tmp_path: Path) -> None:
     assert "Stage not settled: Explore to Mobilize (10 facts unknown)" in out
     assert "Both ends confirmed by the engine. The plan is built on the lowest end." in out
     assert "The facts that decide (ask these first)" in out
-    assert "  1. leadership.cx_owner: known not to be, the highest end becomes Explore" in out
-    assert "Confirm first (leadership.cx_owner): Give customer experience a dedicated owner" in out
+    assert "  1. Who owns CX day to day: if not in place, the highest end becomes Explore" in out
+    assert "Confirm first: Give customer experience a dedicated owner" in out
+    assert "leadership.cx_owner" not in out  # the client's view names facts in words
+    full = runner.invoke(cli, ["assess", str(CLINIC), "--all"]).stdout  # the consultant's names them by path
+    assert "  1. leadership.cx_owner: if not in place, the highest end becomes Explore" in full
+    assert "Confirm first (leadership.cx_owner): Give customer experience a dedicated owner" in full
     assert out.index("The facts that decide") < out.index("\nThe plan\n")
     ru = runner.invoke(cli, ["assess", str(CLINIC), "--lang", "ru"]).stdout
     assert "Стадия не определена: от «Исследование» до «Мобилизация» (неизвестных фактов: 10)" in ru
-    assert "Решающие факты" in ru and "Сначала уточнить (leadership.cx_owner)" in ru
+    assert "Решающие факты" in ru and "Сначала уточнить: " in ru
+    assert "  1. Кто отвечает за клиентский опыт в повседневной работе: если нет, верхняя граница станет" in ru
     data = json.loads(runner.invoke(cli, ["assess", str(CLINIC), "--format", "json"]).stdout)
     assert data["range"]["lowest"] == {"stage": "explore", "levels": LOW}
     assert data["range"]["highest"] == {"stage": "mobilize", "levels": HIGH}
     assert data["range"]["settled"] is False and data["range"]["confirmed_by_engine"] is True
     assert [d["fact"] for d in data["range"]["deciding"]] == [
-        "leadership.cx_owner", "brand.service_standards", "employees.engagement_measured"]
+        "leadership.cx_owner",
+        "brand.service_standards",
+        "employees.engagement_measured",
+    ]
     assert data["range"]["unknown"] == UNKNOWN
     report = tmp_path / "clinic.md"
     done = runner.invoke(cli, ["report", str(CLINIC), "-o", str(report)])
@@ -136,10 +156,19 @@ def test_a_file_without_unknowns_is_assessed_as_before(runner) -> None:
 def test_the_interview_asks_the_company_first_then_what_decides(engine: Engine) -> None:
     facts = flatten(read_facts(ROOT / "facts" / "examples" / "article-1-wellness-resort.yaml").data)
     d, asked = replay(engine, facts)
-    assert d.given[:8] == ["company.name", "company.industry", "company.markets.b2b", "company.markets.b2c",
-                           "company.employees", "company.geography", "company.country", SELF]
+    # the B2C share is not asked: the shares add up to 100
+    assert d.given[:7] == [
+        "company.name",
+        "company.industry",
+        "company.markets.b2b",
+        "company.employees",
+        "company.geography",
+        "company.country",
+        SELF,
+    ]
+    assert d.answers["company.markets.b2c"] == 85
     # the resort's stage hangs on its sponsor (the Explore gate) first
-    assert d.given[8] == "leadership.executive_sponsor"
+    assert d.given[7] == "leadership.executive_sponsor"
     assert d.range(deciding=False).settled and d.range(deciding=False).low.stage == "explore"
     assert asked == len(d.given) < 0.4 * 61
 
@@ -167,8 +196,8 @@ def test_the_interview_cli_stops_early_and_writes_unknown(runner, tmp_path: Path
     result = runner.invoke(cli, ["interview", "--deciding", "-o", "resort.yaml"], input=answers)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Question 9 (of 61 in the full questionnaire). The stage is between Ignore and Embed" in out
-    assert "Settled after 16 questions of 61: stage Explore" in out
+    assert "Question 8 (of 61 in the full questionnaire). The stage is between Ignore and Embed" in out
+    assert "Settled after 15 questions of 61: stage Explore" in out
     assert "Go on with the other" in out
     written = read_facts(tmp_path / "resort.yaml")
     assert "compliance.health_data_protected" in written.unknown  # answered '?'
@@ -195,9 +224,13 @@ def test_a_batch_record_carries_its_range_and_the_portfolio_counts_it(runner, tm
     records = {r["company"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     clinic = records["Half-known clinic"]
     assert clinic["stage"] == "explore"  # the lowest end
-    assert clinic["range"] == {"lowest": "explore", "highest": "mobilize", "settled": False,
-                               "deciding": ["leadership.cx_owner", "brand.service_standards",
-                                            "employees.engagement_measured"], "unknown": UNKNOWN}
+    assert clinic["range"] == {
+        "lowest": "explore",
+        "highest": "mobilize",
+        "settled": False,
+        "deciding": ["leadership.cx_owner", "brand.service_standards", "employees.engagement_measured"],
+        "unknown": UNKNOWN,
+    }
     assert "range" not in records["Regional wellness resort (article, company 1)"]
     figures = json.loads(runner.invoke(cli, ["portfolio", str(out), "--format", "json"]).stdout)
     assert figures["figures"]["unsettled"] == 1

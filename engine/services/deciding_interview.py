@@ -72,10 +72,12 @@ class Deciding:
         if path == SELF and not value:
             for p in self.ratings:
                 self.answers[p] = None
+        if path == "company.markets.b2b" and isinstance(value, int):  # the shares add up to 100: not asked
+            self.answers["company.markets.b2c"] = 100 - value
         self.dont_know.discard(path)
 
     def unknown_answer(self, path: str) -> None:
-        """"Don't know": the fact stays unknown and is not asked again."""
+        """ "Don't know": the fact stays unknown and is not asked again."""
         self.dont_know.add(path)
         self.answers.pop(path, None)
         self.given.append(path)
@@ -119,6 +121,7 @@ class Deciding:
             # no answer moves the stage alone: a fact of the competency whose level is least settled
             stage_facts = [p for p in open_ if p in self.probe.inputs]
             if stage_facts:
+
                 def gap(path: str) -> int:
                     comp = path.split(".", 1)[0] if not path.startswith("self_assessment.") else path.split(".")[1]
                     return rng.high.levels.get(comp, 0) - rng.low.levels.get(comp, 0)
@@ -233,8 +236,7 @@ class Deciding:
         return None
 
 
-def replay(engine: Engine, facts: dict[str, Any], *, limit: int | None = None,
-           depth: int = 1) -> tuple[Deciding, int]:
+def replay(engine: Engine, facts: dict[str, Any], *, limit: int | None = None, depth: int = 1) -> tuple[Deciding, int]:
     """Run the deciding interview on a company whose full facts are known (dotted paths, plain values), answering
     each question from them; the interview and the number of questions asked."""
     d = Deciding(engine, depth)
