@@ -6,8 +6,8 @@ full facts, and compare with the full questionnaire and the full facts' assessme
 
 For each company: how many questions were asked; whether the stage the interview stops at equals the stage of the
 full facts; whether the plan's *Now* (at the lowest end of what is left unknown) equals the full facts' plan's
-*Now*, whole and its first decision. The figures go between the markers of the section "The deciding interview"
-of bench/RESULTS.md (the rest of the file is left as it is).
+*Now*, whole and its first decision. The figures replace the section "The deciding interview" of
+bench/RESULTS.md (the rest of the file is left as it is; bench/run.py keeps the section).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- interview: start -->", "<!-- interview: end -->"
+HEADING = "## The deciding interview"
 
 _engine: Any = None
 
@@ -127,8 +127,7 @@ def section(f: dict[str, Any], jobs: int) -> str:
     return (
         "\n".join(
             [
-                START,
-                "## The deciding interview (issue 27)",
+                HEADING + " (issue 27)",
                 "",
                 f"Produced by `python bench/interview.py --companies {n} --seed {f['seed']} "
                 f"--depth {f['depth']}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
@@ -158,7 +157,6 @@ def section(f: dict[str, Any], jobs: int) -> str:
                 ),
                 "The whole *Now* can differ where an entry appears only for values between the ends (an entry "
                 "made when one practice is in place and another is not): the two ends of the range do not show it.",
-                END,
             ]
         )
         + "\n"
@@ -166,13 +164,14 @@ def section(f: dict[str, Any], jobs: int) -> str:
 
 
 def write(text: str) -> None:
+    """Put the section in bench/RESULTS.md, in place of an earlier one (bench/run.py keeps it too)."""
+    import re
+
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + text.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new, encoding="utf-8")
+    found = re.search(rf"{HEADING}.*?(?=\n## |\Z)", old, flags=re.S)
+    head, tail = (old[: found.start()], old[found.end() :]) if found else (old.rstrip("\n") + "\n\n", "")
+    new = head + text.rstrip("\n") + tail
+    RESULTS.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
