@@ -124,6 +124,7 @@ def section(f: dict[str, Any], jobs: int) -> str:
     n, full = f["companies"], f["full"]
     load = os.getloadavg()[0]
     mismatched = [r for r in f["rows"] if not r["stage_ok"]]
+    which = "first decision" if f["depth"] == 1 else f"first {f['depth']} decisions"
     return (
         "\n".join(
             [
@@ -134,7 +135,8 @@ def section(f: dict[str, Any], jobs: int) -> str:
                 f"CPython {sys.version.split()[0]}, {jobs} processes, load average {load:.1f} at the end "
                 "(shared machine). Each generated company is replayed through `cxm interview --deciding`, "
                 "each question answered from its full facts; the interview stops once the stage and the "
-                f"first {f['depth']} decision(s) of the plan's *Now* are settled.",
+                f"{which} "
+                "of the plan's *Now* are settled.",
                 "",
                 "| measure | figure | target |",
                 "|---|---|---|",
