@@ -174,10 +174,11 @@ def assess(file: Path, fmt: str, lang: str, trace: bool, rules: tuple[Path, ...]
         text = render.to_json(result, trace=trace)
         click.echo(text if rng is None else render_range.with_range(text, rng), nl=False)
     elif rng is not None:
-        render_range.mark(result, rng)
+        render_range.mark(result, rng, ids=full)
         head, _, body = render.to_text(result, lang, full=full).partition("\n\n")
         names = {s.id: s.name for s in engine.kb.stages}
-        text = "\n".join([head, "", *render_range.lines(rng, names, lang), body])
+        comps = {c.id: c.name for c in engine.kb.competencies}
+        text = "\n".join([head, "", *render_range.lines(rng, names, lang, ids=full, competencies=comps), body])
         click.echo(render.terminal_safe(text), nl=False)
     else:
         click.echo(render.terminal_safe(render.to_text(result, lang, full=full)), nl=False)

@@ -409,7 +409,7 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     if loaded.unknown:  # facts nobody knew: the range and the facts that decide it lead; the plan is the lowest end's
         from cxm.cli.render_range import report_build
 
-        data, extra["range_lines"] = report_build(engine, loaded, lang)
+        data, extra["range_lines"] = report_build(engine, loaded, lang, consultant)
     else:
         data = build(engine, loaded)
     if portfolio is not None:

@@ -15,8 +15,17 @@ from cxm.facts.source import Document, Problem, SourceError
 UNKNOWN = "unknown"
 """The word a facts file writes for a fact nobody knew (in English, as every value of the file)."""
 
-REQUIRED = frozenset({"company.name", "company.industry", "company.markets.b2b", "company.markets.b2c",
-                      "company.employees", "company.geography", "company.country"})
+REQUIRED = frozenset(
+    {
+        "company.name",
+        "company.industry",
+        "company.markets.b2b",
+        "company.markets.b2c",
+        "company.employees",
+        "company.geography",
+        "company.country",
+    }
+)
 """The fields an assessment cannot do without (the schema requires them): never ``unknown``."""
 
 MATURITY_SECTIONS = ("leadership", "brand", "employees", "customers", "metrics", "self_assessment", "systems")
@@ -43,8 +52,9 @@ def split(doc: Document) -> tuple[Document, tuple[str, ...]]:
             elif isinstance(value, str) and value.strip().lower() == UNKNOWN and isinstance(key, str):
                 dotted = ".".join(path)
                 if dotted in REQUIRED:
-                    problems.append(doc.problem(path, f"{dotted} is required and cannot be unknown: give your "
-                                                      "best estimate"))
+                    problems.append(
+                        doc.problem(path, f"{dotted} is required and cannot be unknown: give your best estimate")
+                    )
                 found.append(dotted)
             else:
                 out[key] = value
@@ -93,8 +103,9 @@ def consistent(flat: dict[str, Any], unknown: set[str], low: dict[str, Any]) -> 
 
     out = dict(flat)
     if "systems.integrated" in unknown:
-        out["systems.integrated"] = [s for s in out.get("systems.integrated", [])
-                                     if s in out.get("systems.present", [])]
+        out["systems.integrated"] = [
+            s for s in out.get("systems.integrated", []) if s in out.get("systems.present", [])
+        ]
     for req in REQUIRES:
         if req.fact in unknown and out.get(req.fact) == req.value:
             have = out.get(req.needs)
@@ -126,7 +137,15 @@ def allow_in_schema(schema: dict[str, Any]) -> dict[str, Any]:
             refs = [a["$ref"].removeprefix(SECTIONS_REF) for a in alternatives if "$ref" in a]
             if "description" not in meta and refs and defs[refs[0]].get("description"):
                 meta["description"] = defs[refs[0]]["description"]  # pydantic left out the enum's own
-            d["properties"][key] = {**meta, "anyOf": [*alternatives, {
-                "const": UNKNOWN, "description": "Asked, and nobody knew: the assessment gives a range.",
-                "x-description-ru": "Спрашивали, но никто не знал: оценка даёт диапазон."}]}
+            d["properties"][key] = {
+                **meta,
+                "anyOf": [
+                    *alternatives,
+                    {
+                        "const": UNKNOWN,
+                        "description": "Asked, and nobody knew: the assessment gives a range.",
+                        "x-description-ru": "Спрашивали, но никто не знал: оценка даёт диапазон.",
+                    },
+                ],
+            }
     return schema

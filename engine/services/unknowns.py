@@ -49,8 +49,13 @@ class Decider:
     level_steps: int  # levels the ends move, all four competencies and both ends together
 
     def to_json(self) -> dict[str, Any]:
-        return {"fact": self.path, "lowest_becomes": self.low, "highest_becomes": self.high,
-                "stage_steps": self.stage_steps, "level_steps": self.level_steps}
+        return {
+            "fact": self.path,
+            "lowest_becomes": self.low,
+            "highest_becomes": self.high,
+            "stage_steps": self.stage_steps,
+            "level_steps": self.level_steps,
+        }
 
 
 @dataclass
@@ -69,10 +74,15 @@ class Range:
         return self.low.stage == self.high.stage
 
     def to_json(self) -> dict[str, Any]:
-        return {"unknown": list(self.unknown), "settled": self.settled, "lowest": self.low.to_json(),
-                "highest": self.high.to_json(), "confirmed_by_engine": self.confirmed,
-                "deciding": [d.to_json() for d in self.deciding],
-                "confirm_first": {k: list(v) for k, v in self.confirm_first.items()}}
+        return {
+            "unknown": list(self.unknown),
+            "settled": self.settled,
+            "lowest": self.low.to_json(),
+            "highest": self.high.to_json(),
+            "confirmed_by_engine": self.confirmed,
+            "deciding": [d.to_json() for d in self.deciding],
+            "confirm_first": {k: list(v) for k, v in self.confirm_first.items()},
+        }
 
 
 class Probe:
@@ -106,11 +116,21 @@ class Probe:
 
     def steps(self, a: Point, b: Point) -> tuple[int, int]:
         """Stages and levels from ``a`` up to ``b`` (or down: absolute)."""
-        return (abs(self.rank(b.stage) - self.rank(a.stage)),
-                sum(abs(b.levels.get(c, 0) - v) for c, v in a.levels.items()))
+        return (
+            abs(self.rank(b.stage) - self.rank(a.stage)),
+            sum(abs(b.levels.get(c, 0) - v) for c, v in a.levels.items()),
+        )
 
-    def movers(self, base: dict[str, Any], group: list[str], values: dict[str, Any],
-               unknown: set[str], low: dict[str, Any], at: Point, stage_only: bool = False) -> dict[str, Point]:
+    def movers(
+        self,
+        base: dict[str, Any],
+        group: list[str],
+        values: dict[str, Any],
+        unknown: set[str],
+        low: dict[str, Any],
+        at: Point,
+        stage_only: bool = False,
+    ) -> dict[str, Point]:
         """The facts of ``group`` that alone move ``at`` (the point of ``base``; ``stage_only``: its stage) when set
         to ``values``, each with the point it moves to: a group that moves nothing holds no such fact
         (monotonicity)."""
@@ -122,12 +142,15 @@ class Probe:
         if len(group) == 1:
             return {group[0]: p}
         half = len(group) // 2
-        return {**self.movers(base, group[:half], values, unknown, low, at, stage_only),
-                **self.movers(base, group[half:], values, unknown, low, at, stage_only)}
+        return {
+            **self.movers(base, group[:half], values, unknown, low, at, stage_only),
+            **self.movers(base, group[half:], values, unknown, low, at, stage_only),
+        }
 
 
-def ends(flat: dict[str, Any], unknown: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any],
-                                                            dict[str, Any]]:
+def ends(
+    flat: dict[str, Any], unknown: list[str]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The facts at the lowest and at the highest end, and each unknown's least and most mature value."""
     lo: dict[str, Any] = {}
     hi: dict[str, Any] = {}
@@ -142,8 +165,9 @@ def ends(flat: dict[str, Any], unknown: list[str]) -> tuple[dict[str, Any], dict
     return low, high, lo, hi
 
 
-def stage_range(probe: Probe, flat: dict[str, Any], unknown: list[str], *,
-                deciding: bool = True, stage_only: bool = False) -> Range:
+def stage_range(
+    probe: Probe, flat: dict[str, Any], unknown: list[str], *, deciding: bool = True, stage_only: bool = False
+) -> Range:
     """The range of the stage and the levels, and (``deciding``) the facts that decide it, most decisive first
     (``stage_only``: only those that move the stage, found with fewer runs)."""
     low, high, lo, hi = ends(flat, unknown)
@@ -163,9 +187,20 @@ def stage_range(probe: Probe, flat: dict[str, Any], unknown: list[str], *,
             continue
         s1, l1 = probe.steps(at_low, ups[u]) if u in ups else (0, 0)
         s2, l2 = probe.steps(downs[u], at_high) if u in downs else (0, 0)
-        found.append((-(s1 + s2), -(l1 + l2), i, Decider(
-            u, ups[u].stage if u in ups and s1 else None, downs[u].stage if u in downs and s2 else None,
-            s1 + s2, l1 + l2)))
+        found.append(
+            (
+                -(s1 + s2),
+                -(l1 + l2),
+                i,
+                Decider(
+                    u,
+                    ups[u].stage if u in ups and s1 else None,
+                    downs[u].stage if u in downs and s2 else None,
+                    s1 + s2,
+                    l1 + l2,
+                ),
+            )
+        )
     out.deciding = [d for *_, d in sorted(found, key=lambda t: t[:3])]
     return out
 
@@ -197,11 +232,16 @@ def unassume(a: Assessment, unknown: set[str]) -> None:
     """Take the unknown facts out of the assessment's "Assumed" (they were not left out: nobody knew them)."""
     kept = []
     for part in a.assumed:
-        pairs = [(k, v, said) for (k, v), said in zip(part.fields.items(), part.said, strict=False)
-                 if k not in unknown]
+        pairs = [(k, v, said) for (k, v), said in zip(part.fields.items(), part.said, strict=False) if k not in unknown]
         if pairs:
-            kept.append(dataclasses.replace(part, fields={k: v for k, v, _ in pairs}, said=[s for *_, s in pairs],
-                                            whole=part.whole and len(pairs) == len(part.fields)))
+            kept.append(
+                dataclasses.replace(
+                    part,
+                    fields={k: v for k, v, _ in pairs},
+                    said=[s for *_, s in pairs],
+                    whole=part.whole and len(pairs) == len(part.fields),
+                )
+            )
     a.assumed = kept
 
 
@@ -210,8 +250,10 @@ def resting_on(a: Assessment, unknown: set[str]) -> dict[str, list[str]]:
     leaves out an entry whose effects hold already), with those facts."""
     out: dict[str, list[str]] = {}
     for rec in a.recommendations:
-        facts = sorted({i.path for i in rec.chain.inputs if i.path in unknown}
-                       | {str(e.get("fact")) for e in rec.effects if e.get("fact") in unknown})
+        facts = sorted(
+            {i.path for i in rec.chain.inputs if i.path in unknown}
+            | {str(e.get("fact")) for e in rec.effects if e.get("fact") in unknown}
+        )
         if facts:
             out[rec.id] = facts
     return out
@@ -265,8 +307,10 @@ def assess_range(engine: Engine, loaded: LoadedFacts, *, path: bool = False) -> 
     low_a = engine.assess(low_loaded, path=path)
     high_a = engine.assess(high_loaded)
     unassume(low_a, set(unknown))
-    result.confirmed = (Point(low_a.stage.id, {c: v.level for c, v in low_a.levels.items()}) == result.low
-                        and Point(high_a.stage.id, {c: v.level for c, v in high_a.levels.items()}) == result.high)
+    result.confirmed = (
+        Point(low_a.stage.id, {c: v.level for c, v in low_a.levels.items()}) == result.low
+        and Point(high_a.stage.id, {c: v.level for c, v in high_a.levels.items()}) == result.high
+    )
     result.confirm_first = confirm_first(low_a, high_a, set(unknown))
     reorder(low_a, result.confirm_first)
     return result, low_a
@@ -282,6 +326,12 @@ def batch_range(engine: Engine, loaded: LoadedFacts) -> tuple[LoadedFacts, dict[
     flat = flatten(loaded.data)
     rng = stage_range(Probe(engine), flat, unknown)
     low, _, _, _ = ends(flat, unknown)
-    return with_values(loaded, {u: low.get(u) for u in unknown}), {"range": {
-        "lowest": rng.low.stage, "highest": rng.high.stage, "settled": rng.settled,
-        "deciding": [d.path for d in rng.deciding], "unknown": unknown}}
+    return with_values(loaded, {u: low.get(u) for u in unknown}), {
+        "range": {
+            "lowest": rng.low.stage,
+            "highest": rng.high.stage,
+            "settled": rng.settled,
+            "deciding": [d.path for d in rng.deciding],
+            "unknown": unknown,
+        }
+    }
