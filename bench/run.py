@@ -540,7 +540,8 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
     md += ["Batch rows go through the lean result path (`Engine.summarize`: stage, levels, recommendation and "
            "held-back ids; no explanation is built).", ""]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    for kept in ("Before and after", "Lint"):  # bench/versus.py's and bench/lint_bench.py's sections stay
+    for kept in ("Before and after", "Lint", "The deciding interview"):  # the sections of bench/versus.py,
+        # bench/lint_bench.py and bench/interview.py stay
         found = re.search(rf"## {kept}.*?(?=\n## |\Z)", old, flags=re.S)
         if found:
             md += [found.group(0).rstrip("\n"), ""]

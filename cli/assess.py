@@ -67,12 +67,27 @@ def assess(
     from cxm.cli.session import facts_and_engine
 
     loaded, engine = facts_and_engine(file, rules)
-    result = engine.assess(loaded, trace=trace, path=path)
-    show(
-        fmt,
-        text=lambda: render.to_text(result, lang, full=full) + (render.trace_text(result) if trace else ""),
-        json=lambda: render.to_json(result, trace=trace),
-    )
+    if loaded.unknown:  # facts nobody knew: a range, the facts that decide it, a plan on the lowest end
+        from cxm.cli import render_range
+        from cxm.engine.services.unknowns import assess_range
+
+        rng, result = assess_range(engine, loaded, path=path)
+
+        def ranged_text() -> str:
+            render_range.mark(result, rng, ids=full)
+            head, _, body = render.to_text(result, lang, full=full).partition("\n\n")
+            names = {s.id: s.name for s in engine.kb.stages}
+            comps = {c.id: c.name for c in engine.kb.competencies}
+            return "\n".join([head, "", *render_range.lines(rng, names, lang, ids=full, competencies=comps), body])
+
+        show(fmt, text=ranged_text, json=lambda: render_range.with_range(render.to_json(result, trace=trace), rng))
+    else:
+        result = engine.assess(loaded, trace=trace, path=path)
+        show(
+            fmt,
+            text=lambda: render.to_text(result, lang, full=full) + (render.trace_text(result) if trace else ""),
+            json=lambda: render.to_json(result, trace=trace),
+        )
     if save:
         from cxm.cli.history import save_assessment
 

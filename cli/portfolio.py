@@ -36,6 +36,10 @@ LABELS: dict[str, dict[str, str]] = {
                      "on those answers; cxm assess shows each contradiction.",
                "ru": "Компаний с противоречивыми ответами (предупреждения о согласованности): {n}. Их рекомендации "
                      "опираются на эти ответы; каждое противоречие покажет cxm assess."},
+    "unsettled": {"en": "Companies whose stage is not settled (facts nobody knew leave a range; counted at its "
+                        "lowest end): {n}. cxm assess names the facts that decide each.",
+                  "ru": "Компаний, стадия которых не определена (неизвестные факты оставляют диапазон; учтены по "
+                        "нижней границе): {n}. Решающие факты каждой назовёт cxm assess."},
     "levels": {"en": "Level distribution of each competency", "ru": "Распределение уровней по компетенциям"},
     "levels_chart": {"en": "Stacked bar chart: companies per level of each competency",
                      "ru": "Диаграмма с накоплением: компании по уровням каждой компетенции"},

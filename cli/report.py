@@ -30,7 +30,8 @@ def _text(value: Any) -> str:
 
 
 def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
-           portfolio_source: str = "", standing_href: str = "", consultant: bool = False) -> str:
+           portfolio_source: str = "", standing_href: str = "", consultant: bool = False,
+           range_lines: list[str] | None = None) -> str:
     """The report as HTML or Markdown text (with ``standing``: the section against a portfolio). The client's
     report says everything in words; ``consultant`` adds the ids, the rules and the facts as the engine has them."""
     from markupsafe import Markup
@@ -77,6 +78,7 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
         "rests_on": label_prose("rests_on", lang),
         "texts": {rec.id: rec.text for rec in a.recommendations},
         "titles": {rec.id: rec.title for rec in a.recommendations},
+        "range_lines": range_lines or [],
     }
     return env.get_template(f"report.{page.name}").render(context)
 
@@ -136,8 +138,13 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     from cxm.cli.session import facts_and_engine
 
     loaded, engine = facts_and_engine(file, rules)
-    data = build(engine, loaded)
     extra: dict[str, Any] = {"consultant": consultant}
+    if loaded.unknown:  # facts nobody knew: the range and the facts that decide it lead; the plan is the lowest end's
+        from cxm.cli.render_range import report_build
+
+        data, extra["range_lines"] = report_build(engine, loaded, lang, consultant)
+    else:
+        data = build(engine, loaded)
     if portfolio is not None:
         extra |= {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
     try:

@@ -27,6 +27,8 @@ class LoadedFacts:
     doc: Document
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     """Facts that can hold together but most likely mean a slip (:mod:`cxm.facts.consistency`)."""
+    unknown: tuple[str, ...] = field(default=(), compare=False)
+    """The fields written ``unknown`` (:mod:`cxm.facts.unknown`), in file order: they hold their default here."""
 
     @property
     def file(self) -> str:
@@ -53,6 +55,9 @@ def validate(doc: Document, validator: SchemaValidator | None = None) -> LoadedF
     """
     if not isinstance(doc.data, dict):
         raise SourceError([Problem(doc.file, 1, 1, "(root)", "expected a mapping of sections (company, ...)")])
+    from cxm.facts.unknown import split
+
+    doc, unknown = split(doc)
     try:
         if validator is not None:
             data = validator.validate_python(doc.data)
@@ -71,7 +76,7 @@ def validate(doc: Document, validator: SchemaValidator | None = None) -> LoadedF
     errors, warnings = contradictions(doc, flatten(data))
     if errors:
         raise SourceError(errors)
-    return LoadedFacts(data, doc, tuple(sorted(warnings)))
+    return LoadedFacts(data, doc, tuple(sorted(warnings)), unknown)
 
 
 def load_facts(path: Path | str, validator: SchemaValidator | None = None) -> LoadedFacts:

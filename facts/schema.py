@@ -107,4 +107,6 @@ def json_schema() -> dict[str, Any]:
             definition["x-enumDescriptions-ru"] = [m.description_ru for m in cls]
             if cls in ORDERED:
                 definition["x-ordered"] = True
-    return schema
+    from cxm.facts.unknown import allow_in_schema
+
+    return allow_in_schema(schema)

@@ -51,6 +51,7 @@ def _expected(rows: list[dict]) -> dict:
         "lowest_two": round((stages["ignore"] + stages["explore"]) / n, 4),
         "highest_two": round((stages["align"] + stages["embed"]) / n, 4),
         "warned": sum(1 for r in rows if r["warnings"]),
+        "unsettled": sum(1 for r in rows if r.get("range", {}).get("settled") is False),
         "self_far": [{"id": way, "count": sum(way in r["self_far"].values() for r in rows),
                       "share": round(sum(way in r["self_far"].values() for r in rows) / n, 4)}
                      for way in ("below", "above")],

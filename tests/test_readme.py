@@ -67,12 +67,18 @@ def test_the_readme_has_console_samples() -> None:
 
 
 @pytest.mark.parametrize(("line", "command", "expected"), SAMPLES, ids=[f"README:{n}" for n, _, _ in SAMPLES])
-def test_console_sample_matches_real_output(runner, monkeypatch, line: int, command: str,
+def test_console_sample_matches_real_output(runner, monkeypatch, tmp_path, line: int, command: str,
                                             expected: list[str]) -> None:
     monkeypatch.chdir(ROOT)
     args = shlex.split(command)
     assert args[0] == "cxm"
-    result = runner.invoke(cli, args[1:])
+    typed = None
+    if "<" in args:  # typed answers from a file (the interview): run in a fresh folder, where it writes its file
+        at = args.index("<")
+        typed = (ROOT / args[at + 1]).read_text(encoding="utf-8")
+        args = args[:at]
+        monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, args[1:], input=typed)
     assert result.exit_code == 0, result.output
     problem = matches(expected, result.stdout.splitlines())
     assert problem is None, f"README.md:{line}: {command}: {problem}"

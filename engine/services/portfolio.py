@@ -100,6 +100,9 @@ class Figures:
     self_far: list[Share] = field(default_factory=list)
     """Companies rating themselves far "below" / "above" what the facts show (two levels or more, in at least one
     competency; records without ``self_far``, from an older batch, count as neither)."""
+    unsettled: int = 0
+    """Companies whose stage is not settled: facts nobody knew leave a range (the record's ``range``; counted at
+    its lowest end)."""
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,7 @@ def figures(records: Sequence[dict[str, Any]], model: Model) -> Figures:
         lowest_two=_share(sum(stages[s] for s in model.stages[:2]), n),
         highest_two=_share(sum(stages[s] for s in model.stages[-2:]), n),
         warned=sum(1 for r in records if r["warnings"]),
+        unsettled=sum(1 for r in records if (r.get("range") or {}).get("settled") is False),
         self_far=[Share(way, count, _share(count, n)) for way in ("below", "above")
                   for count in [sum(1 for r in records if way in (r.get("self_far") or {}).values())]],
     )

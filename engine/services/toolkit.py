@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxm.engine.language.terms import Bilingual
 from cxm.engine.language.words import DERIVED, lower_first
 
 if TYPE_CHECKING:
     from cxm.engine.knowledge.base import KnowledgeBase
     from cxm.facts.load import LoadedFacts
 
-__all__ = ["DERIVED", "cache_dir", "check_facts_text", "load_rules", "lower_first", "max_changes", "stage_runner"]
+__all__ = ["DERIVED", "Bilingual", "cache_dir", "check_facts_text", "load_rules", "lower_first", "max_changes", "stage_runner"]
 
 
 def load_rules(rules: Sequence[Path]) -> KnowledgeBase:

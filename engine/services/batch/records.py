@@ -77,7 +77,9 @@ def company_profile(loaded: Any, trace: Any) -> dict[str, Any]:
 def lean_record(engine: Any, loaded: Any, row: int) -> dict[str, Any]:
     """The batch record of one company, assessed without explanations (what :func:`project` gives)."""
     from cxm.engine.results.summary import failing_gates, summarize
+    from cxm.engine.services.unknowns import batch_range
 
+    loaded, unknown = batch_range(engine, loaded)  # facts nobody knew: the lowest end, and the range (issue 27)
     trace = engine.run(loaded)
     summary = summarize(engine.kb, trace, loaded.company)
     return record(
@@ -86,7 +88,7 @@ def lean_record(engine: Any, loaded: Any, row: int) -> dict[str, Any]:
         failing_gates(engine.kb, trace, summary.stage),
         company_profile(loaded, trace),
         warning_texts(loaded),
-    )
+    ) | unknown
 
 
 def record(
