@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from cxm.engine.knowledge.base import KnowledgeBase
     from cxm.facts.load import LoadedFacts
 
-__all__ = ["DERIVED", "Bilingual", "cache_dir", "check_facts_text", "load_rules", "lower_first", "max_changes", "stage_runner"]
+__all__ = [
+    "DERIVED", "Bilingual", "cache_dir", "check_facts_text", "load_rules", "lower_first", "max_changes", "stage_runner",
+]
 
 
 def load_rules(rules: Sequence[Path]) -> KnowledgeBase:
