@@ -52,6 +52,7 @@ PRELUDE = """
  (do-for-all-facts ((?b by)) (member$ ?b:name ?names) (bind ?out (create$ ?out ?b:rule ?b:name ?b:value))) ?out)
 """
 
+
 def literal(value: Any) -> str:
     """A JSON value of the compiled rules as a CLIPS constant (true and false are the symbols TRUE and FALSE)."""
     if isinstance(value, bool):
@@ -150,23 +151,31 @@ class _Rule:
             lhs.append(self.pattern(alias.removesuffix("$not"), expr, negated))
         rule = compiled.rule
         ids = " ".join(f"(fact-index ?{a}_f)" for a in compiled.aliases)
-        rhs = [f"(assert (fired (rule {literal(rule.id)}) (ids (sort > {ids}))))" if ids else
-               f"(assert (fired (rule {literal(rule.id)})))"]
+        rhs = [
+            f"(assert (fired (rule {literal(rule.id)}) (ids (sort > {ids}))))"
+            if ids
+            else f"(assert (fired (rule {literal(rule.id)})))"
+        ]
         for conclusion in rule.conclusions:
             spec = conclusion.value
             if isinstance(spec, Copy):
                 source = self.vars[compiled.source_alias[spec.fact]]
                 value = source if not spec.plus else f"(+ {source} {literal(spec.plus)})"
             elif isinstance(spec, Sum):
-                terms = " ".join(f"(expand$ {self.vars[compiled.source_alias[f]]}_i)"
-                                 if self.t.kb.specs[f].kind == "list" else self.vars[compiled.source_alias[f]]
-                                 for f in spec.facts)
+                terms = " ".join(
+                    f"(expand$ {self.vars[compiled.source_alias[f]]}_i)"
+                    if self.t.kb.specs[f].kind == "list"
+                    else self.vars[compiled.source_alias[f]]
+                    for f in spec.facts
+                )
                 value = f"(total {terms})"
             else:
                 value = literal(encode(self.t.kb.specs[conclusion.fact], spec))
             fact = literal(conclusion.fact)
-            rhs.append(f"(bind ?c {value}) (assert (f (name {fact}) (value ?c))) "
-                       f"(assert (by (rule {literal(rule.id)}) (name {fact}) (value ?c)))")
+            rhs.append(
+                f"(bind ?c {value}) (assert (f (name {fact}) (value ?c))) "
+                f"(assert (by (rule {literal(rule.id)}) (name {fact}) (value ?c)))"
+            )
         return f"(defrule {literal(self.name)[1:-1].replace('#', '--')}\n  {' '.join(lhs)}\n  =>\n  {' '.join(rhs)})"
 
 
@@ -184,15 +193,20 @@ class Translator:
             name = f"iany-{len(self.functions)}"
             test = _Rule(self, name, {}).expr(inner, "?i")
             self.functions[key] = name
-            self._defs.append(f"(deffunction {name} ($?items) (foreach ?i ?items (if {test} then (return TRUE))) "
-                              "FALSE)")
+            self._defs.append(
+                f"(deffunction {name} ($?items) (foreach ?i ?items (if {test} then (return TRUE))) FALSE)"
+            )
         return name
 
     def constructs(self) -> list[str]:
         """Every construct, functions before the rules that call them."""
         self._defs: list[str] = []
-        rules = [_Rule(self, name, definition).write() for body in self.base.ruleset.values()
-                 for name, definition in body.items() if name in self.base.rules]
+        rules = [
+            _Rule(self, name, definition).write()
+            for body in self.base.ruleset.values()
+            for name, definition in body.items()
+            if name in self.base.rules
+        ]
         return [PRELUDE, *self._defs, *rules]
 
 
@@ -220,12 +234,22 @@ class ClipsPeer:
             for text in construct.strip().splitlines() if construct is PRELUDE else [construct]:
                 self.env.build(text)
         phases = " ".join(f"(assert (p (phase {s}) (group {g}))) (run)" for s, g in base.phases)
-        self.env.build("(deffunction session ($?a) (reset) (load-inputs $?a) (run) " + phases +
-                       " (length$ (find-all-facts ((?x fired)) TRUE)))")
+        self.env.build(
+            "(deffunction session ($?a) (reset) (load-inputs $?a) (run) "
+            + phases
+            + " (length$ (find-all-facts ((?x fired)) TRUE)))"
+        )
         self._session = self.env.find_function("session")
         self._conclusions = self.env.find_function("conclusions")
-        self.wanted = ["stage", "recommendation", "held_back", "weakest", "level_floored", "level_capped",
-                       *(f"level.{c.id}" for c in kb.competencies)]  # what engine/results/summary.py reads
+        self.wanted = [
+            "stage",
+            "recommendation",
+            "held_back",
+            "weakest",
+            "level_floored",
+            "level_capped",
+            *(f"level.{c.id}" for c in kb.competencies),
+        ]  # what engine/results/summary.py reads
         self.rules = sum(1 for _ in self.env.rules())
 
     def _arguments(self, inputs: dict[str, Value]) -> list[Any]:

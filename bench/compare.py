@@ -75,9 +75,12 @@ def ways(times: float) -> tuple[dict[str, Callable[[Any], Any]], list[Any], dict
         "clips": lambda x: peer.summarize(flatten(x.data), x.company),
         "clips_infer": lambda x: peer.infer(flatten(x.data)),
     }
-    firings = {"engine": statistics.mean(len(engine.run(x).firings) for x in loaded),
-               "clips": statistics.mean(peer.infer(flatten(x.data)) for x in loaded),
-               "rules": len(kb.rules), "compiled": len(base.rules)}
+    firings = {
+        "engine": statistics.mean(len(engine.run(x).firings) for x in loaded),
+        "clips": statistics.mean(peer.infer(flatten(x.data)) for x in loaded),
+        "rules": len(kb.rules),
+        "compiled": len(base.rules),
+    }
     return run, loaded, firings
 
 

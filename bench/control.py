@@ -58,7 +58,7 @@ def _create_ms(bases: dict[str, CompiledBase], rounds: int) -> dict[str, float]:
     spent: dict[str, list[float]] = {c: [] for c in bases}
     order = list(bases)
     for r in range(rounds):
-        for control in order[r % len(order):] + order[:r % len(order)]:
+        for control in order[r % len(order) :] + order[: r % len(order)]:
             start = time.perf_counter()
             for n, text in enumerate(texts[control]):
                 host.core().create_ruleset(f"cxm_bench_{control}_{r}_{n}", text)
@@ -90,8 +90,10 @@ def measure(times: float, count: int, rounds: int) -> list[dict[str, Any]]:
         for name, text in base.texts.items():
             host.handle(name, text)
     inputs = [flatten(load_facts(p).data) for p in sorted(EXAMPLES.glob("*.yaml"))]
-    inputs += [flatten(validate(Document(f"<profile {n}>", data)).data)
-               for n, data in enumerate(profiles.profiles(count, seed=16), 1)]
+    inputs += [
+        flatten(validate(Document(f"<profile {n}>", data)).data)
+        for n, data in enumerate(profiles.profiles(count, seed=16), 1)
+    ]
     same: collections.Counter[tuple[str, str]] = collections.Counter()
     for flat in inputs:
         ref = _views(session.run(kb, bases[REFERENCE], flat))
@@ -114,14 +116,22 @@ def measure(times: float, count: int, rounds: int) -> list[dict[str, Any]]:
     for control, base in bases.items():
         definitions = [base.definition(name) for name in base.rules]
         ratios = [a / b for a, b in zip(spent[control], spent[REFERENCE], strict=True)]
-        rows.append({
-            "times": times, "control": control, "rules": len(kb.rules), "compiled": len(definitions),
-            "waiting": sum("p" in d["all"][0] for d in definitions),
-            "patterns": sum(len(d["all"]) for d in definitions), "networks": len(base.ruleset),
-            "create_ms": round(create[control], 1), "run_us": round(statistics.median(spent[control]) * 1e6),
-            "against_every": round(statistics.median(ratios), 3), "inputs": len(inputs),
-            **{f"same_{what}": same[control, what] for what in ("conclusions", "firing_set", "firing_order")},
-        })
+        rows.append(
+            {
+                "times": times,
+                "control": control,
+                "rules": len(kb.rules),
+                "compiled": len(definitions),
+                "waiting": sum("p" in d["all"][0] for d in definitions),
+                "patterns": sum(len(d["all"]) for d in definitions),
+                "networks": len(base.ruleset),
+                "create_ms": round(create[control], 1),
+                "run_us": round(statistics.median(spent[control]) * 1e6),
+                "against_every": round(statistics.median(ratios), 3),
+                "inputs": len(inputs),
+                **{f"same_{what}": same[control, what] for what in ("conclusions", "firing_set", "firing_order")},
+            }
+        )
     return rows
 
 

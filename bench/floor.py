@@ -68,8 +68,9 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> set[
                 if batch:
                     session.settle(net, c.assert_facts(handles[net], s._dumps(batch)), "the input facts")
             for phase in base.phases:
-                control = s._dumps({"id": f"phase:{phase[0]}:{phase[1]}", "sid": sid, "phase": phase[0],
-                                    "group": phase[1]})
+                control = s._dumps(
+                    {"id": f"phase:{phase[0]}:{phase[1]}", "sid": sid, "phase": phase[0], "group": phase[1]}
+                )
                 session.phases.append((phase, control))
                 for net in base.controls(phase):
                     if session.opened[net]:

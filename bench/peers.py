@@ -40,8 +40,20 @@ def instructions(times: float, rounds: int, env: dict[str, str]) -> dict[str, fl
         return {}
 
     def count(mode: str) -> int:
-        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable,
-               str(HERE / "compare.py"), "--times", str(times), "--mode", mode, "--rounds", str(rounds)]
+        cmd = [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            str(HERE / "compare.py"),
+            "--times",
+            str(times),
+            "--mode",
+            mode,
+            "--rounds",
+            str(rounds),
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
         found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
         if done.returncode or not found:
@@ -102,7 +114,7 @@ def section(one: dict, ten: dict, counted: dict[float, dict], ok: Any) -> tuple[
         "(`Engine.summarize`: stage, levels, recommendation and held-back ids; what a batch row uses); **session**: "
         "the trace (`Engine.run`).",
         "- **floor**: the engine's own C-driving loop with the recording taken out (`bench/floor.py`: the same "
-        "networks, messages and order; each action only asserts its new conclusions). It replaces \"raw "
+        'networks, messages and order; each action only asserts its new conclusions). It replaces "raw '
         "durable-rules\", which drove the rules through durable-rules' Python wrapper (JSON, Closure and Promise "
         "objects per action) and was no floor.",
         "- **CLIPS**: the same compiled rules translated into CLIPS (`bench/clips_peer.py`, clipspy): CLIPS's lean "
@@ -114,21 +126,35 @@ def section(one: dict, ten: dict, counted: dict[float, dict], ok: Any) -> tuple[
         "| CPU: against floor, CLIPS | instructions: against floor, CLIPS |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    names = {"assess": "cxm assess", "lean": "cxm lean result", "session": "cxm session", "floor": "floor",
-             "clips": "CLIPS lean result", "clips_infer": "CLIPS session"}
+    names = {
+        "assess": "cxm assess",
+        "lean": "cxm lean result",
+        "session": "cxm session",
+        "floor": "floor",
+        "clips": "CLIPS lean result",
+        "clips_infer": "CLIPS session",
+    }
     for row in (one, ten):
         ins = counted.get(row["times"], {})
         for way, name in names.items():
             us = row[f"{way}_us"]
             firings = row["clips"] if way.startswith("clips") else row["engine"]
             count = ins.get(way)
-            against = (f"{us / row['floor_us']:.2f}×, {us / row['clips_us']:.2f}×"
-                       if way not in ("floor", "clips", "clips_infer") else "")
-            against_i = (f"{count / ins['floor']:.2f}×, {count / ins['clips']:.2f}×"
-                         if count and way in ("assess", "lean") else "")
-            md.append(f"| {row['times']:.0f}x ({row['rules']:,} rules, {row['compiled']:,} compiled) "
-                      f"| {firings:.0f} | {name} | {us:,.0f} µs | {us / firings:.1f} "
-                      f"| {f'{count / 1e6:.2f} M' if count else '—'} | {against} | {against_i} |")
+            against = (
+                f"{us / row['floor_us']:.2f}×, {us / row['clips_us']:.2f}×"
+                if way not in ("floor", "clips", "clips_infer")
+                else ""
+            )
+            against_i = (
+                f"{count / ins['floor']:.2f}×, {count / ins['clips']:.2f}×"
+                if count and way in ("assess", "lean")
+                else ""
+            )
+            md.append(
+                f"| {row['times']:.0f}x ({row['rules']:,} rules, {row['compiled']:,} compiled) "
+                f"| {firings:.0f} | {name} | {us:,.0f} µs | {us / firings:.1f} "
+                f"| {f'{count / 1e6:.2f} M' if count else '—'} | {against} | {against_i} |"
+            )
     growth = {w: (ten[f"{w}_us"] / ten["engine"]) / (one[f"{w}_us"] / one["engine"]) for w in ("lean", "floor")}
     growth["clips"] = (ten["clips_us"] / ten["clips"]) / (one["clips_us"] / one["clips"])
     md += [

@@ -1,6 +1,6 @@
 """Generated company profiles for the benchmarks; the generator lives in :mod:`cxm.facts.generate`.
 
-    python bench/profiles.py 1000 companies.csv      # or .jsonl
+python bench/profiles.py 1000 companies.csv      # or .jsonl
 """
 
 from __future__ import annotations

@@ -74,8 +74,16 @@ def timed(cmd: list[str]) -> float:
 
 def scale(times: float, dormant: int, rounds: int) -> dict[str, float]:
     """One row of the rule-scaling table, measured in a fresh process (bench/scale.py)."""
-    cmd = [sys.executable, str(HERE / "scale.py"), "--times", str(times), "--dormant", str(dormant),
-           "--rounds", str(rounds)]
+    cmd = [
+        sys.executable,
+        str(HERE / "scale.py"),
+        "--times",
+        str(times),
+        "--dormant",
+        str(dormant),
+        "--rounds",
+        str(rounds),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=_env()).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -86,11 +94,13 @@ def cold(runs: int, worst: Path, counted: tuple[str, ...] = ("floor", "start")) 
     ``cxm assess --no-path`` is start-up and one assessment; plain ``cxm assess`` adds the roadmap's
     shortest-path search (engine runs of its own); ``worst`` is plain ``cxm assess`` of the generated company
     whose shortest path takes the most runs. Wall and CPU time (user + system of the child)."""
-    commands = {"floor": [sys.executable, "-c", FLOOR],
-                "start": [*cxm_command(), "assess", str(EXAMPLE), "--no-path"],
-                "assess": [*cxm_command(), "assess", str(EXAMPLE)],
-                "worst": [*cxm_command(), "assess", str(worst)],
-                "phases": [sys.executable, str(HERE / "startup.py"), str(EXAMPLE)]}
+    commands = {
+        "floor": [sys.executable, "-c", FLOOR],
+        "start": [*cxm_command(), "assess", str(EXAMPLE), "--no-path"],
+        "assess": [*cxm_command(), "assess", str(EXAMPLE)],
+        "worst": [*cxm_command(), "assess", str(worst)],
+        "phases": [sys.executable, str(HERE / "startup.py"), str(EXAMPLE)],
+    }
     for cmd in commands.values():
         timed(cmd)
     wall: dict[str, list[float]] = {k: [] for k in commands}
@@ -143,8 +153,13 @@ def instructions(commands: dict[str, list[str]]) -> dict[str, int]:
     for name, cmd in commands.items():
         if cmd[0] != sys.executable:  # the cxm script: run its interpreter under valgrind
             cmd = [sys.executable, *cmd]
-        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                               *cmd], capture_output=True, text=True, cwd=ROOT, env=_env())
+        done = subprocess.run(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=_env(),
+        )
         found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
         if done.returncode or not found:
             return {}
@@ -202,8 +217,14 @@ def loop(path: Path, mark: int = 1000) -> dict[str, float]:
         if rss_mark == 0.0 and rows >= mark:
             rss_mark = rss_mib()
     wall = time.perf_counter() - start
-    return {"rows": rows, "seconds": wall, "rate": rows / wall, "rss_mark": rss_mark, "rss_end": rss_mib(),
-            "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "rows": rows,
+        "seconds": wall,
+        "rate": rows / wall,
+        "rss_mark": rss_mark,
+        "rss_end": rss_mib(),
+        "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def busy_seconds() -> float:
@@ -237,8 +258,10 @@ def batch_runs(path: Path, runs: int, out: Callable[[int], Path]) -> dict[str, d
             load = os.getloadavg()[0]
             wall, cpu, others = batch_run(path, jobs, out(jobs))
             samples[jobs].append((wall, cpu, others / (wall * cpus), load))
-    return {what: {jobs: statistics.median(s[i] for s in samples[jobs]) for jobs in (1, 2)}
-            for i, what in enumerate(("wall", "cpu", "others", "load"))}
+    return {
+        what: {jobs: statistics.median(s[i] for s in samples[jobs]) for jobs in (1, 2)}
+        for i, what in enumerate(("wall", "cpu", "others", "load"))
+    }
 
 
 def main() -> None:
@@ -246,12 +269,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="batch sizes (comma-separated)")
     parser.add_argument("--cold-runs", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=50, help="rounds over the examples, in-process")
-    parser.add_argument("--batch-runs", type=int, default=3,
-                        help="runs of each batch size and job count (interleaved; medians)")
+    parser.add_argument(
+        "--batch-runs", type=int, default=3, help="runs of each batch size and job count (interleaved; medians)"
+    )
     parser.add_argument("--scale-rounds", type=int, default=3, help="rounds over the examples per rule-base size")
-    parser.add_argument("--quick", action="store_true",
-                        help="2,000 profiles, 10 rounds, 1 scaling round, 2 batch runs and 9 cold starts of each: "
-                             "every section in under 5 minutes")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2,000 profiles, 10 rounds, 1 scaling round, 2 batch runs and 9 cold starts of each: "
+        "every section in under 5 minutes",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     if args.quick:
@@ -272,8 +299,10 @@ def main() -> None:
     c = cold(args.cold_runs, worst, ("floor", "start", "assess", "worst"))
     c["worst_runs"], c["median_runs"] = worst_runs, median_runs
     shutil.rmtree(work)
-    say(f"cold: cxm assess --no-path {c['start'] * 1e3:.0f} ms, cxm assess {c['assess'] * 1e3:.0f} ms, "
-        f"worst {c['worst'] * 1e3:.0f} ms, floor {c['floor'] * 1e3:.0f} ms; instructions {c['instructions']}")
+    say(
+        f"cold: cxm assess --no-path {c['start'] * 1e3:.0f} ms, cxm assess {c['assess'] * 1e3:.0f} ms, "
+        f"worst {c['worst'] * 1e3:.0f} ms, floor {c['floor'] * 1e3:.0f} ms; instructions {c['instructions']}"
+    )
     compared = {t: peers.cpu(t, args.rounds, _env()) for t in (1.0, 10.0)}
     for row in compared.values():
         say("per company (µs): " + json.dumps(row))
@@ -298,9 +327,11 @@ def main() -> None:
             say(f"loop {size}: {lp['rate']:.0f} rows/s, rss {lp['rss_mark']:.1f} -> {lp['rss_end']:.1f} MiB")
             times = batch_runs(data, args.batch_runs, lambda jobs, n=size: Path(tmp) / f"out{n}-{jobs}.jsonl")
             for jobs in (1, 2):
-                say(f"batch {size} --jobs {jobs}: {times['wall'][jobs]:.1f} s ({size / times['wall'][jobs]:.0f} "
+                say(
+                    f"batch {size} --jobs {jobs}: {times['wall'][jobs]:.1f} s ({size / times['wall'][jobs]:.0f} "
                     f"rows/s), CPU {times['cpu'][jobs]:.1f} s, others {times['others'][jobs]:.0%} of the CPUs, "
-                    f"load {times['load'][jobs]:.1f}")
+                    f"load {times['load'][jobs]:.1f}"
+                )
             same = (Path(tmp) / f"out{size}-1.jsonl").read_bytes() == (Path(tmp) / f"out{size}-2.jsonl").read_bytes()
             results.append((size, lp, times, same))
             (Path(tmp) / f"out{size}-1.jsonl").unlink()
@@ -321,7 +352,7 @@ def _startup(c: dict) -> list[str]:
         "### Where the start-up goes",
         "",
         f"`python bench/startup.py` runs the phases of `cxm assess --no-path` by hand and times each (medians of "
-        f"{c['runs']} fresh processes, interleaved with those above); \"the rest\" is the interpreter's own start and "
+        f'{c["runs"]} fresh processes, interleaved with those above); "the rest" is the interpreter\'s own start and '
         "exit and click's command line, the cold-start figure less the phases.",
         "",
         "| phase | time | of the floor |",
@@ -371,11 +402,13 @@ def _scaling(scaled: list[dict], dormant: list[dict], ok: Callable[[bool], str])
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in scaled:
-        md.append(f"| {row['times']:.0f}x | {row['rules']:,} | {row['compiled']:,} | {row['networks']} "
-                  f"| {row['patterns']:,} | {row['firings']:.0f} | {row['load_s']:.2f} s | {row['create_s']:.3f} s "
-                  f"| {row['lean_us']:,.0f} | {row['lean_us'] / row['firings']:.0f} "
-                  f"| {row['core_us'] / row['run_us']:.0%} | {row['rss_mib']:.0f} MiB "
-                  f"| {'yes' if row['correct'] else '**no**'} |")
+        md.append(
+            f"| {row['times']:.0f}x | {row['rules']:,} | {row['compiled']:,} | {row['networks']} "
+            f"| {row['patterns']:,} | {row['firings']:.0f} | {row['load_s']:.2f} s | {row['create_s']:.3f} s "
+            f"| {row['lean_us']:,.0f} | {row['lean_us'] / row['firings']:.0f} "
+            f"| {row['core_us'] / row['run_us']:.0%} | {row['rss_mib']:.0f} MiB "
+            f"| {'yes' if row['correct'] else '**no**'} |"
+        )
     last = scaled[-1]
     growth = (last["lean_us"] / last["firings"]) / (one["lean_us"] / one["firings"])
     largest = max(row["largest"] for row in scaled)
@@ -405,12 +438,15 @@ def _counted(c: dict, name: str, target: float, ok: Callable[[bool], str]) -> li
     if not c["instructions"]:
         return []
     n, floor = c["instructions"][name], c["instructions"]["floor"]
-    return [f"| the same, instructions executed (valgrind) | {n / 1e6:.0f} M | floor: {floor / 1e6:.0f} M "
-            f"| {n / floor:.2f}× | ≤ {target:g}× — {ok(n <= target * floor)} |"]
+    return [
+        f"| the same, instructions executed (valgrind) | {n / 1e6:.0f} M | floor: {floor / 1e6:.0f} M "
+        f"| {n / floor:.2f}× | ≤ {target:g}× — {ok(n <= target * floor)} |"
+    ]
 
 
-def _targets(c: dict, by_size: dict, counted: dict, results: list, peer_met: dict[str, bool],
-             ok: Callable[[bool], str]) -> list[str]:
+def _targets(
+    c: dict, by_size: dict, counted: dict, results: list, peer_met: dict[str, bool], ok: Callable[[bool], str]
+) -> list[str]:
     """Issue 28's targets, each with its figure in this run and whether it is met."""
     one, ten = by_size[1.0], by_size[10.0]
     ins = c["instructions"]
@@ -422,37 +458,87 @@ def _targets(c: dict, by_size: dict, counted: dict, results: list, peer_met: dic
         return text + (f"; instructions {count} — {ok(bool(count_ok))}" if count else "; instructions not counted")
 
     rows = [
-        ("cxm's lean result per company ≤ 1.5× CLIPS's, 1x rule base",
-         both(f"{one['lean_us'] / one['clips_us']:.2f}×", peer_met["1x"],
-              f"{one_i['lean'] / one_i['clips']:.2f}×" if one_i else None, peer_met.get("1x instructions"))),
-        ("the same ≤ 3× at 10x",
-         both(f"{ten['lean_us'] / ten['clips_us']:.2f}×", peer_met["10x"],
-              f"{ten_i['lean'] / ten_i['clips']:.2f}×" if ten_i else None, peer_met.get("10x instructions"))),
-        ("cold `cxm assess` ≤ 1.3× the import floor (the example, with its shortest path)",
-         both(f"{c['assess_cpu'] / c['floor_cpu']:.2f}×", c["assess_cpu"] <= 1.3 * c["floor_cpu"],
-              f"{ins['assess'] / ins['floor']:.2f}×" if ins else None,
-              ins and ins["assess"] <= 1.3 * ins["floor"])),
-        ("the same without the shortest path (`--no-path`)",
-         both(f"{c['start_cpu'] / c['floor_cpu']:.2f}×", c["start_cpu"] <= 1.3 * c["floor_cpu"],
-              f"{ins['start'] / ins['floor']:.2f}×" if ins else None, ins and ins["start"] <= 1.3 * ins["floor"])),
-        ("the worst generated company's cold `cxm assess` ≤ 2× the floor",
-         both(f"{c['worst_cpu'] / c['floor_cpu']:.2f}×", c["worst_cpu"] <= 2 * c["floor_cpu"],
-              f"{ins['worst'] / ins['floor']:.2f}×" if ins else None, ins and ins["worst"] <= 2 * ins["floor"])),
+        (
+            "cxm's lean result per company ≤ 1.5× CLIPS's, 1x rule base",
+            both(
+                f"{one['lean_us'] / one['clips_us']:.2f}×",
+                peer_met["1x"],
+                f"{one_i['lean'] / one_i['clips']:.2f}×" if one_i else None,
+                peer_met.get("1x instructions"),
+            ),
+        ),
+        (
+            "the same ≤ 3× at 10x",
+            both(
+                f"{ten['lean_us'] / ten['clips_us']:.2f}×",
+                peer_met["10x"],
+                f"{ten_i['lean'] / ten_i['clips']:.2f}×" if ten_i else None,
+                peer_met.get("10x instructions"),
+            ),
+        ),
+        (
+            "cold `cxm assess` ≤ 1.3× the import floor (the example, with its shortest path)",
+            both(
+                f"{c['assess_cpu'] / c['floor_cpu']:.2f}×",
+                c["assess_cpu"] <= 1.3 * c["floor_cpu"],
+                f"{ins['assess'] / ins['floor']:.2f}×" if ins else None,
+                ins and ins["assess"] <= 1.3 * ins["floor"],
+            ),
+        ),
+        (
+            "the same without the shortest path (`--no-path`)",
+            both(
+                f"{c['start_cpu'] / c['floor_cpu']:.2f}×",
+                c["start_cpu"] <= 1.3 * c["floor_cpu"],
+                f"{ins['start'] / ins['floor']:.2f}×" if ins else None,
+                ins and ins["start"] <= 1.3 * ins["floor"],
+            ),
+        ),
+        (
+            "the worst generated company's cold `cxm assess` ≤ 2× the floor",
+            both(
+                f"{c['worst_cpu'] / c['floor_cpu']:.2f}×",
+                c["worst_cpu"] <= 2 * c["floor_cpu"],
+                f"{ins['worst'] / ins['floor']:.2f}×" if ins else None,
+                ins and ins["worst"] <= 2 * ins["floor"],
+            ),
+        ),
     ]
     for size, _, times, _ in results:
         wall, cpu = times["wall"], times["cpu"]
-        rows.append((f"batch of {size:,}: --jobs 2 ≥ 1.8× the rows per second of --jobs 1",
-                     f"{wall[1] / wall[2]:.2f}× — {ok(wall[1] / wall[2] >= 1.8)} (other processes used "
-                     f"{times['others'][2]:.0%} of the CPUs meanwhile); rows per CPU-second {size / cpu[1]:.0f} "
-                     f"(--jobs 1), {size / cpu[2]:.0f} (--jobs 2)"))
-    return ["## Targets (issue 28)", "",
-            "Instruction counts (valgrind) do not depend on the machine's load; CPU times depend on it a little, "
-            "wall times a lot.", "",
-            "| target | this run |", "|---|---|", *[f"| {t} | {r} |" for t, r in rows], ""]
+        rows.append(
+            (
+                f"batch of {size:,}: --jobs 2 ≥ 1.8× the rows per second of --jobs 1",
+                f"{wall[1] / wall[2]:.2f}× — {ok(wall[1] / wall[2] >= 1.8)} (other processes used "
+                f"{times['others'][2]:.0%} of the CPUs meanwhile); rows per CPU-second {size / cpu[1]:.0f} "
+                f"(--jobs 1), {size / cpu[2]:.0f} (--jobs 2)",
+            )
+        )
+    return [
+        "## Targets (issue 28)",
+        "",
+        "Instruction counts (valgrind) do not depend on the machine's load; CPU times depend on it a little, "
+        "wall times a lot.",
+        "",
+        "| target | this run |",
+        "|---|---|",
+        *[f"| {t} | {r} |" for t, r in rows],
+        "",
+    ]
 
 
-def write_results(out: Path, command: str, c: dict, p: dict, results: list, before: tuple, after: tuple,
-                  scaled: list[dict], dormant: list[dict], compared: tuple[dict, dict]) -> None:
+def write_results(
+    out: Path,
+    command: str,
+    c: dict,
+    p: dict,
+    results: list,
+    before: tuple,
+    after: tuple,
+    scaled: list[dict],
+    dormant: list[dict],
+    compared: tuple[dict, dict],
+) -> None:
     def ok(flag: bool) -> str:
         return "met" if flag else "**not met**"
 
@@ -472,15 +558,20 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
         "| measure | time | against | ratio | target |",
         "|---|---|---|---|---|",
         f"| cold `cxm assess {EXAMPLE.relative_to(ROOT)} --no-path` (fresh process: start-up and one assessment) "
-        f"| {c['start'] * 1e3:.0f} ms | `python -c \"{FLOOR}\"`: {c['floor'] * 1e3:.0f} ms "
+        f'| {c["start"] * 1e3:.0f} ms | `python -c "{FLOOR}"`: {c["floor"] * 1e3:.0f} ms '
         f"| {c['start'] / c['floor']:.2f}× | ≤ 1.3× — {ok(c['start'] <= 1.3 * c['floor'])} |",
         f"| the same, CPU time (user + system) | {c['start_cpu'] * 1e3:.0f} ms | floor: {c['floor_cpu'] * 1e3:.0f} ms "
         f"| {c['start_cpu'] / c['floor_cpu']:.2f}× | ≤ 1.3× — {ok(c['start_cpu'] <= 1.3 * c['floor_cpu'])} |",
-        *([f"| the same, instructions executed (valgrind, not affected by the machine's load) "
-           f"| {c['instructions']['start'] / 1e6:.0f} M | floor: {c['instructions']['floor'] / 1e6:.0f} M "
-           f"| {c['instructions']['start'] / c['instructions']['floor']:.2f}× "
-           f"| ≤ 1.3× — {ok(c['instructions']['start'] <= 1.3 * c['instructions']['floor'])} |"]
-          if c["instructions"] else []),
+        *(
+            [
+                f"| the same, instructions executed (valgrind, not affected by the machine's load) "
+                f"| {c['instructions']['start'] / 1e6:.0f} M | floor: {c['instructions']['floor'] / 1e6:.0f} M "
+                f"| {c['instructions']['start'] / c['instructions']['floor']:.2f}× "
+                f"| ≤ 1.3× — {ok(c['instructions']['start'] <= 1.3 * c['instructions']['floor'])} |"
+            ]
+            if c["instructions"]
+            else []
+        ),
         f"| cold `cxm assess {EXAMPLE.relative_to(ROOT)}` (with the roadmap's shortest path: {c['path_runs']} more "
         f"sessions on the stage's rules) | {c['assess'] * 1e3:.0f} ms | floor: {c['floor'] * 1e3:.0f} ms "
         f"| {c['assess'] / c['floor']:.2f}× | ≤ 1.3× — {ok(c['assess'] <= 1.3 * c['floor'])} |",
@@ -525,20 +616,31 @@ def write_results(out: Path, command: str, c: dict, p: dict, results: list, befo
             f"| {others[1]:.0%}, {others[2]:.0%}; {load[1]:.1f}, {load[2]:.1f} "
             f"| {wall[1] / loop_time:.2f}× — {ok(wall[1] <= 1.3 * loop_time)} "
             f"| {lp['rss_mark']:.1f} → {lp['rss_end']:.1f} MiB (+{growth:.1f}) — {ok(growth < 10)} "
-            f"| {lp['peak']:.0f} MiB | {'yes' if same else '**no**'} |")
-    md += ["", "The in-process loop reads, validates, assesses and projects every row in this process "
-           "(`cxm.engine.services.batch.assess_rows`); its RSS is read from /proc at row 1,000 and at the end, "
-           "the peak "
-           "from getrusage.", ""]
-    md += ["Batch times are medians of runs with --jobs 1 and --jobs 2 taken in turn (--jobs 1, then 2, then 1 "
-           "...). CPU counts the parent and the workers it forks; \"other processes\" is the CPU time the rest of "
-           "the machine used during the runs, as a share of all its CPUs (median, from /proc/stat), then the load "
-           "average at their start. On a shared Linux machine the scheduler's autogroups give each session an "
-           "equal share of the CPUs: while another session keeps a CPU busy, --jobs 2 gets little more CPU than "
-           "--jobs 1 and its wall time cannot halve, so the speed-up is only meaningful when that share is near "
-           "0 %; the CPU column does not depend on it, and shows what running in two processes costs.", ""]
-    md += ["Batch rows go through the lean result path (`Engine.summarize`: stage, levels, recommendation and "
-           "held-back ids; no explanation is built).", ""]
+            f"| {lp['peak']:.0f} MiB | {'yes' if same else '**no**'} |"
+        )
+    md += [
+        "",
+        "The in-process loop reads, validates, assesses and projects every row in this process "
+        "(`cxm.engine.services.batch.assess_rows`); its RSS is read from /proc at row 1,000 and at the end, "
+        "the peak "
+        "from getrusage.",
+        "",
+    ]
+    md += [
+        "Batch times are medians of runs with --jobs 1 and --jobs 2 taken in turn (--jobs 1, then 2, then 1 "
+        '...). CPU counts the parent and the workers it forks; "other processes" is the CPU time the rest of '
+        "the machine used during the runs, as a share of all its CPUs (median, from /proc/stat), then the load "
+        "average at their start. On a shared Linux machine the scheduler's autogroups give each session an "
+        "equal share of the CPUs: while another session keeps a CPU busy, --jobs 2 gets little more CPU than "
+        "--jobs 1 and its wall time cannot halve, so the speed-up is only meaningful when that share is near "
+        "0 %; the CPU column does not depend on it, and shows what running in two processes costs.",
+        "",
+    ]
+    md += [
+        "Batch rows go through the lean result path (`Engine.summarize`: stage, levels, recommendation and "
+        "held-back ids; no explanation is built).",
+        "",
+    ]
     old = out.read_text(encoding="utf-8") if out.exists() else ""
     for kept in ("Before and after", "Lint", "The deciding interview"):  # the sections of bench/versus.py,
         # bench/lint_bench.py and bench/interview.py stay

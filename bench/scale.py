@@ -160,13 +160,23 @@ def measure(times: float, dormant_rules: int, rounds: int) -> dict[str, float]:
             core.append(clock.spent)
     clock.remove()
     return {
-        "times": times, "dormant": dormant_rules, "rules": len(engine.kb.rules), "compiled": len(compiled.rules),
-        "networks": len(compiled.ruleset), "patterns": sum(len(d["all"]) for body in compiled.ruleset.values()
-                                                  for n, d in body.items() if n in compiled.rules),
+        "times": times,
+        "dormant": dormant_rules,
+        "rules": len(engine.kb.rules),
+        "compiled": len(compiled.rules),
+        "networks": len(compiled.ruleset),
+        "patterns": sum(
+            len(d["all"]) for body in compiled.ruleset.values() for n, d in body.items() if n in compiled.rules
+        ),
         "largest": max(sum(len(d["all"]) for d in body.values()) for body in compiled.ruleset.values()),
-        "firings": statistics.mean(firings), "load_s": load, "create_s": create,
-        "run_us": statistics.median(run) * 1e6, "lean_us": statistics.median(lean) * 1e6,
-        "core_us": statistics.median(core) * 1e6, "rss_mib": rss_mib(), "correct": correct,
+        "firings": statistics.mean(firings),
+        "load_s": load,
+        "create_s": create,
+        "run_us": statistics.median(run) * 1e6,
+        "lean_us": statistics.median(lean) * 1e6,
+        "core_us": statistics.median(core) * 1e6,
+        "rss_mib": rss_mib(),
+        "correct": correct,
         **({"alone_us": statistics.median(base) * 1e6} if base else {}),
     }
 
@@ -183,8 +193,12 @@ def _correct(engine: Engine, loaded: list[LoadedFacts]) -> bool:
         got, base = engine.summarize(x), alone.summarize(x)
         if (got.stage, got.levels) != (base.stage, base.levels):
             return False
-        if plain.assess(flatten(x.data)) != {"stage": got.stage, "levels": got.levels,
-                                             "recommendations": got.recommendations, "held_back": got.held_back}:
+        if plain.assess(flatten(x.data)) != {
+            "stage": got.stage,
+            "levels": got.levels,
+            "recommendations": got.recommendations,
+            "held_back": got.held_back,
+        }:
             return False
     return True
 

@@ -30,10 +30,17 @@ from bench.run import EXAMPLE, FLOOR, _env  # noqa: E402
 
 
 def commands(python: str, worst: Path) -> dict[str, list[str]]:
-    cxm = [python, "-m", "cxm.cli.main"] if not (Path(python).parent / "cxm").exists() else \
-        [python, str(Path(python).parent / "cxm")]
-    return {"floor": [python, "-c", FLOOR], "no_path": [*cxm, "assess", str(EXAMPLE), "--no-path"],
-            "assess": [*cxm, "assess", str(EXAMPLE)], "worst": [*cxm, "assess", str(worst)]}
+    cxm = (
+        [python, "-m", "cxm.cli.main"]
+        if not (Path(python).parent / "cxm").exists()
+        else [python, str(Path(python).parent / "cxm")]
+    )
+    return {
+        "floor": [python, "-c", FLOOR],
+        "no_path": [*cxm, "assess", str(EXAMPLE), "--no-path"],
+        "assess": [*cxm, "assess", str(EXAMPLE)],
+        "worst": [*cxm, "assess", str(worst)],
+    }
 
 
 def cpu_of(cmd: list[str]) -> float:
@@ -47,8 +54,13 @@ def counted(cmd: list[str]) -> int:
     """Instructions a command executes (valgrind's cachegrind, no cache model)."""
     import re
 
-    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
-                          capture_output=True, text=True, cwd=ROOT, env=_env())
+    done = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
+    )
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if done.returncode or not found:
         raise RuntimeError(f"valgrind of {cmd} failed: {done.stderr[-500:]}")
@@ -81,8 +93,16 @@ def main() -> None:
             out[k].update({f"{n}_cpu_ms": statistics.median(v) * 1e3 for n, v in cpu[k].items()})
             out[k].update({f"{n}_minstr": counted(cmd) / 1e6 for n, cmd in cmds[k].items()})
             env = _env()
-            per = json.loads(subprocess.run([installs[k], str(HERE / "compare.py"), "--rounds", "5"], check=True,
-                                            capture_output=True, text=True, cwd=ROOT, env=env).stdout.splitlines()[-1])
+            per = json.loads(
+                subprocess.run(
+                    [installs[k], str(HERE / "compare.py"), "--rounds", "5"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                    env=env,
+                ).stdout.splitlines()[-1]
+            )
             out[k].update({f"{w}_us": per[f"{w}_us"] for w in ("lean", "floor", "clips", "assess")})
             base = counted([installs[k], str(HERE / "compare.py"), "--mode", "none"])
             lean = counted([installs[k], str(HERE / "compare.py"), "--mode", "lean", "--rounds", "2"])
@@ -92,17 +112,30 @@ def main() -> None:
     print("| measure | " + " | ".join(installs) + " |")
     print("|---|" + "---|" * len(installs))
     for n in ("no_path", "assess", "worst"):
-        print(f"| cold `{n}` / floor, CPU | " + " | ".join(
-            f"{out[k][f'{n}_cpu_ms'] / out[k]['floor_cpu_ms']:.2f}×" for k in installs) + " |")
-        print(f"| cold `{n}` / floor, instructions | " + " | ".join(
-            f"{out[k][f'{n}_minstr'] / out[k]['floor_minstr']:.2f}× ({out[k][f'{n}_minstr']:.0f} M)"
-            for k in installs) + " |")
-    print("| lean / CLIPS per company, CPU | " + " | ".join(
-        f"{out[k]['lean_us'] / out[k]['clips_us']:.2f}× ({out[k]['lean_us']:.0f} µs)" for k in installs) + " |")
-    print("| lean / floor per company, CPU | " + " | ".join(
-        f"{out[k]['lean_us'] / out[k]['floor_us']:.2f}×" for k in installs) + " |")
-    print("| lean per company, instructions | " + " | ".join(
-        f"{out[k]['lean_minstr']:.2f} M" for k in installs) + " |")
+        print(
+            f"| cold `{n}` / floor, CPU | "
+            + " | ".join(f"{out[k][f'{n}_cpu_ms'] / out[k]['floor_cpu_ms']:.2f}×" for k in installs)
+            + " |"
+        )
+        print(
+            f"| cold `{n}` / floor, instructions | "
+            + " | ".join(
+                f"{out[k][f'{n}_minstr'] / out[k]['floor_minstr']:.2f}× ({out[k][f'{n}_minstr']:.0f} M)"
+                for k in installs
+            )
+            + " |"
+        )
+    print(
+        "| lean / CLIPS per company, CPU | "
+        + " | ".join(f"{out[k]['lean_us'] / out[k]['clips_us']:.2f}× ({out[k]['lean_us']:.0f} µs)" for k in installs)
+        + " |"
+    )
+    print(
+        "| lean / floor per company, CPU | "
+        + " | ".join(f"{out[k]['lean_us'] / out[k]['floor_us']:.2f}×" for k in installs)
+        + " |"
+    )
+    print("| lean per company, instructions | " + " | ".join(f"{out[k]['lean_minstr']:.2f} M" for k in installs) + " |")
 
 
 if __name__ == "__main__":

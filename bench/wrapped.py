@@ -65,8 +65,12 @@ def _host() -> Any:
         return _HOST
 
 
-def _register(name: str, ruleset: dict[str, Any], action: Callable[[str], Callable[[Any], None]],
-              where: Callable[[str], str] | None = None) -> Any:
+def _register(
+    name: str,
+    ruleset: dict[str, Any],
+    action: Callable[[str], Callable[[Any], None]],
+    where: Callable[[str], str] | None = None,
+) -> Any:
     """Register a compiled ruleset once on the Host (with the anchor rule); ``action(rule_name)`` gives the callable
     for each rule. A failure is an :class:`EngineError` naming the rule durable-rules could not take."""
     with hosting.LOCK:

@@ -15,30 +15,69 @@ from cxm.cli.options import rules_option
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, allow_dash=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the results: .jsonl (one JSON object per company) or .csv.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (each holds its own engine); never more than one per 64 rows.")
-@click.option("--cluster", metavar="ADDRESS",
-              help="Run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead of local processes; "
-                   "needs `pip install 'cx-maturity[dask]'`.")
-@click.option("--resume", is_flag=True,
-              help="Keep the rows an interrupted run already finished (OUTPUT.partial) and do the rest.")
-@click.option("--restart", is_flag=True,
-              help="Drop the rows an interrupted run left in OUTPUT.partial and start over.")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to list the rows that could not be assessed [default: OUTPUT.errors.txt].")
-@click.option("--input-format", type=click.Choice(["csv", "jsonl", "folder"]),
-              help="The input's format [default: from its name: .csv, .jsonl, or a folder].")
-@click.option("--delimiter", type=click.Choice([",", ";", "tab"]),
-              help="A CSV input's delimiter [default: detected from its header: ',', ';' or a tab].")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the results: .jsonl (one JSON object per company) or .csv.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes (each holds its own engine); never more than one per 64 rows.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead of local processes; "
+    "needs `pip install 'cx-maturity[dask]'`.",
+)
+@click.option(
+    "--resume", is_flag=True, help="Keep the rows an interrupted run already finished (OUTPUT.partial) and do the rest."
+)
+@click.option("--restart", is_flag=True, help="Drop the rows an interrupted run left in OUTPUT.partial and start over.")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to list the rows that could not be assessed [default: OUTPUT.errors.txt].",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "jsonl", "folder"]),
+    help="The input's format [default: from its name: .csv, .jsonl, or a folder].",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    help="A CSV input's delimiter [default: detected from its header: ',', ';' or a tab].",
+)
 @BATCH.option(help="The output's format [default: from its name: .jsonl or .csv].")
-@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the portfolio view of the results (as `cxm portfolio`): .html, .md or .json.")
+@click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the portfolio view of the results (as `cxm portfolio`): .html, .md or .json.",
+)
 @rules_option
-def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume: bool, restart: bool,
-          errors_path: Path | None, input_format: str | None, fmt: str | None, rules: tuple[Path, ...],
-          summary_path: Path | None = None, delimiter: str | None = None) -> None:
+def batch(
+    input_path: Path,
+    output: Path,
+    jobs: int,
+    cluster: str | None,
+    resume: bool,
+    restart: bool,
+    errors_path: Path | None,
+    input_format: str | None,
+    fmt: str | None,
+    rules: tuple[Path, ...],
+    summary_path: Path | None = None,
+    delimiter: str | None = None,
+) -> None:
     """Assess every company in INPUT and write one result per company to OUTPUT.
 
     INPUT is a CSV file (a header of fact paths such as company.name,
@@ -77,7 +116,8 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         raise click.BadParameter(
             "a batch reads a file, not standard input: an interrupted run is continued with --resume, which "
             "reads the input again and checks that its journal belongs to it; save the rows to a file first",
-            param_hint="INPUT")
+            param_hint="INPUT",
+        )
     if resume and restart:
         raise click.UsageError("--resume and --restart exclude each other")
     separator = _delimiter(input_path, input_format, delimiter)
@@ -93,8 +133,11 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
         if chosen is None or not BATCH[chosen].records:
             raise click.UsageError("--summary needs a JSON Lines output (.jsonl)")
         errors_file = errors_path or output.with_name(output.name + ".errors.txt")
-        refuse_clashes(written(summary_path, output_format(summary_path, None, output)),
-                       [("INPUT", input_path), ("OUTPUT", output), ("the errors file", errors_file)], "--summary")
+        refuse_clashes(
+            written(summary_path, output_format(summary_path, None, output)),
+            [("INPUT", input_path), ("OUTPUT", output), ("the errors file", errors_file)],
+            "--summary",
+        )
     # the engine before `started`: its rule base is then left out of garbage collection, and the workers forked
     # from this process inherit it; with --rules, say here, once, which built-in rules a folder replaces
     from cxm.cli.session import engine as load_engine
@@ -104,6 +147,7 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
 
     bar = None
     if sys.stderr.isatty():
+
         def on_total(total: int) -> None:
             nonlocal bar
             bar = click.progressbar(length=total, label="Assessing", file=sys.stderr)
@@ -115,26 +159,44 @@ def batch(input_path: Path, output: Path, jobs: int, cluster: str | None, resume
     else:
         on_total = progress = None  # type: ignore[assignment]
     try:
-        summary = runner.run_batch(input_path, output, jobs=jobs, cluster=cluster, resume=resume, restart=restart,
-                                   errors_path=errors_path, rules=rules, input_format=input_format,
-                                   output_fmt=fmt, delimiter=separator, progress=progress, on_total=on_total)
+        summary = runner.run_batch(
+            input_path,
+            output,
+            jobs=jobs,
+            cluster=cluster,
+            resume=resume,
+            restart=restart,
+            errors_path=errors_path,
+            rules=rules,
+            input_format=input_format,
+            output_fmt=fmt,
+            delimiter=separator,
+            progress=progress,
+            on_total=on_total,
+        )
     except runner.Interrupted as exc:
-        raise Failure(f"error: interrupted; the finished rows are kept in {exc.journal}: continue with --resume") \
-            from None
+        raise Failure(
+            f"error: interrupted; the finished rows are kept in {exc.journal}: continue with --resume"
+        ) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if summary.resumed:
         click.echo(f"{summary.resumed} rows kept from the interrupted run", err=True)
     if summary.input_changed:
-        click.echo(f"warning: {input_path} changed during the run; the results may mix rows of its old and new "
-                   "contents: run again with --restart", err=True)
+        click.echo(
+            f"warning: {input_path} changed during the run; the results may mix rows of its old and new "
+            "contents: run again with --restart",
+            err=True,
+        )
     if summary.errors_path is not None:
         click.echo(f"errors: {summary.errors_path}", err=True)
     click.echo(f"{summary.assessed} assessed, {summary.errors} errors", err=True)
     if summary.warned:
-        click.echo(f"{summary.warned} of them with consistency warnings (see \"warnings\"; cxm assess shows "
-                   "where each is)", err=True)
+        click.echo(
+            f'{summary.warned} of them with consistency warnings (see "warnings"; cxm assess shows where each is)',
+            err=True,
+        )
     if summary_path is not None and not summary.assessed:  # a summary of nothing is not written: say so
         kept = " (the file there is left as it was)" if summary_path.exists() else ""
         click.echo(f"summary: not written, no row was assessed{kept}", err=True)
@@ -157,6 +219,7 @@ def _delimiter(path: Path, input_format: str | None, given: str | None) -> str |
         return None
     found, name = choose(path, given)
     if name is not None:
-        click.echo(f"note: {path} is read as {name}-separated (detected from its header; --delimiter chooses)",
-                   err=True)
+        click.echo(
+            f"note: {path} is read as {name}-separated (detected from its header; --delimiter chooses)", err=True
+        )
     return found

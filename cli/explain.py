@@ -32,11 +32,17 @@ def _run(file: Path, rules: tuple[Path, ...], action: Callable[[Any, Any], Any])
 @click.argument("target")
 @output_options
 @rules_option
-@click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Levels of the derivation shown below the answer's own facts (default 2; text output).")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Levels of the derivation shown below the answer's own facts (default 2; text output).",
+)
 @click.option("--full", is_flag=True, help="Show the whole derivation, down to every input fact (text output).")
-def why(file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...], depth: int | None = None,
-        full: bool = False) -> None:
+def why(
+    file: Path, target: str, fmt: str, lang: str, rules: tuple[Path, ...], depth: int | None = None, full: bool = False
+) -> None:
     """Explain a conclusion: the rule that made it and the facts it rests on, then how those were reached.
 
     TARGET is a recommendation id, 'stage', or a competency (leadership, brand, employees, customers).
@@ -83,14 +89,25 @@ def why_not(file: Path, recommendation: str, fmt: str, lang: str, rules: tuple[P
 
 @click.command("what-if")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE",
-              help="Change an input fact (repeatable); VALUE is YAML: true, 3, full_time, [crm, ivr].")
-@click.option("--do", "do", multiple=True, metavar="REC",
-              help="Carry out a recommendation (repeatable): apply its declared effects, then any --set.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change an input fact (repeatable); VALUE is YAML: true, 3, full_time, [crm, ivr].",
+)
+@click.option(
+    "--do",
+    "do",
+    multiple=True,
+    metavar="REC",
+    help="Carry out a recommendation (repeatable): apply its declared effects, then any --set.",
+)
 @output_options
 @rules_option
-def what_if(file: Path, sets: tuple[str, ...], do: tuple[str, ...], fmt: str, lang: str,
-            rules: tuple[Path, ...]) -> None:
+def what_if(
+    file: Path, sets: tuple[str, ...], do: tuple[str, ...], fmt: str, lang: str, rules: tuple[Path, ...]
+) -> None:
     """Re-assess with changed facts, or after carrying out recommendations, and show the difference.
 
     Prints the stage and levels before and after, and the recommendations added and removed, each

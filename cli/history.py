@@ -19,8 +19,10 @@ from cxm.cli.render import inline
 from cxm.engine.base.text import dumps
 
 LABELS: dict[str, dict[str, str]] = {
-    "saved": {"en": "Saved assessment #{id} of {company} ({at}) to {path}",
-              "ru": "Оценка №{id} компании {company} ({at}) сохранена в {path}"},
+    "saved": {
+        "en": "Saved assessment #{id} of {company} ({at}) to {path}",
+        "ru": "Оценка №{id} компании {company} ({at}) сохранена в {path}",
+    },
     "history": {"en": "History of {name} [{company}]", "ru": "История: {name} [{company}]"},
     "database": {"en": "Database", "ru": "База данных"},
     "columns": {"en": "#  time                  stage", "ru": "№  время                 стадия"},
@@ -36,27 +38,41 @@ LABELS: dict[str, dict[str, str]] = {
     "level": {"en": "{name}: {before} -> {after}", "ru": "{name}: {before} -> {after}"},
     "new": {"en": "New recommendation", "ru": "Новая рекомендация"},
     "gone": {"en": "No longer recommended", "ru": "Больше не рекомендуется"},
-    "kb_changed": {"en": "Knowledge base changed: {before} -> {after}",
-                   "ru": "База знаний изменилась: {before} -> {after}"},
-    "no_change": {"en": "No change in stage, levels or recommendations.",
-                  "ru": "Стадия, уровни и рекомендации не изменились."},
+    "kb_changed": {
+        "en": "Knowledge base changed: {before} -> {after}",
+        "ru": "База знаний изменилась: {before} -> {after}",
+    },
+    "no_change": {
+        "en": "No change in stage, levels or recommendations.",
+        "ru": "Стадия, уровни и рекомендации не изменились.",
+    },
     "plan": {"en": "Action plan of {name} [{company}]", "ru": "План действий: {name} [{company}]"},
-    "latest": {"en": "Latest assessment: #{id} of {count}, {at}, stage {n} {stage}",
-               "ru": "Последняя оценка: №{id} из {count}, {at}, стадия {n} «{stage}»"},
-    "current": {"en": "Recommendations of the latest assessment (status set by the consultant)",
-                "ru": "Рекомендации последней оценки (статус задаёт консультант)"},
-    "gap_closed": {"en": "Closed by a re-assessment: no longer recommended, the gap was closed",
-                   "ru": "Закрыто повторной оценкой: больше не рекомендуется, разрыв устранён"},
+    "latest": {
+        "en": "Latest assessment: #{id} of {count}, {at}, stage {n} {stage}",
+        "ru": "Последняя оценка: №{id} из {count}, {at}, стадия {n} «{stage}»",
+    },
+    "current": {
+        "en": "Recommendations of the latest assessment (status set by the consultant)",
+        "ru": "Рекомендации последней оценки (статус задаёт консультант)",
+    },
+    "gap_closed": {
+        "en": "Closed by a re-assessment: no longer recommended, the gap was closed",
+        "ru": "Закрыто повторной оценкой: больше не рекомендуется, разрыв устранён",
+    },
     "held_back": {"en": "Held back by a re-assessment", "ru": "Отложено повторной оценкой"},
     "closed_by": {"en": "closed by #{id}", "ru": "закрыто оценкой №{id}"},
     "held_by": {"en": "held back by #{id}", "ru": "отложено оценкой №{id}"},
     "why": {"en": "why", "ru": "причина"},
     "none": {"en": "(none)", "ru": "(нет)"},
     "set": {"en": "{rec}: {status}", "ru": "{rec}: {status}"},
-    "parts_done": {"en": "Also marked done, as carried out with it ({n}):",
-                   "ru": "Вместе с ним отмечено как сделанное ({n}):"},
-    "parts_open": {"en": "Left open under it (--alone; mark each when it is done) ({n}):",
-                   "ru": "Под ним остаются открытыми (--alone; отметьте каждое, когда оно будет сделано) ({n}):"},
+    "parts_done": {
+        "en": "Also marked done, as carried out with it ({n}):",
+        "ru": "Вместе с ним отмечено как сделанное ({n}):",
+    },
+    "parts_open": {
+        "en": "Left open under it (--alone; mark each when it is done) ({n}):",
+        "ru": "Под ним остаются открытыми (--alone; отметьте каждое, когда оно будет сделано) ({n}):",
+    },
     "open": {"en": "open", "ru": "открыто"},
     "done": {"en": "done", "ru": "сделано"},
     "dropped": {"en": "dropped", "ru": "отказ"},
@@ -90,8 +106,7 @@ def save_assessment(loaded: Any, result: Any, db: Path | None, lang: str = "en")
     try:
         history = _open(db)
         try:
-            saved = history.save(plain(loaded.data),
-                                 to_data(result, exclude={"trace"}), version=package_version())
+            saved = history.save(plain(loaded.data), to_data(result, exclude={"trace"}), version=package_version())
         finally:
             history.close()
     except HistoryError as exc:
@@ -112,13 +127,19 @@ def changes(before: Any, after: Any) -> dict[str, Any]:
     made_before, made_after = before.recommendations, after.recommendations
     titles = {r["id"]: r["title"] for r in before.result["recommendations"] + after.result["recommendations"]}
     return {
-        "from": before.id, "to": after.id, "at": after.at,
+        "from": before.id,
+        "to": after.id,
+        "at": after.at,
         "stage": None if before.stage == after.stage else {"before": before.stage, "after": after.stage},
-        "levels": {c: {"before": before.levels.get(c), "after": lv} for c, lv in after.levels.items()
-                   if before.levels.get(c) != lv},
+        "levels": {
+            c: {"before": before.levels.get(c), "after": lv}
+            for c, lv in after.levels.items()
+            if before.levels.get(c) != lv
+        },
         "added": [{"id": r, "title": titles[r]} for r in made_after if r not in made_before],
         "removed": [{"id": r, "title": titles[r]} for r in made_before if r not in made_after],
-        "knowledge_base": None if before.knowledge_base == after.knowledge_base
+        "knowledge_base": None
+        if before.knowledge_base == after.knowledge_base
         else {"before": before.knowledge_base, "after": after.knowledge_base},
     }
 
@@ -148,11 +169,26 @@ def history(company: str, db: Path | None, fmt: str, lang: str) -> None:
     diffs = [changes(a, b) for a, b in pairwise(entries)]
 
     def as_json() -> str:
-        data = {"company": key, "name": name, "database": str(store.path),
-                "assessments": [{"id": e.id, "at": e.at, "stage": e.stage, "stage_number": e.stage_number,
-                                 "levels": e.levels, "knowledge_base": e.knowledge_base, "version": e.version,
-                                 "file": e.file, "recommendations": e.recommendations} for e in entries],
-                "changes": diffs}
+        data = {
+            "company": key,
+            "name": name,
+            "database": str(store.path),
+            "assessments": [
+                {
+                    "id": e.id,
+                    "at": e.at,
+                    "stage": e.stage,
+                    "stage_number": e.stage_number,
+                    "levels": e.levels,
+                    "knowledge_base": e.knowledge_base,
+                    "version": e.version,
+                    "file": e.file,
+                    "recommendations": e.recommendations,
+                }
+                for e in entries
+            ],
+            "changes": diffs,
+        }
         return dumps(data, indent=2) + "\n"
 
     show(fmt, text=lambda: history_text(key, name, str(store.path), entries, diffs, lang), json=as_json)
@@ -181,13 +217,15 @@ def history_text(key: str, name: str, path: str, entries: list[Any], diffs: list
 def _change_lines(d: dict[str, Any], before: Any, after: Any, lang: str) -> list[str]:
     body: list[str] = []
     if d["stage"]:
-        body.append(t("stage", lang, before=before.result["stage"]["name"][lang],
-                      after=after.result["stage"]["name"][lang]))
+        body.append(
+            t("stage", lang, before=before.result["stage"]["name"][lang], after=after.result["stage"]["name"][lang])
+        )
     for c, lv in d["levels"].items():
         body.append(t("level", lang, name=_name(after.result, c, lang), before=lv["before"], after=lv["after"]))
     body += [f"{t('new', lang)}: {r['title'][lang]} [{r['id']}]" for r in d["added"]]
     body += [f"{t('gone', lang)}: {r['title'][lang]} [{r['id']}]" for r in d["removed"]]
     if d["knowledge_base"]:
-        body.append(t("kb_changed", lang, before=d["knowledge_base"]["before"][:12],
-                      after=d["knowledge_base"]["after"][:12]))
+        body.append(
+            t("kb_changed", lang, before=d["knowledge_base"]["before"][:12], after=d["knowledge_base"]["after"][:12])
+        )
     return body

@@ -51,8 +51,9 @@ def _ask(q: Question, default: Any, lang: str, answers: dict[str, Any]) -> Any:
     return click.prompt(q.name, default=shown, type=Answer(q, lang, answers), show_default=True)
 
 
-def run(start: dict[str, Any], lang: str, answers: dict[str, Any] | None = None,
-        saved: Any = lambda answers: None) -> dict[str, Any]:
+def run(
+    start: dict[str, Any], lang: str, answers: dict[str, Any] | None = None, saved: Any = lambda answers: None
+) -> dict[str, Any]:
     """Ask every question; the answers as dotted paths (``start`` gives the defaults). ``answers`` is filled in
     as they are given, and ``saved(answers)`` called after each (the draft)."""
     qs = questions()
@@ -99,8 +100,7 @@ def save_draft(draft: Path, answers: dict[str, Any]) -> None:
 
     from cxm.engine.base.atomic import write_text
 
-    write_text(draft, json.dumps({"cxm": DRAFT, "answers": answers}, ensure_ascii=False, indent=1) + "\n",
-               own=True)
+    write_text(draft, json.dumps({"cxm": DRAFT, "answers": answers}, ensure_ascii=False, indent=1) + "\n", own=True)
 
 
 def read_draft(draft: Path, lang: str) -> dict[str, Any]:
@@ -132,18 +132,31 @@ def read_draft(draft: Path, lang: str) -> dict[str, Any]:
 
 
 @click.command()
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The facts file to write (default: company.yaml; needed with --from). -o set to the --from "
-                   "file updates it, keeping its comments and layout.")
-@click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Start from an existing facts file: its values become the defaults.")
-@click.option("--deciding", is_flag=True,
-              help="Ask the deciding questions first, say why each is asked, stop once the stage and the plan's first "
-                   "decision are settled (offering to go on) and write what was not asked as unknown.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The facts file to write (default: company.yaml; needed with --from). -o set to the --from "
+    "file updates it, keeping its comments and layout.",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Start from an existing facts file: its values become the defaults.",
+)
+@click.option(
+    "--deciding",
+    is_flag=True,
+    help="Ask the deciding questions first, say why each is asked, stop once the stage and the plan's first "
+    "decision are settled (offering to go on) and write what was not asked as unknown.",
+)
 @click.option("--all", "ask_all", is_flag=True, help="Ask every question in turn (the default).")
 @lang_option("Language of the questions, their help and the descriptions of the choices.")
-def interview(output: Path | None, source: Path | None, lang: str, deciding: bool = False,
-              ask_all: bool = False) -> None:
+def interview(
+    output: Path | None, source: Path | None, lang: str, deciding: bool = False, ask_all: bool = False
+) -> None:
     """Ask for a company's facts, question by question, and write a facts file.
 
     Every field of the facts file is asked in turn, section by section, with a line of help, the

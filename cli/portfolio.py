@@ -15,63 +15,87 @@ from cxm.cli.options import lang_option, rules_option
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "CX maturity portfolio", "ru": "Портфель: зрелость клиентского опыта"},
-    "prepared": {"en": "Prepared on {date} from {file}: {n} companies",
-                 "ru": "Подготовлен {date} по {file}: компаний — {n}"},
+    "prepared": {
+        "en": "Prepared on {date} from {file}: {n} companies",
+        "ru": "Подготовлен {date} по {file}: компаний — {n}",
+    },
     "stages": {"en": "How the companies spread over the six stages", "ru": "Распределение компаний по шести стадиям"},
     "stages_chart": {"en": "Bar chart: companies per stage", "ru": "Столбчатая диаграмма: компании по стадиям"},
     "companies": {"en": "Companies", "ru": "Компании"},
     "stage": {"en": "Stage", "ru": "Стадия"},
     "share": {"en": "Share", "ru": "Доля"},
-    "self_far": {"en": "Rate themselves far below what the facts show (two levels or more in a competency): {below}; "
-                       "far above: {above}.",
-                 "ru": "Оценивают себя намного ниже, чем показывают факты (на два уровня и более хотя бы по одной "
-                       "компетенции): {below}; намного выше: {above}."},
-    "benchmark": {"en": "{low} of the companies are in the two lowest stages and {high} in the two highest. "
-                        "For comparison, Temkin Group's State of Customer Experience Management 2013 found 6% of large "
-                        "(US$500 million or more) companies at the two highest levels.",
-                  "ru": "В двух низших стадиях {low} компаний, в двух высших — {high}. Для сравнения: в исследовании "
-                        "Temkin Group «The State of Customer Experience Management 2013» на двух высших уровнях "
-                        "было 6% крупных компаний (выручка от 500 млн долларов США)."},
-    "warned": {"en": "Companies whose answers contradict each other (consistency warnings): {n}. Their advice rests "
-                     "on those answers; cxm assess shows each contradiction.",
-               "ru": "Компаний с противоречивыми ответами (предупреждения о согласованности): {n}. Их рекомендации "
-                     "опираются на эти ответы; каждое противоречие покажет cxm assess."},
-    "unsettled": {"en": "Companies whose stage is not settled (facts nobody knew leave a range; counted at its "
-                        "lowest end): {n}. cxm assess names the facts that decide each.",
-                  "ru": "Компаний, стадия которых не определена (неизвестные факты оставляют диапазон; учтены по "
-                        "нижней границе): {n}. Решающие факты каждой назовёт cxm assess."},
+    "self_far": {
+        "en": "Rate themselves far below what the facts show (two levels or more in a competency): {below}; "
+        "far above: {above}.",
+        "ru": "Оценивают себя намного ниже, чем показывают факты (на два уровня и более хотя бы по одной "
+        "компетенции): {below}; намного выше: {above}.",
+    },
+    "benchmark": {
+        "en": "{low} of the companies are in the two lowest stages and {high} in the two highest. "
+        "For comparison, Temkin Group's State of Customer Experience Management 2013 found 6% of large "
+        "(US$500 million or more) companies at the two highest levels.",
+        "ru": "В двух низших стадиях {low} компаний, в двух высших — {high}. Для сравнения: в исследовании "
+        "Temkin Group «The State of Customer Experience Management 2013» на двух высших уровнях "
+        "было 6% крупных компаний (выручка от 500 млн долларов США).",
+    },
+    "warned": {
+        "en": "Companies whose answers contradict each other (consistency warnings): {n}. Their advice rests "
+        "on those answers; cxm assess shows each contradiction.",
+        "ru": "Компаний с противоречивыми ответами (предупреждения о согласованности): {n}. Их рекомендации "
+        "опираются на эти ответы; каждое противоречие покажет cxm assess.",
+    },
+    "unsettled": {
+        "en": "Companies whose stage is not settled (facts nobody knew leave a range; counted at its "
+        "lowest end): {n}. cxm assess names the facts that decide each.",
+        "ru": "Компаний, стадия которых не определена (неизвестные факты оставляют диапазон; учтены по "
+        "нижней границе): {n}. Решающие факты каждой назовёт cxm assess.",
+    },
     "levels": {"en": "Level distribution of each competency", "ru": "Распределение уровней по компетенциям"},
-    "levels_chart": {"en": "Stacked bar chart: companies per level of each competency",
-                     "ru": "Диаграмма с накоплением: компании по уровням каждой компетенции"},
+    "levels_chart": {
+        "en": "Stacked bar chart: companies per level of each competency",
+        "ru": "Диаграмма с накоплением: компании по уровням каждой компетенции",
+    },
     "competency": {"en": "Competency", "ru": "Компетенция"},
     "level_n": {"en": "Level {n}", "ru": "Уровень {n}"},
     "weakest": {"en": "The weakest competency, most often", "ru": "Самая слабая компетенция — чаще всего"},
-    "weakest_note": {"en": "A company whose weakest level is shared by two competencies counts for both.",
-                     "ru": "Если самый низкий уровень у двух компетенций, компания учтена в обеих."},
+    "weakest_note": {
+        "en": "A company whose weakest level is shared by two competencies counts for both.",
+        "ru": "Если самый низкий уровень у двух компетенций, компания учтена в обеих.",
+    },
     "recs": {"en": "Recommendations made most often", "ru": "Самые частые рекомендации"},
     "recommendation": {"en": "Recommendation", "ru": "Рекомендация"},
-    "gates": {"en": "Gates that hold companies back most often",
-              "ru": "Условия перехода, которые чаще всего сдерживают компании"},
-    "gates_note": {"en": "The next stage's gates a company does not meet.",
-                   "ru": "Условия следующей стадии, которые компания не выполняет."},
+    "gates": {
+        "en": "Gates that hold companies back most often",
+        "ru": "Условия перехода, которые чаще всего сдерживают компании",
+    },
+    "gates_note": {
+        "en": "The next stage's gates a company does not meet.",
+        "ru": "Условия следующей стадии, которые компания не выполняет.",
+    },
     "gate": {"en": "Gate", "ru": "Условие"},
     "none": {"en": "None.", "ru": "Нет."},
     "cuts": {"en": "By industry, market and size class", "ru": "По отраслям, рынкам и размеру"},
-    "cuts_note": {"en": "Groups of at least {n} companies; a company in two industries counts in both. Market: B2B or "
-                        "B2C when it brings 70% of revenue or more, otherwise mixed. Size class by head count.",
-                  "ru": "Группы не менее чем из {n} компаний; компания из двух отраслей учтена в обеих. Рынок: B2B или "
-                        "B2C, если он даёт от 70% выручки, иначе смешанный. Размер — по числу сотрудников."},
+    "cuts_note": {
+        "en": "Groups of at least {n} companies; a company in two industries counts in both. Market: B2B or "
+        "B2C when it brings 70% of revenue or more, otherwise mixed. Size class by head count.",
+        "ru": "Группы не менее чем из {n} компаний; компания из двух отраслей учтена в обеих. Рынок: B2B или "
+        "B2C, если он даёт от 70% выручки, иначе смешанный. Размер — по числу сотрудников.",
+    },
     "no_groups": {"en": "No group holds {n} companies or more.", "ru": "Ни в одной группе нет {n} и более компаний."},
-    "cut_chart": {"en": "Stacked bar chart: per cent of each group's companies per stage, by {cut}",
-                  "ru": "Диаграмма с накоплением: доля компаний группы на каждой стадии, %, разрез «{cut}»"},
+    "cut_chart": {
+        "en": "Stacked bar chart: per cent of each group's companies per stage, by {cut}",
+        "ru": "Диаграмма с накоплением: доля компаний группы на каждой стадии, %, разрез «{cut}»",
+    },
     "cut.industry": {"en": "Industry", "ru": "Отрасль"},
     "cut.market": {"en": "Market", "ru": "Рынок"},
     "cut.size_class": {"en": "Size class", "ru": "Размер"},
     "group": {"en": "Group", "ru": "Группа"},
     "n": {"en": "n", "ru": "n"},
     "median": {"en": "Median level", "ru": "Медиана уровня"},
-    "median_note": {"en": "Columns 1 to 6 count the companies at each stage; competency columns give the median level.",
-                    "ru": "Столбцы 1-6 — число компаний на каждой стадии; столбцы компетенций — медиана уровня."},
+    "median_note": {
+        "en": "Columns 1 to 6 count the companies at each stage; competency columns give the median level.",
+        "ru": "Столбцы 1-6 — число компаний на каждой стадии; столбцы компетенций — медиана уровня.",
+    },
     "short.leadership": {"en": "Leadership", "ru": "Руководство"},
     "short.brand": {"en": "Brand", "ru": "Ценности"},
     "short.employees": {"en": "Employees", "ru": "Сотрудники"},
@@ -90,11 +114,17 @@ LABELS: dict[str, dict[str, str]] = {
     "footer": {"en": "cx-maturity {version}", "ru": "cx-maturity {version}"},
 }
 INDUSTRIES = {
-    "hospitality": ("Hospitality", "Гостеприимство"), "healthcare": ("Healthcare", "Здравоохранение"),
-    "finance": ("Finance", "Финансы"), "manufacturing": ("Manufacturing", "Производство"),
-    "retail": ("Retail", "Розничная торговля"), "telecom": ("Telecom", "Связь"), "it": ("IT", "ИТ"),
-    "logistics": ("Logistics", "Логистика"), "education": ("Education", "Образование"),
-    "public": ("Public sector", "Госсектор"), "other": ("Other", "Другое"),
+    "hospitality": ("Hospitality", "Гостеприимство"),
+    "healthcare": ("Healthcare", "Здравоохранение"),
+    "finance": ("Finance", "Финансы"),
+    "manufacturing": ("Manufacturing", "Производство"),
+    "retail": ("Retail", "Розничная торговля"),
+    "telecom": ("Telecom", "Связь"),
+    "it": ("IT", "ИТ"),
+    "logistics": ("Logistics", "Логистика"),
+    "education": ("Education", "Образование"),
+    "public": ("Public sector", "Госсектор"),
+    "other": ("Other", "Другое"),
 }
 
 label = translator(LABELS)
@@ -151,14 +181,24 @@ def charts(p: Any, model: Any, names: Names, lang: str) -> dict[str, str]:
             by_cut[f"stages-by-{cut.replace('_', '-')}"] = levels_svg(
                 [group_name(cut, g.key, lang) for g in groups],
                 [[round(100 * g.figures.stages[s] / g.figures.companies, 1) for s in model.stages] for g in groups],
-                label("cut_chart", lang, cut=label(f"cut.{cut}", lang)), [names.stage(s) for s in model.stages],
-                chart_id=f"cxm-stages-{cut.replace('_', '-')}", percent=True)
+                label("cut_chart", lang, cut=label(f"cut.{cut}", lang)),
+                [names.stage(s) for s in model.stages],
+                chart_id=f"cxm-stages-{cut.replace('_', '-')}",
+                percent=True,
+            )
     return by_cut | {
-        "stages": stages_svg([names.stage(s) for s in model.stages], [f.stages[s] for s in model.stages],
-                             label("stages_chart", lang), label("companies", lang)),
-        "levels": levels_svg([names.competency(c) for c in model.competencies],
-                             [[f.levels[c][str(n)] for n in range(1, 7)] for c in model.competencies],
-                             label("levels_chart", lang), [label("level_n", lang, n=n) for n in range(1, 7)]),
+        "stages": stages_svg(
+            [names.stage(s) for s in model.stages],
+            [f.stages[s] for s in model.stages],
+            label("stages_chart", lang),
+            label("companies", lang),
+        ),
+        "levels": levels_svg(
+            [names.competency(c) for c in model.competencies],
+            [[f.levels[c][str(n)] for n in range(1, 7)] for c in model.competencies],
+            label("levels_chart", lang),
+            [label("level_n", lang, n=n) for n in range(1, 7)],
+        ),
     }
 
 
@@ -186,9 +226,16 @@ def render(p: Any, model: Any, kb: Any, fmt: str, lang: str, chart_href: dict[st
     env.filters["median"] = _median_level
     svg = charts(p, model, names, lang) if page.inline_charts else {}
     context = {
-        "p": p, "f": p.figures, "model": model, "n": names, "lang": lang, "version": package_version(),
-        "date": now()[:10], "group_name": lambda cut, key: group_name(cut, key, lang),
-        "charts": {k: Markup(v) for k, v in svg.items()}, "chart_href": chart_href or {},
+        "p": p,
+        "f": p.figures,
+        "model": model,
+        "n": names,
+        "lang": lang,
+        "version": package_version(),
+        "date": now()[:10],
+        "group_name": lambda cut, key: group_name(cut, key, lang),
+        "charts": {k: Markup(v) for k, v in svg.items()},
+        "chart_href": chart_href or {},
         "cuts": [(cut, [g for g in p.groups if g.cut == cut]) for cut in ("industry", "market", "size_class")],
         "min_group": MIN_GROUP,
     }
@@ -255,8 +302,9 @@ def refuse_clashes(outputs: list[Path], read: list[tuple[str, Path | None]], par
     for path in outputs:
         for role, other in read:
             if other is not None and same_file(path, other):
-                raise click.BadParameter(f"{path} would overwrite {role} {other}; write the portfolio elsewhere",
-                                         param_hint=param_hint)
+                raise click.BadParameter(
+                    f"{path} would overwrite {role} {other}; write the portfolio elsewhere", param_hint=param_hint
+                )
 
 
 def output_format(output: Path | None, fmt: str | None, source: Path, param_hint: str = "-o/--output") -> str:
@@ -267,15 +315,20 @@ def output_format(output: Path | None, fmt: str | None, source: Path, param_hint
         return fmt
     found = PORTFOLIO.by_suffix(output)
     if found is None:
-        raise click.BadParameter(f"{output}: the portfolio must end in .html, .md or .json (or give --format)",
-                                 param_hint=param_hint)
+        raise click.BadParameter(
+            f"{output}: the portfolio must end in .html, .md or .json (or give --format)", param_hint=param_hint
+        )
     return found
 
 
 @click.command()
 @click.argument("input_path", metavar="RESULTS", type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="OUT.html (one self-contained page), OUT.md (charts beside it as OUT.*.svg) or OUT.json.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OUT.html (one self-contained page), OUT.md (charts beside it as OUT.*.svg) or OUT.json.",
+)
 @PORTFOLIO.option(help="The output's format [default: from OUT's suffix; json without -o prints to stdout].")
 @lang_option("Language of the page.")
 @rules_option

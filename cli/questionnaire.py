@@ -17,47 +17,69 @@ from cxm.facts.questions import (
 )
 
 LABELS: dict[str, dict[str, str]] = {
-    "intro": {"en": "Answer each question; press Enter to keep the value in brackets.",
-              "ru": "Ответьте на каждый вопрос; Enter оставляет значение в скобках."},
+    "intro": {
+        "en": "Answer each question; press Enter to keep the value in brackets.",
+        "ru": "Ответьте на каждый вопрос; Enter оставляет значение в скобках.",
+    },
     "section": {"en": "== {title} ==", "ru": "== {title} =="},
     "one_of": {"en": "Choose one (name or number):", "ru": "Выберите одно (название или номер):"},
-    "some_of": {"en": "Choose any, separated by commas (names or numbers); '-' for none:",
-                "ru": "Выберите любые через запятую (названия или номера); '-' — ни одного:"},
+    "some_of": {
+        "en": "Choose any, separated by commas (names or numbers); '-' for none:",
+        "ru": "Выберите любые через запятую (названия или номера); '-' — ни одного:",
+    },
     "yes_no": {"en": "Answer yes or no.", "ru": "Ответьте да или нет (yes/no)."},
     "number": {"en": "A whole number.", "ru": "Целое число."},
     "number_or_none": {"en": "A whole number; '-' if unknown.", "ru": "Целое число; '-' если неизвестно."},
-    "ratings": {"en": "Five ratings from 1 to 5, separated by commas.",
-                "ru": "Пять оценок от 1 до 5 через запятую."},
+    "ratings": {"en": "Five ratings from 1 to 5, separated by commas.", "ru": "Пять оценок от 1 до 5 через запятую."},
     "bad_yes_no": {"en": "answer yes or no", "ru": "ответьте да или нет (yes/no)"},
     "bad_number": {"en": "expected a whole number, got {value!r}", "ru": "ожидалось целое число, получено {value!r}"},
     "bad_choice": {"en": "{value!r} is not one of: {choices}", "ru": "{value!r} — не из списка: {choices}"},
-    "bad_number_choice": {"en": "choice {value} does not exist: choose 1 to {n}",
-                          "ru": "варианта {value} нет: выберите от 1 до {n}"},
+    "bad_number_choice": {
+        "en": "choice {value} does not exist: choose 1 to {n}",
+        "ru": "варианта {value} нет: выберите от 1 до {n}",
+    },
     "not_present": {"en": "not among the systems present: {items}", "ru": "этих систем нет среди present: {items}"},
-    "section_bad": {"en": "This section does not add up: {reason}. Please answer it again.",
-                    "ru": "Ответы раздела не согласуются: {reason}. Ответьте на вопросы раздела ещё раз."},
-    "self_assessment": {"en": "Add the optional self-assessment (20 statements, each rated 1 to 5)?",
-                        "ru": "Добавить необязательную самооценку (20 утверждений, оценки от 1 до 5)?"},
+    "section_bad": {
+        "en": "This section does not add up: {reason}. Please answer it again.",
+        "ru": "Ответы раздела не согласуются: {reason}. Ответьте на вопросы раздела ещё раз.",
+    },
+    "self_assessment": {
+        "en": "Add the optional self-assessment (20 statements, each rated 1 to 5)?",
+        "ru": "Добавить необязательную самооценку (20 утверждений, оценки от 1 до 5)?",
+    },
     "overwrite": {"en": "{file} exists. Overwrite it?", "ru": "{file} уже есть. Перезаписать?"},
-    "needs_output": {"en": "--from {file} needs -o: -o {file} updates that file (its comments kept), -o OTHER "
-                           "writes a new one",
-                     "ru": "для --from {file} нужен -o: -o {file} обновит этот файл (комментарии сохранятся), "
-                           "-o ДРУГОЙ запишет новый"},
-    "required": {"en": "this field has no default: an answer is required",
-                 "ru": "у этого поля нет значения по умолчанию: нужен ответ"},
+    "needs_output": {
+        "en": "--from {file} needs -o: -o {file} updates that file (its comments kept), -o OTHER writes a new one",
+        "ru": "для --from {file} нужен -o: -o {file} обновит этот файл (комментарии сохранятся), "
+        "-o ДРУГОЙ запишет новый",
+    },
+    "required": {
+        "en": "this field has no default: an answer is required",
+        "ru": "у этого поля нет значения по умолчанию: нужен ответ",
+    },
     "draft": {"en": "Answers are saved as you go in {file}.", "ru": "Ответы сохраняются по ходу в {file}."},
-    "resumed": {"en": "Continuing from the draft {file}: its {n} answers are the defaults.",
-                "ru": "Продолжаем по черновику {file}: его ответы ({n}) — значения по умолчанию."},
-    "ended": {"en": "error: the input ended; your {n} answers are saved in {file}: run the same command again to "
-                    "continue from them",
-              "ru": "ошибка: ввод закончился; ваши ответы ({n}) сохранены в {file}: запустите ту же команду ещё "
-                    "раз, чтобы продолжить"},
-    "ended_deciding": {"en": "error: the input ended; nothing was written", "ru": "ошибка: ввод закончился; ничего не "
-                       "записано"},
-    "bad_draft": {"en": "warning: {file} is not a draft of cxm interview; it is left as it is and not used",
-                  "ru": "предупреждение: {file} — не черновик cxm interview; он не изменён и не используется"},
-    "written": {"en": "Wrote {file}. Assess it with: cxm assess {file}",
-                "ru": "Записан {file}. Оценка: cxm assess {file}"},
+    "resumed": {
+        "en": "Continuing from the draft {file}: its {n} answers are the defaults.",
+        "ru": "Продолжаем по черновику {file}: его ответы ({n}) — значения по умолчанию.",
+    },
+    "ended": {
+        "en": "error: the input ended; your {n} answers are saved in {file}: run the same command again to "
+        "continue from them",
+        "ru": "ошибка: ввод закончился; ваши ответы ({n}) сохранены в {file}: запустите ту же команду ещё "
+        "раз, чтобы продолжить",
+    },
+    "ended_deciding": {
+        "en": "error: the input ended; nothing was written",
+        "ru": "ошибка: ввод закончился; ничего не записано",
+    },
+    "bad_draft": {
+        "en": "warning: {file} is not a draft of cxm interview; it is left as it is and not used",
+        "ru": "предупреждение: {file} — не черновик cxm interview; он не изменён и не используется",
+    },
+    "written": {
+        "en": "Wrote {file}. Assess it with: cxm assess {file}",
+        "ru": "Записан {file}. Оценка: cxm assess {file}",
+    },
     "company": {"en": "Company", "ru": "Компания"},
     "leadership": {"en": "Purposeful leadership", "ru": "Целенаправленное руководство"},
     "brand": {"en": "Compelling brand values", "ru": "Убедительные ценности бренда"},
@@ -162,6 +184,8 @@ def to_yaml(answers: dict[str, Any]) -> str:
 
     data = nest(answers)
     name = data.get("company", {}).get("name", "")
-    head = (f"# Facts about {name}, written by `cxm interview`.\n"
-            "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n")
+    head = (
+        f"# Facts about {name}, written by `cxm interview`.\n"
+        "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n"
+    )
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)

@@ -46,8 +46,9 @@ def _wrap(text: str, indent: int, hang: int | None = None, width: int = 100) -> 
     """Wrap ``text`` at ``indent``; continuation lines at ``hang`` (default: the same)."""
     pad = " " * indent
     rest = " " * (indent if hang is None else hang)
-    return textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=rest,
-                         break_on_hyphens=False, break_long_words=False) or [pad]
+    return textwrap.wrap(
+        text, width=width, initial_indent=pad, subsequent_indent=rest, break_on_hyphens=False, break_long_words=False
+    ) or [pad]
 
 
 def _bar(level: int, top: int = 6) -> str:
@@ -71,8 +72,15 @@ def to_text(a: Assessment, lang: str, *, full: bool = False) -> str:
         lines.append(f"  {getattr(lv.name, lang):<{width}}  {lv.level}  {_bar(lv.level)}")
         lines += _wrap(getattr(lv.basis, lang), 6)
         if lv.self_rating is not None and lv.self_rating.far:
-            lines += _wrap(t(f"self_far_{lv.self_rating.far}", lang, own=lv.self_rating.self_level,
-                             evidence=lv.self_rating.evidence_level), 6)
+            lines += _wrap(
+                t(
+                    f"self_far_{lv.self_rating.far}",
+                    lang,
+                    own=lv.self_rating.self_level,
+                    evidence=lv.self_rating.evidence_level,
+                ),
+                6,
+            )
         if a.survey is not None:
             lines += _wrap(survey_line(a, lv.competency, lang), 6)
     names = [getattr(a.levels[c].name, lang) for c in a.weakest]
@@ -94,8 +102,11 @@ def to_text(a: Assessment, lang: str, *, full: bool = False) -> str:
                 lines += _wrap(f"{t('why', lang)}: {getattr(h.because, lang)}", 4)
     else:
         counts = {k: sum(1 for r in a.recommendations if r.kind == k) for k in ("decision", "action", "tool")}
-        lines += [""] + _wrap(t("full_tree", lang, d=counts["decision"], a=counts["action"], t=counts["tool"],
-                                 held=len(a.held_back)), 0, 2)
+        lines += [""] + _wrap(
+            t("full_tree", lang, d=counts["decision"], a=counts["action"], t=counts["tool"], held=len(a.held_back)),
+            0,
+            2,
+        )
     lines += assumed_lines(a, lang)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -132,11 +143,15 @@ def plan_lines(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
             if key == "plan_now":
                 lines += _wrap(getattr(texts[step.id].text, lang), 7)
             for act in step.steps:
-                lines += _wrap(f"- {t('action', lang)}: {getattr(act.title, lang)}{_id(act.id, ids)} "
-                               f"({meta(act, lang)})", 7, 9)
+                lines += _wrap(
+                    f"- {t('action', lang)}: {getattr(act.title, lang)}{_id(act.id, ids)} ({meta(act, lang)})", 7, 9
+                )
                 for tool in act.steps:
-                    lines += _wrap(f"- {t('tool', lang)}: {getattr(tool.title, lang)}{_id(tool.id, ids)} "
-                                   f"({meta(tool, lang)})", 9, 11)
+                    lines += _wrap(
+                        f"- {t('tool', lang)}: {getattr(tool.title, lang)}{_id(tool.id, ids)} ({meta(tool, lang)})",
+                        9,
+                        11,
+                    )
     if p.later:
         lines.append("  " + t("plan_later", lang))
     for step in p.later:
@@ -161,8 +176,9 @@ def survey_line(a: Assessment, competency: str, lang: str) -> str:
     text = t("survey_spread", lang, n=s.respondents, spread=f"{s.spread[competency]:g}")
     gaps = [g for g in s.disagreement if g.competency == competency]
     if gaps:
-        text += "; " + t("survey_disagree", lang, pairs=", ".join(
-            f"{g.high_role} {g.high:g} / {g.low_role} {g.low:g}" for g in gaps))
+        text += "; " + t(
+            "survey_disagree", lang, pairs=", ".join(f"{g.high_role} {g.high:g} / {g.low_role} {g.low:g}" for g in gaps)
+        )
     return text
 
 
@@ -194,8 +210,9 @@ def _roadmap(a: Assessment, lang: str, *, ids: bool = False) -> list[str]:
         else:
             label = "score_unmet" if key == "score" else ("gate_met" if check.held else "gate_unmet")
             title = getattr(check.title, lang)
-            lines += _wrap(t(label, lang, title=lower_first(title) if key == "score" else title)
-                           + _id(check.rule, ids), 2, 4)
+            lines += _wrap(
+                t(label, lang, title=lower_first(title) if key == "score" else title) + _id(check.rule, ids), 2, 4
+            )
         shown.add(check.rule)
         for cond in check.conditions:
             if not cond.held:
@@ -255,8 +272,9 @@ def _recommendations(recs: list[Recommendation], lang: str) -> list[str]:
         if r.outcome:
             lines += _wrap(f"{t('effects', lang)}: " + "; ".join(_lower(getattr(o, lang)) for o in r.outcome), body)
         if r.closes:
-            lines += _wrap(f"{t('closes', lang)}: " + "; ".join(f"{c.rule} {c.fact} ({c.location})"
-                                                                  for c in r.closes), body)
+            lines += _wrap(
+                f"{t('closes', lang)}: " + "; ".join(f"{c.rule} {c.fact} ({c.location})" for c in r.closes), body
+            )
     return lines
 
 

@@ -77,8 +77,11 @@ class _WhyText:
 
     def _input(self, node: WhyNode, pad: str) -> str:
         assert node.input is not None
-        where = (t("input_at", self.lang, file=self.w.file, line=node.input.line) if node.input.line
-                 else t("input_default", self.lang))
+        where = (
+            t("input_at", self.lang, file=self.w.file, line=node.input.line)
+            if node.input.line
+            else t("input_default", self.lang)
+        )
         return f"{pad}- {node.name} = {_plain(node.value)}  ({where})"
 
     def _node(self, node: WhyNode, level: int, indent: int, lines: list[str]) -> None:
@@ -107,8 +110,9 @@ class _WhyText:
                     lines.append(self._input(child, pad + "  "))
                 elif _shared(child):
                     target = child.name.removeprefix("level.")
-                    lines.append(f"{pad}  - {self._head(child)}  "
-                                 f"{t('see_why', lang, command=f'cxm why {self.w.file} {target}')}")
+                    lines.append(
+                        f"{pad}  - {self._head(child)}  {t('see_why', lang, command=f'cxm why {self.w.file} {target}')}"
+                    )
                 else:
                     hidden += 1
             if hidden:
@@ -176,8 +180,11 @@ def what_if_text(w: WhatIf, lang: str) -> str:
     if w.added:
         lines += ["", t("added", lang)]
         for d in w.added:
-            lines += _wrap(f"+ {t(d.kind, lang)}: {getattr(d.title, lang)} [{d.id}] "
-                           f"({t('by_rules', lang)} {', '.join(d.rules)})", 2, 4)
+            lines += _wrap(
+                f"+ {t(d.kind, lang)}: {getattr(d.title, lang)} [{d.id}] ({t('by_rules', lang)} {', '.join(d.rules)})",
+                2,
+                4,
+            )
     if w.removed:
         lines += ["", t("removed", lang)]
         for d in w.removed:

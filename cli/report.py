@@ -29,9 +29,18 @@ def _text(value: Any) -> str:
     return _plain(value)
 
 
-def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: list[Any] | None = None,
-           portfolio_source: str = "", standing_href: str = "", consultant: bool = False,
-           range_lines: list[str] | None = None) -> str:
+def render(
+    report: Any,
+    fmt: str,
+    lang: str,
+    *,
+    chart_href: str = "",
+    standing: list[Any] | None = None,
+    portfolio_source: str = "",
+    standing_href: str = "",
+    consultant: bool = False,
+    range_lines: list[str] | None = None,
+) -> str:
     """The report as HTML or Markdown text (with ``standing``: the section against a portfolio). The client's
     report says everything in words; ``consultant`` adds the ids, the rules and the facts as the engine has them."""
     from markupsafe import Markup
@@ -55,19 +64,29 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     env.filters["lowerfirst"] = lower_first
     a = report.assessment
     context = {
-        "r": report, "a": a, "lang": lang, "version": package_version(), "date": now()[:10],
+        "r": report,
+        "a": a,
+        "lang": lang,
+        "version": package_version(),
+        "date": now()[:10],
         "weakest": [a.levels[c] for c in a.weakest],
         "weakest_text": ", ".join(f"{getattr(a.levels[c].name, lang)} ({a.levels[c].level})" for c in a.weakest),
         "focus_text": ", ".join(getattr(a.levels[c].name, lang) for c in a.roadmap.weakest),
         "stage_why": " ".join(dict.fromkeys(getattr(x, lang) for x in (a.stage.because, a.stage.basis))),
-        "next_text": label("summary_next", lang, name=getattr(a.roadmap.next_stage.name, lang),
-                           n=a.roadmap.next_stage.number) if a.roadmap.next_stage else label("summary_top", lang),
+        "next_text": label(
+            "summary_next", lang, name=getattr(a.roadmap.next_stage.name, lang), n=a.roadmap.next_stage.number
+        )
+        if a.roadmap.next_stage
+        else label("summary_top", lang),
         "chart": Markup(radar_svg(report, lang)) if page.inline_charts else "",
         "chart_href": chart_href,
         "survey_text": lambda c: survey_line(a, c, lang),
-        "standing": standing or [], "portfolio_source": portfolio_source, "standing_href": standing_href,
+        "standing": standing or [],
+        "portfolio_source": portfolio_source,
+        "standing_href": standing_href,
         "standing_chart": Markup(standing_svg(report, standing, lang)) if standing and page.inline_charts else "",
-        "group_label": lambda s: group_label(s, lang), "min_group": MIN_GROUP,
+        "group_label": lambda s: group_label(s, lang),
+        "min_group": MIN_GROUP,
         "appendix": appendix(report, lang, consultant),
         "consultant": consultant,
         "condition": lambda cond: condition_text(cond, lang, ids=consultant),
@@ -83,21 +102,39 @@ def render(report: Any, fmt: str, lang: str, *, chart_href: str = "", standing: 
     return env.get_template(f"report.{page.name}").render(context)
 
 
-
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The report file: OUT.html (self-contained page), OUT.md (Markdown) or OUT.pdf (A4; needs the "
-                   "optional extra: pip install 'cx-maturity[pdf]').")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The report file: OUT.html (self-contained page), OUT.md (Markdown) or OUT.pdf (A4; needs the "
+    "optional extra: pip install 'cx-maturity[pdf]').",
+)
 @lang_option("Language of the report.")
-@click.option("--portfolio", "portfolio", type=click.Path(exists=True, path_type=Path),
-              help="Add where the company stands in a portfolio: `cxm batch` JSON Lines or a folder of facts files.")
-@click.option("--consultant", is_flag=True,
-              help="The consultant's copy: adds the recommendation ids, the rules and their sources, and the facts "
-                   "as the facts file gives them (the client's copy says everything in words).")
+@click.option(
+    "--portfolio",
+    "portfolio",
+    type=click.Path(exists=True, path_type=Path),
+    help="Add where the company stands in a portfolio: `cxm batch` JSON Lines or a folder of facts files.",
+)
+@click.option(
+    "--consultant",
+    is_flag=True,
+    help="The consultant's copy: adds the recommendation ids, the rules and their sources, and the facts "
+    "as the facts file gives them (the client's copy says everything in words).",
+)
 @rules_option
-def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfolio: Path | None = None,
-           consultant: bool = False) -> None:
+def report(
+    file: Path,
+    output: Path,
+    lang: str,
+    rules: tuple[Path, ...],
+    portfolio: Path | None = None,
+    consultant: bool = False,
+) -> None:
     """Write a client-ready report on the company described in FILE.
 
     The report holds a summary, a radar chart of the four competency levels, the six-stage ladder
@@ -127,14 +164,24 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
         pdf_library()  # before the work: a missing optional extra is said at once
     chart = None if page.inline_charts else output.with_name(output.stem + ".radar.svg")
     standing = output.with_name(output.stem + ".standing.svg") if chart is not None and portfolio else None
-    same = clashes([("FILE", file), ("OUT", output), ("the chart", chart), ("the standing chart", standing),
-                    ("the portfolio", portfolio)])
+    same = clashes(
+        [
+            ("FILE", file),
+            ("OUT", output),
+            ("the chart", chart),
+            ("the standing chart", standing),
+            ("the portfolio", portfolio),
+        ]
+    )
     if same:
         raise Rejected(*(f"error: {line}" for line in same))
     for beside in filter(None, (chart, standing)):  # said before the work, not after it
         if len(os.fsencode(beside.name)) > 255:
-            raise click.BadParameter(f"{output}: the name is too long for the chart written beside it "
-                                     f"({beside.name[-24:]!r} at the end is over 255 bytes)", param_hint="-o/--output")
+            raise click.BadParameter(
+                f"{output}: the name is too long for the chart written beside it "
+                f"({beside.name[-24:]!r} at the end is over 255 bytes)",
+                param_hint="-o/--output",
+            )
     from cxm.cli.session import facts_and_engine
 
     loaded, engine = facts_and_engine(file, rules)
@@ -148,9 +195,14 @@ def report(file: Path, output: Path, lang: str, rules: tuple[Path, ...], portfol
     if portfolio is not None:
         extra |= {"standing": _standing(engine, loaded, data, portfolio, rules), "portfolio_source": portfolio.name}
     try:
-        written = REPORT.pick(fmt, {"md": lambda: _write_markdown(data, output, lang, extra),
-                                    "pdf": lambda: _write_pdf(data, output, lang, extra),
-                                    "html": lambda: _write_html(data, output, lang, extra)})
+        written = REPORT.pick(
+            fmt,
+            {
+                "md": lambda: _write_markdown(data, output, lang, extra),
+                "pdf": lambda: _write_pdf(data, output, lang, extra),
+                "html": lambda: _write_html(data, output, lang, extra),
+            },
+        )
     except OSError as exc:
         raise Failure(f"error: cannot write the report {output}: {exc.strerror or exc}") from None
     click.echo("\n".join(map(str, written)))
@@ -200,8 +252,10 @@ def pdf_library() -> Any:
     try:
         import weasyprint
     except ImportError:  # not installed (or its system libraries, Pango, are missing)
-        raise Failure("error: a PDF report needs WeasyPrint: pip install 'cx-maturity[pdf]' (and the Pango "
-                      "library, e.g. the Debian package libpango-1.0-0); .html and .md need nothing more") from None
+        raise Failure(
+            "error: a PDF report needs WeasyPrint: pip install 'cx-maturity[pdf]' (and the Pango "
+            "library, e.g. the Debian package libpango-1.0-0); .html and .md need nothing more"
+        ) from None
     return weasyprint
 
 

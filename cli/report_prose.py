@@ -19,16 +19,24 @@ LABELS: dict[str, dict[str, str]] = {
     "made_because": {"en": "Recommended because: {because}", "ru": "Почему рекомендовано: {because}"},
     "rule_source": {"en": "Rule {rule}; source: {source}.", "ru": "Правило {rule}; источник: {source}."},
     "rests_on": {"en": "This rests on:", "ru": "Основания:"},
-    "serves": {"en": "the {kind} “{title}” ({number}) is recommended",
-               "ru": "рекомендовано: {kind} «{title}» ({number})"},
+    "serves": {
+        "en": "the {kind} “{title}” ({number}) is recommended",
+        "ru": "рекомендовано: {kind} «{title}» ({number})",
+    },
     "stage": {"en": "the company is at the {stage} stage", "ru": "компания находится на стадии «{stage}»"},
     "level": {"en": "{competency} is at level {level} of 6", "ru": "уровень компетенции «{competency}» — {level} из 6"},
-    "derived": {"en": "{about}: {value} (concluded by the rule {rule})",
-                "ru": "{about}: {value} (вывод правила {rule})"},
-    "input": {"en": "{about}: {value} (line {line} of the facts file)",
-              "ru": "{about}: {value} (строка {line} файла фактов)"},
-    "default": {"en": "{about}: {value} (not in the facts file, so taken as not in place)",
-                "ru": "{about}: {value} (нет в файле фактов, поэтому принято, что этого нет)"},
+    "derived": {
+        "en": "{about}: {value} (concluded by the rule {rule})",
+        "ru": "{about}: {value} (вывод правила {rule})",
+    },
+    "input": {
+        "en": "{about}: {value} (line {line} of the facts file)",
+        "ru": "{about}: {value} (строка {line} файла фактов)",
+    },
+    "default": {
+        "en": "{about}: {value} (not in the facts file, so taken as not in place)",
+        "ru": "{about}: {value} (нет в файле фактов, поэтому принято, что этого нет)",
+    },
     "decision": {"en": "key decision", "ru": "ключевое решение"},
     "action": {"en": "action", "ru": "действие"},
     "tool": {"en": "tool", "ru": "инструмент"},
@@ -38,12 +46,13 @@ LABELS: dict[str, dict[str, str]] = {
     "source_only": {"en": "Source: {source}.", "ru": "Источник: {source}."},
     "concluded": {"en": "{said} (the assessment's conclusion)", "ru": "{said} (вывод оценки)"},
     "input_client": {"en": "{said} (as the company's data say)", "ru": "{said} (по данным компании)"},
-    "default_client": {"en": "{said} (not given, so taken as not in place)",
-                       "ru": "{said} (не указано, поэтому считаем, что этого нет)"},
+    "default_client": {
+        "en": "{said} (not given, so taken as not in place)",
+        "ru": "{said} (не указано, поэтому считаем, что этого нет)",
+    },
     "article": {"en": "Article", "ru": "Статья"},
     "company": {"en": "company", "ru": "компания"},
-    "temkin": {"en": "Temkin Group, description of the {stage} stage",
-               "ru": "Temkin Group, описание стадии «{stage}»"},
+    "temkin": {"en": "Temkin Group, description of the {stage} stage", "ru": "Temkin Group, описание стадии «{stage}»"},
     "temkin_model": {"en": "Temkin Group maturity model", "ru": "модель зрелости Temkin Group"},
     "project_tool": {"en": "a tool of the cx-maturity method", "ru": "инструмент метода cx-maturity"},
     "project": {"en": "the cx-maturity method", "ru": "метод cx-maturity"},
@@ -64,30 +73,45 @@ class Citation:
 
 
 SOURCES: tuple[Citation, ...] = (
-    Citation(1, ("article",), {
-        "en": "Irina Kozhemyakina (management consulting group “Upravlencheskaya praktika”), «Достижение "
-              "следующего уровня сервисной зрелости укрепляет зрелость всей компании» (“Reaching the next level of "
-              "service maturity strengthens the maturity of the whole company”), consultancy article in Russian "
-              "applying the Temkin Group model to three client companies (cited as “article, company N”). The copy "
-              "the knowledge base was built from names no journal or date; it quotes 2021 survey figures.",
-        "ru": "Ирина Кожемякина (КГ «Управленческая практика»), «Достижение следующего уровня сервисной "
-              "зрелости укрепляет зрелость всей компании», консультационная статья, применяющая модель Temkin "
-              "Group к трём компаниям-клиентам (ссылки вида «статья, компания N»). В экземпляре, по которому "
-              "построена база знаний, журнал и дата не указаны; в статье приводятся данные опросов за 2021 год."}),
-    Citation(2, ("temkin",), {
-        "en": "Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience Maturity model, 2014–2018 "
-              "version: four competencies (Purposeful Leadership, Compelling Brand Values, Employee Engagement, "
-              "Customer Connectedness) and six stages (Ignore, Explore, Mobilize, Operationalize, Align, Embed).",
-        "ru": "Temkin Group (с 2018 года — Qualtrics XM Institute), модель зрелости клиентского опыта "
-              "(Customer Experience Maturity), версия 2014–2018 годов: четыре компетенции (целенаправленное "
-              "руководство, убедительные ценности бренда, вовлечённость сотрудников, связь с клиентами) и шесть "
-              "стадий (игнорирование, исследование, мобилизация, встраивание в процессы, согласованность, "
-              "укоренение)."}),
-    Citation(3, ("project", "rules/"), {
-        "en": "cx-maturity, the method of this assessment: competency levels from evidence, score bands and stage "
-              "gates, documented with its knowledge base.",
-        "ru": "cx-maturity, метод этой оценки: уровни компетенций по фактам, диапазоны суммы баллов и обязательные "
-              "условия стадий; описан вместе с базой знаний."}),
+    Citation(
+        1,
+        ("article",),
+        {
+            "en": "Irina Kozhemyakina (management consulting group “Upravlencheskaya praktika”), «Достижение "
+            "следующего уровня сервисной зрелости укрепляет зрелость всей компании» (“Reaching the next level of "
+            "service maturity strengthens the maturity of the whole company”), consultancy article in Russian "
+            "applying the Temkin Group model to three client companies (cited as “article, company N”). The copy "
+            "the knowledge base was built from names no journal or date; it quotes 2021 survey figures.",
+            "ru": "Ирина Кожемякина (КГ «Управленческая практика»), «Достижение следующего уровня сервисной "
+            "зрелости укрепляет зрелость всей компании», консультационная статья, применяющая модель Temkin "
+            "Group к трём компаниям-клиентам (ссылки вида «статья, компания N»). В экземпляре, по которому "
+            "построена база знаний, журнал и дата не указаны; в статье приводятся данные опросов за 2021 год.",
+        },
+    ),
+    Citation(
+        2,
+        ("temkin",),
+        {
+            "en": "Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience Maturity model, 2014–2018 "
+            "version: four competencies (Purposeful Leadership, Compelling Brand Values, Employee Engagement, "
+            "Customer Connectedness) and six stages (Ignore, Explore, Mobilize, Operationalize, Align, Embed).",
+            "ru": "Temkin Group (с 2018 года — Qualtrics XM Institute), модель зрелости клиентского опыта "
+            "(Customer Experience Maturity), версия 2014–2018 годов: четыре компетенции (целенаправленное "
+            "руководство, убедительные ценности бренда, вовлечённость сотрудников, связь с клиентами) и шесть "
+            "стадий (игнорирование, исследование, мобилизация, встраивание в процессы, согласованность, "
+            "укоренение).",
+        },
+    ),
+    Citation(
+        3,
+        ("project", "rules/"),
+        {
+            "en": "cx-maturity, the method of this assessment: competency levels from evidence, score bands and stage "
+            "gates, documented with its knowledge base.",
+            "ru": "cx-maturity, метод этой оценки: уровни компетенций по фактам, диапазоны суммы баллов и обязательные "
+            "условия стадий; описан вместе с базой знаний.",
+        },
+    ),
 )
 
 
@@ -107,9 +131,11 @@ _ARTICLE = re.compile(r"\b(company|decision|action|tool) (\d+)")
 _TEMKIN = re.compile(r"Temkin: (\w+) stage")
 
 
-_LAWS = {"law of the republic of belarus": DERIVED["personal_data_law"]["by_99z"],
-         "law of the republic of kazakhstan": DERIVED["personal_data_law"]["kz_94v"],
-         "regulation (eu) 2016/679": DERIVED["personal_data_law"]["gdpr"]}
+_LAWS = {
+    "law of the republic of belarus": DERIVED["personal_data_law"]["by_99z"],
+    "law of the republic of kazakhstan": DERIVED["personal_data_law"]["kz_94v"],
+    "regulation (eu) 2016/679": DERIVED["personal_data_law"]["gdpr"],
+}
 
 
 def cite(source: str, lang: str, stages: dict[str, Any] | None = None) -> str:
@@ -118,8 +144,9 @@ def cite(source: str, lang: str, stages: dict[str, Any] | None = None) -> str:
     for part in (p.strip() for p in source.split(";")):
         low = part.lower()
         if low.startswith("article") and _ARTICLE.search(part):
-            out.append(", ".join([label("article", lang)] + [f"{label(k, lang)} {n}" for k, n in
-                                                             _ARTICLE.findall(part)]))
+            out.append(
+                ", ".join([label("article", lang)] + [f"{label(k, lang)} {n}" for k, n in _ARTICLE.findall(part)])
+            )
         elif low.startswith("article"):
             out.append(label("criteria", lang) if "criteria" in low else label("article", lang))
         elif low.startswith("temkin"):
@@ -154,8 +181,9 @@ def sentence(step: Any, report: Any, lang: str, numbers: dict[str, str], consult
     if step.fact == "recommendation":
         rec = next((r for r in a.recommendations if r.id == step.value), None)
         if rec is not None:
-            return label("serves", lang, kind=label(rec.kind, lang), title=getattr(rec.title, lang),
-                         number=numbers[rec.id])
+            return label(
+                "serves", lang, kind=label(rec.kind, lang), title=getattr(rec.title, lang), number=numbers[rec.id]
+            )
     if step.fact == "stage":
         return label("stage", lang, stage=getattr(a.stage.name, lang))
     if step.fact.startswith("level.") and step.fact[6:] in a.levels:
@@ -193,11 +221,16 @@ def appendix(report: Any, lang: str, consultant: bool = False) -> dict[str, Expl
         head = item.steps[0]
         because = item.rec.finding if item.rec.finding is not None and not consultant else head.because
         numbered = "".join(f" [{c.number}]" for c in cited(head.source or ""))
-        rule = (label("rule_source", lang, rule=head.rule, source=with_marks(head.source or "")) if consultant
-                else label("source_only", lang, source=cite(head.source or "", lang, stages) + numbered))
+        rule = (
+            label("rule_source", lang, rule=head.rule, source=with_marks(head.source or ""))
+            if consultant
+            else label("source_only", lang, source=cite(head.source or "", lang, stages) + numbered)
+        )
         out[item.rec.id] = Explanation(
-            why=label("made_because", lang, because=getattr(because, lang)), rule=rule,
-            rests_on=[sentence(s, report, lang, numbers, consultant) for s in item.steps[1:]])
+            why=label("made_because", lang, because=getattr(because, lang)),
+            rule=rule,
+            rests_on=[sentence(s, report, lang, numbers, consultant) for s in item.steps[1:]],
+        )
     return out
 
 

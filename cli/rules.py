@@ -68,8 +68,16 @@ def lint_cmd(rules: tuple[Path, ...], strict: bool, explain: str | None, lang: s
     for finding in report.findings:
         click.echo(str(finding))
     if report.findings:
-        click.echo(t("found", "en", errors=len(report.errors), warnings=len(report.warnings), rules=report.rules,
-                     files=report.files))
+        click.echo(
+            t(
+                "found",
+                "en",
+                errors=len(report.errors),
+                warnings=len(report.warnings),
+                rules=report.rules,
+                files=report.files,
+            )
+        )
     else:
         click.echo(t("clean", "en", rules=report.rules, files=report.files))
     if not report.loaded:
@@ -115,8 +123,10 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
         if o.status == "pass" and not verbose:
             continue
         width = max(len(t(f"case_{status}", lang)) for status in counts)
-        click.echo(f"{t('case_' + o.status, lang):{width}} {o.case.id}"
-                   + ("" if o.status == "pass" else f"  ({o.case.location})"))
+        click.echo(
+            f"{t('case_' + o.status, lang):{width}} {o.case.id}"
+            + ("" if o.status == "pass" else f"  ({o.case.location})")
+        )
         for line in o.diff if o.status != "todo" or verbose else []:  # a todo case's diff is its known gap
             click.echo(f"      {line}")
         if o.status == "fixed":
@@ -129,8 +139,16 @@ def test_cmd(rules: tuple[Path, ...], select: str | None, strict: bool, verbose:
                 click.echo(f"  {rule.id} ({rule.location})")
         else:
             click.echo(t("covered", lang, total=len(engine.kb.rules)))
-    click.echo(t("summary", lang, passed=counts["pass"] + counts["fixed"], failed=counts["fail"],
-                 todo=counts["todo"], total=len(outcomes)))
+    click.echo(
+        t(
+            "summary",
+            lang,
+            passed=counts["pass"] + counts["fixed"],
+            failed=counts["fail"],
+            todo=counts["todo"],
+            total=len(outcomes),
+        )
+    )
     if counts["fail"] or (strict and uncovered):
         raise Findings()
 
@@ -151,14 +169,27 @@ def list_cmd(rules: tuple[Path, ...], fmt: str, lang: str) -> None:
     ordered = sorted(kb.rules, key=lambda r: (kb.files.index(r.file), r.line, r.id))
 
     def as_json() -> str:
-        return _json([{"id": r.id, "status": r.status.value, "priority": r.priority, "file": r.file, "line": r.line,
-                       "title": {"en": r.title.en, "ru": r.title.ru}} for r in ordered])
+        return _json(
+            [
+                {
+                    "id": r.id,
+                    "status": r.status.value,
+                    "priority": r.priority,
+                    "file": r.file,
+                    "line": r.line,
+                    "title": {"en": r.title.en, "ru": r.title.ru},
+                }
+                for r in ordered
+            ]
+        )
 
     def as_text() -> str:
         width = max((len(r.id) for r in ordered), default=0)
         status = max((len(t(r.status.value, lang)) for r in ordered), default=0)
-        return "".join(f"{r.id:<{width}}  {t(r.status.value, lang):<{status}}  {r.file}:{r.line}  "
-                       f"{getattr(r.title, lang)}\n" for r in ordered)
+        return "".join(
+            f"{r.id:<{width}}  {t(r.status.value, lang):<{status}}  {r.file}:{r.line}  {getattr(r.title, lang)}\n"
+            for r in ordered
+        )
 
     show(fmt, text=as_text, json=as_json)
 
@@ -204,11 +235,22 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
     deps, users = depends_on(kb, rule), used_by(kb, rule)
 
     def as_json() -> str:
-        return _json({"id": rule.id, "status": rule.status.value, "priority": rule.priority,
-                      "location": rule.location, "title": to_data(rule.title), "because": to_data(rule.because),
-                      "source": rule.source, "when": condition_lines(rule, "en"),
-                      "then": [conclusion_text(c) for c in rule.conclusions], "depends_on": [r.id for r in deps],
-                      "used_by": [r.id for r in users], "tests": tests})
+        return _json(
+            {
+                "id": rule.id,
+                "status": rule.status.value,
+                "priority": rule.priority,
+                "location": rule.location,
+                "title": to_data(rule.title),
+                "because": to_data(rule.because),
+                "source": rule.source,
+                "when": condition_lines(rule, "en"),
+                "then": [conclusion_text(c) for c in rule.conclusions],
+                "depends_on": [r.id for r in deps],
+                "used_by": [r.id for r in users],
+                "tests": tests,
+            }
+        )
 
     show(fmt, text=lambda: _rule_text(rule, condition_lines(rule, lang), deps, users, tests, lang), json=as_json)
 
@@ -216,9 +258,12 @@ def show_cmd(rule_id: str, rules: tuple[Path, ...], fmt: str, lang: str) -> None
 def _rule_text(rule: Any, conds: list[str], deps: list[Any], users: list[Any], tests: list[str], lang: str) -> str:
     from cxm.engine.authoring.ruledocs import conclusion_text
 
-    lines = [f"{rule.id}: {getattr(rule.title, lang)}",
-             f"  {rule.location}, {t('status', lang, status=t(rule.status.value, lang), priority=rule.priority)}",
-             f"  {t('because', lang)}: {getattr(rule.because, lang)}", f"  {t('source', lang)}: {rule.source}"]
+    lines = [
+        f"{rule.id}: {getattr(rule.title, lang)}",
+        f"  {rule.location}, {t('status', lang, status=t(rule.status.value, lang), priority=rule.priority)}",
+        f"  {t('because', lang)}: {getattr(rule.because, lang)}",
+        f"  {t('source', lang)}: {rule.source}",
+    ]
     if len(conds) == 1:
         lines.append(f"  {t('when', lang)}: {conds[0]}")
     else:
@@ -245,12 +290,25 @@ def _show_entry(kb: Any, rec_id: str, fmt: str, lang: str) -> None:
     below = [e.rec.id for e in kb.catalogue.values() if e.rec.serves == rec_id]
 
     def as_json() -> str:
-        return _json({"id": rec.id, "kind": rec.kind.value, "location": entry.location, "serves": rec.serves,
-                      "competency": rec.competency, "requires": rec.requires, "effort": rec.effort.value,
-                      "cost": rec.cost.value, "title": to_data(rec.title), "text": to_data(rec.text),
-                      "source": rec.source, "effects": [e.to_data() for e in rec.effects],
-                      "made_by": [r.id for r in makers], "held_back_by": [r.id for r in holders],
-                      "served_by": below})
+        return _json(
+            {
+                "id": rec.id,
+                "kind": rec.kind.value,
+                "location": entry.location,
+                "serves": rec.serves,
+                "competency": rec.competency,
+                "requires": rec.requires,
+                "effort": rec.effort.value,
+                "cost": rec.cost.value,
+                "title": to_data(rec.title),
+                "text": to_data(rec.text),
+                "source": rec.source,
+                "effects": [e.to_data() for e in rec.effects],
+                "made_by": [r.id for r in makers],
+                "held_back_by": [r.id for r in holders],
+                "served_by": below,
+            }
+        )
 
     show(fmt, text=lambda: _entry_text(entry, makers, holders, below, lang), json=as_json)
 
@@ -259,10 +317,15 @@ def _entry_text(entry: Any, makers: list[Any], holders: list[Any], below: list[s
     from cxm.cli.render import _wrap
 
     rec = entry.rec
-    facts = t("entry_facts", lang, competency=rec.competency, effort=t(rec.effort.value, lang),
-              cost=t(rec.cost.value, lang))
-    lines = [f"{rec.id}: {t(rec.kind.value, lang)}: {getattr(rec.title, lang)}", f"  {entry.location}, {facts}",
-             *_wrap(getattr(rec.text, lang), 2), f"  {t('source', lang)}: {rec.source}"]
+    facts = t(
+        "entry_facts", lang, competency=rec.competency, effort=t(rec.effort.value, lang), cost=t(rec.cost.value, lang)
+    )
+    lines = [
+        f"{rec.id}: {t(rec.kind.value, lang)}: {getattr(rec.title, lang)}",
+        f"  {entry.location}, {facts}",
+        *_wrap(getattr(rec.text, lang), 2),
+        f"  {t('source', lang)}: {rec.source}",
+    ]
     if rec.serves:
         lines.append(f"  {t('serves', lang)}: {rec.serves}")
     if rec.effects:

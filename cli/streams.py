@@ -58,9 +58,13 @@ def install() -> None:
     out = sys.stdout
     with contextlib.suppress(AttributeError, ValueError, OSError, io.UnsupportedOperation):
         encoding = out.encoding or "utf-8"
-        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Complete(out.fileno())), encoding=encoding,
-                                      errors=_errors(encoding), line_buffering=out.line_buffering,
-                                      write_through=False)
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(_Complete(out.fileno())),
+            encoding=encoding,
+            errors=_errors(encoding),
+            line_buffering=out.line_buffering,
+            write_through=False,
+        )
     err = sys.stderr
     with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
         err.reconfigure(errors=_errors(err.encoding or "utf-8"))

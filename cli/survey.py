@@ -14,17 +14,25 @@ from cxm.cli.i18n import translator
 from cxm.cli.options import lang_option
 
 LABELS: dict[str, dict[str, str]] = {
-    "used": {"en": "{used} respondents used, {bad} rows left out",
-             "ru": "Учтено респондентов: {used}, пропущено строк: {bad}"},
+    "used": {
+        "en": "{used} respondents used, {bad} rows left out",
+        "ru": "Учтено респондентов: {used}, пропущено строк: {bad}",
+    },
     "nothing": {"en": "error: {file}: no usable response", "ru": "ошибка: {file}: нет ни одного пригодного ответа"},
-    "company": {"en": "{company}: {n} respondents, {d} disagreements between roles",
-                "ru": "{company}: респондентов — {n}, расхождений между ролями — {d}"},
-    "delimiter": {"en": "note: {file} is read as {d}-separated (detected from its header; --delimiter chooses)",
-                  "ru": "примечание: {file} читается как файл с разделителем {d} (определён по заголовку; "
-                        "другой можно задать через --delimiter)"},
+    "company": {
+        "en": "{company}: {n} respondents, {d} disagreements between roles",
+        "ru": "{company}: респондентов — {n}, расхождений между ролями — {d}",
+    },
+    "delimiter": {
+        "en": "note: {file} is read as {d}-separated (detected from its header; --delimiter chooses)",
+        "ru": "примечание: {file} читается как файл с разделителем {d} (определён по заголовку; "
+        "другой можно задать через --delimiter)",
+    },
     "both": {"en": "give -o or --into, not both", "ru": "укажите -o или --into, но не оба"},
-    "overwrite": {"en": "{file} is the responses file; write the fragment elsewhere",
-                  "ru": "{file} — это файл с ответами; запишите фрагмент в другой файл"},
+    "overwrite": {
+        "en": "{file} is the responses file; write the fragment elsewhere",
+        "ru": "{file} — это файл с ответами; запишите фрагмент в другой файл",
+    },
 }
 label = translator(LABELS)
 
@@ -98,13 +106,23 @@ def _problems(problems: list[Any]) -> None:
 
 @click.command()
 @click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the facts fragment (default: standard output).")
-@click.option("--into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A facts file to merge the self-assessment into, in place (its comments and layout are kept).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the facts fragment (default: standard output).",
+)
+@click.option(
+    "--into",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A facts file to merge the self-assessment into, in place (its comments and layout are kept).",
+)
 @lang_option("Language of the messages.")
-@click.option("--delimiter", type=click.Choice([",", ";", "tab"]),
-              help="A CSV file's delimiter [default: detected from its header: ',', ';' or a tab].")
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    help="A CSV file's delimiter [default: detected from its header: ',', ';' or a tab].",
+)
 def survey(responses: Path, output: Path | None, into: Path | None, lang: str, delimiter: str | None = None) -> None:
     """Aggregate a self-assessment answered by many: RESPONSES is a .csv or .xlsx file, one row per respondent.
 
@@ -145,8 +163,12 @@ def survey(responses: Path, output: Path | None, into: Path | None, lang: str, d
     results = aggregation.aggregate(used, str(responses))
     click.echo(label("used", lang, used=len(used), bad=len({p.line for p in bad})), err=True)
     for agg in results:
-        click.echo(terminal_safe(label("company", lang, company=agg.company or "-", n=agg.respondents,
-                                       d=len(agg.disagreement))), err=True)
+        click.echo(
+            terminal_safe(
+                label("company", lang, company=agg.company or "-", n=agg.respondents, d=len(agg.disagreement))
+            ),
+            err=True,
+        )
     if into is not None:
         _merge_into(into, results[0].fragment())
         click.echo(str(into))

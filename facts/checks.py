@@ -31,14 +31,50 @@ def one_or_many(value: Any) -> Any:
 
 
 COUNTRY_NAMES = {
-    "russia": "RU", "russian federation": "RU", "россия": "RU", "российская федерация": "RU", "рф": "RU",
-    "kazakhstan": "KZ", "казахстан": "KZ", "belarus": "BY", "беларусь": "BY", "белоруссия": "BY",
-    "armenia": "AM", "армения": "AM", "uzbekistan": "UZ", "узбекистан": "UZ", "kyrgyzstan": "KG",
-    "киргизия": "KG", "кыргызстан": "KG", "germany": "DE", "германия": "DE", "france": "FR", "франция": "FR",
-    "italy": "IT", "италия": "IT", "spain": "ES", "испания": "ES", "poland": "PL", "польша": "PL",
-    "finland": "FI", "финляндия": "FI", "netherlands": "NL", "нидерланды": "NL", "united kingdom": "GB",
-    "great britain": "GB", "великобритания": "GB", "united states": "US", "usa": "US", "сша": "US",
-    "china": "CN", "китай": "CN", "turkey": "TR", "türkiye": "TR", "турция": "TR", "india": "IN", "индия": "IN",
+    "russia": "RU",
+    "russian federation": "RU",
+    "россия": "RU",
+    "российская федерация": "RU",
+    "рф": "RU",
+    "kazakhstan": "KZ",
+    "казахстан": "KZ",
+    "belarus": "BY",
+    "беларусь": "BY",
+    "белоруссия": "BY",
+    "armenia": "AM",
+    "армения": "AM",
+    "uzbekistan": "UZ",
+    "узбекистан": "UZ",
+    "kyrgyzstan": "KG",
+    "киргизия": "KG",
+    "кыргызстан": "KG",
+    "germany": "DE",
+    "германия": "DE",
+    "france": "FR",
+    "франция": "FR",
+    "italy": "IT",
+    "италия": "IT",
+    "spain": "ES",
+    "испания": "ES",
+    "poland": "PL",
+    "польша": "PL",
+    "finland": "FI",
+    "финляндия": "FI",
+    "netherlands": "NL",
+    "нидерланды": "NL",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "великобритания": "GB",
+    "united states": "US",
+    "usa": "US",
+    "сша": "US",
+    "china": "CN",
+    "китай": "CN",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "турция": "TR",
+    "india": "IN",
+    "индия": "IN",
 }
 """Country names (English and Russian) read as their ISO 3166-1 alpha-2 code: unambiguous, so accepted."""
 
@@ -87,7 +123,7 @@ def max_length(value: Any, max_length: int) -> Any:
     from pydantic_core import PydanticKnownError
 
     if len(value) > max_length:
-        raise PydanticKnownError("too_long", {"field_type": "Value", "max_length": max_length,
-                                              "actual_length": len(value)})
+        raise PydanticKnownError(
+            "too_long", {"field_type": "Value", "max_length": max_length, "actual_length": len(value)}
+        )
     return value
-

@@ -63,8 +63,11 @@ class _Compiler:
             cls = node["schema"]["cls"]
             if cls not in self.twins:
                 raise SchemaCompileError(f"the model validator of {cls.__name__} has no mapping form in facts.checks")
-            out = {"type": "function-after", "function": {"type": "no-info", "function": self.twins[cls]},
-                   "schema": self.model(node["schema"])}
+            out = {
+                "type": "function-after",
+                "function": {"type": "no-info", "function": self.twins[cls]},
+                "schema": self.model(node["schema"]),
+            }
             if "ref" in node:
                 out["ref"] = node["ref"]
             return out
@@ -74,13 +77,19 @@ class _Compiler:
 
             whole = {"type": "definitions", "schema": inner, "definitions": self.definitions}
             value = SchemaValidator(whole).validate_python({})  # the section with every default filled in
-            return {"type": "default", "schema": inner,
-                    "default_factory": functools.partial(copy.deepcopy, value), "default_factory_takes_data": False}
+            return {
+                "type": "default",
+                "schema": inner,
+                "default_factory": functools.partial(copy.deepcopy, value),
+                "default_factory_takes_data": False,
+            }
         function = node.get("function", {}).get("function") if kind == "function-after" else None
         if isinstance(function, functools.partial) and function.func.__name__ == "max_length_validator":
             light = functools.partial(checks.max_length, **function.keywords)
-            return {**{k: self.convert(v) for k, v in node.items() if k not in _DROP},
-                    "function": {**node["function"], "function": light}}
+            return {
+                **{k: self.convert(v) for k, v in node.items() if k not in _DROP},
+                "function": {**node["function"], "function": light},
+            }
         return {k: self.convert(v) for k, v in node.items() if k not in _DROP}
 
     def model(self, node: dict[str, Any]) -> dict[str, Any]:
@@ -92,8 +101,11 @@ class _Compiler:
         if inner.get("type") != "model-fields" or inner.get("computed_fields"):
             raise SchemaCompileError(f"model {node['cls'].__name__}: unexpected schema {inner.get('type')}")
         fields = {
-            name: {"type": "typed-dict-field", "schema": self.convert(field["schema"]),
-                   "required": field["schema"].get("type") != "default"}
+            name: {
+                "type": "typed-dict-field",
+                "schema": self.convert(field["schema"]),
+                "required": field["schema"].get("type") != "default",
+            }
             for name, field in inner["fields"].items()
         }
         out: dict[str, Any] = {"type": "typed-dict", "fields": fields}

@@ -48,10 +48,22 @@ class Requirement:
 
 
 REQUIRES: tuple[Requirement, ...] = (
-    Requirement("footprint-without-crm", "systems.digital_footprint_in_crm", True, "systems.present", "crm",
-                "the footprint is kept in a CRM, but systems.present has no crm: add crm or set this to false"),
-    Requirement("ltv-without-segments", "customers.ltv_by_segment", True, "customers.segmentation", None,
-                "LTV per segment needs segments, but customers.segmentation is false: set one of them right"),
+    Requirement(
+        "footprint-without-crm",
+        "systems.digital_footprint_in_crm",
+        True,
+        "systems.present",
+        "crm",
+        "the footprint is kept in a CRM, but systems.present has no crm: add crm or set this to false",
+    ),
+    Requirement(
+        "ltv-without-segments",
+        "customers.ltv_by_segment",
+        True,
+        "customers.segmentation",
+        None,
+        "LTV per segment needs segments, but customers.segmentation is false: set one of them right",
+    ),
 )
 
 
@@ -62,42 +74,67 @@ def _required(req: Requirement) -> Callable[[Values], list[tuple[Path_, str]]]:
         have = v.get(req.needs)
         met = req.item in (have or []) if req.item is not None else bool(have)
         return [] if met else [(tuple(req.fact.split(".")), req.message)]
+
     return find
 
 
 def _metrics_without_feedback(v: Values) -> list[tuple[Path_, str]]:
     if v.get("customers.feedback_collection") != "none":
         return []
-    return [(("metrics", "in_use", i), f"{m} is measured from customers' answers, but "
-             "customers.feedback_collection is none: is the feedback collected after all?")
-            for i, m in _items(v, "metrics.in_use", CUSTOMER_METRICS)]
+    return [
+        (
+            ("metrics", "in_use", i),
+            f"{m} is measured from customers' answers, but "
+            "customers.feedback_collection is none: is the feedback collected after all?",
+        )
+        for i, m in _items(v, "metrics.in_use", CUSTOMER_METRICS)
+    ]
 
 
 def _channels_without_feedback(v: Values) -> list[tuple[Path_, str]]:
     if v.get("customers.feedback_collection") != "none" or not v.get("customers.feedback_channels"):
         return []
-    return [(("customers", "feedback_channels"), "feedback arrives through these channels, but "
-             "customers.feedback_collection is none: is it collected now and then (ad_hoc)?")]
+    return [
+        (
+            ("customers", "feedback_channels"),
+            "feedback arrives through these channels, but "
+            "customers.feedback_collection is none: is it collected now and then (ad_hoc)?",
+        )
+    ]
 
 
 def _enps_without_survey(v: Values) -> list[tuple[Path_, str]]:
     if v.get("employees.feedback") != "none":
         return []
-    return [(("metrics", "in_use", i), "enps is measured by asking employees, but employees.feedback is none: "
-             "are they surveyed after all?") for i, _ in _items(v, "metrics.in_use", ("enps",))]
+    return [
+        (
+            ("metrics", "in_use", i),
+            "enps is measured by asking employees, but employees.feedback is none: are they surveyed after all?",
+        )
+        for i, _ in _items(v, "metrics.in_use", ("enps",))
+    ]
 
 
 def _book_without_values(v: Values) -> list[tuple[Path_, str]]:
     if v.get("brand.brand_book") and v.get("brand.values") == "none":
-        return [(("brand", "brand_book"), "a brand book states the brand values, but brand.values is none: "
-                 "are they at least documented?")]
+        return [
+            (
+                ("brand", "brand_book"),
+                "a brand book states the brand values, but brand.values is none: are they at least documented?",
+            )
+        ]
     return []
 
 
 def _shopper_without_monitoring(v: Values) -> list[tuple[Path_, str]]:
     if v.get("customers.mystery_shopping", "none") != "none" and not v.get("brand.promise_monitored"):
-        return [(("customers", "mystery_shopping"), "mystery shopping checks that the customer promise is kept, "
-                 "but brand.promise_monitored is false: is it monitored after all?")]
+        return [
+            (
+                ("customers", "mystery_shopping"),
+                "mystery shopping checks that the customer promise is kept, "
+                "but brand.promise_monitored is false: is it monitored after all?",
+            )
+        ]
     return []
 
 

@@ -55,8 +55,10 @@ def hint(name: str, delimiter: str) -> str:
     or spaces around it; else empty."""
     for other in DELIMITERS:
         if other != delimiter and other in name:
-            return (f" (the file looks {shown(other)}-separated, but was read as {shown(delimiter)}-separated: "
-                    f"use --delimiter {'tab' if other == chr(9) else repr(other)})")
+            return (
+                f" (the file looks {shown(other)}-separated, but was read as {shown(delimiter)}-separated: "
+                f"use --delimiter {'tab' if other == chr(9) else repr(other)})"
+            )
     if name != name.strip():
         return " (spaces around the name?)"
     return ""

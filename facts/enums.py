@@ -37,7 +37,8 @@ class Industry(DocEnum):
     FINANCE = "finance", "Banks, credit, insurance, payments", "Банки, кредиты, страхование, платежи"
     MANUFACTURING = "manufacturing", "Making physical goods", "Производство товаров"
     RETAIL = (
-        "retail", "Selling goods to consumers, online or in shops",
+        "retail",
+        "Selling goods to consumers, online or in shops",
         "Продажа товаров потребителям в магазинах или онлайн",
     )
     TELECOM = "telecom", "Telecommunications operators", "Операторы связи"
@@ -51,14 +52,26 @@ class Industry(DocEnum):
 class OperatingModel(DocEnum):
     """Who serves the customer at the point of sale or service."""
 
-    OWN_OUTLETS = ("own_outlets", "Own outlets, branches or staff serve the customers",
-                   "Клиентов обслуживают собственные точки, филиалы или сотрудники")
-    FRANCHISE = ("franchise", "Franchisees serve the customers under the company's brand",
-                 "Клиентов обслуживают франчайзи под брендом компании")
-    DEALERS = ("dealers", "Independent dealers or distributors serve the customers",
-               "Клиентов обслуживают независимые дилеры или дистрибьюторы")
-    MARKETPLACE = ("marketplace", "Customers buy on a marketplace the company does not run",
-                   "Клиенты покупают на маркетплейсе, которым компания не управляет")
+    OWN_OUTLETS = (
+        "own_outlets",
+        "Own outlets, branches or staff serve the customers",
+        "Клиентов обслуживают собственные точки, филиалы или сотрудники",
+    )
+    FRANCHISE = (
+        "franchise",
+        "Franchisees serve the customers under the company's brand",
+        "Клиентов обслуживают франчайзи под брендом компании",
+    )
+    DEALERS = (
+        "dealers",
+        "Independent dealers or distributors serve the customers",
+        "Клиентов обслуживают независимые дилеры или дистрибьюторы",
+    )
+    MARKETPLACE = (
+        "marketplace",
+        "Customers buy on a marketplace the company does not run",
+        "Клиенты покупают на маркетплейсе, которым компания не управляет",
+    )
 
 
 class Geography(DocEnum):
@@ -74,7 +87,8 @@ class Amount(DocEnum):
     """A coarse amount of resources."""
 
     LOW = (
-        "low", "Little to spare; changes must pay back quickly",
+        "low",
+        "Little to spare; changes must pay back quickly",
         "Свободных ресурсов мало; изменения должны быстро окупаться",
     )
     MEDIUM = "medium", "Some room for planned investment", "Есть возможность для плановых вложений"
@@ -86,11 +100,13 @@ class Sponsor(DocEnum):
 
     NONE = "none", "No executive speaks for CX", "Никто из первых лиц не отстаивает клиентский опыт"
     DECLARED = (
-        "declared", "Leaders support CX in principle",
+        "declared",
+        "Leaders support CX in principle",
         "Руководство в принципе поддерживает работу с клиентским опытом",
     )
     ACTIVE = (
-        "active", "A leader drives CX work and reviews its results",
+        "active",
+        "A leader drives CX work and reviews its results",
         "Руководитель сам ведёт работу с клиентским опытом и проверяет её итоги",
     )
 
@@ -100,11 +116,13 @@ class CxOwner(DocEnum):
 
     NONE = "none", "Nobody is responsible for CX", "За клиентский опыт никто не отвечает"
     PART_TIME = (
-        "part_time", "Someone looks after CX beside other duties",
+        "part_time",
+        "Someone looks after CX beside other duties",
         "Клиентским опытом занимаются наряду с другими обязанностями",
     )
     FULL_TIME = (
-        "full_time", "A dedicated CX manager or specialist",
+        "full_time",
+        "A dedicated CX manager or specialist",
         "Отдельный менеджер или специалист по клиентскому опыту",
     )
     DEPARTMENT = "department", "A CX team or department", "Команда или отдел клиентского опыта"
@@ -116,7 +134,8 @@ class Governance(DocEnum):
     NONE = "none", "No group works on CX", "Клиентским опытом не занимается ни одна группа"
     AD_HOC = "ad_hoc", "An informal or temporary group", "Неформальная или временная группа"
     CROSS_FUNCTIONAL = (
-        "cross_functional", "Standing cross-functional CX teams",
+        "cross_functional",
+        "Standing cross-functional CX teams",
         "Постоянные кросс-функциональные команды по клиентскому опыту",
     )
 
@@ -154,7 +173,8 @@ class Training(DocEnum):
     OCCASIONAL = "occasional", "From time to time", "Время от времени"
     PERIODIC = "periodic", "On a regular schedule", "Регулярно, по графику"
     SYSTEMATIC = (
-        "systematic", "A programme tied to roles and standards",
+        "systematic",
+        "A programme tied to roles and standards",
         "Программа обучения, привязанная к должностям и стандартам",
     )
 
@@ -174,7 +194,8 @@ class Collection(DocEnum):
     AD_HOC = "ad_hoc", "Now and then, when someone asks", "Время от времени, когда кто-то спросит"
     REGULAR = "regular", "On a schedule at some touchpoints", "По графику, в некоторых точках контакта"
     SYSTEMATIC = (
-        "systematic", "Continuously across touchpoints, analysed and acted on",
+        "systematic",
+        "Continuously across touchpoints, analysed and acted on",
         "Постоянно во всех точках контакта, с анализом и действиями по итогам",
     )
 
@@ -195,7 +216,8 @@ class MysteryShopping(DocEnum):
     NONE = "none", "Not used", "Не используется"
     EXTERNAL = "external", "By an outside agency", "Силами внешнего агентства"
     INTERNAL_AND_EXTERNAL = (
-        "internal_and_external", "By an agency and by the company's own staff",
+        "internal_and_external",
+        "By an agency and by the company's own staff",
         "Силами агентства и собственных сотрудников",
     )
 
@@ -240,8 +262,11 @@ class Channel(DocEnum):
     WEB_CHAT = "web_chat", "Chat on the website", "Чат на сайте"
     EMAIL = "email", "E-mail", "Электронная почта"
     MOBILE_APP = "mobile_app", "The company's mobile app", "Мобильное приложение компании"
-    CHAT_BOT = ("chat_bot", "A chat bot answering customers (site or messenger)",
-                "Чат-бот, отвечающий клиентам (на сайте или в мессенджере)")
+    CHAT_BOT = (
+        "chat_bot",
+        "A chat bot answering customers (site or messenger)",
+        "Чат-бот, отвечающий клиентам (на сайте или в мессенджере)",
+    )
 
 
 class Analytics(DocEnum):
@@ -251,12 +276,26 @@ class Analytics(DocEnum):
     BASIC = "basic", "Basic reports", "Базовые отчёты"
     FUNNELS = "funnels", "Sales funnels per client type", "Воронки продаж по типам клиентов"
     CUSTOMER = (
-        "customer", "Customer analytics: segments, LTV, personal offers",
+        "customer",
+        "Customer analytics: segments, LTV, personal offers",
         "Клиентская аналитика: сегменты, LTV, персональные предложения",
     )
 
 
 ORDERED: frozenset[type[DocEnum]] = frozenset(
-    {Geography, Amount, Sponsor, CxOwner, Governance, Frequency, BrandValues, Standards, Training,
-     EmployeeFeedback, Collection, MysteryShopping, Analytics}
+    {
+        Geography,
+        Amount,
+        Sponsor,
+        CxOwner,
+        Governance,
+        Frequency,
+        BrandValues,
+        Standards,
+        Training,
+        EmployeeFeedback,
+        Collection,
+        MysteryShopping,
+        Analytics,
+    }
 )

@@ -23,8 +23,7 @@ def check_file(path: Path | str, limit: int | None = None) -> int:
     if stat.S_ISDIR(mode.st_mode):
         raise NotAFile("is a folder, not a file")
     if not stat.S_ISREG(mode.st_mode):
-        kind = "a FIFO" if stat.S_ISFIFO(mode.st_mode) else "a socket" if stat.S_ISSOCK(mode.st_mode) \
-            else "a device"
+        kind = "a FIFO" if stat.S_ISFIFO(mode.st_mode) else "a socket" if stat.S_ISSOCK(mode.st_mode) else "a device"
         raise NotAFile(f"is {kind}, not a regular file; give a file")
     if limit is not None and mode.st_size > limit:
         raise NotAFile(f"is larger than {limit:,} bytes ({mode.st_size:,}); nothing was read")

@@ -58,13 +58,17 @@ def profile(rng: random.Random, n: int, independent: bool = False) -> dict[str, 
         if value is not None:
             flat[path] = value
     b2b = rng.choice([0, 10, 30, 50, 70, 90, 100])
-    flat.update({
-        "company.name": f"Company {n:06d}",
-        "company.industry": rng.sample(input_fields()["company.industry"].values, rng.randint(1, 2)),
-        "company.markets.b2b": b2b, "company.markets.b2c": 100 - b2b,
-        "company.employees": rng.randint(1, 20_000), "company.branches": rng.randint(0, 40),
-        "company.country": rng.choice(COUNTRIES),
-    })
+    flat.update(
+        {
+            "company.name": f"Company {n:06d}",
+            "company.industry": rng.sample(input_fields()["company.industry"].values, rng.randint(1, 2)),
+            "company.markets.b2b": b2b,
+            "company.markets.b2c": 100 - b2b,
+            "company.employees": rng.randint(1, 20_000),
+            "company.branches": rng.randint(0, 40),
+            "company.country": rng.choice(COUNTRIES),
+        }
+    )
     flat["systems.integrated"] = [s for s in flat["systems.present"] if rng.random() < m]
     # facts that cannot hold together (cxm.facts.consistency): the footprint needs a CRM, LTV per segment segments
     if "crm" not in flat["systems.present"]:
@@ -116,17 +120,32 @@ def each_profile(count: int, seed: int = 2026, independent: bool = False) -> Ite
 
 EXTREME_COUNTRIES = ["RU", "DE", "US", "GB", "KZ", "BY", "UZ", "AM", "UA", "GE"]
 SHAPES = [  # a small local B2C shop and a large national B2B manufacturer
-    {"company.industry": ["retail"], "company.markets.b2b": 0, "company.markets.b2c": 100, "company.employees": 12,
-     "company.branches": 1, "company.geography": "local"},
-    {"company.industry": ["manufacturing"], "company.markets.b2b": 100, "company.markets.b2c": 0,
-     "company.employees": 3000, "company.branches": 12, "company.geography": "national"},
+    {
+        "company.industry": ["retail"],
+        "company.markets.b2b": 0,
+        "company.markets.b2c": 100,
+        "company.employees": 12,
+        "company.branches": 1,
+        "company.geography": "local",
+    },
+    {
+        "company.industry": ["manufacturing"],
+        "company.markets.b2b": 100,
+        "company.markets.b2c": 0,
+        "company.employees": 3000,
+        "company.branches": 12,
+        "company.geography": "national",
+    },
 ]
 
 
 def extreme(top: bool, country: str, shape: dict[str, Any]) -> dict[str, Any]:
     """A company with every practice (every section but ``company``) at none, or at its highest."""
-    flat: dict[str, Any] = {"company.name": f"Every practice at {'max' if top else 'none'} ({country})",
-                            "company.country": country, **shape}
+    flat: dict[str, Any] = {
+        "company.name": f"Every practice at {'max' if top else 'none'} ({country})",
+        "company.country": country,
+        **shape,
+    }
     for path, spec in input_fields().items():
         if path.startswith(("company.", "self_assessment.")):
             continue
@@ -145,8 +164,12 @@ def extreme(top: bool, country: str, shape: dict[str, Any]) -> dict[str, Any]:
 
 def extremes(countries: list[str] | None = None) -> list[dict[str, Any]]:
     """Every section at none and at max, for each country and company shape."""
-    return [extreme(top, country, shape) for country in countries or EXTREME_COUNTRIES for shape in SHAPES
-            for top in (False, True)]
+    return [
+        extreme(top, country, shape)
+        for country in countries or EXTREME_COUNTRIES
+        for shape in SHAPES
+        for top in (False, True)
+    ]
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -185,4 +208,3 @@ def write(path: Path | str, count: int, seed: int = 2026) -> Path:
             else:
                 handle.write(json.dumps(data, ensure_ascii=False) + "\n")
     return path
-

@@ -86,10 +86,23 @@ def questions() -> list[Question]:
             default = REQUIRED
         optional = type(None) in typing.get_args(info.annotation)
         kind = spec.kind if spec.kind in ("bool", "int", "text", "enum", "list") else "text"
-        descriptions = {"en": tuple(m.description for m in enum) if enum else (),
-                        "ru": tuple(m.description_ru for m in enum) if enum else ()}
-        out.append(Question(path, kind, spec.item, spec.values, descriptions,
-                            {"en": spec.description, "ru": spec.description_ru}, annotation, default, optional))
+        descriptions = {
+            "en": tuple(m.description for m in enum) if enum else (),
+            "ru": tuple(m.description_ru for m in enum) if enum else (),
+        }
+        out.append(
+            Question(
+                path,
+                kind,
+                spec.item,
+                spec.values,
+                descriptions,
+                {"en": spec.description, "ru": spec.description_ru},
+                annotation,
+                default,
+                optional,
+            )
+        )
     return out
 
 

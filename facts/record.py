@@ -32,8 +32,9 @@ def record(cls: type[T] | None = None, /, *, kw_only: bool = False, frozen: bool
         if not cls.__doc__:  # (dataclass would write one from inspect.signature: slow, and wrong without __init__)
             raise TypeError(f"{cls.__name__}: a record needs a docstring")
         # a subclass of a frozen dataclass must say so to dataclass (which then compiles two methods, replaced below)
-        inherits = frozen and any(getattr(getattr(b, "__dataclass_params__", None), "frozen", False)
-                                  for b in cls.__mro__[1:])
+        inherits = frozen and any(
+            getattr(getattr(b, "__dataclass_params__", None), "frozen", False) for b in cls.__mro__[1:]
+        )
         made: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, kw_only=kw_only, frozen=inherits)
         fields = dataclasses.fields(made)
         made.__init__ = _init(made.__qualname__, fields, frozen)
@@ -63,8 +64,9 @@ def _init(name: str, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(positional):
-            raise TypeError(f"{name}.__init__() takes {len(positional) + 1} positional arguments "
-                            f"but {len(args) + 1} were given")
+            raise TypeError(
+                f"{name}.__init__() takes {len(positional) + 1} positional arguments but {len(args) + 1} were given"
+            )
         given = dict(zip(positional, args, strict=False))
         for key, value in kwargs.items():
             if key not in names:
@@ -133,8 +135,10 @@ def _refuse(cls: type, fields: tuple[dataclasses.Field[Any], ...], doing: str) -
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "__lt__": lambda a, b: a < b, "__le__": lambda a, b: a <= b,
-    "__gt__": lambda a, b: a > b, "__ge__": lambda a, b: a >= b,
+    "__lt__": lambda a, b: a < b,
+    "__le__": lambda a, b: a <= b,
+    "__gt__": lambda a, b: a > b,
+    "__ge__": lambda a, b: a >= b,
 }
 
 
@@ -147,4 +151,3 @@ def _compare(fields: tuple[dataclasses.Field[Any], ...], test: Callable[[Any, An
         return test(tuple(getattr(self, n) for n in compared), tuple(getattr(other, n) for n in compared))
 
     return compare
-

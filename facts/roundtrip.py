@@ -100,8 +100,12 @@ def patch_text(text: str, changes: Mapping[str, Any]) -> tuple[str, dict[str, An
     for path, value in changes.items():
         node = _node(root, path)
         one_line = node is not None and node.start_mark.line == node.end_mark.line
-        if value is None or not one_line or (isinstance(node, yaml.CollectionNode) and not node.flow_style) \
-                or isinstance(node, yaml.MappingNode):
+        if (
+            value is None
+            or not one_line
+            or (isinstance(node, yaml.CollectionNode) and not node.flow_style)
+            or isinstance(node, yaml.MappingNode)
+        ):
             rest[path] = value
             continue
         if isinstance(node, yaml.ScalarNode) and isinstance(value, list) and len(value) == 1:

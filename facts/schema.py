@@ -22,10 +22,36 @@ from cxm.facts.practices import Brand, Customers, Employees, Leadership, Metrics
 from cxm.facts.survey_model import CompetencyId, Score, Spread, Survey, SurveyDisagreement, SurveyRole, SurveySpread
 
 __all__ = [
-    "RU", "Bool", "Brand", "Company", "CompetencyId", "Compliance", "Customers", "Employees", "Facts", "Int",
-    "Leadership", "Markets", "Metrics", "Rating", "Ratings", "Resources", "Score", "Section", "SelfAssessment",
-    "Share", "Spread", "Str", "Survey", "SurveyDisagreement", "SurveyRole", "SurveySpread", "Systems",
-    "UniqueList", "json_schema", "ru",
+    "RU",
+    "Bool",
+    "Brand",
+    "Company",
+    "CompetencyId",
+    "Compliance",
+    "Customers",
+    "Employees",
+    "Facts",
+    "Int",
+    "Leadership",
+    "Markets",
+    "Metrics",
+    "Rating",
+    "Ratings",
+    "Resources",
+    "Score",
+    "Section",
+    "SelfAssessment",
+    "Share",
+    "Spread",
+    "Str",
+    "Survey",
+    "SurveyDisagreement",
+    "SurveyRole",
+    "SurveySpread",
+    "Systems",
+    "UniqueList",
+    "json_schema",
+    "ru",
 ]
 
 
@@ -33,17 +59,23 @@ class Compliance(Section):
     """Obligations that do not wait for a CX stage."""
 
     personal_data_law_met: Bool = Field(
-        False, description="The company's contracts, consents and notices meet the personal-data law of its country "
+        False,
+        description="The company's contracts, consents and notices meet the personal-data law of its country "
         "(152-FZ in Russia, GDPR in the EU/EEA).",
-        json_schema_extra=ru("Договоры, согласия и уведомления компании соответствуют закону о персональных данных "
-                             "её страны (152-ФЗ в России, GDPR в ЕС/ЕЭЗ)."),
+        json_schema_extra=ru(
+            "Договоры, согласия и уведомления компании соответствуют закону о персональных данных "
+            "её страны (152-ФЗ в России, GDPR в ЕС/ЕЭЗ)."
+        ),
     )
     health_data_protected: Bool = Field(
-        False, description="Patients' health data (a special category of personal data) is kept under the stricter "
+        False,
+        description="Patients' health data (a special category of personal data) is kept under the stricter "
         "rules of the company's law: a recorded legal ground, access only for those who treat, no marketing use.",
-        json_schema_extra=ru("Данные о здоровье пациентов (особая категория персональных данных) хранятся по более "
-                             "строгим правилам закона страны: есть правовое основание, доступ только у тех, кто "
-                             "лечит, данные не используются для маркетинга."),
+        json_schema_extra=ru(
+            "Данные о здоровье пациентов (особая категория персональных данных) хранятся по более "
+            "строгим правилам закона страны: есть правовое основание, доступ только у тех, кто "
+            "лечит, данные не используются для маркетинга."
+        ),
     )
 
 
@@ -67,7 +99,8 @@ class SelfAssessment(Section):
         json_schema_extra=ru("Пять оценок по связи с клиентами."),
     )
     survey: Survey | None = Field(
-        None, description="When many answered: respondents, spread and disagreement (`cxm survey`).",
+        None,
+        description="When many answered: respondents, spread and disagreement (`cxm survey`).",
         json_schema_extra=ru("Если отвечали многие: число респондентов, разброс и расхождения (`cxm survey`)."),
     )
 
@@ -76,7 +109,9 @@ class Facts(Section):
     """A company's customer-experience facts: the input of ``cxm assess``."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, title="cx-maturity company facts",
+        extra="forbid",
+        frozen=True,
+        title="cx-maturity company facts",
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
@@ -89,7 +124,8 @@ class Facts(Section):
     systems: Systems = Field(default_factory=Systems)
     compliance: Compliance = Field(default_factory=Compliance)
     self_assessment: SelfAssessment | None = Field(
-        None, description="Optional 20-statement self-assessment (1-5 per statement).",
+        None,
+        description="Optional 20-statement self-assessment (1-5 per statement).",
         json_schema_extra=ru("Необязательная самооценка из 20 утверждений (оценка от 1 до 5 за каждое)."),
     )
 

@@ -116,8 +116,9 @@ class Document:
             p = p[:-1]
         return self.values.get((), (1, 1))
 
-    def problem(self, path: Path_, message: str, *, key: bool = False, at: Path_ | None = None,
-                kind: str = "") -> Problem:
+    def problem(
+        self, path: Path_, message: str, *, key: bool = False, at: Path_ | None = None, kind: str = ""
+    ) -> Problem:
         """A problem about ``path``, located at ``at`` (default: ``path`` itself)."""
         line, col = self.where(path if at is None else at, key=key)
         return Problem(self.file, line, col, dotted(path), message, kind)
@@ -226,8 +227,11 @@ def _json_pairs(text: str) -> str:
             return f"\\U{code:08X}"
 
         # only escapes not preceded by an odd number of backslashes
-        return re.sub(r"(?<!\\)((?:\\\\)*)" + _PAIR.pattern, lambda m: m.group(1) + one(
-            cast("re.Match[str]", _PAIR.match(m.group(0)[len(m.group(1)):]))), string.group(0))
+        return re.sub(
+            r"(?<!\\)((?:\\\\)*)" + _PAIR.pattern,
+            lambda m: m.group(1) + one(cast("re.Match[str]", _PAIR.match(m.group(0)[len(m.group(1)) :]))),
+            string.group(0),
+        )
 
     return _JSON_STRING.sub(pairs, text)
 
@@ -253,8 +257,11 @@ def parse_text(text: str, file: str, *, first_line: int = 1) -> Document:
             at = len(text.encode("utf-8", "surrogatepass")[:at].decode("utf-8", "ignore"))
         at = max(0, min(at, len(text)))
         line, col = text.count("\n", 0, at) + first_line, at - (text.rfind("\n", 0, at) + 1) + 1
-        what = f"character U+{exc.character:04X} is not allowed ({exc.reason})" if isinstance(
-            exc.character, int) else exc.reason
+        what = (
+            f"character U+{exc.character:04X} is not allowed ({exc.reason})"
+            if isinstance(exc.character, int)
+            else exc.reason
+        )
         raise SourceError([Problem(file, line, col, "(root)", f"malformed YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise SourceError([Problem(file, first_line, 1, "(root)", f"malformed YAML: {exc}")]) from None
@@ -328,9 +335,10 @@ def _no_constant(word: str) -> Any:
 def _trailing_comma(text: str, exc: json.JSONDecodeError) -> tuple[int, str]:
     """Where the error is and what it says, the same on every Python: a comma before ``}`` or ``]`` is reported
     at the comma as 3.13's decoder does (3.11 and 3.12 report the closing bracket as a missing name or value)."""
-    if exc.msg in ("Expecting property name enclosed in double quotes", "Expecting value") and \
-            text[exc.pos:exc.pos + 1] in ("}", "]"):
-        comma = len(text[:exc.pos].rstrip(" \t\r\n")) - 1
+    if exc.msg in ("Expecting property name enclosed in double quotes", "Expecting value") and text[
+        exc.pos : exc.pos + 1
+    ] in ("}", "]"):
+        comma = len(text[: exc.pos].rstrip(" \t\r\n")) - 1
         if comma >= 0 and text[comma] == ",":
             kind = "object" if text[exc.pos] == "}" else "array"
             return comma, f"Illegal trailing comma before end of {kind}"

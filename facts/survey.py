@@ -93,8 +93,15 @@ class Aggregate:
             survey["roles"] = [{"role": r.role, "respondents": r.respondents, **r.medians} for r in self.roles]
         if self.disagreement:
             survey["disagreement"] = [
-                {"competency": d.competency, "high_role": d.high_role, "high": d.high, "low_role": d.low_role,
-                 "low": d.low} for d in self.disagreement]
+                {
+                    "competency": d.competency,
+                    "high_role": d.high_role,
+                    "high": d.high,
+                    "low_role": d.low_role,
+                    "low": d.low,
+                }
+                for d in self.disagreement
+            ]
         return {"self_assessment": {**{c: list(v) for c, v in self.ratings.items()}, "survey": survey}}
 
 
@@ -118,8 +125,7 @@ def read_table(path: Path, delimiter: str | None = None) -> list[tuple[int, list
     except NotAFile as exc:
         raise SurveyError([Problem(str(path), 1, 1, "(file)", f"the file {exc}")]) from None
     except OSError as exc:
-        raise SurveyError([Problem(str(path), 1, 1, "(file)", f"cannot read the responses: {exc.strerror}")]) \
-            from None
+        raise SurveyError([Problem(str(path), 1, 1, "(file)", f"cannot read the responses: {exc.strerror}")]) from None
     if path.suffix.lower() == ".xlsx":
         return _read_xlsx(path)
     try:
@@ -163,8 +169,9 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[str] | Unreadable]]:
     try:
         import openpyxl
     except ImportError:
-        raise SurveyError([Problem(str(path), 1, 1, "(file)",
-                                   "reading .xlsx needs openpyxl: pip install 'cx-maturity[xlsx]'")]) from None
+        raise SurveyError(
+            [Problem(str(path), 1, 1, "(file)", "reading .xlsx needs openpyxl: pip install 'cx-maturity[xlsx]'")]
+        ) from None
 
     def fail(message: str, row: int = 1) -> SurveyError:
         return SurveyError([Problem(str(path), row, 1, "(file)", message)])
@@ -224,21 +231,29 @@ def _header(file: str, table: list[tuple[int, list[str] | Unreadable]], delimite
     problems = []
     for col, name in enumerate(names, 1):
         if name not in STATEMENTS and name not in OPTIONAL:
-            problems.append(Problem(file, head_row, col, name or "(column)",
-                                    hint(name, delimiter).strip(" ()") or
-                                    f"unknown column; expected {STATEMENTS[0]} ... {STATEMENTS[-1]}, "
-                                    f"{', '.join(OPTIONAL)}"))
+            problems.append(
+                Problem(
+                    file,
+                    head_row,
+                    col,
+                    name or "(column)",
+                    hint(name, delimiter).strip(" ()")
+                    or f"unknown column; expected {STATEMENTS[0]} ... {STATEMENTS[-1]}, {', '.join(OPTIONAL)}",
+                )
+            )
         elif name in names[: col - 1]:
             problems.append(Problem(file, head_row, col, name, "the column appears twice"))
-    problems += [Problem(file, head_row, len(names) + 1, s, "missing statement column")
-                 for s in STATEMENTS if s not in names]
+    problems += [
+        Problem(file, head_row, len(names) + 1, s, "missing statement column") for s in STATEMENTS if s not in names
+    ]
     if problems:
         raise SurveyError(problems)
     return names
 
 
-def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Sequence[str] | None = None,
-          delimiter: str = ",") -> tuple[list[Response], list[Problem]]:
+def parse(
+    file: str, table: list[tuple[int, list[str] | Unreadable]], known: Sequence[str] | None = None, delimiter: str = ","
+) -> tuple[list[Response], list[Problem]]:
     """The usable responses and the problems of the others (each at its row and column).
 
     ``known``: the companies the responses may name (None: any). A bad header raises :class:`SurveyError`
@@ -257,8 +272,9 @@ def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Seq
         unreadable = set()  # columns holding a byte that is not UTF-8: reported once, here
         for col, text in enumerate(cells, 1):
             if byte := _BAD_BYTE.search(text):
-                found.append(Problem(file, row, col, names[col - 1] if col <= len(names) else "(cell)",
-                                     _bad_byte(byte.group())))
+                found.append(
+                    Problem(file, row, col, names[col - 1] if col <= len(names) else "(cell)", _bad_byte(byte.group()))
+                )
                 unreadable.add(col - 1)
 
         def cell(name: str, cells: list[str] = cells) -> str:
@@ -270,13 +286,27 @@ def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Seq
         company = cell("company") if "company" in where and where["company"] not in unreadable else None
         for name in ("company", "role", "respondent"):
             if name in where and (control := _CONTROL.search(cell(name))):
-                found.append(Problem(file, row, where[name] + 1, name,
-                                     f"control or invisible character U+{ord(control.group()):04X} in the {name}"))
+                found.append(
+                    Problem(
+                        file,
+                        row,
+                        where[name] + 1,
+                        name,
+                        f"control or invisible character U+{ord(control.group()):04X} in the {name}",
+                    )
+                )
         if company == "":
             found.append(Problem(file, row, where["company"] + 1, "company", "missing company"))
         elif company is not None and known is not None and company not in known:
-            found.append(Problem(file, row, where["company"] + 1, "company",
-                                 f"unknown company {company!r} (expected {', '.join(map(repr, known))})"))
+            found.append(
+                Problem(
+                    file,
+                    row,
+                    where["company"] + 1,
+                    "company",
+                    f"unknown company {company!r} (expected {', '.join(map(repr, known))})",
+                )
+            )
         ratings = {}
         for s in STATEMENTS:
             text = cell(s)
@@ -293,9 +323,16 @@ def parse(file: str, table: list[tuple[int, list[str] | Unreadable]], known: Seq
             continue
         respondent = cell("respondent") if "respondent" in where else ""
         if respondent and (company, respondent) in first:
-            bad.append(Problem(file, row, where["respondent"] + 1, "respondent",
-                               f"respondent {respondent!r} already answered at row {first[company, respondent]}"
-                               "; this row is left out"))
+            bad.append(
+                Problem(
+                    file,
+                    row,
+                    where["respondent"] + 1,
+                    "respondent",
+                    f"respondent {respondent!r} already answered at row {first[company, respondent]}"
+                    "; this row is left out",
+                )
+            )
             continue
         if respondent:
             first[company, respondent] = row
@@ -329,26 +366,41 @@ def _rank(exact: dict[str, dict[str, Fraction]], competency: str, role: str) -> 
 
 def aggregate_one(company: str | None, responses: list[Response], file: str = "<responses>") -> Aggregate:
     """The aggregate of one company's responses (at least one)."""
-    ratings = {c: [statistics.median_low([r.ratings[f"{c}.{n}"] for r in responses]) for n in range(1, 6)]
-               for c in COMPETENCIES}
+    ratings = {
+        c: [statistics.median_low([r.ratings[f"{c}.{n}"] for r in responses]) for n in range(1, 6)]
+        for c in COMPETENCIES
+    }
     spread = {c: _round(_iqr([_score(r, c) for r in responses])) for c in COMPETENCIES}
     by_role: dict[str, list[Response]] = {}
     for r in responses:
         if r.role:
             by_role.setdefault(r.role, []).append(r)
     if len(by_role) > MAX_ROLES:  # the pairs of roles grow with the square: refused before any is built
-        raise SurveyError([Problem(file, responses[0].row, 1, "role",
-                                   f"{company or 'the responses'}: {len(by_role):,} distinct roles, at most "
-                                   f"{MAX_ROLES} (does the role column hold respondent ids?)")])
-    exact = {role: {c: Fraction(statistics.median([_score(r, c) for r in rs])) for c in COMPETENCIES}
-             for role, rs in sorted(by_role.items())}
-    roles = [RoleMedians(role, len(by_role[role]), {c: _round(m) for c, m in medians.items()})
-             for role, medians in exact.items()]
+        raise SurveyError(
+            [
+                Problem(
+                    file,
+                    responses[0].row,
+                    1,
+                    "role",
+                    f"{company or 'the responses'}: {len(by_role):,} distinct roles, at most "
+                    f"{MAX_ROLES} (does the role column hold respondent ids?)",
+                )
+            ]
+        )
+    exact = {
+        role: {c: Fraction(statistics.median([_score(r, c) for r in rs])) for c in COMPETENCIES}
+        for role, rs in sorted(by_role.items())
+    }
+    roles = [
+        RoleMedians(role, len(by_role[role]), {c: _round(m) for c, m in medians.items()})
+        for role, medians in exact.items()
+    ]
     disagreement = []
     for c in COMPETENCIES:
         ordered = sorted(exact, key=functools.partial(_rank, exact, c))
         for i, high in enumerate(ordered):
-            for low in ordered[i + 1:]:
+            for low in ordered[i + 1 :]:
                 if exact[high][c] - exact[low][c] >= GAP:
                     disagreement.append(Disagreement(c, high, _round(exact[high][c]), low, _round(exact[low][c])))
     return Aggregate(company, len(responses), ratings, spread, roles, disagreement)

@@ -92,8 +92,9 @@ def input_kind(path: Path) -> str:
         return "folder"
     if kind := by_suffix(path):
         return kind
-    raise TableError([f"{path}: cannot tell the input format from the name; use .csv, .jsonl or a folder "
-                      "(or --input-format)"])
+    raise TableError(
+        [f"{path}: cannot tell the input format from the name; use .csv, .jsonl or a folder (or --input-format)"]
+    )
 
 
 def open_source(path: Path, kind: str | None = None, delimiter: str | None = None) -> Source:
@@ -112,8 +113,9 @@ def open_source(path: Path, kind: str | None = None, delimiter: str | None = Non
             if kind == "csv":
                 delimiter = delimiter or detect(handle.readline(LINE_LIMIT))
                 handle.seek(0)
-            first = next(csv.reader(Lines(handle, LINE_LIMIT), delimiter=delimiter or ","), None) \
-                if kind == "csv" else None
+            first = (
+                next(csv.reader(Lines(handle, LINE_LIMIT), delimiter=delimiter or ","), None) if kind == "csv" else None
+            )
     except NotAFile as exc:
         raise TableError([f"{path}: the input {exc}"]) from None
     except (OSError, csv.Error, LineTooLong) as exc:
@@ -271,7 +273,7 @@ def csv_document(file: str, header: Sequence[str], line: int, cells: list[str] |
             for j in range(len(value)):
                 doc.values[(*path, j)] = (line, i + 1)
     if problems:
-        raise CellErrors(problems, doc, frozenset(header[len(cells):]))
+        raise CellErrors(problems, doc, frozenset(header[len(cells) :]))
     return doc
 
 
@@ -281,8 +283,14 @@ def every_problem(exc: CellErrors, validate: Any) -> SourceError:
     try:
         validate(exc.doc)
     except SourceError as more:
-        return SourceError(exc.problems + [p for p in more.problems if not (p.kind == "missing" and any(
-            f == p.field or f.startswith(p.field + ".") for f in exc.skipped))])
+        return SourceError(
+            exc.problems
+            + [
+                p
+                for p in more.problems
+                if not (p.kind == "missing" and any(f == p.field or f.startswith(p.field + ".") for f in exc.skipped))
+            ]
+        )
     return SourceError(exc.problems)
 
 

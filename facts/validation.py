@@ -142,6 +142,10 @@ def problems(doc: Document, exc: ValidationError, root: type[BaseModel], prefix:
             out.append(doc.problem(prefix + loc, message, key=at_key))
     for parent, count in per_list.items():
         if count > MAX_PER_LIST:
-            out.append(doc.problem(prefix + parent, f"{count - MAX_PER_LIST:,} more items of this list are wrong "
-                                                    f"(the first {MAX_PER_LIST} are shown)"))
+            out.append(
+                doc.problem(
+                    prefix + parent,
+                    f"{count - MAX_PER_LIST:,} more items of this list are wrong (the first {MAX_PER_LIST} are shown)",
+                )
+            )
     return out

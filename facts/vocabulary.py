@@ -102,13 +102,31 @@ def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
         if kind == "model":
             out.extend(_walk(cls, path + "."))
         elif kind == "enum":
-            out.append(FieldSpec(path, "enum", tuple(m.value for m in cls), cls in ORDERED,
-                                 description=doc, description_ru=doc_ru, labels=_labels(cls)))
+            out.append(
+                FieldSpec(
+                    path,
+                    "enum",
+                    tuple(m.value for m in cls),
+                    cls in ORDERED,
+                    description=doc,
+                    description_ru=doc_ru,
+                    labels=_labels(cls),
+                )
+            )
         elif kind.startswith("list:"):
             item = kind.split(":", 1)[1]
             values = tuple(m.value for m in cls) if item == "enum" else ()
-            out.append(FieldSpec(path, "list", values, item=item, description=doc, description_ru=doc_ru,
-                                 labels=_labels(cls) if item == "enum" else ()))
+            out.append(
+                FieldSpec(
+                    path,
+                    "list",
+                    values,
+                    item=item,
+                    description=doc,
+                    description_ru=doc_ru,
+                    labels=_labels(cls) if item == "enum" else (),
+                )
+            )
         else:
             out.append(FieldSpec(path, kind, description=doc, description_ru=doc_ru))
     return out

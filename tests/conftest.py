@@ -66,8 +66,9 @@ def example(name: str) -> Path:
 
 def run_cxm(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``cxm`` as a real subprocess of this interpreter (``timeout``: a guard against a hang, in seconds)."""
-    return subprocess.run([sys.executable, "-m", "cxm.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "cxm.cli", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout
+    )
 
 
 def slowed_rows(tmp_path: Path, seconds: float) -> dict[str, str]:
@@ -80,7 +81,9 @@ def slowed_rows(tmp_path: Path, seconds: float) -> dict[str, str]:
     (hook / "sitecustomize.py").write_text(
         "import time\nfrom cxm.engine.services.batch import rows\n_load_row = rows.load_row\n"
         f"def _slow(source, raw):\n    time.sleep({seconds})\n    return _load_row(source, raw)\n"
-        "rows.load_row = _slow\n", encoding="utf-8")
+        "rows.load_row = _slow\n",
+        encoding="utf-8",
+    )
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
 
 
@@ -95,4 +98,3 @@ def wait_for_rows(proc: subprocess.Popen, journal: Path, rows: int, seconds: flo
         time.sleep(0.05)
     proc.kill()
     pytest.fail("the batch made no progress")
-

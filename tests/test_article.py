@@ -13,22 +13,35 @@ from tests.conftest import example
 # decision -> action -> tools, as the article gives them (ids of the built-in catalogue)
 ARTICLE_1 = {
     "written-brand-values": {
-        "brand-book-and-service-standards": ["brand-book-working-groups", "service-best-practice-review",
-                                             "service-standards-training", "mystery-shopper-check"],
+        "brand-book-and-service-standards": [
+            "brand-book-working-groups",
+            "service-best-practice-review",
+            "service-standards-training",
+            "mystery-shopper-check",
+        ],
     },
     "introduce-cx-metrics": {
         "cx-bonus-regulation": ["nps-csi-staff-briefing", "internal-service-contest", "guest-feedback-forms"],
     },
     "collect-digital-footprint": {
-        "crm-telephony-booking-setup": ["crm-digital-footprint", "director-promotion-sales-monitoring",
-                                        "sales-funnels-per-client-type"],
+        "crm-telephony-booking-setup": [
+            "crm-digital-footprint",
+            "director-promotion-sales-monitoring",
+            "sales-funnels-per-client-type",
+        ],
     },
 }
 ARTICLE_2 = {
     "scale-cx-across-company": {
-        "hand-cx-expertise-to-departments": ["customer-journey-map", "kpi-based-empowerment", "csi-through-metrics",
-                                             "enps-survey", "employee-journey-map", "pilot-branch-cjm-training",
-                                             "cx-suggestion-rewards"],
+        "hand-cx-expertise-to-departments": [
+            "customer-journey-map",
+            "kpi-based-empowerment",
+            "csi-through-metrics",
+            "enps-survey",
+            "employee-journey-map",
+            "pilot-branch-cjm-training",
+            "cx-suggestion-rewards",
+        ],
     },
     "integrated-customer-analytics": {
         "join-crm-ivr-contact-centre-finance": ["integration-working-groups", "integration-oversight-by-directors"],
@@ -38,17 +51,27 @@ ARTICLE_2 = {
 }
 ARTICLE_3 = {
     "faster-response-wider-feedback": {
-        "rebuild-target-group-feedback": ["yearly-research-map", "internal-external-mystery-shopper",
-                                          "pickup-feedback-tablets", "employee-pulse-internal-services"],
+        "rebuild-target-group-feedback": [
+            "yearly-research-map",
+            "internal-external-mystery-shopper",
+            "pickup-feedback-tablets",
+            "employee-pulse-internal-services",
+        ],
     },
     "cx-monitoring-and-analytics": {
-        "better-customer-data-handling": ["multichannel-data-integration", "b2b-contract-152fz-update",
-                                          "extended-crm-export"],
+        "better-customer-data-handling": [
+            "multichannel-data-integration",
+            "b2b-contract-152fz-update",
+            "extended-crm-export",
+        ],
         "balance-cx-and-process-metrics": ["through-metrics-cross-functional-teams", "kpi-per-touchpoint"],
     },
     "sharpen-target-profile-widen-range": {
-        "customer-segmentation": ["sales-procurement-nuance-study", "ltv-per-customer-group",
-                                  "in-depth-interviews-trigger-surveys"],
+        "customer-segmentation": [
+            "sales-procurement-nuance-study",
+            "ltv-per-customer-group",
+            "in-depth-interviews-trigger-surveys",
+        ],
     },
 }
 ARTICLE = {
@@ -85,8 +108,11 @@ def tree(result: Assessment) -> dict[str, dict[str, list[str]]]:
 
 
 def _flatten(expected: dict[str, dict[str, list[str]]]) -> set[str]:
-    return {d for d in expected} | {a for acts in expected.values() for a in acts} | {
-        t for acts in expected.values() for tools in acts.values() for t in tools}
+    return (
+        {d for d in expected}
+        | {a for acts in expected.values() for a in acts}
+        | {t for acts in expected.values() for tools in acts.values() for t in tools}
+    )
 
 
 @pytest.mark.parametrize("name", sorted(ARTICLE))
@@ -105,8 +131,9 @@ def test_article_company_gets_its_stage_and_every_recommendation(engine, name: s
             decision = by_id[decision.serves]
         if r.id in article or decision.id in article:
             continue
-        assert (decision.track == "obligation" or closes & set(decision.chain.rules)
-                or decision.id in OWN.get(name, set())), f"{r.id} ({r.kind}, under {decision.id}) is not explained"
+        assert (
+            decision.track == "obligation" or closes & set(decision.chain.rules) or decision.id in OWN.get(name, set())
+        ), f"{r.id} ({r.kind}, under {decision.id}) is not explained"
     shape = tree(result)
     for decision, actions in expected.items():
         for action, tools in actions.items():
@@ -119,7 +146,8 @@ def test_article_company_gets_its_stage_and_every_recommendation(engine, name: s
 def test_company_1_holds_back_only_what_its_budget_cannot_carry(engine) -> None:
     result = engine.assess_file(example("article-1-wellness-resort"))
     assert [(h.id, h.rules) for h in result.held_back] == [
-        ("end-to-end-marketing-analytics", ["low-budget-defers-end-to-end-analytics"])]
+        ("end-to-end-marketing-analytics", ["low-budget-defers-end-to-end-analytics"])
+    ]
     assert result.held_back[0].because.en.startswith("The budget is low")
 
 
@@ -140,8 +168,13 @@ def test_one_whole_chain_ends_at_input_facts(runner) -> None:
     # the decision is made from the gap it closes: a failing test of brand values' next rung, the lowest one not
     # met (rung 2 met, rung 3 missing: neither written values nor standards)
     assert rec["chain"]["rules"] == [
-        "team-beyond-one-room", "brand-rung-2", "brand-rung-3-missing", "brand-next-rung-3",
-        "gap-brand-3-standards-local", "gap-values-not-written", "explore-no-brand-book-or-standards",
+        "team-beyond-one-room",
+        "brand-rung-2",
+        "brand-rung-3-missing",
+        "brand-next-rung-3",
+        "gap-brand-3-standards-local",
+        "gap-values-not-written",
+        "explore-no-brand-book-or-standards",
         "promise-not-checked-by-mystery-shopper",
     ]
     # the leaves are input facts, with their lines in facts/examples/article-1-wellness-resort.yaml
@@ -164,4 +197,4 @@ def test_one_whole_chain_ends_at_input_facts(runner) -> None:
     lines = example("article-1-wellness-resort").read_text(encoding="utf-8").splitlines()
     for leaf in rec["chain"]["inputs"]:
         key = leaf["path"].rsplit(".", 1)[1]
-        assert lines[leaf["line"] - 1][leaf["column"] - 1:].startswith(f"{key}:")
+        assert lines[leaf["line"] - 1][leaf["column"] - 1 :].startswith(f"{key}:")

@@ -28,13 +28,17 @@ def test_rules_show_a_catalogue_entry_with_the_rules_that_make_or_hold_it_back(r
     ]
     data = json.loads(runner.invoke(cli, ["rules", "show", "written-brand-values", "--format", "json"]).output)
     assert (data["kind"], data["made_by"], data["held_back_by"], data["served_by"], data["effects"]) == (
-        "decision", ["gap-values-not-written"], [],
+        "decision",
+        ["gap-values-not-written"],
+        [],
         ["brand-book-and-service-standards", "values-from-customer-moments"],
-        [{"fact": "brand.values", "at_least": "documented"}])
+        [{"fact": "brand.values", "at_least": "documented"}],
+    )
     unknown = runner.invoke(cli, ["rules", "show", "pickup-feedback-tablet"])
     assert unknown.exit_code == 2
-    assert unknown.stderr == ("error: no rule or recommendation 'pickup-feedback-tablet' "
-                              "(did you mean 'pickup-feedback-tablets'?)\n")
+    assert unknown.stderr == (
+        "error: no rule or recommendation 'pickup-feedback-tablet' (did you mean 'pickup-feedback-tablets'?)\n"
+    )
 
 
 def test_rules_graph_focus_keeps_what_the_id_rests_on_and_what_rests_on_it(runner) -> None:
@@ -42,7 +46,7 @@ def test_rules_graph_focus_keeps_what_the_id_rests_on_and_what_rests_on_it(runne
     assert mermaid[0] == "flowchart LR"
     assert "  in_metrics_kpi_per_touchpoint --> r_touchpoints_without_kpi" in mermaid
     assert "  r_touchpoints_without_kpi --> reco_kpi_per_touchpoint" in mermaid
-    assert "  f_stage{{\"stage\"}}" in mermaid  # shown, but not what the stage rests on
+    assert '  f_stage{{"stage"}}' in mermaid  # shown, but not what the stage rests on
     assert not [line for line in mermaid if "level" in line]
     # its parent's rule reads public_service, which rests on the industry (rules/derive/company.yaml)
     assert "  r_serves_buyers --> f_public_service" in mermaid
@@ -55,8 +59,9 @@ def test_rules_graph_focus_keeps_what_the_id_rests_on_and_what_rests_on_it(runne
     assert len(whole.splitlines()) > 10 * len(mermaid)
     bad = runner.invoke(cli, ["rules", "graph", "--focus", "kpi-per-touchpont"])
     assert bad.exit_code == 2
-    assert bad.stderr == ("error: --focus: no rule, recommendation or fact 'kpi-per-touchpont' "
-                          "(did you mean 'kpi-per-touchpoint'?)\n")
+    assert bad.stderr == (
+        "error: --focus: no rule, recommendation or fact 'kpi-per-touchpont' (did you mean 'kpi-per-touchpoint'?)\n"
+    )
 
 
 ENTRY = """recommendations:

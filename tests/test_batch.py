@@ -31,8 +31,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
     folder.mkdir()
     for n, data in enumerate(profiles.profiles(N), 1):
         (folder / f"{n:04d}.json").write_text(json.dumps(data), encoding="utf-8")
-    return {"csv": profiles.write(root / "in.csv", N), "jsonl": profiles.write(root / "in.jsonl", N),
-            "folder": folder}
+    return {"csv": profiles.write(root / "in.csv", N), "jsonl": profiles.write(root / "in.jsonl", N), "folder": folder}
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +52,28 @@ def _project(assessment: dict, row: int, facts: dict) -> dict:
     gates: dict[str, bool] = {}
     for check in assessment["roadmap"]["gates"]:
         gates[check["rule"]] = gates.get(check["rule"], False) or check["held"]
-    return {"row": row, "company": assessment["company"], "stage": assessment["stage"]["id"],
-            "levels": {c: lv["level"] for c, lv in assessment["levels"].items()},
-            "recommendations": [r["id"] for r in assessment["recommendations"]],
-            "held_back": [h["id"] for h in assessment["held_back"]],
-            "weakest": assessment["weakest"], "gates_failing": [g for g, ok in gates.items() if not ok],
-            "self_far": {c: lv["self_rating"]["far"] for c, lv in assessment["levels"].items()
-                         if lv.get("self_rating") and lv["self_rating"]["far"]},
-            "industry": company["industry"],
-            "market": "b2b" if b2b >= 70 else "b2c" if b2b <= 30 else "mixed",
-            "size_class": ("micro" if employees < 10 else "small" if employees < 50
-                           else "medium" if employees < 250 else "large"),
-            "employees": employees, "warnings": []}  # the generated rows are consistent (the reference's stderr)
+    return {
+        "row": row,
+        "company": assessment["company"],
+        "stage": assessment["stage"]["id"],
+        "levels": {c: lv["level"] for c, lv in assessment["levels"].items()},
+        "recommendations": [r["id"] for r in assessment["recommendations"]],
+        "held_back": [h["id"] for h in assessment["held_back"]],
+        "weakest": assessment["weakest"],
+        "gates_failing": [g for g, ok in gates.items() if not ok],
+        "self_far": {
+            c: lv["self_rating"]["far"]
+            for c, lv in assessment["levels"].items()
+            if lv.get("self_rating") and lv["self_rating"]["far"]
+        },
+        "industry": company["industry"],
+        "market": "b2b" if b2b >= 70 else "b2c" if b2b <= 30 else "mixed",
+        "size_class": (
+            "micro" if employees < 10 else "small" if employees < 50 else "medium" if employees < 250 else "large"
+        ),
+        "employees": employees,
+        "warnings": [],
+    }  # the generated rows are consistent (the reference's stderr)
 
 
 @pytest.mark.slow
@@ -115,8 +124,18 @@ def test_csv_output_flattens_the_same_records(runner, inputs, reference, tmp_pat
     assert result.exit_code == 0, result.output
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["row", "company", "stage", "level.leadership", "level.brand", "level.employees",
-                             "level.customers", "recommendations", "held_back", "warnings"]
+    assert list(rows[0]) == [
+        "row",
+        "company",
+        "stage",
+        "level.leadership",
+        "level.brand",
+        "level.employees",
+        "level.customers",
+        "recommendations",
+        "held_back",
+        "warnings",
+    ]
     records = [json.loads(line) for line in reference.decode().splitlines()]
     assert len(rows) == len(records)
     for row, record in zip(rows, records, strict=True):
@@ -129,8 +148,17 @@ def test_csv_output_flattens_the_same_records(runner, inputs, reference, tmp_pat
 
 # --- bad rows -----------------------------------------------------------------------------------
 
-HEADER = ["company.name", "company.industry", "company.markets.b2b", "company.markets.b2c",
-          "company.employees", "company.geography", "company.country", "metrics.in_use", "self_assessment.brand"]
+HEADER = [
+    "company.name",
+    "company.industry",
+    "company.markets.b2b",
+    "company.markets.b2c",
+    "company.employees",
+    "company.geography",
+    "company.country",
+    "metrics.in_use",
+    "self_assessment.brand",
+]
 
 
 def _csv(path: Path, rows: list[list[str]]) -> Path:
@@ -145,21 +173,26 @@ GOOD = ["Good one", "retail;finance", "20", "80", "40", "regional", "RU", "nps;c
 
 
 def test_bad_rows_are_reported_and_skipped(runner, tmp_path) -> None:
-    src = _csv(tmp_path / "in.csv", [
-        GOOD,
-        ["Bad employees", "retail", "20", "80", "about 50", "regional", "RU", "", ""],
-        ["Bad enum", "retail", "20", "80", "40", "regionl", "RU", "", ""],
-        ["Bad shares", "retail", "20", "70", "40", "regional", "RU", "", ""],
-        ["Too short", "retail"],
-        ["", "retail", "20", "80", "40", "regional", "RU", "nps;;csat", "3;3;2;4"],
-        ["Good two", "hospitality", "0", "100", "7", "local", "DE", "", ""],
-    ])
+    src = _csv(
+        tmp_path / "in.csv",
+        [
+            GOOD,
+            ["Bad employees", "retail", "20", "80", "about 50", "regional", "RU", "", ""],
+            ["Bad enum", "retail", "20", "80", "40", "regionl", "RU", "", ""],
+            ["Bad shares", "retail", "20", "70", "40", "regional", "RU", "", ""],
+            ["Too short", "retail"],
+            ["", "retail", "20", "80", "40", "regional", "RU", "nps;;csat", "3;3;2;4"],
+            ["Good two", "hospitality", "0", "100", "7", "local", "DE", "", ""],
+        ],
+    )
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 2
     errors = tmp_path / "out.jsonl.errors.txt"
-    assert result.stderr == (f"errors: {errors}\n2 assessed, 5 errors\n1 of them with consistency warnings (see "
-                             f"\"warnings\"; cxm assess shows where each is)\n")
+    assert result.stderr == (
+        f"errors: {errors}\n2 assessed, 5 errors\n1 of them with consistency warnings (see "
+        f'"warnings"; cxm assess shows where each is)\n'
+    )
     assert errors.read_text(encoding="utf-8") == (
         f"row 2: company.employees: expected a whole number, got 'about 50' [{src}:3:5]\n"
         f"row 3: company.geography: 'regionl' is not one of: local, regional, national, international "
@@ -171,15 +204,22 @@ def test_bad_rows_are_reported_and_skipped(runner, tmp_path) -> None:
         f"row 6: company.name: required field is missing [{src}:7:1]\n"
         f"row 6: metrics.in_use: empty item in the list 'nps;;csat' (separate items with ';') [{src}:7:8]\n"
         f"row 6: self_assessment.brand: list should have at least 5 items after validation, not 4 [{src}:7:9]\n"
-        + "".join(f"row 6: self_assessment.{c}: required field is missing [{src}:7:9]\n"
-                  for c in ("customers", "employees", "leadership"))
+        + "".join(
+            f"row 6: self_assessment.{c}: required field is missing [{src}:7:9]\n"
+            for c in ("customers", "employees", "leadership")
+        )
     )
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["row"], r["company"]) for r in records] == [(1, "Good one"), (7, "Good two")]
     # row 1 measures NPS and CSAT but collects no feedback (the default): a warning for each
     assert [r["warnings"] for r in records] == [
-        [f"metrics.in_use[{i}]: {m} is measured from customers' answers, but customers.feedback_collection is none: "
-         "is the feedback collected after all?" for i, m in enumerate(["nps", "csat"])], []]
+        [
+            f"metrics.in_use[{i}]: {m} is measured from customers' answers, but customers.feedback_collection is none: "
+            "is the feedback collected after all?"
+            for i, m in enumerate(["nps", "csat"])
+        ],
+        [],
+    ]
 
 
 def test_validation_errors_of_a_row_name_their_column(runner, tmp_path) -> None:
@@ -197,11 +237,31 @@ def test_validation_errors_of_a_row_name_their_column(runner, tmp_path) -> None:
 
 
 def test_bad_jsonl_lines_are_located(runner, tmp_path) -> None:
-    good = json.dumps({"company": {"name": "A", "industry": ["retail"], "markets": {"b2b": 0, "b2c": 100},
-                                   "employees": 3, "geography": "local", "country": "RU"}})
+    good = json.dumps(
+        {
+            "company": {
+                "name": "A",
+                "industry": ["retail"],
+                "markets": {"b2b": 0, "b2c": 100},
+                "employees": 3,
+                "geography": "local",
+                "country": "RU",
+            }
+        }
+    )
     src = tmp_path / "in.jsonl"
-    src.write_text(good + "\n\n{not json\n" + good.replace('"employees": 3', '"employees": "3"') + "\n[1]\n"
-                   + good + "\n" + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    src.write_text(
+        good
+        + "\n\n{not json\n"
+        + good.replace('"employees": 3', '"employees": "3"')
+        + "\n[1]\n"
+        + good
+        + "\n"
+        + "[" * 100_000
+        + "]" * 100_000
+        + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--errors", str(tmp_path / "bad.txt")])
     assert result.exit_code == 2
@@ -221,8 +281,10 @@ def test_a_bad_header_stops_the_run(runner, tmp_path) -> None:
     src.write_text("company.name,company.nme,company.name\nA,B,C\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {src}:1:2: unknown column 'company.nme' (did you mean 'company.name'?)\n"
-                             f"error: {src}:1:3: column 'company.name' appears twice\n")
+    assert result.stderr == (
+        f"error: {src}:1:2: unknown column 'company.nme' (did you mean 'company.name'?)\n"
+        f"error: {src}:1:3: column 'company.name' appears twice\n"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # checked before anything is written
 
 
@@ -258,15 +320,18 @@ def test_every_column_is_an_input_field_and_examples_round_trip(runner, tmp_path
 # --- kill safety and resume ---------------------------------------------------------------------
 
 
-
-
 @pytest.mark.slow
 def test_a_killed_run_leaves_no_output_and_resume_completes_it(inputs, reference, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
     env = slowed_rows(tmp_path, 0.02)  # every row slowed down from outside the product
-    proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(inputs["csv"]), "-o", str(out)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxm.cli", "batch", str(inputs["csv"]), "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # wait for at least two chunks in the journal
@@ -297,8 +362,10 @@ def test_a_torn_journal_line_is_redone(runner, inputs, reference, tmp_path) -> N
     out = tmp_path / "out.jsonl"
     stamp = batch.fingerprint(tabular.open_source(inputs["csv"]), ())
     lines = [json.dumps({"journal": batch.JOURNAL_VERSION, "input": stamp})]
-    lines += [json.dumps({"row": n, "record": json.loads(line)}, ensure_ascii=False, separators=(",", ":"))
-              for n, line in enumerate(reference.decode().splitlines()[:10], 1)]
+    lines += [
+        json.dumps({"row": n, "record": json.loads(line)}, ensure_ascii=False, separators=(",", ":"))
+        for n, line in enumerate(reference.decode().splitlines()[:10], 1)
+    ]
     (tmp_path / "out.jsonl.partial").write_text("\n".join(lines) + "\n" + '{"row":11,"rec', encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(inputs["csv"]), "-o", str(out), "--resume"])
     assert result.exit_code == 0, result.output
@@ -311,8 +378,10 @@ def test_resume_refuses_a_journal_of_another_input(runner, inputs, tmp_path) -> 
     (tmp_path / "out.jsonl.partial").write_text('{"journal":1,"input":"something else"}\n', encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(inputs["csv"]), "-o", str(out), "--resume"])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {tmp_path / 'out.jsonl.partial'}: this journal belongs to another input or "
-                             "rule set; run with --restart to start over\n")
+    assert result.stderr == (
+        f"error: {tmp_path / 'out.jsonl.partial'}: this journal belongs to another input or "
+        "rule set; run with --restart to start over\n"
+    )
     assert not out.exists()
 
 
@@ -325,32 +394,39 @@ def test_a_dask_cluster_gives_the_local_output(runner, inputs, reference, tmp_pa
     from distributed import Client, LocalCluster
 
     out = tmp_path / "out.jsonl"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        result = runner.invoke(cli, ["batch", str(inputs["csv"]), "-o", str(out),
-                                     "--cluster", cluster.scheduler_address])
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        result = runner.invoke(
+            cli, ["batch", str(inputs["csv"]), "-o", str(out), "--cluster", cluster.scheduler_address]
+        )
         assert result.exit_code == 0, result.output
         assert result.stderr == f"{N} assessed, 0 errors\n"
         assert out.read_bytes() == reference
         with Client(cluster) as client:  # each worker process that took rows built one engine of its own
-            engines = client.run(lambda: len(sys.modules["cxm.engine.services.batch.rows"]._ENGINES)
-                                 if "cxm.engine.services.batch.rows" in sys.modules else 0)
+            engines = client.run(
+                lambda: (
+                    len(sys.modules["cxm.engine.services.batch.rows"]._ENGINES)
+                    if "cxm.engine.services.batch.rows" in sys.modules
+                    else 0
+                )
+            )
         assert len(engines) == 2 and set(engines.values()) <= {0, 1} and sum(engines.values()) >= 1
 
 
 @pytest.mark.slow
 def test_progress_is_reported_per_chunk_up_to_the_total(inputs, tmp_path) -> None:
     totals, steps = [], []
-    summary = batch.run_batch(inputs["jsonl"], tmp_path / "out.jsonl", on_total=totals.append,
-                              progress=steps.append)
+    summary = batch.run_batch(inputs["jsonl"], tmp_path / "out.jsonl", on_total=totals.append, progress=steps.append)
     assert totals == [N] and sum(steps) == N and max(steps) <= batch.CHUNK
     assert (summary.assessed, summary.errors, summary.resumed) == (N, 0, 0)
 
 
 # --- issue 26: a row's consistency warnings are kept ---------------------------------------------------------
 
-BOOK_WITHOUT_VALUES = ("brand.brand_book: a brand book states the brand values, but brand.values is none: are they "
-                       "at least documented?")
+BOOK_WITHOUT_VALUES = (
+    "brand.brand_book: a brand book states the brand values, but brand.values is none: are they at least documented?"
+)
 
 
 def _rows_with_a_contradiction(tmp_path: Path) -> Path:
@@ -371,8 +447,9 @@ def test_batch_keeps_each_rows_warnings(runner, tmp_path) -> None:
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == ('2 assessed, 0 errors\n1 of them with consistency warnings (see "warnings"; cxm assess '
-                             'shows where each is)\n')
+    assert result.stderr == (
+        '2 assessed, 0 errors\n1 of them with consistency warnings (see "warnings"; cxm assess shows where each is)\n'
+    )
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["warnings"] for r in records] == [[], [BOOK_WITHOUT_VALUES]]
     # what `cxm assess` prints for the same company, located in its file

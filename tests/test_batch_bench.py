@@ -17,8 +17,9 @@ def test_the_plain_evaluator_reaches_the_engines_conclusions(engine, path) -> No
     evaluator = plain.PlainEvaluator(engine.kb)
     loaded = load_facts(path)
     record = project(1, engine.assess(loaded))
-    assert evaluator.assess(flatten(loaded.data)) == {k: record[k] for k in
-                                                   ("stage", "levels", "recommendations", "held_back")}
+    assert evaluator.assess(flatten(loaded.data)) == {
+        k: record[k] for k in ("stage", "levels", "recommendations", "held_back")
+    }
 
 
 @pytest.mark.slow
@@ -27,8 +28,9 @@ def test_the_plain_evaluator_agrees_on_generated_profiles(engine) -> None:
     for n, data in enumerate(profiles.profiles(40, seed=7), 1):
         loaded = validate(Document(f"<profile {n}>", data))
         record = project(n, engine.assess(loaded))
-        assert evaluator.assess(flatten(loaded.data)) == {k: record[k] for k in
-                                                       ("stage", "levels", "recommendations", "held_back")}
+        assert evaluator.assess(flatten(loaded.data)) == {
+            k: record[k] for k in ("stage", "levels", "recommendations", "held_back")
+        }
 
 
 def test_generated_profiles_are_valid_and_repeatable() -> None:

@@ -22,8 +22,15 @@ from cxm.engine.services import batch
 from cxm.facts import tabular
 from tests.conftest import ROOT, run_cxm, slowed_rows, wait_for_rows
 
-HEADER = ["company.name", "company.industry", "company.markets.b2b", "company.markets.b2c",
-          "company.employees", "company.geography", "company.country"]
+HEADER = [
+    "company.name",
+    "company.industry",
+    "company.markets.b2b",
+    "company.markets.b2c",
+    "company.employees",
+    "company.geography",
+    "company.country",
+]
 ROW = ["Good one", "retail", "20", "80", "40", "regional", "RU"]
 
 
@@ -61,8 +68,7 @@ def test_an_errors_file_naming_the_input_or_the_output_is_refused(runner, tmp_pa
     assert result.stderr == f"error: INPUT {src} and the errors file {src} are the same file; give different names\n"
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--errors", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: OUTPUT {out} and the errors file {out} are the same file; "
-                             "give different names\n")
+    assert result.stderr == (f"error: OUTPUT {out} and the errors file {out} are the same file; give different names\n")
     assert out.read_text(encoding="utf-8") == "kept\n"
     assert src.exists()
 
@@ -134,8 +140,9 @@ def test_a_file_of_the_lock_files_name_that_is_not_one_is_left_alone(runner, tmp
     lock.write_text("my notes\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {lock} exists and is not a lock file of cxm batch; move it away or choose "
-                             "another OUTPUT\n")
+    assert result.stderr == (
+        f"error: {lock} exists and is not a lock file of cxm batch; move it away or choose another OUTPUT\n"
+    )
     assert lock.read_text(encoding="utf-8") == "my notes\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.jsonl.lock"]
 
@@ -151,8 +158,10 @@ def journalled(runner, tmp_path) -> tuple[Path, Path, list[str], bytes]:
     assert runner.invoke(cli, ["batch", str(src), "-o", str(ref)]).exit_code == 0
     stamp = batch.fingerprint(tabular.open_source(src), ())
     lines = [json.dumps({"journal": batch.JOURNAL_VERSION, "input": stamp})]
-    lines += [json.dumps({"row": n, "record": json.loads(line)}, ensure_ascii=False, separators=(",", ":"))
-              for n, line in enumerate(ref.read_text(encoding="utf-8").splitlines(), 1)]
+    lines += [
+        json.dumps({"row": n, "record": json.loads(line)}, ensure_ascii=False, separators=(",", ":"))
+        for n, line in enumerate(ref.read_text(encoding="utf-8").splitlines(), 1)
+    ]
     return src, tmp_path / "out.jsonl", lines, ref.read_bytes()
 
 
@@ -162,8 +171,10 @@ def test_a_journal_is_not_overwritten_without_resume_or_restart(runner, journall
     journal.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {journal}: an interrupted run left its finished rows here; continue it "
-                             "with --resume, or start over with --restart\n")
+    assert result.stderr == (
+        f"error: {journal}: an interrupted run left its finished rows here; continue it "
+        "with --resume, or start over with --restart\n"
+    )
     assert journal.read_text(encoding="utf-8") == "\n".join(lines[:3]) + "\n"
     assert not out.exists()
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--resume", "--restart"])
@@ -178,14 +189,19 @@ def test_a_journal_is_not_overwritten_without_resume_or_restart(runner, journall
 def test_a_damaged_journal_line_is_refused_where_it_is(runner, journalled) -> None:
     src, out, lines, _ = journalled
     journal = out.with_name("out.jsonl.partial")
-    for bad, why in [("garbage", "not JSON"), ('{"row":2}', "row 2: unexpected keys ['row']"),
-                     ('{"row":2,"record":{"row":2}}', "row 2: not a result record"),
-                     ('{"row":0,"errors":["x"]}', "no row number"), ("[1]", "not a JSON object")]:
+    for bad, why in [
+        ("garbage", "not JSON"),
+        ('{"row":2}', "row 2: unexpected keys ['row']"),
+        ('{"row":2,"record":{"row":2}}', "row 2: not a result record"),
+        ('{"row":0,"errors":["x"]}', "no row number"),
+        ("[1]", "not a JSON object"),
+    ]:
         journal.write_text("\n".join([*lines[:2], bad, lines[3]]) + "\n", encoding="utf-8")
         result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--resume"])
         assert result.exit_code == 2, bad
-        assert result.stderr == (f"error: {journal}:3: the journal is damaged ({why}); "
-                                 "run with --restart to start over\n"), bad
+        assert result.stderr == (
+            f"error: {journal}:3: the journal is damaged ({why}); run with --restart to start over\n"
+        ), bad
         assert not out.exists()
 
 
@@ -201,8 +217,9 @@ def test_a_row_journalled_twice_is_written_once(runner, journalled) -> None:
     journal.write_text("\n".join([*lines[:3], other]) + "\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--resume"])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {journal}:4: the journal is damaged (row 2 again, unlike line 3); "
-                             "run with --restart to start over\n")
+    assert result.stderr == (
+        f"error: {journal}:4: the journal is damaged (row 2 again, unlike line 3); run with --restart to start over\n"
+    )
 
 
 def test_a_torn_line_and_an_empty_journal_are_resumed(runner, journalled) -> None:
@@ -236,8 +253,7 @@ def test_a_thousand_jobs_on_three_rows_start_no_pool_and_warn(runner, tmp_path, 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1000"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == ("warning: --jobs 1000 is more than the 2 CPUs of this machine\n"
-                             "3 assessed, 0 errors\n")
+    assert result.stderr == ("warning: --jobs 1000 is more than the 2 CPUs of this machine\n3 assessed, 0 errors\n")
     assert _rows(tmp_path / "out.jsonl") == [(1, "A"), (2, "B"), (3, "C")]
 
 
@@ -254,11 +270,16 @@ def test_a_csv_saved_by_excel_with_a_bom_is_read(runner, tmp_path) -> None:
 
 def test_a_bad_byte_or_a_huge_cell_costs_one_row(runner, tmp_path) -> None:
     src = tmp_path / "in.csv"
-    body = [",".join(HEADER), ",".join(["A", *ROW[1:]]), "B\xff,retail,20,80,40,regional,RU",
-            ",".join(["C", *ROW[1:]]), "D,retail,20,80,40," + "x" * (tabular.FIELD_LIMIT + 1) + ",RU",
-            ",".join(["E", *ROW[1:]]), "F,retail,20,80,40,regional,R\xfe"]
-    src.write_bytes("\n".join(body).encode("utf-8").replace(b"\xc3\xbf", b"\xff").replace(b"\xc3\xbe", b"\xfe")
-                    + b"\n")
+    body = [
+        ",".join(HEADER),
+        ",".join(["A", *ROW[1:]]),
+        "B\xff,retail,20,80,40,regional,RU",
+        ",".join(["C", *ROW[1:]]),
+        "D,retail,20,80,40," + "x" * (tabular.FIELD_LIMIT + 1) + ",RU",
+        ",".join(["E", *ROW[1:]]),
+        "F,retail,20,80,40,regional,R\xfe",
+    ]
+    src.write_bytes("\n".join(body).encode("utf-8").replace(b"\xc3\xbf", b"\xff").replace(b"\xc3\xbe", b"\xfe") + b"\n")
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 2
@@ -266,7 +287,8 @@ def test_a_bad_byte_or_a_huge_cell_costs_one_row(runner, tmp_path) -> None:
     assert (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8") == (
         f"row 2: company.name: invalid UTF-8 byte 0xff (save the file as UTF-8) [{src}:3:1]\n"
         f"row 4: (row): cannot read the record: field larger than field limit ({tabular.FIELD_LIMIT}) [{src}:5:1]\n"
-        f"row 6: company.country: invalid UTF-8 byte 0xfe (save the file as UTF-8) [{src}:7:7]\n")
+        f"row 6: company.country: invalid UTF-8 byte 0xfe (save the file as UTF-8) [{src}:7:7]\n"
+    )
     assert _rows(out) == [(1, "A"), (3, "C"), (5, "E")]
     # --resume reads the same rows the same way
     errors = (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8")
@@ -274,8 +296,12 @@ def test_a_bad_byte_or_a_huge_cell_costs_one_row(runner, tmp_path) -> None:
     first = out.read_text(encoding="utf-8").splitlines()[0]
     stamp = batch.fingerprint(tabular.open_source(src), ())
     (tmp_path / "out.jsonl.partial").write_text(
-        json.dumps({"journal": batch.JOURNAL_VERSION, "input": stamp}) + "\n"
-        + json.dumps({"row": 1, "record": json.loads(first)}, separators=(",", ":")) + "\n", encoding="utf-8")
+        json.dumps({"journal": batch.JOURNAL_VERSION, "input": stamp})
+        + "\n"
+        + json.dumps({"row": 1, "record": json.loads(first)}, separators=(",", ":"))
+        + "\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--resume"])
     assert result.exit_code == 2
     assert result.stderr == f"1 rows kept from the interrupted run\nerrors: {out}.errors.txt\n3 assessed, 3 errors\n"
@@ -284,8 +310,16 @@ def test_a_bad_byte_or_a_huge_cell_costs_one_row(runner, tmp_path) -> None:
 
 
 def test_a_bad_byte_in_a_jsonl_line_costs_that_line(runner, tmp_path) -> None:
-    good = {"company": {"name": "A", "industry": ["retail"], "markets": {"b2b": 0, "b2c": 100},
-                        "employees": 3, "geography": "local", "country": "RU"}}
+    good = {
+        "company": {
+            "name": "A",
+            "industry": ["retail"],
+            "markets": {"b2b": 0, "b2c": 100},
+            "employees": 3,
+            "geography": "local",
+            "country": "RU",
+        }
+    }
     src = tmp_path / "in.jsonl"
     line = json.dumps(good).encode()
     src.write_bytes(b"\xef\xbb\xbf" + line + b"\n" + line.replace(b'"A"', b'"\xff"') + b"\n" + line + b"\n")
@@ -294,13 +328,16 @@ def test_a_bad_byte_in_a_jsonl_line_costs_that_line(runner, tmp_path) -> None:
     assert result.exit_code == 2
     col = line.index(b'"A"') + 2
     assert (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8") == (
-        f"row 2: (root): invalid UTF-8 byte 0xff (save the file as UTF-8) [{src}:2:{col}]\n")
+        f"row 2: (root): invalid UTF-8 byte 0xff (save the file as UTF-8) [{src}:2:{col}]\n"
+    )
     assert _rows(out) == [(1, "A"), (3, "A")]
 
 
 def test_yaml_layer_errors_of_a_jsonl_row_are_on_its_line(runner, tmp_path) -> None:
-    good = ('{"company": {"name": "A", "industry": ["retail"], "markets": {"b2b": 0, "b2c": 100}, '
-            '"employees": 3, "geography": "local", "country": "RU"}}')
+    good = (
+        '{"company": {"name": "A", "industry": ["retail"], "markets": {"b2b": 0, "b2c": 100}, '
+        '"employees": 3, "geography": "local", "country": "RU"}}'
+    )
     duplicate = good.replace('"employees": 3', '"employees": 3, "employees": 4')
     deep = good[:-1] + ', "extra": ' + "[" * 70 + "]" * 70 + "}"
     big = good[:-1] + ', "extra": [' + ",".join(["0"] * 100_001) + "]}"
@@ -319,7 +356,8 @@ def test_yaml_layer_errors_of_a_jsonl_row_are_on_its_line(runner, tmp_path) -> N
         f"row 3: (root): nested deeper than 64 levels [{src}:3:{deep_col}]\n"
         f"row 4: (root): more than 100000 values (an alias bomb?) [{src}:4:{big_col}]\n"
         f"row 5: (root): malformed JSON: Illegal trailing comma before end of object "
-        f"[{src}:5:{trailing.index(',}') + 1}]\n")
+        f"[{src}:5:{trailing.index(',}') + 1}]\n"
+    )
     assert _rows(out) == [(1, "A")]
 
 
@@ -343,15 +381,20 @@ def test_csv_output_cells_cannot_be_formulas(runner, tmp_path) -> None:
 # --- item 10: SIGTERM ends the workers quietly ------------------------------------------------------
 
 
-
 @pytest.mark.slow
 def test_sigterm_stops_the_run_and_its_workers_quietly(tmp_path) -> None:
     src = _csv(tmp_path / "in.csv", [f"Company {n}" for n in range(400)])
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
     env = slowed_rows(tmp_path, 0.05)
-    proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for_rows(proc, journal, batch.CHUNK)
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=60)
@@ -370,15 +413,22 @@ def test_two_real_runs_on_one_output_the_second_stops(tmp_path) -> None:
     src = _csv(tmp_path / "in.csv", [f"Company {n}" for n in range(150)])
     out = tmp_path / "out.jsonl"
     env = slowed_rows(tmp_path, 0.05)
-    first = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out)],
-                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not (tmp_path / "out.jsonl.partial").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     second = run_cxm("batch", str(src), "-o", str(out))
     assert second.returncode == 2
-    assert second.stderr == (f"error: {out} is being written by process {first.pid} "
-                             f"(lock file {tmp_path / 'out.jsonl.lock'})\n")
+    assert second.stderr == (
+        f"error: {out} is being written by process {first.pid} (lock file {tmp_path / 'out.jsonl.lock'})\n"
+    )
     _, stderr = first.communicate(timeout=120)
     assert (first.returncode, stderr) == (0, "150 assessed, 0 errors\n")
     assert [row for row, _ in _rows(out)] == list(range(1, 151))
@@ -393,8 +443,13 @@ def test_a_killed_two_job_run_frees_its_output_at_once_and_resumes(tmp_path) -> 
     out = tmp_path / "out.jsonl"
     journal = tmp_path / "out.jsonl.partial"
     env = slowed_rows(tmp_path, 0.05)
-    proc = subprocess.Popen([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for_rows(proc, journal, batch.CHUNK)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []

@@ -39,8 +39,9 @@ def test_cache_follows_the_rule_files(tmp_path: Path, monkeypatch) -> None:
     assert Engine([rules], builtin=False).assess_file(company).stage.id == "ignore"
 
 
-def test_an_edit_the_file_status_does_not_show_is_seen_while_the_file_may_still_change(tmp_path: Path,
-                                                                                       monkeypatch) -> None:
+def test_an_edit_the_file_status_does_not_show_is_seen_while_the_file_may_still_change(
+    tmp_path: Path, monkeypatch
+) -> None:
     """Rule files are keyed by their status (size, times, inode); a cache written within SETTLED_NS of a change
     also holds the files' bytes digest, so an edit within one tick of a coarse clock (simulated: the key stays
     the same) is still seen; once the files have settled, the cache no longer needs the digest."""
@@ -100,7 +101,7 @@ def test_old_cache_files_are_pruned(tmp_path: Path, monkeypatch) -> None:
     left = sorted(cache.glob("rules-*.pickle"))
     assert len(left) == KEEP
     assert set(left) - set(stale) != set()  # the new one is kept
-    assert set(left) & set(stale) == set(stale[:KEEP - 1])  # with the newest of the old ones
+    assert set(left) & set(stale) == set(stale[: KEEP - 1])  # with the newest of the old ones
     assert other.exists()
 
 

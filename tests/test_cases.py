@@ -25,10 +25,14 @@ def _addresses(effects: list[dict], target: str) -> bool:
     path, _, value = target.partition(":")
     if not value:
         return any(e["fact"] == path for e in effects)
-    return any(e["fact"] == path and (value in [_shown(v) for v in e.get("adds", [])]
-                                      or any(_shown(e[op]) == value for op in ("value", "at_least", "at_most")
-                                             if op in e))
-               for e in effects)
+    return any(
+        e["fact"] == path
+        and (
+            value in [_shown(v) for v in e.get("adds", [])]
+            or any(_shown(e[op]) == value for op in ("value", "at_least", "at_most") if op in e)
+        )
+        for e in effects
+    )
 
 
 def test_a_fact_value_target_matches_scalar_effects_too() -> None:
@@ -96,10 +100,12 @@ def _own_effects_holding(trace, result) -> list[str]:
             path, cur = e["fact"], now.get(e["fact"])
             if cur is None:
                 continue
-            held = (("value" in e and cur == e["value"])
-                    or ("at_least" in e and rank(path, cur) >= rank(path, e["at_least"]))
-                    or ("at_most" in e and rank(path, cur) <= rank(path, e["at_most"]))
-                    or ("adds" in e and all(v in cur for v in e["adds"])))
+            held = (
+                ("value" in e and cur == e["value"])
+                or ("at_least" in e and rank(path, cur) >= rank(path, e["at_least"]))
+                or ("at_most" in e and rank(path, cur) <= rank(path, e["at_most"]))
+                or ("adds" in e and all(v in cur for v in e["adds"]))
+            )
             if held:
                 out.append(f"{r.id}: {path}")
     return out
@@ -111,8 +117,9 @@ def test_the_personal_data_law_is_named_by_country(engine, tmp_path: Path) -> No
         spec = yaml.safe_load((Path(__file__).parent / "cases" / f"{name}.yaml").read_text(encoding="utf-8"))
         facts = tmp_path / f"{name}.yaml"
         facts.write_text(yaml.safe_dump(spec["facts"], allow_unicode=True), encoding="utf-8")
-        by_case[name] = [r for r in engine.assess(load_facts(facts)).recommendations
-                         if r.serves == "meet-personal-data-law"]
+        by_case[name] = [
+            r for r in engine.assess(load_facts(facts)).recommendations if r.serves == "meet-personal-data-law"
+        ]
     assert [(r.id, "152-FZ" in r.title.en) for r in by_case["v3-ru-online-pharmacy"]] == [("personal-data-152fz", True)]
     assert [(r.id, "GDPR" in r.title.en) for r in by_case["v4-pl-online-pharmacy"]] == [("personal-data-gdpr", True)]
 
@@ -145,19 +152,32 @@ def test_a_team_in_one_room_is_not_told_to_build_a_large_firm_s_apparatus(engine
     small = {r.id for r in _assess(engine, tmp_path, data).recommendations}
     data["company"]["employees"] = 30  # the threshold: 30 people no longer fit in one room
     larger = {r.id for r in _assess(engine, tmp_path, data).recommendations}
-    apparatus = {"brand-book-and-service-standards", "mystery-shopper-check", "dedicate-cx-owner",
-                 "appoint-full-time-cx-lead", "engagement-survey", "enps-survey"}
+    apparatus = {
+        "brand-book-and-service-standards",
+        "mystery-shopper-check",
+        "dedicate-cx-owner",
+        "appoint-full-time-cx-lead",
+        "engagement-survey",
+        "enps-survey",
+    }
     assert not small & apparatus
     assert {"brand-book-and-service-standards", "dedicate-cx-owner"} <= larger
 
 
 def test_the_law_of_each_country_is_named_with_its_number(engine, tmp_path: Path) -> None:
     data = _case("v9-uz-engineering-services")
-    laws = {"UZ": ("personal-data-uz", "ZRU-547"), "US": ("personal-data-us", "CCPA"),
-            "GB": ("personal-data-uk", "UK GDPR"), "AM": ("personal-data-am", "ZR-49"),
-            "UA": ("personal-data-ua", "2297-VI"), "GE": ("personal-data-ge", "3144"),
-            "RU": ("personal-data-152fz", "152-FZ"), "KZ": ("personal-data-kz", "94-V"),
-            "BY": ("personal-data-by", "99-Z"), "BR": ("personal-data-local-law", "your country")}
+    laws = {
+        "UZ": ("personal-data-uz", "ZRU-547"),
+        "US": ("personal-data-us", "CCPA"),
+        "GB": ("personal-data-uk", "UK GDPR"),
+        "AM": ("personal-data-am", "ZR-49"),
+        "UA": ("personal-data-ua", "2297-VI"),
+        "GE": ("personal-data-ge", "3144"),
+        "RU": ("personal-data-152fz", "152-FZ"),
+        "KZ": ("personal-data-kz", "94-V"),
+        "BY": ("personal-data-by", "99-Z"),
+        "BR": ("personal-data-local-law", "your country"),
+    }
     for country, (rec, word) in laws.items():
         data["company"]["country"] = country
         got = [r for r in _assess(engine, tmp_path, data).recommendations if r.serves == "meet-personal-data-law"]

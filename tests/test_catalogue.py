@@ -25,17 +25,24 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "article-1+booking": ("article-1-wellness-resort", "explore", [("present: []", "present: [booking]")]),
     # the lender as a public service: insight shapes services and waiting times, not products and marketing
     "article-2+public": ("article-2-regional-lender", "mobilize", [("industry: [finance]", "industry: [public]")]),
-    "article-2-ivr": ("article-2-regional-lender", "mobilize",
-                      [("present: [crm, ivr, contact_centre]", "present: [crm, contact_centre]")]),
+    "article-2-ivr": (
+        "article-2-regional-lender",
+        "mobilize",
+        [("present: [crm, ivr, contact_centre]", "present: [crm, contact_centre]")],
+    ),
     "article-3+de": ("article-3-manufacturer", "operationalize", [("country: RU", "country: DE")]),
     "article-3+b2c": ("article-3-manufacturer", "operationalize", [("{b2b: 100, b2c: 0}", "{b2b: 0, b2c: 100}")]),
     "article-3+budget-low": ("article-3-manufacturer", "operationalize", [("budget: high", "budget: low")]),
     # pay tied to CX but hiring and reviews not: the levels reach the Align band (6+5+4+6), the gate holds it back
-    "retailer+pay-not-hr": ("operationalize-electronics-retailer", "operationalize", [
-        ("cx_metrics_in_reviews: regularly", "cx_metrics_in_reviews: on_par"),
-        ("incentives_linked_to_cx: false", "incentives_linked_to_cx: true"),
-        ("hr_aligned_with_cx: true", "hr_aligned_with_cx: false"),
-    ]),
+    "retailer+pay-not-hr": (
+        "operationalize-electronics-retailer",
+        "operationalize",
+        [
+            ("cx_metrics_in_reviews: regularly", "cx_metrics_in_reviews: on_par"),
+            ("incentives_linked_to_cx: false", "incentives_linked_to_cx: true"),
+            ("hr_aligned_with_cx: true", "hr_aligned_with_cx: false"),
+        ],
+    ),
     # the personal-data law of each country in the table
     "article-3+kz": ("article-3-manufacturer", "operationalize", [("country: RU", "country: KZ")]),
     "article-3+by": ("article-3-manufacturer", "operationalize", [("country: RU", "country: BY")]),
@@ -46,29 +53,47 @@ VARIANTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "article-3+ua": ("article-3-manufacturer", "operationalize", [("country: RU", "country: UA")]),
     "article-3+ge": ("article-3-manufacturer", "operationalize", [("country: RU", "country: GE")]),
     # customers served by dealers the company does not own: the standard goes into the dealer agreements
-    "article-2+dealers": ("article-2-regional-lender", "mobilize",
-                          [("branches: 12", "branches: 12\n  operating_model: dealers")]),
+    "article-2+dealers": (
+        "article-2-regional-lender",
+        "mobilize",
+        [("branches: 12", "branches: 12\n  operating_model: dealers")],
+    ),
     # two metrics measured at Explore and none acted on: act on them before adding more
     "article-1+two-metrics": ("article-1-wellness-resort", "explore", [("in_use: []", "in_use: [nps, csat]")]),
     # failing tests of next rungs the examples do not leave open
     # (Operationalize needs an active sponsor: a declared one holds company 3 at Mobilize, issue 22)
-    "article-3+sponsor-declared": ("article-3-manufacturer", "mobilize",
-                                   [("executive_sponsor: active", "executive_sponsor: declared")]),
+    "article-3+sponsor-declared": (
+        "article-3-manufacturer",
+        "mobilize",
+        [("executive_sponsor: active", "executive_sponsor: declared")],
+    ),
     "article-3+no-cjm": ("article-3-manufacturer", "operationalize", [("journey_map: true", "journey_map: false")]),
     # the map, the segments and systematic listening are three decisions (issue 21)
-    "align-telecom+ad-hoc-listening": ("align-telecom", "align",
-                                       [("feedback_collection: systematic", "feedback_collection: regular")]),
+    "align-telecom+ad-hoc-listening": (
+        "align-telecom",
+        "align",
+        [("feedback_collection: systematic", "feedback_collection: regular")],
+    ),
     "align-telecom+no-segments": ("align-telecom", "align", [("segmentation: true", "segmentation: false")]),
     # CX weighs like finance and leadership is among the weakest: managers' pay is leadership's own decision
-    "article-3+cx-on-par": ("article-3-manufacturer", "operationalize",
-                            [("cx_metrics_in_reviews: regularly", "cx_metrics_in_reviews: on_par")]),
+    "article-3+cx-on-par": (
+        "article-3-manufacturer",
+        "operationalize",
+        [("cx_metrics_in_reviews: regularly", "cx_metrics_in_reviews: on_par")],
+    ),
     # values written down, no standards and no brand book: the standards alone
     "saas+values-implicit": ("explore-accounting-saas", "explore", [("values: documented", "values: implicit")]),
     "article-2+no-staff-survey": ("article-2-regional-lender", "mobilize", [("feedback: annual", "feedback: none")]),
-    "align-telecom+no-suggestions": ("align-telecom", "align",
-                                     [("suggestion_scheme: true", "suggestion_scheme: false")]),
-    "bank-without-churn": ("embed-boutique-bank", "embed", [
-        ("in_use: [nps, csi, csat, ces, enps, ltv, churn]", "in_use: [nps, csi, csat, ces, enps]")]),
+    "align-telecom+no-suggestions": (
+        "align-telecom",
+        "align",
+        [("suggestion_scheme: true", "suggestion_scheme: false")],
+    ),
+    "bank-without-churn": (
+        "embed-boutique-bank",
+        "embed",
+        [("in_use: [nps, csi, csat, ces, enps, ltv, churn]", "in_use: [nps, csi, csat, ces, enps]")],
+    ),
 }
 
 
@@ -115,9 +140,16 @@ def test_every_recommendation_is_withheld_for_some_profile(engine, profiles) -> 
 
 
 # the entry of the personal-data law each country brings (the law table of rules/recommend/compliance.yaml)
-LAWS = {"article-3+kz": "personal-data-kz", "article-3+by": "personal-data-by", "article-3+us": "personal-data-us",
-        "article-3+gb": "personal-data-uk", "article-3+am": "personal-data-am", "article-3+uz": "personal-data-uz",
-        "article-3+ua": "personal-data-ua", "article-3+ge": "personal-data-ge"}
+LAWS = {
+    "article-3+kz": "personal-data-kz",
+    "article-3+by": "personal-data-by",
+    "article-3+us": "personal-data-us",
+    "article-3+gb": "personal-data-uk",
+    "article-3+am": "personal-data-am",
+    "article-3+uz": "personal-data-uz",
+    "article-3+ua": "personal-data-ua",
+    "article-3+ge": "personal-data-ge",
+}
 
 
 def test_variants_add_what_the_examples_lack(engine, profiles) -> None:
@@ -148,14 +180,21 @@ def test_align_gate_shut_by_pay_or_hr_brings_the_align_decision_to_operationaliz
 
     # the failing tests of the Align gate (rules/gaps/gates.yaml) make the decision too
     assert sorted(decision("operationalize-electronics-retailer", "tie-hr-and-pay-to-cx")) == [
-        "gap-pay-and-hr-ignore-cx", "operationalize-pay-keeps-below-align"]
+        "gap-pay-and-hr-ignore-cx",
+        "operationalize-pay-keeps-below-align",
+    ]
     assert decision("operationalize-electronics-retailer", "align-hr-with-cx") == []
     assert under("operationalize-electronics-retailer", "employee-lifecycle-cx-alignment") == [
-        "cx-enablement-pulse", "lifecycle-ejm-workshop", "cx-share-of-pay"]
+        "cx-enablement-pulse",
+        "lifecycle-ejm-workshop",
+        "cx-share-of-pay",
+    ]
     # pay tied, HR not: the HR decision alone, with its own action and tool
     assert decision("retailer+pay-not-hr", "tie-hr-and-pay-to-cx") == []
-    assert decision("retailer+pay-not-hr", "align-hr-with-cx") == ["gap-hr-ignores-cx",
-                                                                   "operationalize-hr-keeps-below-align"]
+    assert decision("retailer+pay-not-hr", "align-hr-with-cx") == [
+        "gap-hr-ignores-cx",
+        "operationalize-hr-keeps-below-align",
+    ]
     assert under("retailer+pay-not-hr", "cx-in-performance-cycle") == ["cx-goal-in-every-review"]
     # company 3 ties neither and its levels (16) are in the Operationalize band: the decisions come from the
     # failing tests of the next rung of employee engagement and of the Align gate alone
@@ -178,7 +217,12 @@ def test_every_rule_has_both_languages_and_a_source(engine) -> None:
 
 
 def test_every_catalogue_entry_has_both_languages_and_a_source(engine) -> None:
-    bad = [rec_id for rec_id, entry in engine.kb.catalogue.items()
-           if not all(t.strip() for t in (entry.rec.title.en, entry.rec.title.ru, entry.rec.text.en,
-                                          entry.rec.text.ru, entry.rec.source))]
+    bad = [
+        rec_id
+        for rec_id, entry in engine.kb.catalogue.items()
+        if not all(
+            t.strip()
+            for t in (entry.rec.title.en, entry.rec.title.ru, entry.rec.text.en, entry.rec.text.ru, entry.rec.source)
+        )
+    ]
     assert not bad, f"entries with an empty title, text or source: {', '.join(bad)}"

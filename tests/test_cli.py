@@ -28,8 +28,20 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[st
 
 def test_every_command_is_listed() -> None:
     assert [p for p in _commands(cli) if len(p) == 1] == [
-        ("assess",), ("batch",), ("history",), ("interview",), ("plan",), ("portfolio",), ("report",), ("rules",),
-        ("schema",), ("survey",), ("what-if",), ("why",), ("why-not",)]
+        ("assess",),
+        ("batch",),
+        ("history",),
+        ("interview",),
+        ("plan",),
+        ("portfolio",),
+        ("report",),
+        ("rules",),
+        ("schema",),
+        ("survey",),
+        ("what-if",),
+        ("why",),
+        ("why-not",),
+    ]
 
 
 @pytest.mark.parametrize("path", [(), *_commands(cli)], ids=lambda p: " ".join(p) or "cxm")
@@ -111,7 +123,7 @@ def test_assess_text(runner) -> None:
     assert lines[0] == "CX maturity assessment: Regional credit organisation (article, company 2)"
     assert "Stage 3 of 6: Mobilize" in lines
     assert "  Purposeful leadership    3  ■■■□□□" in lines
-    roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)"):]
+    roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)") :]
     # the client's text: each test in the words of the facts' descriptions and value labels (facts/enums.py)
     assert roadmap[1:9] == [  # the lender's sponsor is only declared (facts file): the gate needs one active
         "  Gate not met: Cross-functional CX work in operation",
@@ -126,7 +138,7 @@ def test_assess_text(runner) -> None:
     # the consultant's text (--all): the rules' ids and tests as the rule files write them
     result = runner.invoke(cli, ["assess", str(example("article-2-regional-lender")), "--all"])
     lines = result.output.splitlines()
-    roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)"):]
+    roadmap = lines[lines.index("Roadmap to Operationalize (stage 4)") :]
     assert roadmap[1:7] == [
         "  Gate not met: Cross-functional CX work in operation [gate-operationalize]",
         "    - leadership.executive_sponsor is active (now: declared)",
@@ -147,17 +159,33 @@ def test_assess_json_shape(runner) -> None:
     result = runner.invoke(cli, ["assess", str(example("article-3-manufacturer")), "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert list(data) == ["schema_version", "company", "file", "knowledge_base", "plan", "stage", "levels", "weakest",
-                          "recommendations", "held_back", "roadmap", "overrides", "assumed"]
+    assert list(data) == [
+        "schema_version",
+        "company",
+        "file",
+        "knowledge_base",
+        "plan",
+        "stage",
+        "levels",
+        "weakest",
+        "recommendations",
+        "held_back",
+        "roadmap",
+        "overrides",
+        "assumed",
+    ]
     assert data["stage"]["id"] == "operationalize"
     assert data["stage"]["number"] == 4
     assert {c: v["level"] for c, v in data["levels"].items()} == {
-        "leadership": 4, "brand": 4, "employees": 4, "customers": 4}
+        "leadership": 4,
+        "brand": 4,
+        "employees": 4,
+        "customers": 4,
+    }
     for rec in data["recommendations"]:
         assert rec["id"] and rec["rules"] and rec["chain"]["rules"][-1] in rec["rules"]
     road = data["roadmap"]
-    assert road["next_stage"] == {"id": "align", "number": 5,
-                                  "name": {"en": "Align", "ru": "Согласованность"}}
+    assert road["next_stage"] == {"id": "align", "number": 5, "name": {"en": "Align", "ru": "Согласованность"}}
     assert [(g["rule"], g["held"]) for g in road["gates"]] == [("gate-align", False)]
     assert [(c["test"]["en"], c["held"], c["actual"]) for c in road["gates"][0]["conditions"]] == [
         ("employees.incentives_linked_to_cx is true", False, [False]),
@@ -237,7 +265,11 @@ def test_package_metadata_allows_python_311_to_314() -> None:
     allowed = SpecifierSet(metadata.metadata("cx-maturity")["Requires-Python"])
     assert allowed == SpecifierSet(">=3.11,<3.15")
     assert [v for v in ("3.10.14", "3.11.0", "3.12.8", "3.13.0", "3.14.2", "3.15.0") if v in allowed] == [
-        "3.11.0", "3.12.8", "3.13.0", "3.14.2"]
+        "3.11.0",
+        "3.12.8",
+        "3.13.0",
+        "3.14.2",
+    ]
 
 
 def test_the_readme_documents_every_top_level_key_of_the_json(runner) -> None:

@@ -53,8 +53,11 @@ def problems(text: str, engine) -> list[str]:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_no_client_view_shows_machine_syntax(engine, path, lang: str) -> None:
     data = build(engine, read_facts(path))
-    views = {"text": to_text(data.assessment, lang), "html": visible(render(data, "html", lang)),
-             "md": render(data, "md", lang)}
+    views = {
+        "text": to_text(data.assessment, lang),
+        "html": visible(render(data, "html", lang)),
+        "md": render(data, "md", lang),
+    }
     for view, text in views.items():
         if view == "text":
             text = "\n".join(text.splitlines()[2:])  # the title and the facts file's name as given
@@ -77,5 +80,7 @@ def test_a_gate_test_and_an_effect_read_in_words(engine) -> None:
     data = build(engine, read_facts(next(p for p in EXAMPLES if p.stem == "article-1-wellness-resort")))
     rec = next(r for r in data.assessment.recommendations if r.id == "dedicate-cx-owner")
     assert rec.outcome[0].en == "Who owns CX day to day: at least “a dedicated CX manager or specialist”"
-    assert rec.outcome[0].ru == ("Кто отвечает за клиентский опыт в повседневной работе: не ниже уровня "
-                                              "«отдельный менеджер или специалист по клиентскому опыту»")
+    assert rec.outcome[0].ru == (
+        "Кто отвечает за клиентский опыт в повседневной работе: не ниже уровня "
+        "«отдельный менеджер или специалист по клиентскому опыту»"
+    )

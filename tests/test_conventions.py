@@ -12,12 +12,15 @@ from tests.conftest import example, run_cxm
 LENDER = example("article-2-regional-lender")
 
 
-@pytest.mark.parametrize("args", [
-    ["assess", "-", "--format", "json"],
-    ["why", "-", "stage", "--format", "json"],
-    ["why-not", "-", "crm-card-for-agents", "--format", "json"],
-    ["what-if", "-", "--set", "company.resources.budget=high", "--format", "json"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["assess", "-", "--format", "json"],
+        ["why", "-", "stage", "--format", "json"],
+        ["why-not", "-", "crm-card-for-agents", "--format", "json"],
+        ["what-if", "-", "--set", "company.resources.budget=high", "--format", "json"],
+    ],
+)
 def test_a_dash_reads_the_facts_from_standard_input(runner, args: list[str]) -> None:
     text = LENDER.read_text(encoding="utf-8")
     from_stdin = runner.invoke(cli, args, input=text)
@@ -44,21 +47,29 @@ def test_a_dash_as_a_real_process() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "cxm.cli", "assess", "-"], input=LENDER.read_text(encoding="utf-8"),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "cxm.cli", "assess", "-"],
+        input=LENDER.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == "Facts file: <stdin>"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("env", "lang"), [
-    ({}, "en"),
-    ({"LANG": "ru_RU.UTF-8"}, "ru"),
-    ({"LANG": "de_DE.UTF-8"}, "en"),
-    ({"LANG": "en_GB.UTF-8", "LC_ALL": "ru_RU.UTF-8"}, "ru"),
-    ({"LANG": "ru_RU.UTF-8", "CXM_LANG": "en"}, "en"),
-    ({"CXM_LANG": "ru"}, "ru"),
-])
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({}, "en"),
+        ({"LANG": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "en_GB.UTF-8", "LC_ALL": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "ru_RU.UTF-8", "CXM_LANG": "en"}, "en"),
+        ({"CXM_LANG": "ru"}, "ru"),
+    ],
+)
 def test_lang_defaults_from_cxm_lang_then_the_locale(runner, monkeypatch, env: dict[str, str], lang: str) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -72,13 +83,29 @@ def test_a_bad_cxm_lang_is_a_usage_error(runner, monkeypatch) -> None:
     result = runner.invoke(cli, ["assess", str(LENDER)])
     assert result.exit_code == 2
     # the variable is named, not --lang, which was not given (issue 26, LC-cxmlang-garbage)
-    assert result.stderr.splitlines()[-1] == ("Error: CXM_LANG='de' is not a language of cxm: set it to en or ru, "
-                                              "or unset it")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: CXM_LANG='de' is not a language of cxm: set it to en or ru, or unset it"
+    )
 
 
-@pytest.mark.parametrize("command", [["assess"], ["why"], ["why-not"], ["what-if"], ["report"], ["interview"],
-                                     ["history"], ["plan", "show"], ["plan", "done"], ["portfolio"], ["survey"],
-                                     ["rules", "lint"], ["rules", "test"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["assess"],
+        ["why"],
+        ["why-not"],
+        ["what-if"],
+        ["report"],
+        ["interview"],
+        ["history"],
+        ["plan", "show"],
+        ["plan", "done"],
+        ["portfolio"],
+        ["survey"],
+        ["rules", "lint"],
+        ["rules", "test"],
+    ],
+)
 def test_help_shows_where_the_language_comes_from(runner, command: list[str]) -> None:
     out = runner.invoke(cli, [*command, "--help"], terminal_width=200).output
     assert "[default: (CXM_LANG, else the locale, else en)]" in " ".join(out.split())

@@ -30,11 +30,18 @@ def as_excel_writes(source: Path, target: Path, delimiter: str = ";") -> Path:
     return target
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ("company.name", ","), ("", ","),
-    ('"a,b";c;d', ";"),  # a delimiter inside quotes does not count
-    ("a;b,c", ","),  # a tie: the comma
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("a,b,c", ","),
+        ("a;b;c", ";"),
+        ("a\tb\tc", "\t"),
+        ("company.name", ","),
+        ("", ","),
+        ('"a,b";c;d', ";"),  # a delimiter inside quotes does not count
+        ("a;b,c", ","),  # a tie: the comma
+    ],
+)
 def test_the_delimiter_is_the_one_the_header_uses_most(line, expected) -> None:
     assert detect(line) == expected
 
@@ -49,8 +56,9 @@ def test_an_excel_survey_with_semicolons_is_read(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["survey", str(excel)])
     assert result.exit_code == 0, result.output
     assert result.stdout == expected.stdout
-    assert result.stderr == (f"note: {excel} is read as ';'-separated (detected from its header; --delimiter "
-                             f"chooses)\n{expected.stderr}")
+    assert result.stderr == (
+        f"note: {excel} is read as ';'-separated (detected from its header; --delimiter chooses)\n{expected.stderr}"
+    )
     ru = runner.invoke(cli, ["survey", str(excel), "--lang", "ru"])
     assert ru.stderr.startswith(f"примечание: {excel} читается как файл с разделителем ';' (определён по заголовку; ")
     chosen = runner.invoke(cli, ["survey", str(excel), "--delimiter", ";"])
@@ -63,8 +71,9 @@ def test_a_survey_read_with_the_wrong_delimiter_names_the_likely_cause(runner, t
     assert result.exit_code == 2
     first = result.stderr.splitlines()[0]
     header = RESPONSES.read_text(encoding="utf-8").splitlines()[0].replace(",", ";")
-    assert first == (f"{excel}:1:1: {header}: the file looks ';'-separated, but was read as ','-separated: "
-                     "use --delimiter ';'")
+    assert first == (
+        f"{excel}:1:1: {header}: the file looks ';'-separated, but was read as ','-separated: use --delimiter ';'"
+    )
 
 
 @pytest.fixture
@@ -82,8 +91,10 @@ def test_an_excel_batch_input_gives_the_same_results(runner, companies, tmp_path
     out = tmp_path / "out.jsonl"
     result = runner.invoke(cli, ["batch", str(excel), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.stderr == (f"note: {excel} is read as {shown}-separated (detected from its header; --delimiter "
-                             f"chooses)\n{N} assessed, 0 errors\n")
+    assert result.stderr == (
+        f"note: {excel} is read as {shown}-separated (detected from its header; --delimiter "
+        f"chooses)\n{N} assessed, 0 errors\n"
+    )
     assert out.read_bytes() == reference.read_bytes()
     given = tmp_path / "given.jsonl"
     option = "tab" if delimiter == "\t" else delimiter
@@ -100,7 +111,8 @@ def test_a_batch_read_with_the_wrong_delimiter_names_the_likely_cause(runner, co
     first = companies.read_text(encoding="utf-8").splitlines()[0].split(",")[0]
     assert result.stderr.splitlines()[0].startswith(f"error: {excel}:1:1: unknown column '{first};")
     assert result.stderr.splitlines()[0].endswith(
-        " (the file looks ';'-separated, but was read as ','-separated: use --delimiter ';')")
+        " (the file looks ';'-separated, but was read as ','-separated: use --delimiter ';')"
+    )
 
 
 def test_a_batch_needs_a_file_not_standard_input(runner, tmp_path) -> None:
@@ -109,5 +121,6 @@ def test_a_batch_needs_a_file_not_standard_input(runner, tmp_path) -> None:
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for INPUT: a batch reads a file, not standard input: an interrupted run is "
         "continued with --resume, which reads the input again and checks that its journal belongs to it; save "
-        "the rows to a file first")
+        "the rows to a file first"
+    )
     assert not (tmp_path / "out.jsonl").exists()

@@ -36,8 +36,9 @@ for path in sys.argv[1:]:
 
 def outputs(seed: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, *map(str, FILES)], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *map(str, FILES)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -63,7 +64,7 @@ def test_json_is_byte_identical_across_sessions_in_one_process(engine, fresh) ->
         header, _, body = chunk.partition("\n")
         expected[header] = body
     for round_ in range(3):
-        for path in (FILES if round_ % 2 == 0 else list(reversed(FILES))):
+        for path in FILES if round_ % 2 == 0 else list(reversed(FILES)):
             loaded = load_facts(path)
             for trace in (False, True):
                 header = f"{path} {['--trace'] if trace else []}"
@@ -71,8 +72,13 @@ def test_json_is_byte_identical_across_sessions_in_one_process(engine, fresh) ->
 
 
 def _fresh_json(path: Path) -> str:
-    proc = subprocess.run([sys.executable, "-m", "cxm.cli", "assess", str(path), "--format", "json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxm.cli", "assess", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

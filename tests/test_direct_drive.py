@@ -24,8 +24,9 @@ def _same(engine, wrapped, inputs: dict, what: str) -> None:
     direct = session.run(engine.kb, engine.compiled, inputs)
     before = wrapped.run(engine.kb, engine.compiled, inputs)
     assert [dataclasses.astuple(f) for f in direct.firings] == [dataclasses.astuple(f) for f in before.firings], what
-    assert {k: dataclasses.astuple(f) for k, f in direct.facts.items()} == \
-        {k: dataclasses.astuple(f) for k, f in before.facts.items()}, what
+    assert {k: dataclasses.astuple(f) for k, f in direct.facts.items()} == {
+        k: dataclasses.astuple(f) for k, f in before.facts.items()
+    }, what
     assert list(direct.facts) == list(before.facts), what
 
 
@@ -48,8 +49,10 @@ def test_a_session_stops_at_the_firing_limit_with_a_located_error(engine, monkey
     with pytest.raises(EngineError) as err:
         engine.run(loaded)
     rule = engine.kb.rule(fired[10].rule)
-    assert str(err.value) == (f"{rule.location}: rule {rule.id!r} would fire after 10 rule firings in one "
-                              "assessment, the engine's limit: do rules keep deriving new values from each other?")
+    assert str(err.value) == (
+        f"{rule.location}: rule {rule.id!r} would fire after 10 rule firings in one "
+        "assessment, the engine's limit: do rules keep deriving new values from each other?"
+    )
     assert session._RUNS == {}
 
 
@@ -57,12 +60,16 @@ def test_a_session_without_input_facts_runs(engine) -> None:
     # durable-rules 2.0.28 crashed the process (segfault) on an empty list of facts: none is sent
     trace = session.run(engine.kb, engine.compiled, {})
     # with no industry at all, none of it is public services or health care: the company serves buyers
-    assert [f.rule for f in trace.firings][:4] == ["serves-buyers", "leadership-rung-1", "brand-rung-1",
-                                                   "employees-rung-1"]
+    assert [f.rule for f in trace.firings][:4] == [
+        "serves-buyers",
+        "leadership-rung-1",
+        "brand-rung-1",
+        "employees-rung-1",
+    ]
     assert session._RUNS == {}
 
 
-@pytest.mark.parametrize("value", [0, 7, -3, 10**20, True, False, "explore", "Кириллица \"quoted\"\n", [1, 2], 2.5])
+@pytest.mark.parametrize("value", [0, 7, -3, 10**20, True, False, "explore", 'Кириллица "quoted"\n', [1, 2], 2.5])
 def test_a_concluded_fact_is_written_as_json_dumps_writes_it(value) -> None:
     fact = {"id": f"x={value}", "name": "x", "value": value, "k": 1, "sid": "12"}
     assert session._fact_text(fact["id"], "x", value, "12") == session._dumps(fact)

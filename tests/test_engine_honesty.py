@@ -33,8 +33,9 @@ def test_an_exception_inside_an_action_names_the_rule_and_its_place(engine, monk
     with pytest.raises(EngineError) as err:
         engine.assess(loaded)
     rule = engine.kb.rule("stage-from-score")
-    assert str(err.value).startswith(f"{rule.location}: rule 'stage-from-score' failed while firing: "
-                                     "ZeroDivisionError: boom")
+    assert str(err.value).startswith(
+        f"{rule.location}: rule 'stage-from-score' failed while firing: ZeroDivisionError: boom"
+    )
     monkeypatch.undo()
     assert engine.assess(loaded).stage.id == "mobilize"  # the failed session left nothing behind
 
@@ -76,8 +77,10 @@ def test_a_raw_error_while_asserting_is_mapped(engine, monkeypatch) -> None:
     monkeypatch.setattr(core, "assert_facts", assert_facts)
     with pytest.raises(EngineError) as err:
         engine.assess(loaded)
-    assert str(err.value) == (f"the rule engine failed while running ruleset {engine.compiled.name!r}: a fact with "
-                              "more than 255 properties (durable-rules error 302)")
+    assert str(err.value) == (
+        f"the rule engine failed while running ruleset {engine.compiled.name!r}: a fact with "
+        "more than 255 properties (durable-rules error 302)"
+    )
 
 
 def test_a_raw_error_while_asserting_a_conclusion_names_the_rule(engine, monkeypatch) -> None:
@@ -94,15 +97,20 @@ def test_a_raw_error_while_asserting_a_conclusion_names_the_rule(engine, monkeyp
     with pytest.raises(EngineError) as err:
         engine.assess(loaded)
     rule = engine.kb.rule("stage-from-score")
-    assert str(err.value) == (f"{rule.location}: rule 'stage-from-score' failed while firing: the rule engine "
-                              "failed while asserting its conclusions: conclusions chained too deep (durable-rules "
-                              "error 303)")
+    assert str(err.value) == (
+        f"{rule.location}: rule 'stage-from-score' failed while firing: the rule engine "
+        "failed while asserting its conclusions: conclusions chained too deep (durable-rules "
+        "error 303)"
+    )
 
 
-@pytest.mark.parametrize(("bad", "meaning"), [
-    ({"$lt": {"value": [1]}}, "a value of an unexpected type (durable-rules error 102)"),
-    ({"$foo": {"value": 1}}, "an unknown operator or a bad string (durable-rules error 202)"),
-])
+@pytest.mark.parametrize(
+    ("bad", "meaning"),
+    [
+        ({"$lt": {"value": [1]}}, "a value of an unexpected type (durable-rules error 102)"),
+        ({"$foo": {"value": 1}}, "an unknown operator or a bad string (durable-rules error 202)"),
+    ],
+)
 def test_a_ruleset_durable_refuses_names_the_rule_and_file(engine, bad, meaning) -> None:
     # A hand-broken definition of one compiled rule, registered through the same path as every ruleset.
     base = Engine().compiled
@@ -115,8 +123,9 @@ def test_a_ruleset_durable_refuses_names_the_rule_and_file(engine, bad, meaning)
         session.run(engine.kb, base, {})
     rule = base.rules[victim].rule
     message = str(err.value)
-    assert message.startswith(f"the rule engine failed while registering the rules (rule {rule.id!r} at "
-                              f"{rule.location}): ")
+    assert message.startswith(
+        f"the rule engine failed while registering the rules (rule {rule.id!r} at {rule.location}): "
+    )
     assert message.endswith(meaning)
     assert "error code" not in message
     assert name not in host._HANDLES
@@ -128,7 +137,9 @@ def _many_rules(tmp_path: Path, when: str, count: int = 300) -> None:
     (tmp_path / "many.yaml").write_text(
         "rules:\n  - id: many-<n>\n    for_each: [" + items + "]\n"
         "    title: {en: Many, ru: Много}\n    because: {en: Many., ru: Много.}\n    source: test\n"
-        f"    when: {when}\n    then: {{gate: explore}}\n", encoding="utf-8")
+        f"    when: {when}\n    then: {{gate: explore}}\n",
+        encoding="utf-8",
+    )
 
 
 def test_a_phase_of_many_rules_runs(tmp_path: Path) -> None:
@@ -171,7 +182,9 @@ def test_comparisons_with_other_facts_beyond_a_join_s_limit_are_a_located_error(
     items = ", ".join(f"{{company.employees: {{above: {{fact: company.branches, plus: {i}}}}}}}" for i in range(count))
     (tmp_path / "joins.yaml").write_text(
         "rules:\n  - id: many-joins\n    title: {en: Many, ru: Много}\n    because: {en: Many., ru: Много.}\n"
-        f"    source: test\n    when: {{all: [{items}]}}\n    then: {{gate: explore}}\n", encoding="utf-8")
+        f"    source: test\n    when: {{all: [{items}]}}\n    then: {{gate: explore}}\n",
+        encoding="utf-8",
+    )
     from cxm.facts.source import SourceError
 
     if count == 28:
@@ -181,7 +194,8 @@ def test_comparisons_with_other_facts_beyond_a_join_s_limit_are_a_located_error(
         Engine([tmp_path])
     assert [str(p) for p in err.value.problems] == [
         f"{tmp_path / 'joins.yaml'}:6:11: rules[0].when: 'company.employees' is compared with other facts 29 times "
-        "in one alternative; durable-rules holds at most 28 (error 113)"]
+        "in one alternative; durable-rules holds at most 28 (error 113)"
+    ]
 
 
 def _array_tests(node):
@@ -212,12 +226,15 @@ def test_every_known_code_has_a_meaning() -> None:
     assert "a bad pattern" in str(host.engine_error("error code: 503", "testing"))
 
 
-@pytest.mark.parametrize(("call", "code"), [
-    (lambda core: core.create_ruleset("cxm_test_bad", "{"), 204),  # the JSON breaks off in a mapping
-    (lambda core: core.create_ruleset("cxm_test_bad", '{"r": 5}'), 102),  # a rule that is not a mapping
-    (lambda core: core.create_ruleset("cxm_test_bad", '{"r": {"all": [{"m": {"$zz": {"a": 1}}}]}}'), 202),
-    (lambda core: core.assert_event(987654, "{}"), 111),  # no ruleset has this handle
-])
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        (lambda core: core.create_ruleset("cxm_test_bad", "{"), 204),  # the JSON breaks off in a mapping
+        (lambda core: core.create_ruleset("cxm_test_bad", '{"r": 5}'), 102),  # a rule that is not a mapping
+        (lambda core: core.create_ruleset("cxm_test_bad", '{"r": {"all": [{"m": {"$zz": {"a": 1}}}]}}'), 202),
+        (lambda core: core.assert_event(987654, "{}"), 111),  # no ruleset has this handle
+    ],
+)
 def test_the_codes_the_core_gives_are_told_in_words(call, code: int) -> None:
     """The codes come from the C core itself, each provoked: the error names the code and its meaning."""
     with pytest.raises(Exception, match=rf"error code: {code}$") as caught:
@@ -251,11 +268,14 @@ def test_a_session_where_nothing_fires_does_not_crash(tmp_path: Path) -> None:
     (rules / "rules.yaml").write_text(
         "facts:\n  flag: {type: bool, description: {en: Flag, ru: Флаг}}\n"
         "rules:\n  - id: no-brand-book\n    title: {en: T, ru: Т}\n    because: {en: B., ru: Б.}\n    source: test\n"
-        "    when: {brand.brand_book: false}\n    then: {derive: {flag: true}}\n", encoding="utf-8")
+        "    when: {brand.brand_book: false}\n    then: {derive: {flag: true}}\n",
+        encoding="utf-8",
+    )
     facts = tmp_path / "company.yaml"
     facts.write_text(example("embed-boutique-bank").read_text(encoding="utf-8"), encoding="utf-8")
     assert "brand_book: true" in facts.read_text(encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-c", CRASH, str(rules), str(facts)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASH, str(rules), str(facts)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
     assert proc.stdout == "survived\n"

@@ -18,8 +18,9 @@ def _cases(tmp: Path) -> list[tuple[list[str], int, str]]:
     """(arguments, exit code, the one line on stderr) for one error of every command."""
     facts = tmp / "bad.yaml"
     good = str(example("article-1-wellness-resort"))
-    facts.write_text(Path(good).read_text(encoding="utf-8").replace("  employees: 45\n", "  employees: many\n"),
-                     encoding="utf-8")
+    facts.write_text(
+        Path(good).read_text(encoding="utf-8").replace("  employees: 45\n", "  employees: many\n"), encoding="utf-8"
+    )
     rules = tmp / "rules"
     rules.mkdir()
     (rules / "bad.yaml").write_text(BAD_RULES, encoding="utf-8")
@@ -31,17 +32,26 @@ def _cases(tmp: Path) -> list[tuple[list[str], int, str]]:
     return [
         (["assess", str(facts)], 2, located),
         (["why", str(facts), "stage"], 2, located),
-        (["why", good, "no-such-thing"], 2,
-         "error: unknown target 'no-such-thing'; give 'stage', a competency or a recommendation id"),
+        (
+            ["why", good, "no-such-thing"],
+            2,
+            "error: unknown target 'no-such-thing'; give 'stage', a competency or a recommendation id",
+        ),
         (["why-not", str(facts), "enps-survey"], 2, located),
         (["what-if", good, "--set", "company.nope=1"], 2, "error: --set company.nope=1: unknown fact 'company.nope'"),
         (["report", str(facts), "-o", str(tmp / "r.html")], 2, located),
         (["batch", str(csv), "-o", str(tmp / "o.jsonl")], 2, "error: {csv}:1:1: unknown column 'company.nam'"),
         (["interview", "--from", str(facts), "-o", str(tmp / "i.yaml")], 2, located),
-        (["history", "Nobody", "--db", db], 1,
-         f"error: no saved assessment of 'Nobody' in {db}; the database has no assessment yet"),
-        (["plan", "Nobody", "--db", db], 1,
-         f"error: no saved assessment of 'Nobody' in {db}; the database has no assessment yet"),
+        (
+            ["history", "Nobody", "--db", db],
+            1,
+            f"error: no saved assessment of 'Nobody' in {db}; the database has no assessment yet",
+        ),
+        (
+            ["plan", "Nobody", "--db", db],
+            1,
+            f"error: no saved assessment of 'Nobody' in {db}; the database has no assessment yet",
+        ),
         (["rules", "test", "--rules", str(rules)], 2, rule_missing),
         (["rules", "list", "--rules", str(rules)], 2, rule_missing),
         (["rules", "show", "no-such-rule"], 2, "error: no rule or recommendation 'no-such-rule'"),
@@ -95,8 +105,9 @@ def test_no_command_leaves_on_its_own(path: Path) -> None:
         if isinstance(node, ast.Raise) and node.exc is not None:
             text = ast.unparse(node.exc)
             allowed = path.name == "main.py" and text.startswith("click.exceptions.Exit(code)")  # the boundary
-            assert allowed or not text.startswith(("SystemExit", "click.ClickException", "click.exceptions.Exit")), \
+            assert allowed or not text.startswith(("SystemExit", "click.ClickException", "click.exceptions.Exit")), (
                 f"{path.name}:{node.lineno}: raise {text}"
+            )
 
 
 def test_one_base_carries_every_error_and_its_exit_code() -> None:
@@ -114,9 +125,22 @@ def test_one_base_carries_every_error_and_its_exit_code() -> None:
     from cxm.facts.tabular import TableError
 
     # 2: the input is bad; 1: something that is not the input's fault failed, or the command found problems
-    codes = {SourceError: 2, SurveyError: 2, TableError: 2, BatchError: 2, JournalError: 2, PortfolioError: 2,
-             TargetError: 2, Rejected: 2, EngineError: 1, EngineUnavailable: 1, HistoryError: 1, StoreError: 1,
-             Failure: 1, Findings: 1}
+    codes = {
+        SourceError: 2,
+        SurveyError: 2,
+        TableError: 2,
+        BatchError: 2,
+        JournalError: 2,
+        PortfolioError: 2,
+        TargetError: 2,
+        Rejected: 2,
+        EngineError: 1,
+        EngineUnavailable: 1,
+        HistoryError: 1,
+        StoreError: 1,
+        Failure: 1,
+        Findings: 1,
+    }
     assert {kind: kind.exit_code for kind in codes if issubclass(kind, CxmError)} == codes
     # a batch, journal or portfolio input is not a table the facts reader could not read: siblings, not subclasses
     for kind in (BatchError, JournalError, PortfolioError):
@@ -125,18 +149,24 @@ def test_one_base_carries_every_error_and_its_exit_code() -> None:
     assert source.count("isinstance(") == 2 and "sys.modules" not in source  # CxmError, then OSError
 
 
-@pytest.mark.parametrize(("error", "code", "lines"), [
-    ("history", 1, ["error: no such company"]),
-    ("batch", 2, ["error: in.csv: bad header", "error: in.csv: no rows"]),
-    ("target", 2, ["error: unknown target 'x'"]),
-])
+@pytest.mark.parametrize(
+    ("error", "code", "lines"),
+    [
+        ("history", 1, ["error: no such company"]),
+        ("batch", 2, ["error: in.csv: bad header", "error: in.csv: no rows"]),
+        ("target", 2, ["error: unknown target 'x'"]),
+    ],
+)
 def test_the_boundary_prints_each_kind_its_way(error: str, code: int, lines: list[str], capsys) -> None:
     from cxm.cli.errors import handle
     from cxm.engine.services.api import TargetError
     from cxm.engine.services.batch import BatchError
     from cxm.engine.services.history import HistoryError
 
-    exc = {"history": HistoryError("no such company"), "batch": BatchError(["in.csv: bad header", "in.csv: no rows"]),
-           "target": TargetError("unknown target 'x'")}[error]
+    exc = {
+        "history": HistoryError("no such company"),
+        "batch": BatchError(["in.csv: bad header", "in.csv: no rows"]),
+        "target": TargetError("unknown target 'x'"),
+    }[error]
     assert handle(exc) == code
     assert capsys.readouterr().err.splitlines() == lines

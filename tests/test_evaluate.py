@@ -50,7 +50,10 @@ def test_alternatives_matching_the_same_facts_each_fire(tmp_path) -> None:
     engine = Engine([tmp_path])
     trace = engine.run(load_facts(EXAMPLES / "ignore-corner-shops.yaml"))
     fired = [(f.branch, f.matched) for f in trace.firings if f.rule == "rung-6-shape"]
-    assert fired == [(0, ["in:customers.leaders_meet_customers"]), (1, ["in:customers.ltv_by_segment"]),
-                     (2, ["in:customers.ltv_by_segment"])]
+    assert fired == [
+        (0, ["in:customers.leaders_meet_customers"]),
+        (1, ["in:customers.ltv_by_segment"]),
+        (2, ["in:customers.ltv_by_segment"]),
+    ]
     facts = group_facts(trace.facts.values())
     assert [holds(engine.kb, b, facts) for b in engine.kb.rule("rung-6-shape").branches] == [True, True, True]

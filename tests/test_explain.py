@@ -49,7 +49,7 @@ def test_why_tree_follows_the_firings_and_ends_at_lines_of_the_file(engine, comp
             assert node.children == []
             key = node.name.rsplit(".", 1)[1]
             if node.input.line is not None:
-                assert lines[node.input.line - 1][node.input.column - 1:].startswith(f"{key}:")
+                assert lines[node.input.line - 1][node.input.column - 1 :].startswith(f"{key}:")
             return 1
         firing = trace.firings[trace.facts[node.fact].by[0]]
         assert node.rule.id == firing.rule
@@ -111,11 +111,13 @@ def test_why_leads_with_the_rule_and_the_input_facts_it_rests_on(engine, runner)
     # how the facts it rests on were reached, two levels down: each conclusion among them, the facts its rule
     # matched, and theirs (shown as lines, not expanded), in the order of the derivation tree
     tree = engine.why(load_facts(path), "kpi-per-touchpoint").tree
-    reached = out[out.index("How those were reached (2 levels; --depth N for more, --full for all)") + 1:]
+    reached = out[out.index("How those were reached (2 levels; --depth N for more, --full for all)") + 1 :]
     assert _fact_lines(reached) == [x for c in tree.children if c.input is None for x in _shown(c, 1, 3)]
     # the decision above it is made where no touchpoint has a KPI; the action, for a company that sells
-    assert out[-6:-4] == [f"    - stage = operationalize  <- stage-from-score  (cxm why {path} stage)",
-                          f"    - metrics.kpi_per_touchpoint = false  (input, {path}:47)"]
+    assert out[-6:-4] == [
+        f"    - stage = operationalize  <- stage-from-score  (cxm why {path} stage)",
+        f"    - metrics.kpi_per_touchpoint = false  (input, {path}:47)",
+    ]
     assert out[-4] == "  - public_service = false  <- serves-buyers"
     stage = runner.invoke(cli, ["why", str(path), "stage"]).output.splitlines()
     assert f"    - level.brand = 4  <- brand-level-from-evidence  (cxm why {path} brand)" in stage
@@ -130,8 +132,12 @@ def test_why_shows_the_stage_and_the_levels_once_by_reference(engine, runner) ->
     tree = engine.why(load_facts(Path(path)), "kpi-per-touchpoint").tree
     shown = [line.strip().removeprefix("- ").split("  (")[0] for line in full if "  <- " in line]
     shown = [line.split("] ", 1)[1] if line.startswith("[") else line for line in shown]
-    assert {line.split("  <- rule ")[0] + "  <- " + line.split("  <- rule ")[1].split(" (")[0]
-            if "  <- rule " in line else line for line in shown} == _conclusions(tree)
+    assert {
+        line.split("  <- rule ")[0] + "  <- " + line.split("  <- rule ")[1].split(" (")[0]
+        if "  <- rule " in line
+        else line
+        for line in shown
+    } == _conclusions(tree)
     sections = [line for line in full if line.startswith("[")]
     assert sections == [
         "[stage] stage = operationalize  <- stage-from-score",
@@ -155,8 +161,10 @@ def test_why_shows_the_stage_and_the_levels_once_by_reference(engine, runner) ->
 def test_why_of_a_withheld_recommendation_points_to_why_not(runner) -> None:
     result = runner.invoke(cli, ["why", str(example("article-3-manufacturer")), "mystery-shopper-check"])
     assert result.exit_code == 2
-    assert result.stderr == ("error: 'mystery-shopper-check' was not recommended for this company; "
-                             f"`cxm why-not {example('article-3-manufacturer')} mystery-shopper-check` says why\n")
+    assert result.stderr == (
+        "error: 'mystery-shopper-check' was not recommended for this company; "
+        f"`cxm why-not {example('article-3-manufacturer')} mystery-shopper-check` says why\n"
+    )
 
 
 @pytest.mark.parametrize("command", ["why", "why-not"])
@@ -169,17 +177,26 @@ def test_unknown_id_gets_did_you_mean(runner, command: str) -> None:
 
 # (company, recommendation, the failing tests with the actual values, the suggested change)
 WHY_NOT_CASES = [
-    ("article-1-wellness-resort", "end-to-end-marketing-analytics",
-     [("ad-spend-not-linked-to-sales", "company.resources.budget is at least medium", ["low"])],
-     ["company.resources.budget=medium"]),
+    (
+        "article-1-wellness-resort",
+        "end-to-end-marketing-analytics",
+        [("ad-spend-not-linked-to-sales", "company.resources.budget is at least medium", ["low"])],
+        ["company.resources.budget=medium"],
+    ),
     # the action serves the decision made for a company that has a CRM (record-footprint-in-the-crm)
-    ("article-1-wellness-resort", "existing-crm-footprint-setup",
-     [("explore-crm-without-footprint", "recommendation is record-footprint-in-the-crm", [])],
-     ["systems.present=[crm]"]),
+    (
+        "article-1-wellness-resort",
+        "existing-crm-footprint-setup",
+        [("explore-crm-without-footprint", "recommendation is record-footprint-in-the-crm", [])],
+        ["systems.present=[crm]"],
+    ),
     # its parent makes the feedback systematic, so the rule tests only the pick-up, the market and the budget
-    ("article-3-manufacturer", "pickup-qr-survey",
-     [("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"])],
-     ["company.resources.budget=low"]),
+    (
+        "article-3-manufacturer",
+        "pickup-qr-survey",
+        [("low-budget-pickup-without-feedback", "company.resources.budget is low", ["high"])],
+        ["company.resources.budget=low"],
+    ),
 ]
 # crm-card-for-agents (article 2) and enps-survey (article 3) were found by removing the IVR and lowering the
 # governance; why-not no longer takes a practice away (tests/test_gaps.py)
@@ -192,8 +209,7 @@ def test_why_not_lists_failing_tests_and_a_change_that_what_if_confirms(runner, 
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
     assert answer["made"] is False
-    got = [(r["rule"], c["test"]["en"], c["actual"]) for r in answer["rules"] for c in r["conditions"]
-           if not c["held"]]
+    got = [(r["rule"], c["test"]["en"], c["actual"]) for r in answer["rules"] for c in r["conditions"] if not c["held"]]
     assert got == failing
     assert answer["suggestion"]["changes"] == change
     assert answer["suggestion"]["confirmed"] is True
@@ -209,8 +225,7 @@ def test_why_not_of_a_made_recommendation(runner) -> None:
 
 def test_what_if_difference_is_exact(runner) -> None:
     path = str(example("article-2-regional-lender"))
-    result = runner.invoke(cli, ["what-if", path, "--set", "systems.present=[crm, contact_centre]",
-                                 "--format", "json"])
+    result = runner.invoke(cli, ["what-if", path, "--set", "systems.present=[crm, contact_centre]", "--format", "json"])
     assert result.exit_code == 0
     answer = json.loads(result.output)
     assert answer["changes"] == ["systems.present=[crm, contact_centre]"]
@@ -253,19 +268,24 @@ def test_what_if_rejects_unknown_paths_and_bad_values(runner) -> None:
     path = str(example("article-2-regional-lender"))
     result = runner.invoke(cli, ["what-if", path, "--set", "systems.presnt=[crm]"])
     assert result.exit_code == 2
-    assert result.stderr == ("error: --set systems.presnt=[crm]: unknown fact 'systems.presnt' (did you mean "
-                             "'systems.present'?)\n")
+    assert result.stderr == (
+        "error: --set systems.presnt=[crm]: unknown fact 'systems.presnt' (did you mean 'systems.present'?)\n"
+    )
     # issue 26: a bad value is the option's, not the file's (line 7 of the file holds employees: 320)
     result = runner.invoke(cli, ["what-if", path, "--set", "company.employees=lots"])
     assert result.exit_code == 2
     assert result.stderr == "error: --set company.employees=lots: expected a whole number, got 'lots'\n"
     result = runner.invoke(cli, ["what-if", path, "--set", "systems.present=[crm, nothing]"])
-    assert result.stderr == ("error: --set systems.present=[crm, nothing]: systems.present[1]: 'nothing' is not one "
-                             "of: crm, ivr, contact_centre, cloud_telephony, booking\n")
+    assert result.stderr == (
+        "error: --set systems.present=[crm, nothing]: systems.present[1]: 'nothing' is not one "
+        "of: crm, ivr, contact_centre, cloud_telephony, booking\n"
+    )
     # the file says b2b 40, b2c 60: b2b 30 leaves 90, a problem of the section the change is in
     result = runner.invoke(cli, ["what-if", path, "--set", "company.markets.b2b=30"])
-    assert result.stderr == ("error: --set company.markets.b2b=30: company.markets: b2b and b2c shares must add up "
-                             "to 100, they add up to 90\n")
+    assert result.stderr == (
+        "error: --set company.markets.b2b=30: company.markets: b2b and b2c shares must add up "
+        "to 100, they add up to 90\n"
+    )
     result = runner.invoke(cli, ["what-if", path, "--set", "employees"])
     assert result.stderr == "error: --set employees: expected PATH=VALUE, e.g. leadership.cx_owner=full_time\n"
 
@@ -275,11 +295,14 @@ def test_what_if_do_says_what_it_takes(runner) -> None:
     result = runner.invoke(cli, ["what-if", path, "--do", "nonsense"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == ("error: --do nonsense: unknown recommendation; --do takes a recommendation id, as "
-                             "`cxm assess` lists them\n")
+    assert result.stderr == (
+        "error: --do nonsense: unknown recommendation; --do takes a recommendation id, as `cxm assess` lists them\n"
+    )
     result = runner.invoke(cli, ["what-if", path, "--do", "dedicate-cx-ownr"])
-    assert result.stderr == ("error: --do dedicate-cx-ownr: unknown recommendation (did you mean "
-                             "'dedicate-cx-owner'?); --do takes a recommendation id, as `cxm assess` lists them\n")
+    assert result.stderr == (
+        "error: --do dedicate-cx-ownr: unknown recommendation (did you mean "
+        "'dedicate-cx-owner'?); --do takes a recommendation id, as `cxm assess` lists them\n"
+    )
     # why-not, too, takes a recommendation id only
     result = runner.invoke(cli, ["why-not", path, "nonsense"])
     assert result.stderr == "error: unknown target 'nonsense'; give a recommendation id\n"

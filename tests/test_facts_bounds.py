@@ -86,25 +86,32 @@ def test_lists_are_capped_at_a_documented_length(runner, tmp_path) -> None:
     result = runner.invoke(cli, ["assess", str(path)])
     assert result.exit_code == 2
     col = json.dumps(data).index('"industry"') + len('"industry": ') + 1
-    assert result.stderr == (f"{path}:1:{col}: company.industry: a list holds at most {checks.MAX_ITEMS} "
-                             f"items, this one {checks.MAX_ITEMS + 1}\n")
+    assert result.stderr == (
+        f"{path}:1:{col}: company.industry: a list holds at most {checks.MAX_ITEMS} "
+        f"items, this one {checks.MAX_ITEMS + 1}\n"
+    )
     schema = json.loads(runner.invoke(cli, ["schema"]).stdout)
     assert schema["$defs"]["Company"]["properties"]["industry"]["maxItems"] == checks.MAX_ITEMS
 
 
-@pytest.mark.parametrize(("broken", "line", "col", "message"), [
-    # the same text and place on every Python (3.11 and 3.12's decoder names the brace, 3.13's the comma)
-    ("trailing", -1, -1, "malformed JSON: Illegal trailing comma before end of object"),
-    ("comment", 1, 3, "malformed JSON: Expecting property name enclosed in double quotes"),
-    ("nan", 2, 11, "malformed JSON: NaN is not a JSON value"),
-    ("quotes", 2, 2, "malformed JSON: Expecting property name enclosed in double quotes"),
-])
+@pytest.mark.parametrize(
+    ("broken", "line", "col", "message"),
+    [
+        # the same text and place on every Python (3.11 and 3.12's decoder names the brace, 3.13's the comma)
+        ("trailing", -1, -1, "malformed JSON: Illegal trailing comma before end of object"),
+        ("comment", 1, 3, "malformed JSON: Expecting property name enclosed in double quotes"),
+        ("nan", 2, 11, "malformed JSON: NaN is not a JSON value"),
+        ("quotes", 2, 2, "malformed JSON: Expecting property name enclosed in double quotes"),
+    ],
+)
 def test_a_json_file_is_strict_json(runner, tmp_path, broken, line, col, message) -> None:
     text = json.dumps(_example_data(), indent=1)
-    text = {"trailing": text[:-2] + ",\n}",
-            "comment": text.replace("{", "{ # note\n", 1),
-            "nan": text.replace("{", '{\n "score": NaN,', 1),
-            "quotes": text.replace('"company"', "'company'", 1)}[broken]
+    text = {
+        "trailing": text[:-2] + ",\n}",
+        "comment": text.replace("{", "{ # note\n", 1),
+        "nan": text.replace("{", '{\n "score": NaN,', 1),
+        "quotes": text.replace('"company"', "'company'", 1),
+    }[broken]
     path = tmp_path / "facts.json"
     path.write_text(text, encoding="utf-8")
     if broken == "trailing":  # the comma ends the line before the closing brace
@@ -119,11 +126,14 @@ def test_a_json_file_is_strict_json(runner, tmp_path, broken, line, col, message
         assert runner.invoke(cli, ["assess", str(same)]).exit_code == 0
 
 
-@pytest.mark.parametrize(("text", "line", "col", "kind"), [
-    ('{"a": [1, 2 ,\n  ]}', 1, 13, "array"),
-    ('[\n {"a": 1},\t\r\n]', 2, 10, "array"),
-    ('{"a": {"b": 1,}}', 1, 14, "object"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "col", "kind"),
+    [
+        ('{"a": [1, 2 ,\n  ]}', 1, 13, "array"),
+        ('[\n {"a": 1},\t\r\n]', 2, 10, "array"),
+        ('{"a": {"b": 1,}}', 1, 14, "object"),
+    ],
+)
 def test_a_trailing_comma_is_located_at_the_comma_on_every_python(text, line, col, kind) -> None:
     from cxm.facts.source import SourceError, strict_json
 
@@ -131,4 +141,7 @@ def test_a_trailing_comma_is_located_at_the_comma_on_every_python(text, line, co
         strict_json(text, "f.json", first_line=1)
     (problem,) = caught.value.problems
     assert (problem.line, problem.col, problem.message) == (
-        line, col, f"malformed JSON: Illegal trailing comma before end of {kind}")
+        line,
+        col,
+        f"malformed JSON: Illegal trailing comma before end of {kind}",
+    )

@@ -36,8 +36,10 @@ CASES = {
     ),
     "unknown_enum": (
         GOOD.replace("[retail]", "[retial]"),
-        ["{f}:3:14: company.industry[0]: 'retial' is not one of: hospitality, healthcare, finance, "
-         "manufacturing, retail, telecom, it, logistics, education, public, other (did you mean 'retail'?)"],
+        [
+            "{f}:3:14: company.industry[0]: 'retial' is not one of: hospitality, healthcare, finance, "
+            "manufacturing, retail, telecom, it, logistics, education, public, other (did you mean 'retail'?)"
+        ],
     ),
     "duplicate_key": (
         GOOD.replace("  employees: 50\n", "  employees: 50\n  employees: 60\n"),
@@ -65,8 +67,10 @@ CASES = {
     ),
     "python_tag": (
         "company: !!python/object/apply:os.system ['echo hacked']\n",
-        ["{f}:1:10: company: tag '!!python/object/apply:os.system' is not allowed in a data file "
-         "(nothing in it is ever run)"],
+        [
+            "{f}:1:10: company: tag '!!python/object/apply:os.system' is not allowed in a data file "
+            "(nothing in it is ever run)"
+        ],
     ),
     "shares": (
         GOOD.replace("{b2c: 100}", "{b2c: 60, b2b: 20}"),
@@ -134,7 +138,9 @@ def test_alias_bomb_is_rejected() -> None:
 
 
 def test_json_facts_are_accepted(engine) -> None:
-    text = ('{"company": {"name": "Acme", "industry": ["retail"], "markets": {"b2c": 100}, '
-            '"employees": 50, "geography": "local", "country": "RU"}}')
+    text = (
+        '{"company": {"name": "Acme", "industry": ["retail"], "markets": {"b2c": 100}, '
+        '"employees": 50, "geography": "local", "country": "RU"}}'
+    )
     loaded = load_facts_text(text, "acme.json")
     assert engine.assess(loaded).stage.id == "ignore"

@@ -26,23 +26,45 @@ def test_the_model_names_are_the_glossary_s() -> None:
     model = yaml.safe_load((ROOT / "rules" / "model.yaml").read_text(encoding="utf-8"))["model"]
     competencies, stages = table("The four competencies"), table("The six stages")
     assert {c["id"]: (c["name"]["en"], c["name"]["ru"]) for c in model["competencies"]} == {
-        k: v[:2] for k, v in competencies.items()}
+        k: v[:2] for k, v in competencies.items()
+    }
     assert {s["id"]: (s["name"]["en"], s["name"]["ru"]) for s in model["stages"]} == {
-        k: v[:2] for k, v in stages.items()}
+        k: v[:2] for k, v in stages.items()
+    }
     assert competencies["customers"][1] == "Связь с клиентами" and stages["embed"][1] == "Укоренение"
 
 
 def _russian_texts() -> str:
-    files = [*sorted((ROOT / "rules").glob("*/*.yaml")), ROOT / "rules" / "model.yaml",
-             *sorted((ROOT / "cli").glob("*.py")), *sorted((ROOT / "cli" / "templates").glob("*")),
-             ROOT / "facts" / "schema.py", ROOT / "facts" / "enums.py", ROOT / "engine" / "language" / "words.py"]
+    files = [
+        *sorted((ROOT / "rules").glob("*/*.yaml")),
+        ROOT / "rules" / "model.yaml",
+        *sorted((ROOT / "cli").glob("*.py")),
+        *sorted((ROOT / "cli" / "templates").glob("*")),
+        ROOT / "facts" / "schema.py",
+        ROOT / "facts" / "enums.py",
+        ROOT / "engine" / "language" / "words.py",
+    ]
     return "\n".join(f.read_text(encoding="utf-8") for f in files)
 
 
-AVOID = ["Вовлечение клиентов", "вовлечение клиентов", "вовлечения клиентов", "Вовлечение сотрудников",
-         "вовлечение сотрудников", "Ценности бренда (культура)", "Операционные преобразования",
-         "Согласование всех элементов", "«Внедрение»", "«Согласование»", "штатн", "по совместительству", "куратор",
-         "в минус", "Провести рабочие группы", "вниз по структуре"]
+AVOID = [
+    "Вовлечение клиентов",
+    "вовлечение клиентов",
+    "вовлечения клиентов",
+    "Вовлечение сотрудников",
+    "вовлечение сотрудников",
+    "Ценности бренда (культура)",
+    "Операционные преобразования",
+    "Согласование всех элементов",
+    "«Внедрение»",
+    "«Согласование»",
+    "штатн",
+    "по совместительству",
+    "куратор",
+    "в минус",
+    "Провести рабочие группы",
+    "вниз по структуре",
+]
 
 
 def test_no_russian_text_uses_a_term_the_glossary_rejects() -> None:

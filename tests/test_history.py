@@ -21,11 +21,23 @@ from tests.conftest import ROOT, example, run_cxm
 COMPANY = "Regional wellness resort (article, company 1)"
 SLUG = "regional-wellness-resort-article-company-1"
 BRAND = {"brand.values": "documented", "brand.brand_book": True, "brand.service_standards": "local"}
-MOBILIZE = {**BRAND, "leadership.cx_owner": "full_time", "metrics.in_use": ["nps", "csi"],
-            "employees.engagement_measured": True, "customers.feedback_collection": "regular",
-            "leadership.cx_metrics_in_reviews": "occasionally", "employees.incentives_linked_to_cx": True}
-BRAND_RECS = ["written-brand-values", "brand-book-and-service-standards", "brand-book-working-groups",
-              "service-best-practice-review", "service-standards-training", "mystery-shopper-check"]
+MOBILIZE = {
+    **BRAND,
+    "leadership.cx_owner": "full_time",
+    "metrics.in_use": ["nps", "csi"],
+    "employees.engagement_measured": True,
+    "customers.feedback_collection": "regular",
+    "leadership.cx_metrics_in_reviews": "occasionally",
+    "employees.incentives_linked_to_cx": True,
+}
+BRAND_RECS = [
+    "written-brand-values",
+    "brand-book-and-service-standards",
+    "brand-book-working-groups",
+    "service-best-practice-review",
+    "service-standards-training",
+    "mystery-shopper-check",
+]
 
 
 def variant(tmp_path: Path, name: str, changes: dict[str, object]) -> Path:
@@ -49,8 +61,9 @@ def steps(tmp_path: Path) -> list[Path]:
 
 
 def _save(runner, facts: Path, db: Path, when: str) -> None:
-    result = runner.invoke(cli, ["assess", str(facts), "--save", "--db", str(db), "--format", "json"],
-                           env={"CXM_NOW": when})
+    result = runner.invoke(
+        cli, ["assess", str(facts), "--save", "--db", str(db), "--format", "json"], env={"CXM_NOW": when}
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["company"] == COMPANY  # stdout stays the assessment alone
 
@@ -87,11 +100,17 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
         "    New recommendation: Revise each standard against its process and the current priorities "
         "[standards-fit-to-processes]",
     ]
-    assert ("    No longer recommended: Write down the brand values and carry them into key processes "
-            "[written-brand-values]") in lines
-    second = lines[lines.index("  #2 -> #3 (2026-03-01T09:00:00Z)"):]
-    assert second[1:5] == ["    Stage: Explore -> Mobilize", "    Purposeful leadership: 2 -> 3",
-                           "    Employee engagement: 2 -> 3", "    Customer connectedness: 2 -> 3"]
+    assert (
+        "    No longer recommended: Write down the brand values and carry them into key processes "
+        "[written-brand-values]"
+    ) in lines
+    second = lines[lines.index("  #2 -> #3 (2026-03-01T09:00:00Z)") :]
+    assert second[1:5] == [
+        "    Stage: Explore -> Mobilize",
+        "    Purposeful leadership: 2 -> 3",
+        "    Employee engagement: 2 -> 3",
+        "    Customer connectedness: 2 -> 3",
+    ]
     assert "    New recommendation: Scale CX work across the company [scale-cx-across-company]" in second
 
     # the consultant sets statuses
@@ -113,21 +132,31 @@ def test_save_history_and_plan(runner, tmp_path: Path, steps: list[Path]) -> Non
     assert "  open     decision  scale-cx-across-company: Scale CX work across the company" in text
     assert "  done     tool      enps-survey: Introduce eNPS" in text
     assert "  dropped  tool      cx-suggestion-rewards: Reward proposals for improving CX (why: no budget)" in text
-    closed = text[text.index("Closed by a re-assessment: no longer recommended, the gap was closed") + 1:]
-    assert closed[0] == ("  closed   decision  written-brand-values: Write down the brand values and carry them "
-                         "into key processes (closed by #2)")
-    assert closed[8] == ("  closed   decision  dedicate-cx-owner: Give customer experience a dedicated owner "
-                         "(closed by #3)")
-    assert ("  closed   decision  introduce-cx-metrics: Introduce customer-experience metrics (closed by #3)"
-            in closed)
+    closed = text[text.index("Closed by a re-assessment: no longer recommended, the gap was closed") + 1 :]
+    assert closed[0] == (
+        "  closed   decision  written-brand-values: Write down the brand values and carry them "
+        "into key processes (closed by #2)"
+    )
+    assert closed[8] == (
+        "  closed   decision  dedicate-cx-owner: Give customer experience a dedicated owner (closed by #3)"
+    )
+    assert "  closed   decision  introduce-cx-metrics: Introduce customer-experience metrics (closed by #3)" in closed
 
     data = json.loads(runner.invoke(cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)
     by_id = {i["id"]: i for i in data["items"]}
     assert [i["id"] for i in data["items"] if i["closed_reason"] == "gap_closed"][:6] == BRAND_RECS
     assert by_id["enps-survey"] | {"title": None} == {
-        "id": "enps-survey", "kind": "tool", "title": None, "status": "done", "why": None,
-        "status_at": "2026-03-05T00:00:00Z", "first_seen": 3, "last_seen": 3, "closed_by": None,
-        "closed_reason": None}
+        "id": "enps-survey",
+        "kind": "tool",
+        "title": None,
+        "status": "done",
+        "why": None,
+        "status_at": "2026-03-05T00:00:00Z",
+        "first_seen": 3,
+        "last_seen": 3,
+        "closed_by": None,
+        "closed_reason": None,
+    }
 
     # going back to the first facts reopens the brand recommendations and closes the Mobilize ones
     _save(runner, steps[0], db, "2026-04-01T09:00:00Z")
@@ -152,8 +181,9 @@ def test_plan_errors(runner, tmp_path: Path) -> None:
     assert out.exit_code == 1
     assert out.output == "error: dropping a recommendation needs a reason (--why TEXT)\n"
     out = runner.invoke(cli, ["plan", "done", SLUG, "written-brand-value", "--db", str(db)])
-    assert out.output == (f"error: 'written-brand-value' is not in the plan of {SLUG} "
-                          "(did you mean 'written-brand-values'?)\n")
+    assert out.output == (
+        f"error: 'written-brand-value' is not in the plan of {SLUG} (did you mean 'written-brand-values'?)\n"
+    )
     out = runner.invoke(cli, ["plan", "done", SLUG, "--db", str(db)])
     assert out.exit_code == 2
     assert "Missing argument 'REC'" in out.output
@@ -168,8 +198,14 @@ def test_plan_errors(runner, tmp_path: Path) -> None:
 def test_the_default_database_is_in_the_user_data_directory(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "CXM_NOW": "2026-01-01T00:00:00Z"}
     env.pop("CXM_DB", None)
-    proc = subprocess.run([sys.executable, "-m", "cxm.cli", "assess", str(example("article-1-wellness-resort")),
-                           "--save"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxm.cli", "assess", str(example("article-1-wellness-resort")), "--save"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     path = tmp_path / "data" / "cx-maturity" / "history.sqlite3"
     assert proc.stderr == f"Saved assessment #1 of {SLUG} (2026-01-01T00:00:00Z) to {path}\n"
@@ -206,26 +242,37 @@ def test_history_survives_across_processes(tmp_path: Path, steps: list[Path]) ->
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cxm.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cxm.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def _snapshot(db: Path) -> tuple[list[tuple], list[tuple]]:
     conn = sqlite3.connect(db)
     try:
-        return (conn.execute("SELECT id, at, stage FROM assessments ORDER BY id").fetchall(),
-                conn.execute("SELECT * FROM plan ORDER BY rec").fetchall())
+        return (
+            conn.execute("SELECT id, at, stage FROM assessments ORDER BY id").fetchall(),
+            conn.execute("SELECT * FROM plan ORDER BY rec").fetchall(),
+        )
     finally:
         conn.close()
 
 
 @pytest.mark.slow
 def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent(
-        tmp_path: Path, steps: list[Path]) -> None:
+    tmp_path: Path, steps: list[Path]
+) -> None:
     db = tmp_path / "h.sqlite3"
     for i, facts in enumerate(steps[:2], 1):
-        assert _run("assess", str(facts), "--save", "--db", str(db),
-                    env={"CXM_NOW": f"2026-0{i}-01T09:00:00Z"}).returncode == 0
+        assert (
+            _run("assess", str(facts), "--save", "--db", str(db), env={"CXM_NOW": f"2026-0{i}-01T09:00:00Z"}).returncode
+            == 0
+        )
     before = _snapshot(db)
     # the process pauses where the history's seam is, inside the transaction (a sitecustomize module replaces it)
     hook = tmp_path / "hook"
@@ -234,12 +281,18 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent
         "import sys, time\nfrom cxm.engine.services import history\n"
         "def _pause():\n    sys.stderr.write('cxm: paused inside the save transaction\\n')\n"
         "    sys.stderr.flush()\n    time.sleep(60)\n"
-        "history._before_commit = _pause\n", encoding="utf-8")
+        "history._before_commit = _pause\n",
+        encoding="utf-8",
+    )
     path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "cxm.cli", "assess", str(steps[2]), "--save", "--db", str(db)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "CXM_NOW": "2026-03-01T09:00:00Z", "PYTHONPATH": path})
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "CXM_NOW": "2026-03-01T09:00:00Z", "PYTHONPATH": path},
+    )
     try:
         assert proc.stderr is not None
         # the row of the third assessment and its plan changes are written, not committed
@@ -262,8 +315,10 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_the_database_consistent
     proc2 = _run("assess", str(steps[2]), "--save", "--db", str(db), env={"CXM_NOW": "2026-03-02T09:00:00Z"})
     assert proc2.returncode == 0, proc2.stderr
     assert [row[:3] for row in _snapshot(db)[0]] == [
-        (1, "2026-01-01T09:00:00Z", "explore"), (2, "2026-02-01T09:00:00Z", "explore"),
-        (3, "2026-03-02T09:00:00Z", "mobilize")]
+        (1, "2026-01-01T09:00:00Z", "explore"),
+        (2, "2026-02-01T09:00:00Z", "explore"),
+        (3, "2026-03-02T09:00:00Z", "mobilize"),
+    ]
 
 
 def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_path: Path) -> None:
@@ -274,33 +329,46 @@ def test_plan_done_on_a_decision_marks_its_open_actions_and_tools(runner, tmp_pa
     _save(runner, example("article-1-wellness-resort"), db, "2026-01-01T09:00:00Z")
     drop = runner.invoke(cli, ["plan", "drop", SLUG, "cx-owner-mandate", "--why", "has one", "--db", str(db)])
     assert drop.exit_code == 0, drop.output
-    titles = {i["id"]: i["title"]["en"] for i in json.loads(runner.invoke(
-        cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
+    titles = {
+        i["id"]: i["title"]["en"]
+        for i in json.loads(runner.invoke(cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]
+    }
     done = runner.invoke(cli, ["plan", "done", SLUG, "dedicate-cx-owner", "--db", str(db)])
     assert done.exit_code == 0, done.output
     assert done.output.splitlines() == [  # the dropped tool stays dropped
         "dedicate-cx-owner: done",
         "Also marked done, as carried out with it (2):",
         f"  action    appoint-full-time-cx-lead: {titles['appoint-full-time-cx-lead']}",
-        f"  tool      cx-owner-reports-to-sponsor: {titles['cx-owner-reports-to-sponsor']}"]
-    status = {i["id"]: i["status"] for i in json.loads(runner.invoke(
-        cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
-    assert [status[r] for r in ("dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate",
-                                "cx-owner-reports-to-sponsor")] == ["done", "done", "dropped", "done"]
+        f"  tool      cx-owner-reports-to-sponsor: {titles['cx-owner-reports-to-sponsor']}",
+    ]
+    status = {
+        i["id"]: i["status"]
+        for i in json.loads(runner.invoke(cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]
+    }
+    assert [
+        status[r]
+        for r in ("dedicate-cx-owner", "appoint-full-time-cx-lead", "cx-owner-mandate", "cx-owner-reports-to-sponsor")
+    ] == ["done", "done", "dropped", "done"]
     # --alone marks the decision only and says what stays open under it (rules/recommend/brand-values.yaml and
     # next-rung-*.yaml: an action with four tools, and one with one)
     alone = runner.invoke(cli, ["plan", "done", SLUG, "written-brand-values", "--alone", "--db", str(db)])
     assert alone.exit_code == 0, alone.output
-    parts = ["brand-book-and-service-standards", "brand-book-working-groups", "service-best-practice-review",
-             "service-standards-training", "mystery-shopper-check", "values-from-customer-moments",
-             "values-story-session"]
+    parts = [
+        "brand-book-and-service-standards",
+        "brand-book-working-groups",
+        "service-best-practice-review",
+        "service-standards-training",
+        "mystery-shopper-check",
+        "values-from-customer-moments",
+        "values-story-session",
+    ]
     lines = alone.output.splitlines()
-    assert lines[:2] == ["written-brand-values: done",
-                         "Left open under it (--alone; mark each when it is done) (7):"]
+    assert lines[:2] == ["written-brand-values: done", "Left open under it (--alone; mark each when it is done) (7):"]
     assert [line.split()[1].rstrip(":") for line in lines[2:]] == parts
-    status = {i["id"]: i["status"] for i in json.loads(runner.invoke(
-        cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]}
+    status = {
+        i["id"]: i["status"]
+        for i in json.loads(runner.invoke(cli, ["plan", SLUG, "--db", str(db), "--format", "json"]).output)["items"]
+    }
     assert {status[p] for p in parts} == {"open"}
-    wrong = runner.invoke(cli, ["plan", "drop", SLUG, "written-brand-values", "--why", "x", "--alone", "--db",
-                                str(db)])
+    wrong = runner.invoke(cli, ["plan", "drop", SLUG, "written-brand-values", "--why", "x", "--alone", "--db", str(db)])
     assert wrong.exit_code == 2 and "No such option '--alone'" in wrong.output  # --alone is an option of done only

@@ -25,8 +25,11 @@ NOT_SAVED = "error: the assessment was printed but not saved: "
 
 
 def _save(runner, db: Path, facts: Path = FACTS, env: dict[str, str] | None = None):
-    return runner.invoke(cli, ["assess", str(facts), "--save", "--db", str(db), "--format", "json"],
-                         env=env or {"CXM_NOW": "2026-01-01T09:00:00Z"})
+    return runner.invoke(
+        cli,
+        ["assess", str(facts), "--save", "--db", str(db), "--format", "json"],
+        env=env or {"CXM_NOW": "2026-01-01T09:00:00Z"},
+    )
 
 
 def _printed(result) -> None:
@@ -59,8 +62,10 @@ def test_a_damaged_page(runner, tmp_path) -> None:
     with db.open("r+b") as handle:  # overwrite the pages after the schema
         handle.seek(2 * 4096)
         handle.write(b"\xde\xad" * 4096)
-    message = (f"{db}: the database is damaged (database disk image is malformed); restore it from a backup "
-               "or use another --db")
+    message = (
+        f"{db}: the database is damaged (database disk image is malformed); restore it from a backup "
+        "or use another --db"
+    )
     result = _save(runner, db)
     assert result.exit_code == 1
     _printed(result)
@@ -88,12 +93,14 @@ def test_missing_tables_under_a_set_user_version(runner, tmp_path) -> None:
     result = _save(runner, db)
     assert result.exit_code == 1
     _printed(result)
-    assert result.stderr == NOT_SAVED + (f"{db}: not a cx-maturity history database (schema "
-                                         f"{history.SCHEMA_VERSION}, but no table assessments)\n")
+    assert result.stderr == NOT_SAVED + (
+        f"{db}: not a cx-maturity history database (schema {history.SCHEMA_VERSION}, but no table assessments)\n"
+    )
     result = runner.invoke(cli, ["history", COMPANY, "--db", str(db)])
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {db}: not a cx-maturity history database (schema "
-                             f"{history.SCHEMA_VERSION}, but no table assessments)\n")
+    assert result.stderr == (
+        f"error: {db}: not a cx-maturity history database (schema {history.SCHEMA_VERSION}, but no table assessments)\n"
+    )
 
 
 @contextlib.contextmanager
@@ -124,8 +131,9 @@ def test_a_read_only_file(runner, tmp_path) -> None:
         result = _save(runner, db)
     assert result.exit_code == 1
     _printed(result)
-    assert result.stderr == NOT_SAVED + (f"{db}: the database is read-only (check the permissions of the file "
-                                         "and its folder)\n")
+    assert result.stderr == NOT_SAVED + (
+        f"{db}: the database is read-only (check the permissions of the file and its folder)\n"
+    )
     assert db.read_bytes() == before
 
 
@@ -137,8 +145,9 @@ def test_a_read_only_folder(runner, tmp_path) -> None:
         result = _save(runner, db)
         assert result.exit_code == 1
         _printed(result)
-        assert result.stderr == NOT_SAVED + (f"{db}: cannot open the database file (check that its folder exists "
-                                             "and can be written)\n")
+        assert result.stderr == NOT_SAVED + (
+            f"{db}: cannot open the database file (check that its folder exists and can be written)\n"
+        )
         result = _save(runner, deeper)  # a folder that cannot be made
         assert result.exit_code == 1
         assert result.stderr.startswith(NOT_SAVED + f"{deeper}: ")
@@ -169,8 +178,9 @@ def test_names_without_letters_or_digits_get_keys_of_their_own(runner, tmp_path)
     for n, name in enumerate(["!!!", "???"]):
         path = tmp_path / f"f{n}.yaml"
         path.write_text(facts.replace(f"name: {COMPANY}\n", f"name: '{name}'\n"), encoding="utf-8")
-        result = runner.invoke(cli, ["assess", str(path), "--save", "--db", str(db)],
-                               env={"CXM_NOW": "2026-01-01T09:00:00Z"})
+        result = runner.invoke(
+            cli, ["assess", str(path), "--save", "--db", str(db)], env={"CXM_NOW": "2026-01-01T09:00:00Z"}
+        )
         assert result.exit_code == 0, result.output
     for name in ["!!!", "???"]:
         result = runner.invoke(cli, ["history", name, "--db", str(db), "--format", "json"])

@@ -26,26 +26,26 @@ CANARY = Path("/tmp/cxm-hostile-canary")  # the files' would-be commands touch t
 EXPECTED = {
     "alias-bomb": "{f}:1:7: (root): more than 100000 values (an alias bomb?)",
     "attribute-chain": "{f}:6:12: rules[0].when.company.name.__class__.__base__.__subclasses__: unknown fact "
-                       "'company.name.__class__.__base__.__subclasses__'",
+    "'company.name.__class__.__base__.__subclasses__'",
     "call-expression": "{f}:6:11: rules[0].when: expected a mapping of facts to tests, a list, 'all', 'any' or 'not'",
     "deep-nesting": "{f}:6:89: rules[0].when.not.not.not.not.not.not.not.not.not.not.not.not.not: condition nested "
-                    "deeper than 12 levels",
+    "deeper than 12 levels",
     "deep-yaml": "{f}:3:73: (root): nested deeper than 64 levels",
     "dunder-conclusion": "{f}:7:21: rules[0].then.derive.__import__: '__import__' is not declared",
     "dunder-fact": "{f}:6:12: rules[0].when.__class__.__mro__: unknown fact '__class__.__mro__'",
     "durable-operator": "{f}:6:32: rules[0].when.company.employees.$gt: unknown operator '$gt'",
     "for-each-injection": "{f}:2:9: rules[0].id: rule id \"rule-__import__('os')\" is not kebab-case (check the "
-                          "for_each variables)",
+    "for_each variables)",
     "format-string-id": "{f}:2:9: rules[0].id: '{{0.__class__.__init__.__globals__}}' does not match the pattern "
-                        "^[a-z<][a-z0-9<>_]*(-[a-z0-9<>_]+)*$",
+    "^[a-z<][a-z0-9<>_]*(-[a-z0-9<>_]+)*$",
     "huge-text": "{f}:3:17: rules[0].title.en: string should have at most 2000 characters",
     "local-tag": "{f}:6:11: rules[0].when: tag '!exec' is not allowed in a data file (nothing in it is ever run)",
     "long-expression": "{f}:208:30: rules[0].when.any[200].company.employees: more than 200 tests in one rule",
     "merge-key": "{f}:7:12: rules[0].when: YAML merge keys ('<<') are not supported; write the keys out",
     "python-name-tag": "{f}:6:42: rules[0].when.company.employees.at_least: tag '!!python/name:os.system' is not "
-                       "allowed in a data file (nothing in it is ever run)",
+    "allowed in a data file (nothing in it is ever run)",
     "python-tag": "{f}:6:11: rules[0].when: tag '!!python/object/apply:os.system' is not allowed in a data file "
-                  "(nothing in it is ever run)",
+    "(nothing in it is ever run)",
     "sink-id": "{f}:2:9: rules[0].id: rule id 'cxm_sink' is not kebab-case",
 }
 
@@ -85,13 +85,19 @@ HEAD = """\
 def test_ids_named_like_internal_aliases_break_nothing(engine, tmp_path: Path) -> None:
     # The compiler names patterns "p", "r0f0", "r0n0" and its catch-all rule "cxm_sink"; rule ids that
     # look alike are just names.
-    text = "rules:\n" + "".join(HEAD.format(id=i) + body for i, body in [
-        ("p", "    when: {company.employees: {at_least: 1}}\n    then: {gate: explore}\n"),
-        ("f0", "    when: {leadership.cx_owner: {at_least: none}}\n    then: {gate: explore}\n"),
-        ("r0f0", "    when: {level.brand: {at_least: {fact: level.customers, plus: -100}}}\n"
-                 "    then: {weakest: brand}\n"),
-        ("r0n0", "    when: {not: {company.employees: {above: 100000000}}}\n    then: {gate: explore}\n"),
-    ])
+    text = "rules:\n" + "".join(
+        HEAD.format(id=i) + body
+        for i, body in [
+            ("p", "    when: {company.employees: {at_least: 1}}\n    then: {gate: explore}\n"),
+            ("f0", "    when: {leadership.cx_owner: {at_least: none}}\n    then: {gate: explore}\n"),
+            (
+                "r0f0",
+                "    when: {level.brand: {at_least: {fact: level.customers, plus: -100}}}\n"
+                "    then: {weakest: brand}\n",
+            ),
+            ("r0n0", "    when: {not: {company.employees: {above: 100000000}}}\n    then: {gate: explore}\n"),
+        ]
+    )
     (tmp_path / "aliases.yaml").write_text(text, encoding="utf-8")
     extended = Engine([tmp_path])
     loaded = load_facts_text((example("article-2-regional-lender")).read_text(encoding="utf-8"), "lender.yaml")
@@ -103,8 +109,11 @@ def test_ids_named_like_internal_aliases_break_nothing(engine, tmp_path: Path) -
 
 def test_code_like_text_is_printed_verbatim(engine, runner, tmp_path: Path) -> None:
     name = "{0.__class__.__init__.__globals__} __import__('os').system('touch /tmp/cxm-hostile-canary') %s"
-    text = (example("article-1-wellness-resort").read_text(encoding="utf-8")
-            .replace("name: ", f"name: {json.dumps(name)} #", 1))
+    text = (
+        example("article-1-wellness-resort")
+        .read_text(encoding="utf-8")
+        .replace("name: ", f"name: {json.dumps(name)} #", 1)
+    )
     path = tmp_path / "company.yaml"
     path.write_text(text, encoding="utf-8")
     CANARY.unlink(missing_ok=True)
@@ -118,9 +127,12 @@ def test_code_like_text_is_printed_verbatim(engine, runner, tmp_path: Path) -> N
 def test_an_any_of_many_alternatives_is_limited(tmp_path: Path) -> None:
     # a disjunction was not bounded (only a conjunction's expansion was): each alternative is a rule
     atoms = "".join(f"        - company.employees: {{is: {i}}}\n" for i in range(65))
-    (tmp_path / "wide.yaml").write_text("rules:\n" + HEAD.format(id="wide") + "    when:\n      any:\n" + atoms
-                                        + "    then: {gate: explore}\n", encoding="utf-8")
+    (tmp_path / "wide.yaml").write_text(
+        "rules:\n" + HEAD.format(id="wide") + "    when:\n      any:\n" + atoms + "    then: {gate: explore}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SourceError) as err:
         Engine([tmp_path])
-    assert str(err.value) == (f"{tmp_path / 'wide.yaml'}:7:7: rules[0].when: the condition expands to more than 64 "
-                              "alternatives")
+    assert str(err.value) == (
+        f"{tmp_path / 'wide.yaml'}:7:7: rules[0].when: the condition expands to more than 64 alternatives"
+    )

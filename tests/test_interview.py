@@ -37,12 +37,50 @@ COMPANY_FIRST = [
 # company section again (the shares did not add up): keep every answer, b2c now defaults to 100 - b2b
 COMPANY_AGAIN = [""] * 12
 REST = [
-    "active", "full_time", "", "occasionally", "", "",  # leadership
-    "documented", "yes", "local", "n", "",  # brand
-    "periodic", "y", "annual", "", "", "", "",  # employees
-    "regular", "online, phone", "", "", "", "", "", "", "", "", "", "24", "", "", "", "",  # customers
-    "nps, csat", "", "-", "",  # metrics
-    "CRM, ivr", "website", "crm, booking", "crm", "", "basic",  # systems (CRM is crm; booking is not present)
+    "active",
+    "full_time",
+    "",
+    "occasionally",
+    "",
+    "",  # leadership
+    "documented",
+    "yes",
+    "local",
+    "n",
+    "",  # brand
+    "periodic",
+    "y",
+    "annual",
+    "",
+    "",
+    "",
+    "",  # employees
+    "regular",
+    "online, phone",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "24",
+    "",
+    "",
+    "",
+    "",  # customers
+    "nps, csat",
+    "",
+    "-",
+    "",  # metrics
+    "CRM, ivr",
+    "website",
+    "crm, booking",
+    "crm",
+    "",
+    "basic",  # systems (CRM is crm; booking is not present)
     "",  # compliance.personal_data_law_met: default no
     "",  # compliance.health_data_protected: default no
     "",  # no self-assessment
@@ -65,8 +103,10 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
         "expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got 'Narnia'",
         "not among the systems present: booking",
     ]
-    assert ("This section does not add up: markets: b2b and b2c shares must add up to 100, they add up to 90. "
-            "Please answer it again.") in result.output.splitlines()
+    assert (
+        "This section does not add up: markets: b2b and b2c shares must add up to 100, they add up to 90. "
+        "Please answer it again."
+    ) in result.output.splitlines()
     assert result.output.count("== Company ==") == 2
     # every question has its line of help; enums list their choices with descriptions
     assert "company.geography: How far the market reaches." in result.output
@@ -76,36 +116,68 @@ def test_interview_asks_again_on_wrong_answers_and_writes_a_file_that_assesses(r
 
     facts = flatten(load_facts(out).data)
     assert facts == {
-        "company.name": "Northwind Clinics", "company.industry": ["healthcare", "retail"],
-        "company.markets.b2b": 10, "company.markets.b2c": 90, "company.employees": 120,
-        "company.geography": "regional", "company.exports": False, "company.branches": 3, "company.country": "RU",
-        "company.resources.budget": "medium", "company.resources.it_capacity": "low",
-        "leadership.executive_sponsor": "active", "leadership.cx_owner": "full_time", "leadership.governance": "none",
-        "leadership.cx_metrics_in_reviews": "occasionally", "leadership.customer_time_scheduled": False,
+        "company.name": "Northwind Clinics",
+        "company.industry": ["healthcare", "retail"],
+        "company.markets.b2b": 10,
+        "company.markets.b2c": 90,
+        "company.employees": 120,
+        "company.geography": "regional",
+        "company.exports": False,
+        "company.branches": 3,
+        "company.country": "RU",
+        "company.resources.budget": "medium",
+        "company.resources.it_capacity": "low",
+        "leadership.executive_sponsor": "active",
+        "leadership.cx_owner": "full_time",
+        "leadership.governance": "none",
+        "leadership.cx_metrics_in_reviews": "occasionally",
+        "leadership.customer_time_scheduled": False,
         "leadership.reassessment_scheduled": False,
-        "brand.values": "documented", "brand.brand_book": True, "brand.service_standards": "local",
-        "brand.promise_monitored": False, "brand.purpose_in_onboarding": False,
-        "employees.cx_training": "periodic", "employees.engagement_measured": True, "employees.feedback": "annual",
-        "employees.incentives_linked_to_cx": False, "employees.suggestion_scheme": False,
-        "employees.hr_aligned_with_cx": False, "employees.journey_map": False,
-        "customers.feedback_collection": "regular", "customers.feedback_channels": ["online", "phone"],
-        "customers.feedback_from_employees": False, "customers.feedback_from_suppliers": False,
-        "customers.journey_map": False, "customers.segmentation": False, "customers.ltv_by_segment": False,
-        "customers.leaders_meet_customers": False, "customers.insight_drives_decisions": False,
-        "customers.processes_redesigned_from_insight": False, "customers.mystery_shopping": "none",
-        "customers.response_time_hours": 24, "customers.complaints_logged": False,
-        "customers.detractors_followed_up": False, "customers.reviews_answered": False,
+        "brand.values": "documented",
+        "brand.brand_book": True,
+        "brand.service_standards": "local",
+        "brand.promise_monitored": False,
+        "brand.purpose_in_onboarding": False,
+        "employees.cx_training": "periodic",
+        "employees.engagement_measured": True,
+        "employees.feedback": "annual",
+        "employees.incentives_linked_to_cx": False,
+        "employees.suggestion_scheme": False,
+        "employees.hr_aligned_with_cx": False,
+        "employees.journey_map": False,
+        "customers.feedback_collection": "regular",
+        "customers.feedback_channels": ["online", "phone"],
+        "customers.feedback_from_employees": False,
+        "customers.feedback_from_suppliers": False,
+        "customers.journey_map": False,
+        "customers.segmentation": False,
+        "customers.ltv_by_segment": False,
+        "customers.leaders_meet_customers": False,
+        "customers.insight_drives_decisions": False,
+        "customers.processes_redesigned_from_insight": False,
+        "customers.mystery_shopping": "none",
+        "customers.response_time_hours": 24,
+        "customers.complaints_logged": False,
+        "customers.detractors_followed_up": False,
+        "customers.reviews_answered": False,
         "customers.practices_renewed": False,
-        "metrics.in_use": ["nps", "csat"], "metrics.kpi_per_touchpoint": False, "metrics.through_kpis": [],
+        "metrics.in_use": ["nps", "csat"],
+        "metrics.kpi_per_touchpoint": False,
+        "metrics.through_kpis": [],
         "metrics.definitions_standard": False,
-        "systems.present": ["crm", "ivr"], "systems.channels": ["website"], "systems.integrated": ["crm"],
-        "systems.digital_footprint_in_crm": False, "systems.analytics": "basic",
-        "compliance.personal_data_law_met": False, "compliance.health_data_protected": False,
+        "systems.present": ["crm", "ivr"],
+        "systems.channels": ["website"],
+        "systems.integrated": ["crm"],
+        "systems.digital_footprint_in_crm": False,
+        "systems.analytics": "basic",
+        "compliance.personal_data_law_met": False,
+        "compliance.health_data_protected": False,
     }
     assert out.read_text(encoding="utf-8").startswith(
         "# Facts about Northwind Clinics, written by `cxm interview`.\n"
         "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n"
-        "company:\n  name: Northwind Clinics\n  industry: [healthcare, retail]\n  markets: {b2b: 10, b2c: 90}\n")
+        "company:\n  name: Northwind Clinics\n  industry: [healthcare, retail]\n  markets: {b2b: 10, b2c: 90}\n"
+    )
 
     assessed = runner.invoke(cli, ["assess", str(out), "--format", "json"])
     assert assessed.exit_code == 0, assessed.output
@@ -145,8 +217,9 @@ def test_interview_updates_the_from_file_in_place_and_speaks_russian(runner, tmp
     target.chmod(0o640)
     n = len([q for q in questions() if q.section != "self_assessment"])
     answers = [""] * n + ["n"]
-    result = runner.invoke(cli, ["interview", "--from", str(target), "-o", str(target), "--lang", "ru"],
-                           input="\n".join(answers) + "\n")
+    result = runner.invoke(
+        cli, ["interview", "--from", str(target), "-o", str(target), "--lang", "ru"], input="\n".join(answers) + "\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "Ответьте на каждый вопрос; Enter оставляет значение в скобках."
     assert "== Целенаправленное руководство ==" in result.output
@@ -163,11 +236,13 @@ def test_interview_in_place_writes_only_what_changed_and_keeps_the_comments(runn
     answers = [""] * len(paths) + ["n"]
     answers[paths.index("brand.values")] = "documented"
     answers[paths.index("metrics.kpi_per_touchpoint")] = "yes"
-    result = runner.invoke(cli, ["interview", "--from", str(target), "-o", str(target)],
-                           input="\n".join(answers) + "\n")
+    result = runner.invoke(
+        cli, ["interview", "--from", str(target), "-o", str(target)], input="\n".join(answers) + "\n"
+    )
     assert result.exit_code == 0, result.output
     expected = original.replace("  values: implicit\n", "  values: documented\n").replace(
-        "  through_kpis: []\n", "  through_kpis: []\n  kpi_per_touchpoint: true\n")
+        "  through_kpis: []\n", "  through_kpis: []\n  kpi_per_touchpoint: true\n"
+    )
     assert target.read_text(encoding="utf-8") == expected
 
 
@@ -177,26 +252,30 @@ def test_interview_from_a_file_without_output_refuses_and_names_o(runner, tmp_pa
     result = runner.invoke(cli, ["interview", "--from", str(target)], input="")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        f"Error: --from {target} needs -o: -o {target} updates that file (its comments kept), "
-        "-o OTHER writes a new one")
+        f"Error: --from {target} needs -o: -o {target} updates that file (its comments kept), -o OTHER writes a new one"
+    )
     assert target.read_bytes() == example("article-1-wellness-resort").read_bytes()
 
 
 SHOWN = {
-    "ru": ["company.geography: Насколько широк рынок компании.",
-           "  Выберите одно (название или номер):",
-           "   2. regional       Один регион страны",
-           "systems.present: Системы, которые уже есть.",
-           "   3. contact_centre   Контакт-центр или колл-центр",
-           "customers.journey_map: Есть карта пути клиента (CJM).",
-           "  Ответьте да или нет (yes/no)."],
-    "en": ["company.geography: How far the market reaches.",
-           "  Choose one (name or number):",
-           "   2. regional       One region of a country",
-           "systems.present: Systems in place.",
-           "   3. contact_centre   Contact or call centre",
-           "customers.journey_map: A customer journey map (CJM) exists.",
-           "  Answer yes or no."],
+    "ru": [
+        "company.geography: Насколько широк рынок компании.",
+        "  Выберите одно (название или номер):",
+        "   2. regional       Один регион страны",
+        "systems.present: Системы, которые уже есть.",
+        "   3. contact_centre   Контакт-центр или колл-центр",
+        "customers.journey_map: Есть карта пути клиента (CJM).",
+        "  Ответьте да или нет (yes/no).",
+    ],
+    "en": [
+        "company.geography: How far the market reaches.",
+        "  Choose one (name or number):",
+        "   2. regional       One region of a country",
+        "systems.present: Systems in place.",
+        "   3. contact_centre   Contact or call centre",
+        "customers.journey_map: A customer journey map (CJM) exists.",
+        "  Answer yes or no.",
+    ],
 }
 
 
@@ -204,8 +283,11 @@ SHOWN = {
 def test_interview_shows_field_and_value_descriptions_in_the_language_asked(runner, tmp_path: Path, lang) -> None:
     n = len([q for q in questions() if q.section != "self_assessment"])
     out = tmp_path / "resort.yaml"
-    result = runner.invoke(cli, ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out),
-                                 "--lang", lang], input="\n".join([""] * n + ["n"]) + "\n")
+    result = runner.invoke(
+        cli,
+        ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out), "--lang", lang],
+        input="\n".join([""] * n + ["n"]) + "\n",
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     for line in SHOWN[lang]:
@@ -234,10 +316,15 @@ def test_a_section_whose_facts_cannot_hold_together_is_asked_again(runner, tmp_p
     at = paths.index(customers[-1]) + 1
     script = answers[:at] + again + answers[at:] + ["n"]
     out = tmp_path / "resort.yaml"
-    result = runner.invoke(cli, ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out)],
-                           input="\n".join(script) + "\n")
+    result = runner.invoke(
+        cli,
+        ["interview", "--from", str(example("article-1-wellness-resort")), "-o", str(out)],
+        input="\n".join(script) + "\n",
+    )
     assert result.exit_code == 0, result.output
-    assert ("This section does not add up: ltv_by_segment: LTV per segment needs segments, but "
-            "customers.segmentation is false: set one of them right. Please answer it again.") in result.output
+    assert (
+        "This section does not add up: ltv_by_segment: LTV per segment needs segments, but "
+        "customers.segmentation is false: set one of them right. Please answer it again."
+    ) in result.output
     data = load_facts(out).data["customers"]
     assert (data["segmentation"], data["ltv_by_segment"]) == (True, True)

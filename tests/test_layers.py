@@ -95,15 +95,16 @@ def test_a_cycle_in_the_cli_or_a_lower_layer_from_it_breaks_a_contract(tmp_path:
     imports the knowledge layer instead of going through services."""
     copy = _checkout(tmp_path)
     options = copy / "cli" / "options.py"  # cli/assess.py imports cli/options.py
-    options.write_text(options.read_text(encoding="utf-8") + "\nfrom cxm.cli import assess  # noqa\n",
-                       encoding="utf-8")
+    options.write_text(options.read_text(encoding="utf-8") + "\nfrom cxm.cli import assess  # noqa\n", encoding="utf-8")
     render = copy / "cli" / "render.py"
-    render.write_text(render.read_text(encoding="utf-8") + "\nfrom cxm.engine.knowledge import cache  # noqa\n",
-                      encoding="utf-8")
+    render.write_text(
+        render.read_text(encoding="utf-8") + "\nfrom cxm.engine.knowledge import cache  # noqa\n", encoding="utf-8"
+    )
     proc = _lint_imports(copy)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     out = " ".join(proc.stdout.split())
     assert "the CLI's modules import one another without a cycle BROKEN" in out
-    assert ("the CLI reaches the engine's language, knowledge, runtime and explain layers only through services "
-            "BROKEN") in out
+    assert (
+        "the CLI reaches the engine's language, knowledge, runtime and explain layers only through services BROKEN"
+    ) in out
     assert "cxm.cli.render -> cxm.engine.knowledge.cache" in out

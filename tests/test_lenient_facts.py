@@ -7,18 +7,29 @@ import pytest
 from cxm.facts.load import load_facts_text
 from cxm.facts.source import SourceError
 
-HEAD = "company: {name: X, industry: INDUSTRY, markets: {b2b: 0, b2c: 100}, employees: 5, geography: local, " \
-       "country: COUNTRY}\n"
+HEAD = (
+    "company: {name: X, industry: INDUSTRY, markets: {b2b: 0, b2c: 100}, employees: 5, geography: local, "
+    "country: COUNTRY}\n"
+)
 
 
 def load(industry: str = "[retail]", country: str = "RU", rest: str = "") -> dict:
     return load_facts_text(HEAD.replace("INDUSTRY", industry).replace("COUNTRY", country) + rest, "f.yaml").data
 
 
-@pytest.mark.parametrize(("given", "code"), [
-    ("ru", "RU"), ("Ru", "RU"), ("Russia", "RU"), ("russian federation", "RU"), ("Россия", "RU"), ("'  de '", "DE"),
-    ("Kazakhstan", "KZ"), ("RU", "RU"),
-])
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("ru", "RU"),
+        ("Ru", "RU"),
+        ("Russia", "RU"),
+        ("russian federation", "RU"),
+        ("Россия", "RU"),
+        ("'  de '", "DE"),
+        ("Kazakhstan", "KZ"),
+        ("RU", "RU"),
+    ],
+)
 def test_a_country_name_or_lower_case_code_is_read_as_the_code(given: str, code: str) -> None:
     assert load(country=given)["company"]["country"] == code
 
@@ -28,7 +39,8 @@ def test_anything_else_is_answered_with_an_example_code_not_a_regex(given: str) 
     with pytest.raises(SourceError) as err:
         load(country=given)
     assert [str(p) for p in err.value.problems] == [
-        f"f.yaml:1:110: company.country: expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got {given!r}"]
+        f"f.yaml:1:110: company.country: expected a two-letter ISO 3166-1 code such as RU, DE or KZ, got {given!r}"
+    ]
 
 
 def test_a_single_industry_is_a_one_item_list() -> None:

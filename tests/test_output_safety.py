@@ -43,8 +43,7 @@ def test_a_report_over_its_own_facts_file_is_refused(runner, tmp_path) -> None:
     chart.write_bytes(FACTS.read_bytes())
     result = runner.invoke(cli, ["report", str(chart), "-o", str(tmp_path / "r.md")])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: FILE {chart} and the chart {chart} are the same file; "
-                             "give different names\n")
+    assert result.stderr == (f"error: FILE {chart} and the chart {chart} are the same file; give different names\n")
     assert chart.read_bytes() == FACTS.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["company.md", "r.radar.svg"]
 
@@ -67,8 +66,14 @@ def test_a_report_into_a_read_only_folder_is_one_line(runner, tmp_path) -> None:
 def test_stdout_on_a_full_device_is_one_line() -> None:
     for args in (["assess", str(FACTS)], ["schema"]):
         with open("/dev/full", "w") as full:
-            proc = subprocess.run([sys.executable, "-m", "cxm.cli", *args], stdout=full, stderr=subprocess.PIPE,
-                                  text=True, cwd=ROOT, timeout=120)
+            proc = subprocess.run(
+                [sys.executable, "-m", "cxm.cli", *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+                timeout=120,
+            )
         assert proc.returncode == 1
         assert proc.stderr == "error: cannot write the output: No space left on device\n"
 
@@ -89,8 +94,10 @@ def test_a_folder_planted_where_a_cache_file_goes_is_ignored(tmp_path, monkeypat
 
 # --- item 14: the Markdown report ----------------------------------------------------------------------
 
-HOSTILE = ('<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http://evil.example/p.png) '
-           '<https://evil.example> **bold** `code` | pipe\n# Forged heading\n- forged item\n<script>x</script>')
+HOSTILE = (
+    "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http://evil.example/p.png) "
+    "<https://evil.example> **bold** `code` | pipe\n# Forged heading\n- forged item\n<script>x</script>"
+)
 
 
 def test_a_hostile_name_is_plain_text_in_the_markdown_report(runner, tmp_path) -> None:
@@ -103,7 +110,8 @@ def test_a_hostile_name_is_plain_text_in_the_markdown_report(runner, tmp_path) -
     assert text.splitlines()[0] == (
         "# Customer-experience maturity report: &lt;img src=x onerror=alert(1)&gt; \\[click\\](javascript:alert(1)) "
         "!\\[t\\](http://evil.example/p.png) &lt;https://evil.example&gt; \\*\\*bold\\*\\* \\`code\\` \\| pipe "
-        "# Forged heading - forged item &lt;script&gt;x&lt;/script&gt;")
+        "# Forged heading - forged item &lt;script&gt;x&lt;/script&gt;"
+    )
     tokens = markdown_it.MarkdownIt("commonmark").enable("table").parse(text)
     inline = [child for token in tokens if token.children for child in token.children]
     assert not {t.type for t in tokens + inline} & {"html_block", "html_inline", "link_open"}
@@ -115,15 +123,18 @@ def test_a_hostile_name_is_plain_text_in_the_markdown_report(runner, tmp_path) -
     assert "".join(c.content for c in tokens[1].children) == (
         "Customer-experience maturity report: <img src=x onerror=alert(1)> [click](javascript:alert(1)) "
         "![t](http://evil.example/p.png) <https://evil.example> **bold** `code` | pipe "
-        "# Forged heading - forged item <script>x</script>")
+        "# Forged heading - forged item <script>x</script>"
+    )
 
 
 def test_an_odd_chart_name_cannot_break_its_link(runner, tmp_path) -> None:
     out = tmp_path / "a) ![x](http:evil) b.md"
     result = runner.invoke(cli, ["report", str(FACTS), "-o", str(out)], env=NOW)
     assert result.exit_code == 0, result.output
-    assert "![Radar chart of the four competency levels (1 to 6)](a%29%20%21%5Bx%5D%28http%3Aevil%29%20b.radar.svg)" \
+    assert (
+        "![Radar chart of the four competency levels (1 to 6)](a%29%20%21%5Bx%5D%28http%3Aevil%29%20b.radar.svg)"
         in out.read_text(encoding="utf-8").splitlines()
+    )
 
 
 # --- item 16: text and JSON -----------------------------------------------------------------------------
@@ -135,8 +146,9 @@ def test_line_breaks_bidi_and_zero_width_in_a_name_are_shown_escaped(runner, tmp
     result = runner.invoke(cli, ["assess", str(facts)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == ("CX maturity assessment: Acme\\x0aFile: forged.yaml\\x0d\\u202eevil\\u200b\\u2066x"
-                        "\\u2069\\x85\\x1b[31m")
+    assert lines[0] == (
+        "CX maturity assessment: Acme\\x0aFile: forged.yaml\\x0d\\u202eevil\\u200b\\u2066x\\u2069\\x85\\x1b[31m"
+    )
     assert lines[1] == f"Facts file: {facts}"
     for char in "\r\u202e\u200b\u2066\u2069\x85\x1b":
         assert char not in result.stdout

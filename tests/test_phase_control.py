@@ -36,8 +36,10 @@ def every(kb) -> CompiledBase:
 
 
 def _trace(trace: session.Trace) -> tuple[list, list]:
-    return ([dataclasses.astuple(f) for f in trace.firings],
-            [(k, dataclasses.astuple(f)) for k, f in trace.facts.items()])
+    return (
+        [dataclasses.astuple(f) for f in trace.firings],
+        [(k, dataclasses.astuple(f)) for k, f in trace.facts.items()],
+    )
 
 
 def _waits(base: CompiledBase) -> set[str]:
@@ -76,10 +78,13 @@ def test_without_the_control_pattern_on_rules_testing_no_absence_the_order_chang
     for path in sorted(EXAMPLES.glob("*.yaml")):
         flat = flatten(load_facts(path).data)
         got, want = session.run(kb, absence, flat), session.run(kb, every, flat)
-        assert {k: (f.name, f.value) for k, f in got.facts.items()} == \
-            {k: (f.name, f.value) for k, f in want.facts.items()}, path.name
-        fired = [Counter((f.rule, f.branch, tuple(sorted(f.matched)), tuple(f.asserted)) for f in t.firings)
-                 for t in (got, want)]
+        assert {k: (f.name, f.value) for k, f in got.facts.items()} == {
+            k: (f.name, f.value) for k, f in want.facts.items()
+        }, path.name
+        fired = [
+            Counter((f.rule, f.branch, tuple(sorted(f.matched)), tuple(f.asserted)) for f in t.firings)
+            for t in (got, want)
+        ]
         assert fired[0] == fired[1], path.name
         reordered += [f.rule for f in got.firings] != [f.rule for f in want.firings]
     assert reordered  # why it is not the default

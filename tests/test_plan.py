@@ -18,21 +18,54 @@ from tests.conftest import example
 # (documented values, company-wide standards), customers 3 (regular feedback, analysed); employees 2: training runs
 # before each season (periodic) but engagement is not measured, so the employee rung 3 fails on that test alone.
 HOTELS = {
-    "company": {"name": "City hotels", "industry": ["hospitality"], "markets": {"b2c": 75, "b2b": 25},
-                "employees": 600, "geography": "national", "branches": 9, "country": "TR",
-                "resources": {"budget": "high", "it_capacity": "medium"}},
-    "leadership": {"executive_sponsor": "declared", "cx_owner": "full_time", "governance": "ad_hoc",
-                   "cx_metrics_in_reviews": "occasionally"},
-    "brand": {"values": "documented", "brand_book": True, "service_standards": "company_wide",
-              "promise_monitored": False},
-    "employees": {"cx_training": "periodic", "engagement_measured": False, "feedback": "none",
-                  "incentives_linked_to_cx": False, "suggestion_scheme": False, "journey_map": False},
-    "customers": {"feedback_collection": "regular", "feedback_channels": ["online", "offline"], "journey_map": True,
-                  "segmentation": False, "ltv_by_segment": False, "insight_drives_decisions": False,
-                  "mystery_shopping": "none", "response_time_hours": 12},
+    "company": {
+        "name": "City hotels",
+        "industry": ["hospitality"],
+        "markets": {"b2c": 75, "b2b": 25},
+        "employees": 600,
+        "geography": "national",
+        "branches": 9,
+        "country": "TR",
+        "resources": {"budget": "high", "it_capacity": "medium"},
+    },
+    "leadership": {
+        "executive_sponsor": "declared",
+        "cx_owner": "full_time",
+        "governance": "ad_hoc",
+        "cx_metrics_in_reviews": "occasionally",
+    },
+    "brand": {
+        "values": "documented",
+        "brand_book": True,
+        "service_standards": "company_wide",
+        "promise_monitored": False,
+    },
+    "employees": {
+        "cx_training": "periodic",
+        "engagement_measured": False,
+        "feedback": "none",
+        "incentives_linked_to_cx": False,
+        "suggestion_scheme": False,
+        "journey_map": False,
+    },
+    "customers": {
+        "feedback_collection": "regular",
+        "feedback_channels": ["online", "offline"],
+        "journey_map": True,
+        "segmentation": False,
+        "ltv_by_segment": False,
+        "insight_drives_decisions": False,
+        "mystery_shopping": "none",
+        "response_time_hours": 12,
+    },
     "metrics": {"in_use": ["nps", "csat"], "through_kpis": []},
-    "systems": {"present": ["crm", "contact_centre", "booking"], "channels": ["website", "email"],
-                "integrated": ["crm", "booking"], "digital_footprint_in_crm": True, "analytics": "basic"},
+    "systems": {
+        "present": ["crm", "contact_centre", "booking"],
+        "channels": ["website", "email"],
+        "integrated": ["crm", "booking"],
+        "digital_footprint_in_crm": True,
+        "analytics": "basic",
+    },
 }
 
 
@@ -55,15 +88,23 @@ def _ids(steps: list[dict]) -> list[str]:
 def test_the_weakest_competency_leads_and_one_ordering_decides(runner, tmp_path: Path) -> None:
     a = _json(runner, _write(tmp_path, {**HOTELS, "compliance": {"personal_data_law_met": True}}))
     assert {c: v["level"] for c, v in a["levels"].items()} == {
-        "leadership": 3, "brand": 4, "employees": 2, "customers": 3}
+        "leadership": 3,
+        "brand": 4,
+        "employees": 2,
+        "customers": 3,
+    }
     assert a["weakest"] == ["employees"]
     plan = a["plan"]
     # the weakest competency first: the first decision for now is an employee-engagement one
     assert plan["now"][0]["competency"] == "employees"
     # and it takes what is open: engagement is the open test of the employee rung, training already runs
     first = [plan["now"][0]["id"], *(_ids(plan["now"][0]["steps"]))]
-    assert any(e == {"fact": "employees.engagement_measured", "value": True}
-               for r in a["recommendations"] if r["id"] in first for e in r["effects"])
+    assert any(
+        e == {"fact": "employees.engagement_measured", "value": True}
+        for r in a["recommendations"]
+        if r["id"] in first
+        for e in r["effects"]
+    )
     # one ordering: the decisions of the plan come by their competency's level, lowest first
     shown = plan["now"] + plan["next"] + plan["later"]
     levels = [a["levels"][s["competency"]]["level"] for s in shown]
@@ -73,8 +114,11 @@ def test_the_weakest_competency_leads_and_one_ordering_decides(runner, tmp_path:
     text = runner.invoke(cli, ["assess", str(tmp_path / "company.yaml")]).output
     start = re.search(r"  Start with: (.*?)\n  (?:Shortest|\n)", text, re.S)
     assert start and " ".join(start.group(1).split()) == "; ".join(s["title"]["en"] for s in plan["now"])
-    decisions = [r for r in a["roadmap"]["recommendations"]
-                 if next(x for x in a["recommendations"] if x["id"] == r)["kind"] == "decision"]
+    decisions = [
+        r
+        for r in a["roadmap"]["recommendations"]
+        if next(x for x in a["recommendations"] if x["id"] == r)["kind"] == "decision"
+    ]
     assert decisions == plan["order"]
     # the shortest path goes through the weakest competency and follows the ordering
     path = a["roadmap"]["shortest"]
@@ -98,8 +142,9 @@ def test_the_budget_and_effort_cost_horizon(runner, tmp_path: Path) -> None:
         assert step["horizon"] in ("weeks", "months", "year")
     text = runner.invoke(cli, ["assess", str(example("article-2-regional-lender"))]).output
     first = " ".join(line.strip() for line in text.split("  Now\n", 1)[1].splitlines()[:2])
-    assert re.match(r"1\. .* \(effort (low|medium|high), cost (low|medium|high), takes (weeks|months|about a year)\)",
-                    first), first
+    assert re.match(
+        r"1\. .* \(effort (low|medium|high), cost (low|medium|high), takes (weeks|months|about a year)\)", first
+    ), first
 
 
 def test_an_entry_whose_effects_hold_or_are_served_is_left_out(runner) -> None:
@@ -112,14 +157,17 @@ def test_an_entry_whose_effects_hold_or_are_served_is_left_out(runner) -> None:
     a = _json(runner, example("article-1-wellness-resort"))
     owner = next(d for d in a["plan"]["now"] if d["id"] == "dedicate-cx-owner")
     assert [(x["id"], _ids(x["steps"])) for x in owner["steps"]] == [
-        ("appoint-full-time-cx-lead", ["cx-owner-reports-to-sponsor"])]
+        ("appoint-full-time-cx-lead", ["cx-owner-reports-to-sponsor"])
+    ]
     assert a["plan"]["merged"]["cx-owner-mandate"] == "cx-owner-reports-to-sponsor"
     # both stay in the full tree
     assert {"cx-owner-mandate", "cx-owner-reports-to-sponsor"} <= {r["id"] for r in a["recommendations"]}
 
 
-@pytest.mark.parametrize(("compliance", "duty"), [({"personal_data_law_met": False}, "do"), (None, "confirm"),
-                                                  ({"personal_data_law_met": True}, None)])
+@pytest.mark.parametrize(
+    ("compliance", "duty"),
+    [({"personal_data_law_met": False}, "do"), (None, "confirm"), ({"personal_data_law_met": True}, None)],
+)
 def test_a_legal_duty_is_done_when_given_and_confirmed_when_assumed(runner, tmp_path: Path, compliance, duty) -> None:
     """A Russian hotel group with a CRM keeps customer data, so 152-FZ applies: a file saying the law is not met gets
     a duty to do, which leads the plan; a silent file gets a duty to confirm, kept out of the plan."""
@@ -240,11 +288,21 @@ def test_the_audit_sees_a_plan_over_budget_and_a_pair_served_twice(engine) -> No
 
     def step(rec_id: str, steps=()) -> PlanStep:
         r = recs[rec_id]
-        return PlanStep(id=r.id, kind=r.kind, competency=r.competency, effort=r.effort, cost=r.cost,
-                        horizon=r.horizon, title=r.title, steps=list(steps))
+        return PlanStep(
+            id=r.id,
+            kind=r.kind,
+            competency=r.competency,
+            effort=r.effort,
+            cost=r.cost,
+            horizon=r.horizon,
+            title=r.title,
+            steps=list(steps),
+        )
 
-    owner = step("dedicate-cx-owner", [step("appoint-full-time-cx-lead",
-                                            [step("cx-owner-mandate"), step("cx-owner-reports-to-sponsor")])])
+    owner = step(
+        "dedicate-cx-owner",
+        [step("appoint-full-time-cx-lead", [step("cx-owner-mandate"), step("cx-owner-reports-to-sponsor")])],
+    )
     a.plan = replace(a.plan, now=[owner, *a.plan.now[1:], *a.plan.next[:1]])
     found = check(engine.kb, a, trace)
     assert "leadership.cx_owner=full_time" in found.served_twice

@@ -22,8 +22,19 @@ COMPANIES = PORTFOLIO / "companies.jsonl"
 NOW = {"CXM_NOW": "2026-01-10T09:00:00Z"}
 STAGES = ["ignore", "explore", "mobilize", "operationalize", "align", "embed"]
 COMPETENCIES = ["leadership", "brand", "employees", "customers"]
-INDUSTRIES = ["hospitality", "healthcare", "finance", "manufacturing", "retail", "telecom", "it", "logistics",
-              "education", "public", "other"]
+INDUSTRIES = [
+    "hospitality",
+    "healthcare",
+    "finance",
+    "manufacturing",
+    "retail",
+    "telecom",
+    "it",
+    "logistics",
+    "education",
+    "public",
+    "other",
+]
 
 
 def _rows() -> list[dict]:
@@ -31,8 +42,10 @@ def _rows() -> list[dict]:
 
 
 def _ranked(counts: Counter, n: int) -> list[dict]:
-    return [{"id": k, "count": c, "share": round(c / n, 4)}
-            for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        {"id": k, "count": c, "share": round(c / n, 4)}
+        for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def _expected(rows: list[dict]) -> dict:
@@ -44,17 +57,24 @@ def _expected(rows: list[dict]) -> dict:
         "companies": n,
         "stages": stages,
         "levels": {c: {str(lv): sum(r["levels"][c] == lv for r in rows) for lv in range(1, 7)} for c in COMPETENCIES},
-        "weakest": [{"id": c, "count": weak[c], "share": round(weak[c] / n, 4)}
-                    for c in sorted(COMPETENCIES, key=lambda c: (-weak[c], COMPETENCIES.index(c)))],
+        "weakest": [
+            {"id": c, "count": weak[c], "share": round(weak[c] / n, 4)}
+            for c in sorted(COMPETENCIES, key=lambda c: (-weak[c], COMPETENCIES.index(c)))
+        ],
         "recommendations": _ranked(Counter(x for r in rows for x in set(r["recommendations"])), n)[:10],
         "gates": _ranked(Counter(g for r in rows for g in set(r["gates_failing"])), n),
         "lowest_two": round((stages["ignore"] + stages["explore"]) / n, 4),
         "highest_two": round((stages["align"] + stages["embed"]) / n, 4),
         "warned": sum(1 for r in rows if r["warnings"]),
         "unsettled": sum(1 for r in rows if r.get("range", {}).get("settled") is False),
-        "self_far": [{"id": way, "count": sum(way in r["self_far"].values() for r in rows),
-                      "share": round(sum(way in r["self_far"].values() for r in rows) / n, 4)}
-                     for way in ("below", "above")],
+        "self_far": [
+            {
+                "id": way,
+                "count": sum(way in r["self_far"].values() for r in rows),
+                "share": round(sum(way in r["self_far"].values() for r in rows) / n, 4),
+            }
+            for way in ("below", "above")
+        ],
     }
 
 
@@ -87,19 +107,30 @@ def test_figures_equal_an_independent_count(runner) -> None:
     assert f["warned"] == 23  # companies whose facts contradict each other (issue 26 counted them)
     # the groups: every industry, market and size class with at least 5 companies, each with its own figures
     expected = []
-    for cut, keys in (("industry", INDUSTRIES), ("market", ["b2b", "b2c", "mixed"]),
-                      ("size_class", ["micro", "small", "medium", "large"])):
+    for cut, keys in (
+        ("industry", INDUSTRIES),
+        ("market", ["b2b", "b2c", "mixed"]),
+        ("size_class", ["micro", "small", "medium", "large"]),
+    ):
         for key in keys:
             group = [r for r in rows if (key in r[cut] if cut == "industry" else r[cut] == key)]
             if len(group) >= 5:
                 expected.append({"cut": cut, "key": key, "figures": _expected(group)})
     assert data["groups"] == expected
     assert [(g["cut"], g["key"], g["figures"]["companies"]) for g in data["groups"]] == [
-        ("industry", "hospitality", 6), ("industry", "finance", 6), ("industry", "manufacturing", 8),
-        ("industry", "retail", 13), ("industry", "it", 5), ("industry", "logistics", 5),
-        ("market", "b2b", 18), ("market", "b2c", 18),
-        ("size_class", "micro", 7), ("size_class", "small", 11), ("size_class", "medium", 16),
-        ("size_class", "large", 6)]
+        ("industry", "hospitality", 6),
+        ("industry", "finance", 6),
+        ("industry", "manufacturing", 8),
+        ("industry", "retail", 13),
+        ("industry", "it", 5),
+        ("industry", "logistics", 5),
+        ("market", "b2b", 18),
+        ("market", "b2c", 18),
+        ("size_class", "micro", 7),
+        ("size_class", "small", 11),
+        ("size_class", "medium", 16),
+        ("size_class", "large", 6),
+    ]
 
 
 def test_a_folder_of_facts_files_gives_the_same_figures(runner, tmp_path: Path) -> None:
@@ -131,20 +162,32 @@ def test_markdown_portfolio(runner, tmp_path: Path, lang: str) -> None:
     lines = out.read_text(encoding="utf-8").splitlines()
     heads = [line for line in lines if re.match(r"#{1,3} ", line)]
     if lang == "en":
-        assert heads == ["# CX maturity portfolio", "## How the companies spread over the six stages",
-                         "## Level distribution of each competency", "## The weakest competency, most often",
-                         "## Recommendations made most often", "## Gates that hold companies back most often",
-                         "## By industry, market and size class", "### Industry", "### Market", "### Size class"]
+        assert heads == [
+            "# CX maturity portfolio",
+            "## How the companies spread over the six stages",
+            "## Level distribution of each competency",
+            "## The weakest competency, most often",
+            "## Recommendations made most often",
+            "## Gates that hold companies back most often",
+            "## By industry, market and size class",
+            "### Industry",
+            "### Market",
+            "### Size class",
+        ]
         assert "| 2. Explore | 19 | 48% |" in lines
         assert "| Purposeful leadership | 1 | 17 | 13 | 4 | 5 | 0 | 3 |" in lines
         assert "| Customer connectedness | 23 | 58% |" in lines
-        assert ("| Write down the brand values and carry them into key processes (`written-brand-values`) "
-                "| 27 | 68% |") in lines
+        assert (
+            "| Write down the brand values and carry them into key processes (`written-brand-values`) | 27 | 68% |"
+        ) in lines
         assert "| A dedicated CX owner (`gate-mobilize`) | 12 | 30% |" in lines
         assert "![Bar chart: companies per stage](p.stages.svg)" in lines
     else:
-        assert heads[:3] == ["# Портфель: зрелость клиентского опыта", "## Распределение компаний по шести стадиям",
-                             "## Распределение уровней по компетенциям"]
+        assert heads[:3] == [
+            "# Портфель: зрелость клиентского опыта",
+            "## Распределение компаний по шести стадиям",
+            "## Распределение уровней по компетенциям",
+        ]
         assert "| 2. Исследование | 19 | 48% |" in lines
     for name in charts:
         _offline((tmp_path / f"p.{name}.svg").read_text(encoding="utf-8"))
@@ -164,8 +207,9 @@ def test_bad_records_are_located(runner, tmp_path: Path) -> None:
     bad_level = json.loads(rows[2])
     bad_level["levels"]["brand"] = 9
     bad = tmp_path / "bad.jsonl"
-    bad.write_text("\n".join([rows[0], json.dumps(old), json.dumps(bad_level), "{not json", *rows[4:]]) + "\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "\n".join([rows[0], json.dumps(old), json.dumps(bad_level), "{not json", *rows[4:]]) + "\n", encoding="utf-8"
+    )
     result = runner.invoke(cli, ["portfolio", str(bad), "--format", "json"])
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -196,8 +240,10 @@ def test_batch_summary(runner, tmp_path: Path) -> None:
     out, page = tmp_path / "r.jsonl", tmp_path / "summary.html"
     result = runner.invoke(cli, ["batch", str(COMPANIES), "-o", str(out), "--summary", str(page)], env=NOW)
     assert result.exit_code == 0, result.output
-    assert result.stderr == (f"40 assessed, 0 errors\n23 of them with consistency warnings (see \"warnings\"; "
-                             f"cxm assess shows where each is)\nsummary: {page}\n")
+    assert result.stderr == (
+        f'40 assessed, 0 errors\n23 of them with consistency warnings (see "warnings"; '
+        f"cxm assess shows where each is)\nsummary: {page}\n"
+    )
     direct = tmp_path / "direct.html"
     assert runner.invoke(cli, ["portfolio", str(out), "-o", str(direct)], env=NOW).exit_code == 0
     assert page.read_bytes() == direct.read_bytes()
@@ -226,10 +272,22 @@ HEIGHT = 6000  # the window: the whole page fits
 
 
 def _browser(binary: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars", "--force-device-scale-factor=1",
-               f"--window-size=1280,{HEIGHT}", *args]
+    command = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--window-size=1280,{HEIGHT}",
+        *args,
+    ]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc
@@ -296,16 +354,23 @@ def test_report_with_portfolio_shows_the_percentiles(runner, tmp_path: Path) -> 
     mine = {"stage": a["stage"]["number"], **{c: a["levels"][c]["level"] for c in COMPETENCIES}}
     assert mine == {"stage": 3, "leadership": 3, "brand": 3, "employees": 3, "customers": 3}
     rows = _rows()
-    groups = [("Whole portfolio (40 companies)", rows),
-              ("Industry: Finance (6 companies)", [r for r in rows if "finance" in r["industry"]]),
-              ("Size class: Large (250+) (6 companies)", [r for r in rows if r["size_class"] == "large"])]
+    groups = [
+        ("Whole portfolio (40 companies)", rows),
+        ("Industry: Finance (6 companies)", [r for r in rows if "finance" in r["industry"]]),
+        ("Size class: Large (250+) (6 companies)", [r for r in rows if r["size_class"] == "large"]),
+    ]
     expected = []
     for name, group in groups:
-        values = {"stage": [STAGES.index(r["stage"]) + 1 for r in group],
-                  **{c: [r["levels"][c] for r in group] for c in COMPETENCIES}}
-        cells = [f"{_percentile(mine[k], v)} (median {statistics_median(v):g})" if k != "stage" else
-                 f"{_percentile(mine[k], v)} (median: {_stage_median(statistics_median(v))})"
-                 for k, v in values.items()]
+        values = {
+            "stage": [STAGES.index(r["stage"]) + 1 for r in group],
+            **{c: [r["levels"][c] for r in group] for c in COMPETENCIES},
+        }
+        cells = [
+            f"{_percentile(mine[k], v)} (median {statistics_median(v):g})"
+            if k != "stage"
+            else f"{_percentile(mine[k], v)} (median: {_stage_median(statistics_median(v))})"
+            for k, v in values.items()
+        ]
         expected.append(f"| {name} | {' | '.join(cells)} |")
     whole = [STAGES.index(r["stage"]) + 1 for r in rows]
     assert expected[0].startswith(f"| Whole portfolio (40 companies) | {_percentile(3, whole)} (median: ")
@@ -313,11 +378,14 @@ def test_report_with_portfolio_shows_the_percentiles(runner, tmp_path: Path) -> 
     out = tmp_path / "lender.md"
     result = runner.invoke(cli, ["report", str(lender), "-o", str(out), "--portfolio", str(RESULTS)], env=NOW)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [str(out), str(tmp_path / "lender.radar.svg"),
-                                          str(tmp_path / "lender.standing.svg")]
+    assert result.stdout.splitlines() == [
+        str(out),
+        str(tmp_path / "lender.radar.svg"),
+        str(tmp_path / "lender.standing.svg"),
+    ]
     lines = out.read_text(encoding="utf-8").splitlines()
     at = lines.index("## Against the portfolio")
-    assert lines[at + 8:at + 12] == ["| This company | 3 | 3 | 3 | 3 | 3 |", *expected]
+    assert lines[at + 8 : at + 12] == ["| This company | 3 | 3 | 3 | 3 | 3 |", *expected]
     _offline((tmp_path / "lender.standing.svg").read_text(encoding="utf-8"))
 
     page = tmp_path / "lender.html"
@@ -334,14 +402,20 @@ def test_report_with_portfolio_shows_the_percentiles(runner, tmp_path: Path) -> 
 
     # a company whose industry group is too small is compared with the portfolio and its size class only
     small = tmp_path / "clinic.yaml"
-    small.write_text(lender.read_text(encoding="utf-8").replace("industry: [finance]", "industry: [healthcare]"),
-                     encoding="utf-8")
+    small.write_text(
+        lender.read_text(encoding="utf-8").replace("industry: [finance]", "industry: [healthcare]"), encoding="utf-8"
+    )
     out = tmp_path / "clinic.md"
     assert runner.invoke(cli, ["report", str(small), "-o", str(out), "--portfolio", str(RESULTS)]).exit_code == 0
-    rows_shown = [line for line in out.read_text(encoding="utf-8").splitlines()
-                  if line.startswith(("| Whole", "| Industry", "| Size class"))]
-    assert [line.split(" |")[0] for line in rows_shown] == ["| Whole portfolio (40 companies)",
-                                                            "| Size class: Large (250+) (6 companies)"]
+    rows_shown = [
+        line
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("| Whole", "| Industry", "| Size class"))
+    ]
+    assert [line.split(" |")[0] for line in rows_shown] == [
+        "| Whole portfolio (40 companies)",
+        "| Size class: Large (250+) (6 companies)",
+    ]
 
 
 def test_report_with_a_bad_portfolio_exits_2(runner, tmp_path: Path) -> None:
@@ -350,11 +424,13 @@ def test_report_with_a_bad_portfolio_exits_2(runner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"row": 1}\n', encoding="utf-8")
     out = tmp_path / "r.html"
-    result = runner.invoke(cli, ["report", str(example("article-1-wellness-resort")), "-o", str(out),
-                                 "--portfolio", str(bad)])
+    result = runner.invoke(
+        cli, ["report", str(example("article-1-wellness-resort")), "-o", str(out), "--portfolio", str(bad)]
+    )
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
-        f"error: {bad}:1: company: missing (written by an older cxm batch? run it again)")
+        f"error: {bad}:1: company: missing (written by an older cxm batch? run it again)"
+    )
     assert not out.exists()
 
 
@@ -387,12 +463,16 @@ def test_empty_unreadable_and_bad_folder_inputs_exit_2(runner, tmp_path: Path) -
     (folder / "a.yaml").write_text("company:\n  name: A\n", encoding="utf-8")
     nothing = tmp_path / "nothing"
     nothing.mkdir()
-    for path, first in ((empty, f"error: {empty}: no companies in the portfolio"),
-                        (binary, f"error: {binary}: cannot read the portfolio: 'utf-8' codec can't decode byte 0xff "
-                                 "in position 0: invalid start byte"),
-                        (folder, "error: row 1: company.country: required field is missing "
-                                 f"[{folder / 'a.yaml'}:1:1]"),
-                        (nothing, f"error: {nothing}: no facts files (*.yaml, *.yml, *.json) in the folder")):
+    for path, first in (
+        (empty, f"error: {empty}: no companies in the portfolio"),
+        (
+            binary,
+            f"error: {binary}: cannot read the portfolio: 'utf-8' codec can't decode byte 0xff "
+            "in position 0: invalid start byte",
+        ),
+        (folder, f"error: row 1: company.country: required field is missing [{folder / 'a.yaml'}:1:1]"),
+        (nothing, f"error: {nothing}: no facts files (*.yaml, *.yml, *.json) in the folder"),
+    ):
         result = runner.invoke(cli, ["portfolio", str(path), "--format", "json"])
         assert result.exit_code == 2, path
         assert result.stderr.splitlines()[0] == first

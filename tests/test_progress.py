@@ -16,8 +16,12 @@ from tests.conftest import ROOT
 
 def _run(args: list[str], tmp_path: Path, tty: bool) -> tuple[int, str, str]:
     """Run cxm with stderr on a pseudo-terminal (``tty``) or a pipe: exit code, stdout, stderr."""
-    env = {**os.environ, "CXM_CACHE_DIR": os.environ.get("CXM_CACHE_DIR", str(tmp_path / "cache")),
-           "COLUMNS": "100", "TERM": "dumb"}
+    env = {
+        **os.environ,
+        "CXM_CACHE_DIR": os.environ.get("CXM_CACHE_DIR", str(tmp_path / "cache")),
+        "COLUMNS": "100",
+        "TERM": "dumb",
+    }
     command = [sys.executable, "-m", "cxm.cli", *args]
     if not tty:
         proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
@@ -46,8 +50,10 @@ def test_audit_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     code, out, err = _run(args, tmp_path, tty=True)
     assert code == 0, err
     assert "Auditing" in err and "100%" in err  # the bar, filled: 12 examples, 3 + 3 profiles and 40 extremes
-    assert out.startswith("Audit of 58 companies: 15 generated (seed 7, with the 12 examples), 3 with a maturity "
-                          "per section (seed 7), 40 extremes")
+    assert out.startswith(
+        "Audit of 58 companies: 15 generated (seed 7, with the 12 examples), 3 with a maturity "
+        "per section (seed 7), 40 extremes"
+    )
     code, quiet_out, quiet_err = _run(args, tmp_path, tty=False)
     assert (code, quiet_out, quiet_err) == (0, out, "")
 

@@ -27,17 +27,29 @@ from cxm.facts.vocabulary import input_fields
 from tests.conftest import EXAMPLES
 
 EXAMPLES_N = int(os.environ.get("CXM_HYPOTHESIS_EXAMPLES", "2000"))
-PROPERTY = settings(max_examples=EXAMPLES_N, derandomize=True, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+PROPERTY = settings(
+    max_examples=EXAMPLES_N, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 CLI = settings(PROPERTY, max_examples=max(200, EXAMPLES_N // 10))  # each run loads the rules
 BOUND = 5.0  # CPU seconds per input ("never a hang"; CPU time, so a busy machine does not fail it)
 LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S.*?): (?P<message>\S.*)$")
 
 FIELDS = input_fields()
-FIXED = {"company.name", "company.country", "company.markets.b2b", "company.markets.b2c", "company.employees",
-         "company.branches", "customers.response_time_hours", "systems.integrated"}
-INTS = {"company.employees": (1, 10_000_000), "company.branches": (0, 100_000),
-        "customers.response_time_hours": (0, 10_000)}
+FIXED = {
+    "company.name",
+    "company.country",
+    "company.markets.b2b",
+    "company.markets.b2c",
+    "company.employees",
+    "company.branches",
+    "customers.response_time_hours",
+    "systems.integrated",
+}
+INTS = {
+    "company.employees": (1, 10_000_000),
+    "company.branches": (0, 100_000),
+    "customers.response_time_hours": (0, 10_000),
+}
 BASES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.yaml"))]
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -101,8 +113,9 @@ def valid_facts(draw: st.DrawFn) -> dict:
     if data.get("customers", {}).get("ltv_by_segment"):
         put(data, "customers.segmentation", True)
     if draw(st.booleans()):
-        data["self_assessment"] = {c: draw(field_value(f"self_assessment.{c}"))
-                                   for c in ("leadership", "brand", "employees", "customers")}
+        data["self_assessment"] = {
+            c: draw(field_value(f"self_assessment.{c}")) for c in ("leadership", "brand", "employees", "customers")
+        }
     return data
 
 
@@ -113,10 +126,17 @@ def render(data: Any, style: int) -> str:
 
 
 JUNK = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | TEXT | st.sampled_from(
-        ["retial", "yes", "NO", "2020-01-01", "0x1F", "1e999", ".inf", "~", "", "__class__", "{0.__class__}"]),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT | st.sampled_from(list(FIELDS)), inner,
-                                                                  max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | TEXT
+    | st.sampled_from(
+        ["retial", "yes", "NO", "2020-01-01", "0x1F", "1e999", ".inf", "~", "", "__class__", "{0.__class__}"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(TEXT | st.sampled_from(list(FIELDS)), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -148,8 +168,7 @@ def broken_facts(draw: st.DrawFn) -> dict:
                 nested = [nested] if draw(st.booleans()) else {"a": nested}
             put(data, name, nested)
         elif how == "huge":
-            put(data, name, draw(st.sampled_from([10 ** 400, -(10 ** 30), 2 ** 63, 1e308, "x" * 100_000,
-                                                  ["a"] * 5000])))
+            put(data, name, draw(st.sampled_from([10**400, -(10**30), 2**63, 1e308, "x" * 100_000, ["a"] * 5000])))
         else:
             data[draw(st.sampled_from(["company", "leadership", "systems", "self_assessment"]))] = draw(JUNK)
     return data
@@ -165,11 +184,28 @@ def alias_bomb(width: int, depth: int) -> str:
 RAW = st.one_of(
     st.binary(max_size=400),
     st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass")),
-    st.sampled_from([b"", b"\n", b"# only a comment\n", b"---\n...\n", b"\xef\xbb\xbf", b"---\na: 1\n---\nb: 2\n",
-                     b"company: !!python/object/apply:os.system ['touch /tmp/cxm-canary']\n",
-                     b"company: !!python/name:os.system\n", b"!!binary aGVsbG8=\n", b"a: &x [*x]\n",
-                     b"company: &c {name: A}\nleadership: *c\n", b"<<: {company: 1}\n", b"? [a, b]\n: c\n",
-                     b"\xff\xfecompany:", b"company:\n  name: caf\xe9\n", b"\x00", b"company:\t\n", b"[" * 3000]),
+    st.sampled_from(
+        [
+            b"",
+            b"\n",
+            b"# only a comment\n",
+            b"---\n...\n",
+            b"\xef\xbb\xbf",
+            b"---\na: 1\n---\nb: 2\n",
+            b"company: !!python/object/apply:os.system ['touch /tmp/cxm-canary']\n",
+            b"company: !!python/name:os.system\n",
+            b"!!binary aGVsbG8=\n",
+            b"a: &x [*x]\n",
+            b"company: &c {name: A}\nleadership: *c\n",
+            b"<<: {company: 1}\n",
+            b"? [a, b]\n: c\n",
+            b"\xff\xfecompany:",
+            b"company:\n  name: caf\xe9\n",
+            b"\x00",
+            b"company:\t\n",
+            b"[" * 3000,
+        ]
+    ),
     st.builds(alias_bomb, st.integers(2, 12), st.integers(2, 9)).map(str.encode),
 )
 
@@ -182,13 +218,29 @@ def broken_bytes(draw: st.DrawFn) -> bytes:
     text = render(draw(valid_facts()), draw(st.integers(0, 2))).encode("utf-8")
     if kind == 1:  # cut, splice or corrupt a valid file
         at = draw(st.integers(0, len(text)))
-        return text[:at] + draw(RAW) + text[at + draw(st.integers(0, 20)):]
+        return text[:at] + draw(RAW) + text[at + draw(st.integers(0, 20)) :]
     if kind == 2:
         return draw(RAW) + text
     lines = text.split(b"\n")
     i = draw(st.integers(0, len(lines) - 1))
-    lines.insert(i, draw(st.sampled_from([b"  !!python/object:os.system x", b"  &a b: *a", b"\t", b"- x", b"a",
-                                          b"  employees: 5", b"  name: [", b"company:", b"  \xc3\x28: 1"])))
+    lines.insert(
+        i,
+        draw(
+            st.sampled_from(
+                [
+                    b"  !!python/object:os.system x",
+                    b"  &a b: *a",
+                    b"\t",
+                    b"- x",
+                    b"a",
+                    b"  employees: 5",
+                    b"  name: [",
+                    b"company:",
+                    b"  \xc3\x28: 1",
+                ]
+            )
+        ),
+    )
     return b"\n".join(lines)
 
 
@@ -252,9 +304,14 @@ def test_any_bytes_assess_or_are_located(engine, data: bytes) -> None:
 
 @pytest.mark.slow
 @CLI
-@given(data=st.one_of(broken_bytes(), broken_facts().map(lambda d: render(d, 1).encode("utf-8")),
-                      valid_facts().map(lambda d: render(d, 1).encode("utf-8"))),
-       fmt=st.sampled_from(["text", "json"]))
+@given(
+    data=st.one_of(
+        broken_bytes(),
+        broken_facts().map(lambda d: render(d, 1).encode("utf-8")),
+        valid_facts().map(lambda d: render(d, 1).encode("utf-8")),
+    ),
+    fmt=st.sampled_from(["text", "json"]),
+)
 def test_the_cli_exits_0_or_2_with_located_lines(data: bytes, fmt: str) -> None:
     from click.testing import CliRunner
 
@@ -287,7 +344,6 @@ def test_regressions() -> None:
     else:  # pragma: no cover
         raise AssertionError("merge key accepted")
 
-
     # a key holding a line break split its error message over two lines
     try:
         load_facts_text('company:\n  "\\r\\n": 1\n', "k.yaml")
@@ -299,13 +355,24 @@ def test_regressions() -> None:
     try:
         load_facts_text("company:\n  name: é\x7f\n", "c.yaml")
     except SourceError as exc:
-        assert str(exc) == ("c.yaml:2:10: (root): malformed YAML: character U+007F is not allowed (control "
-                            "characters are not allowed)")
+        assert str(exc) == (
+            "c.yaml:2:10: (root): malformed YAML: character U+007F is not allowed (control characters are not allowed)"
+        )
     else:  # pragma: no cover
         raise AssertionError("control character accepted")
     # JSON writes a character beyond U+FFFF as an escaped surrogate pair, which YAML rejected
-    text = json.dumps({"company": {"name": "Café 😀 𐀀", "industry": ["retail"], "markets": {"b2c": 100},
-                                   "employees": 5, "geography": "local", "country": "RU"}})
+    text = json.dumps(
+        {
+            "company": {
+                "name": "Café 😀 𐀀",
+                "industry": ["retail"],
+                "markets": {"b2c": 100},
+                "employees": 5,
+                "geography": "local",
+                "country": "RU",
+            }
+        }
+    )
     assert "\\ud83d\\ude00" in text
     assert load_facts_text(text, "emoji.json").facts.company.name == "Café 😀 𐀀"
     # ... and the check that such a text is JSON hit Python's recursion limit on deeply nested input

@@ -32,8 +32,9 @@ from cxm.rules import BUILTIN_DIR
 from tests.conftest import ROOT
 
 EXAMPLES_N = int(os.environ.get("CXM_HYPOTHESIS_EXAMPLES", "2000"))
-PROPERTY = settings(max_examples=EXAMPLES_N, derandomize=True, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+PROPERTY = settings(
+    max_examples=EXAMPLES_N, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 BOUND = 5.0  # CPU seconds to load and compile one generated file
 WORKER_BOUND = 60.0  # wall-clock seconds for the worker to run one rule base on four companies
 
@@ -64,8 +65,26 @@ NAMES = sorted(SPECS)
 DERIVED = ["size", "tag", "score", "flag"]
 COUNTER = itertools.count()
 
-HOSTILE_WORDS = ["__class__", "__import__", "{0.__class__}", "$gt", "$ex", "os.system", "eval", "cxm_sink", "p",
-                 "r0f0", "all", "any", "not", "always", "", " ", "é", "a" * 300]
+HOSTILE_WORDS = [
+    "__class__",
+    "__import__",
+    "{0.__class__}",
+    "$gt",
+    "$ex",
+    "os.system",
+    "eval",
+    "cxm_sink",
+    "p",
+    "r0f0",
+    "all",
+    "any",
+    "not",
+    "always",
+    "",
+    " ",
+    "é",
+    "a" * 300,
+]
 
 
 def value_for(name: str) -> st.SearchStrategy[Any]:
@@ -80,8 +99,15 @@ def value_for(name: str) -> st.SearchStrategy[Any]:
         good = st.integers(-5, 30)
     else:
         good = st.text(max_size=10)
-    junk = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
-                     st.sampled_from(HOSTILE_WORDS), st.integers(-(10 ** 30), 10 ** 30))
+    junk = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.text(max_size=8),
+        st.sampled_from(HOSTILE_WORDS),
+        st.integers(-(10**30), 10**30),
+    )
     return st.one_of(good, good, good, junk)
 
 
@@ -109,8 +135,12 @@ def checks_of(draw: st.DrawFn, name: str) -> Any:
 
 
 def fact_name() -> st.SearchStrategy[str]:
-    return st.one_of(*[st.sampled_from(NAMES)] * 6, st.sampled_from(HOSTILE_WORDS),
-                     st.sampled_from(NAMES).map(lambda n: n[:-1]), st.text(max_size=12))
+    return st.one_of(
+        *[st.sampled_from(NAMES)] * 6,
+        st.sampled_from(HOSTILE_WORDS),
+        st.sampled_from(NAMES).map(lambda n: n[:-1]),
+        st.text(max_size=12),
+    )
 
 
 @st.composite
@@ -130,23 +160,38 @@ def condition() -> st.SearchStrategy[Any]:
             st.tuples(atom(), inner).map(lambda t: {**t[0], **(t[1] if isinstance(t[1], dict) else {"all": [t[1]]})}),
         ),
         max_leaves=6,
-    ) | st.one_of(st.none(), st.integers(), st.text(max_size=20), st.sampled_from(HOSTILE_WORDS), st.just([]),
-                  st.just({}))
+    ) | st.one_of(
+        st.none(), st.integers(), st.text(max_size=20), st.sampled_from(HOSTILE_WORDS), st.just([]), st.just({})
+    )
 
 
 @st.composite
 def conclusion(draw: st.DrawFn) -> Any:
-    kind = draw(st.sampled_from(["derive", "derive", "level", "gate", "stage", "recommend", "hold_back", "weakest",
-                                 "__import__"]))
+    kind = draw(
+        st.sampled_from(
+            ["derive", "derive", "level", "gate", "stage", "recommend", "hold_back", "weakest", "__import__"]
+        )
+    )
     if kind == "derive":
         name = draw(st.sampled_from(DERIVED) | fact_name())
-        value = draw(value_for(name if name in SPECS else "score") | st.sampled_from(
-            [{"copy": draw(st.sampled_from(NAMES))}, {"sum": [draw(st.sampled_from(NAMES))]},
-             {"copy": "score", "plus": 1}, {"sum": ["score", "level.brand"]}]))
+        value = draw(
+            value_for(name if name in SPECS else "score")
+            | st.sampled_from(
+                [
+                    {"copy": draw(st.sampled_from(NAMES))},
+                    {"sum": [draw(st.sampled_from(NAMES))]},
+                    {"copy": "score", "plus": 1},
+                    {"sum": ["score", "level.brand"]},
+                ]
+            )
+        )
         return {kind: {name: value}}
     if kind == "level":
-        return {kind: {draw(st.sampled_from(["brand", "customers", "x"])): draw(st.integers(0, 7) | st.just(
-            {"copy": "score"}))}}
+        return {
+            kind: {
+                draw(st.sampled_from(["brand", "customers", "x"])): draw(st.integers(0, 7) | st.just({"copy": "score"}))
+            }
+        }
     target = {"gate": "gate", "stage": "stage", "weakest": "weakest"}.get(kind)
     value = draw(value_for(target)) if target else draw(st.sampled_from(["do-it", "nothing", "__class__"]))
     return {kind: value}
@@ -196,20 +241,30 @@ def typed_atom(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def typed_condition() -> st.SearchStrategy[Any]:
-    return st.recursive(typed_atom(), lambda inner: st.one_of(
-        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
-        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
-        inner.map(lambda x: {"not": x}),
-    ), max_leaves=5) | st.just("always")
+    return st.recursive(
+        typed_atom(),
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
+            st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+            inner.map(lambda x: {"not": x}),
+        ),
+        max_leaves=5,
+    ) | st.just("always")
 
 
 @st.composite
 def typed_conclusion(draw: st.DrawFn) -> Any:
-    kind = draw(st.sampled_from(["size", "tag", "score", "flag", "gate", "weakest", "recommend", "hold_back",
-                                 "level"]))
+    kind = draw(st.sampled_from(["size", "tag", "score", "flag", "gate", "weakest", "recommend", "hold_back", "level"]))
     if kind in DERIVED:
-        return {"derive": {kind: draw(st.sampled_from(SPECS[kind].values) if SPECS[kind].values else (
-            st.booleans() if kind == "flag" else st.integers(0, 30)))}}
+        return {
+            "derive": {
+                kind: draw(
+                    st.sampled_from(SPECS[kind].values)
+                    if SPECS[kind].values
+                    else (st.booleans() if kind == "flag" else st.integers(0, 30))
+                )
+            }
+        }
     if kind == "level":
         return {"level": {draw(st.sampled_from(["brand", "customers"])): draw(st.integers(1, 6))}}
     if kind in ("recommend", "hold_back"):
@@ -267,8 +322,21 @@ def load(text: str) -> tuple[Path, Any]:
 @PROPERTY
 @given(raw=condition())
 def test_any_condition_compiles_or_is_located(raw: Any) -> None:
-    text = dump({"rules": [{"id": "c", "title": {"en": "T", "ru": "Т"}, "because": {"en": "B", "ru": "Б"},
-                                      "source": "s", "when": raw, "then": {"gate": "explore"}}]}, allow_unicode=True)
+    text = dump(
+        {
+            "rules": [
+                {
+                    "id": "c",
+                    "title": {"en": "T", "ru": "Т"},
+                    "because": {"en": "B", "ru": "Б"},
+                    "source": "s",
+                    "when": raw,
+                    "then": {"gate": "explore"},
+                }
+            ]
+        },
+        allow_unicode=True,
+    )
     load(text)
 
 
@@ -302,8 +370,13 @@ for line in sys.stdin:
 
 @pytest.fixture(scope="module")
 def worker():
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(ROOT / "facts" / "examples")], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKER, str(ROOT / "facts" / "examples")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     yield proc
     proc.stdin.close()
     proc.wait(timeout=60)
@@ -353,21 +426,49 @@ OWNERS = ["none", "part_time", "full_time", "department"]
 CHANNELS = ["online", "offline", "phone"]
 # the facts mixed: a list, two numbers, two ordered choices, a yes/no, an unordered choice and a many-valued one
 # (the last two derived, by the seed rules below, from the owner and the feedback channels)
-MIX = {"systems.present": "list", "company.employees": "int", "company.resources.budget": "ordered",
-       "brand.brand_book": "bool", "hue": "enum", "tag": "many"}
+MIX = {
+    "systems.present": "list",
+    "company.employees": "int",
+    "company.resources.budget": "ordered",
+    "brand.brand_book": "bool",
+    "hue": "enum",
+    "tag": "many",
+}
 PARTNER = {"company.employees": "company.branches", "company.resources.budget": "company.resources.it_capacity"}
-SEEDS = [{"id": f"seed-{fact}-{colour}", "title": {"en": "T", "ru": "Т"}, "because": {"en": "B", "ru": "Б"},
-          "source": "s", "when": when, "then": {"derive": {fact: colour}}}
-         for fact, colour, when in [
-             ("hue", "red", {"leadership.cx_owner": "none"}), ("hue", "green", {"leadership.cx_owner": "part_time"}),
-             ("hue", "blue", {"leadership.cx_owner": "full_time"}),
-             ("tag", "red", {"customers.feedback_channels": {"has": "online"}}),
-             ("tag", "green", {"customers.feedback_channels": {"has": "offline"}}),
-             ("tag", "blue", {"customers.feedback_channels": {"has": "phone"}})]]
+SEEDS = [
+    {
+        "id": f"seed-{fact}-{colour}",
+        "title": {"en": "T", "ru": "Т"},
+        "because": {"en": "B", "ru": "Б"},
+        "source": "s",
+        "when": when,
+        "then": {"derive": {fact: colour}},
+    }
+    for fact, colour, when in [
+        ("hue", "red", {"leadership.cx_owner": "none"}),
+        ("hue", "green", {"leadership.cx_owner": "part_time"}),
+        ("hue", "blue", {"leadership.cx_owner": "full_time"}),
+        ("tag", "red", {"customers.feedback_channels": {"has": "online"}}),
+        ("tag", "green", {"customers.feedback_channels": {"has": "offline"}}),
+        ("tag", "blue", {"customers.feedback_channels": {"has": "phone"}}),
+    ]
+]
 KIND_OPS = {
     "list": ["has", "lacks", "has_any", "has_all", "has_none", "present:true", "present:false"],
-    "int": ["is", "is_not", "in", "not_in", "at_least", "at_most", "above", "below", "between", "ref",
-            "present:true", "present:false"],
+    "int": [
+        "is",
+        "is_not",
+        "in",
+        "not_in",
+        "at_least",
+        "at_most",
+        "above",
+        "below",
+        "between",
+        "ref",
+        "present:true",
+        "present:false",
+    ],
     "bool": ["is", "is_not", "present:true", "present:false"],
     "enum": ["is", "is_not", "in", "not_in", "present:true", "present:false"],
     "many": ["is", "is_not", "in", "not_in", "present:true", "present:false"],
@@ -377,8 +478,14 @@ SHAPES = ["all", "any", "not-all", "not-any", "any-of-all", "all-with-any", "one
 
 
 def _values(kind: str) -> list[Any]:
-    return {"list": SYSTEMS, "int": list(range(5)), "ordered": LEVELS, "bool": [True, False], "enum": HUES,
-            "many": HUES}[kind]
+    return {
+        "list": SYSTEMS,
+        "int": list(range(5)),
+        "ordered": LEVELS,
+        "bool": [True, False],
+        "enum": HUES,
+        "many": HUES,
+    }[kind]
 
 
 def _operand(rng: Any, kind: str, op: str) -> Any:
@@ -408,7 +515,7 @@ def _test(rng: Any, fact: str, op: str) -> dict[str, Any]:
 def _atom(rng: Any, fact: str, op: str, *, negate: bool = True) -> dict[str, Any]:
     test = _test(rng, fact, op)
     if rng.random() < 0.15 and len(test) == 1:  # the shorthand, where there is one
-        (o, v), = test.items()
+        ((o, v),) = test.items()
         if (o == "is" and MIX.get(fact) != "list") or (o == "has" and MIX.get(fact) == "list"):
             test = v
     atom = {fact: test}
@@ -449,22 +556,39 @@ def mixed_condition(rng: Any, fact: str, first: str, second: str, shape: str) ->
 
 
 def operator_rule_file(conditions: list[Any]) -> str:
-    hits = "".join(f"  hit_{i}: {{type: bool, description: {{en: Hit, ru: Попадание}}}}\n"
-                   for i in range(len(conditions)))
-    decls = ("facts:\n  hue: {type: enum, values: [red, green, blue], description: {en: Hue, ru: Оттенок}}\n"
-             "  tag: {type: enum, values: [red, green, blue], many: true, description: {en: Tags, ru: Метки}}\n")
-    rules = [{"id": f"mix-{i}", "title": {"en": "T", "ru": "Т"}, "because": {"en": "B", "ru": "Б"}, "source": "s",
-              "when": when, "then": {"derive": {f"hit_{i}": True}}} for i, when in enumerate(conditions)]
+    hits = "".join(
+        f"  hit_{i}: {{type: bool, description: {{en: Hit, ru: Попадание}}}}\n" for i in range(len(conditions))
+    )
+    decls = (
+        "facts:\n  hue: {type: enum, values: [red, green, blue], description: {en: Hue, ru: Оттенок}}\n"
+        "  tag: {type: enum, values: [red, green, blue], many: true, description: {en: Tags, ru: Метки}}\n"
+    )
+    rules = [
+        {
+            "id": f"mix-{i}",
+            "title": {"en": "T", "ru": "Т"},
+            "because": {"en": "B", "ru": "Б"},
+            "source": "s",
+            "when": when,
+            "then": {"derive": {f"hit_{i}": True}},
+        }
+        for i, when in enumerate(conditions)
+    ]
     return decls + hits + dump({"rules": SEEDS + rules}, allow_unicode=True, sort_keys=False)
 
 
 def operator_company(rng: Any) -> dict[str, Any]:
     """Input facts, each left out now and then (a test of a fact that is not there fails)."""
-    facts = {"systems.present": rng.sample(SYSTEMS, rng.randint(0, 4)), "company.employees": rng.randrange(5),
-             "company.branches": rng.randrange(5), "company.resources.budget": rng.choice(LEVELS),
-             "company.resources.it_capacity": rng.choice(LEVELS), "brand.brand_book": rng.random() < 0.5,
-             "leadership.cx_owner": rng.choice(OWNERS), "customers.feedback_channels": rng.sample(CHANNELS,
-                                                                                                   rng.randint(0, 3))}
+    facts = {
+        "systems.present": rng.sample(SYSTEMS, rng.randint(0, 4)),
+        "company.employees": rng.randrange(5),
+        "company.branches": rng.randrange(5),
+        "company.resources.budget": rng.choice(LEVELS),
+        "company.resources.it_capacity": rng.choice(LEVELS),
+        "brand.brand_book": rng.random() < 0.5,
+        "leadership.cx_owner": rng.choice(OWNERS),
+        "customers.feedback_channels": rng.sample(CHANNELS, rng.randint(0, 3)),
+    }
     return {k: v for k, v in facts.items() if rng.random() > 0.12}
 
 
@@ -490,8 +614,14 @@ def _passes_readme(fact: str, value: Any, op: str, operand: Any, values: dict[st
     if isinstance(operand, dict):  # {fact: OTHER, plus: N}
         other = _rank(operand["fact"], values[operand["fact"]]) + operand.get("plus", 0)
         v = _rank(fact, value)
-        return {"is": v == other, "is_not": v != other, "at_least": v >= other, "at_most": v <= other,
-                "above": v > other, "below": v < other}[op]
+        return {
+            "is": v == other,
+            "is_not": v != other,
+            "at_least": v >= other,
+            "at_most": v <= other,
+            "above": v > other,
+            "below": v < other,
+        }[op]
     if op == "has":
         return operand in value
     if op == "has_any":
@@ -584,8 +714,7 @@ def _alternatives(conditions: list[Any], companies: list[dict[str, Any]]) -> lis
         trace = session.run(kb, base, company)
         facts = group_facts(trace.facts.values())
         fired = {(int(f.rule[4:]), f.branch) for f in trace.firings if f.rule.startswith("mix-")}
-        holding = {(int(r.id[4:]), b) for r in rules for b, branch in enumerate(r.branches)
-                   if holds(kb, branch, facts)}
+        holding = {(int(r.id[4:]), b) for r in rules for b, branch in enumerate(r.branches) if holds(kb, branch, facts)}
         out.append((fired, holding))
     return out
 
@@ -600,12 +729,16 @@ def _disagreements(conditions: list[Any], companies: list[dict[str, Any]]) -> li
         for i, when in enumerate(conditions):
             readme = readme_holds(when, values)
             if readme != (i in rules_fired) or readme != (i in rules_holding):
-                problems.append(f"{json.dumps(when)} on {json.dumps(company)}: rules/README.md "
-                                f"{readme}, engine {i in rules_fired}, evaluator {i in rules_holding}")
+                problems.append(
+                    f"{json.dumps(when)} on {json.dumps(company)}: rules/README.md "
+                    f"{readme}, engine {i in rules_fired}, evaluator {i in rules_holding}"
+                )
         for i, b in sorted(fired ^ holding):
-            problems.append(f"{json.dumps(conditions[i])} on {json.dumps(company)}: alternative {b + 1}: engine "
-                            f"{'fired' if (i, b) in fired else 'silent'}, evaluator "
-                            f"{'holds' if (i, b) in holding else 'fails'}")
+            problems.append(
+                f"{json.dumps(conditions[i])} on {json.dumps(company)}: alternative {b + 1}: engine "
+                f"{'fired' if (i, b) in fired else 'silent'}, evaluator "
+                f"{'holds' if (i, b) in holding else 'fails'}"
+            )
     return problems
 
 
@@ -616,8 +749,9 @@ def _companies(rng: Any, n: int) -> list[dict[str, Any]]:
 def test_the_issue_26_rule_does_not_fire_when_the_list_holds_both() -> None:
     # has crm, lacks ivr: fires on [crm] and on [crm, booking]; not on [crm, ivr], [ivr] or [] (by hand)
     when = [{"systems.present": {"has": "crm"}}, {"systems.present": {"lacks": "ivr"}}]
-    companies = [{"systems.present": s} for s in (["crm", "ivr", "contact_centre"], ["crm"], ["crm", "booking"],
-                                                  ["ivr"], [])]
+    companies = [
+        {"systems.present": s} for s in (["crm", "ivr", "contact_centre"], ["crm"], ["crm", "booking"], ["ivr"], [])
+    ]
     fired = [bool(f) for f, _ in _fired_by_engine([when], companies)]
     assert fired == [False, True, True, False, False]
 
@@ -625,9 +759,11 @@ def test_the_issue_26_rule_does_not_fire_when_the_list_holds_both() -> None:
 def test_two_tests_of_a_many_valued_fact_may_be_passed_by_one_value() -> None:
     # tag: {in: [red, green]} and tag: red hold for tags {red} (one value passes both); tag: red and not tag: red
     # never hold; tag: red and tag is_not red hold for {red, green} only
-    conditions = [[{"tag": {"in": ["red", "green"]}}, {"tag": "red"}],
-                  [{"tag": "red"}, {"not": {"tag": "red"}}],
-                  [{"tag": "red"}, {"tag": {"is_not": "red"}}]]
+    conditions = [
+        [{"tag": {"in": ["red", "green"]}}, {"tag": "red"}],
+        [{"tag": "red"}, {"not": {"tag": "red"}}],
+        [{"tag": "red"}, {"tag": {"is_not": "red"}}],
+    ]
     companies = [{"customers.feedback_channels": c} for c in (["online"], ["online", "offline"], ["offline"])]
     fired = [sorted(f) for f, _ in _fired_by_engine(conditions, companies)]
     assert fired == [[0], [0, 2], []]
@@ -637,11 +773,20 @@ def test_each_alternative_that_holds_fires_when_they_match_the_same_facts() -> N
     # customers-rung-6-missing's shape: a positive test beside "not" of a conjunction on a derived fact (hue, from
     # the owner: none gives red) and an input. Its alternatives: 1 brand_book false; 2 employees 1, hue not red;
     # 3 employees 1, branches not 2. The last two match the same fact (employees), and each fires when it holds.
-    when = {"any": [{"brand.brand_book": False},
-                    {"company.employees": 1, "not": {"hue": "red", "company.branches": 2}}]}
-    companies = [{"brand.brand_book": b, "company.employees": e, "company.branches": n, "leadership.cx_owner": o}
-                 for b, e, n, o in [(False, 1, 0, "full_time"), (True, 1, 2, "none"), (True, 1, 2, "full_time"),
-                                    (True, 1, 0, "none"), (False, 3, 2, "none"), (True, 1, 0, "full_time")]]
+    when = {
+        "any": [{"brand.brand_book": False}, {"company.employees": 1, "not": {"hue": "red", "company.branches": 2}}]
+    }
+    companies = [
+        {"brand.brand_book": b, "company.employees": e, "company.branches": n, "leadership.cx_owner": o}
+        for b, e, n, o in [
+            (False, 1, 0, "full_time"),
+            (True, 1, 2, "none"),
+            (True, 1, 2, "full_time"),
+            (True, 1, 0, "none"),
+            (False, 3, 2, "none"),
+            (True, 1, 0, "full_time"),
+        ]
+    ]
     by_hand = [{1, 2, 3}, set(), {2}, {3}, {1}, {2, 3}]
     found = _alternatives([when], companies)
     assert [{b + 1 for _, b in fired} for fired, _ in found] == by_hand
@@ -654,12 +799,13 @@ def test_every_operator_pair_on_one_fact_compiles_to_what_the_rule_says() -> Non
 
     rng = random.Random(26)
     pairs = [(fact, a, b) for fact, kind in MIX.items() for a in KIND_OPS[kind] for b in KIND_OPS[kind]]
-    conditions = [mixed_condition(rng, *pair, shape) for n, pair in enumerate(pairs)
-                  for shape in ("all", SHAPES[n % len(SHAPES)])]
+    conditions = [
+        mixed_condition(rng, *pair, shape) for n, pair in enumerate(pairs) for shape in ("all", SHAPES[n % len(SHAPES)])
+    ]
     companies = _companies(rng, 24)
     problems: list[str] = []
     for start in range(0, len(conditions), RULES_PER_FILE * 5):
-        problems += _disagreements(conditions[start:start + RULES_PER_FILE * 5], companies)
+        problems += _disagreements(conditions[start : start + RULES_PER_FILE * 5], companies)
     assert problems == [], f"{len(problems)} disagreements, e.g.\n" + "\n".join(problems[:10])
 
 

@@ -14,23 +14,26 @@ from tests.conftest import ROOT, example
 
 def test_an_engine_that_cannot_load_names_the_rebuild_command(tmp_path: Path) -> None:
     # as on Python 3.13 with durable-rules built without the define: its C extension does not import
-    code = ("import sys; sys.modules['durable_rules_engine'] = None; from cxm.cli.main import main; "
-            f"sys.argv = ['cxm', 'assess', {str(example('article-1-wellness-resort'))!r}]; main()")
+    code = (
+        "import sys; sys.modules['durable_rules_engine'] = None; from cxm.cli.main import main; "
+        f"sys.argv = ['cxm', 'assess', {str(example('article-1-wellness-resort'))!r}]; main()"
+    )
     env = {**os.environ, "CXM_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     version = ".".join(map(str, sys.version_info[:3]))
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr == (
         f"error: cannot load the durable-rules engine on Python {version}: import of durable_rules_engine halted; "
         "None in sys.modules. Rebuild it with: "
         f'CPPFLAGS="-DPyEval_CallObject=PyObject_CallObject -O2" {shlex.quote(sys.executable)} -m pip install '
-        "--no-cache-dir --force-reinstall --no-deps durable-rules==2.0.28\n")
+        "--no-cache-dir --force-reinstall --no-deps durable-rules==2.0.28\n"
+    )
 
 
 def test_python_m_cxm_runs_the_command(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "cxm", "--version"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxm", "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "cxm, version 0.1.0\n", "")
 
 
@@ -60,16 +63,33 @@ def test_the_readme_setup_builds_durable_rules_as_the_rebuild_command_does() -> 
 def test_shell_completion_as_the_readme_documents_it() -> None:
     cxm = Path(sys.executable).parent / "cxm"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for shell, marker in [("bash", "complete -o nosort -F _cxm_completion cxm"), ("zsh", "#compdef cxm"),
-                          ("fish", "complete --no-files --command cxm")]:
+    for shell, marker in [
+        ("bash", "complete -o nosort -F _cxm_completion cxm"),
+        ("zsh", "#compdef cxm"),
+        ("fish", "complete --no-files --command cxm"),
+    ]:
         assert f"_CXM_COMPLETE={shell}_source cxm" in readme
-        proc = subprocess.run([str(cxm)], env={**os.environ, "_CXM_COMPLETE": f"{shell}_source"},
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [str(cxm)],
+            env={**os.environ, "_CXM_COMPLETE": f"{shell}_source"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0 and marker in proc.stdout, proc.stdout + proc.stderr
-    proc = subprocess.run([str(cxm)], env={**os.environ, "_CXM_COMPLETE": "bash_complete", "COMP_WORDS": "cxm ass",
-                                           "COMP_CWORD": "1"}, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(cxm)],
+        env={**os.environ, "_CXM_COMPLETE": "bash_complete", "COMP_WORDS": "cxm ass", "COMP_CWORD": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.stdout == "plain,assess\n"
-    proc = subprocess.run([str(cxm)], env={**os.environ, "_CXM_COMPLETE": "bash_complete",
-                                           "COMP_WORDS": "cxm rules au", "COMP_CWORD": "2"},
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(cxm)],
+        env={**os.environ, "_CXM_COMPLETE": "bash_complete", "COMP_WORDS": "cxm rules au", "COMP_CWORD": "2"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.stdout == "plain,audit\n"  # a command of a module imported only when used

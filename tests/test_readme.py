@@ -44,6 +44,7 @@ def _pattern(line: str) -> re.Pattern[str]:
 
 def matches(expected: list[str], actual: list[str]) -> str | None:
     """None when ``actual`` fits ``expected``, else the first expected line that could not be matched."""
+
     def fit(i: int, j: int) -> bool:
         if i == len(expected):
             return j == len(actual)
@@ -67,8 +68,9 @@ def test_the_readme_has_console_samples() -> None:
 
 
 @pytest.mark.parametrize(("line", "command", "expected"), SAMPLES, ids=[f"README:{n}" for n, _, _ in SAMPLES])
-def test_console_sample_matches_real_output(runner, monkeypatch, tmp_path, line: int, command: str,
-                                            expected: list[str]) -> None:
+def test_console_sample_matches_real_output(
+    runner, monkeypatch, tmp_path, line: int, command: str, expected: list[str]
+) -> None:
     monkeypatch.chdir(ROOT)
     args = shlex.split(command)
     assert args[0] == "cxm"

@@ -96,13 +96,13 @@ def test_a_record_compiles_no_method(monkeypatch) -> None:
     methods = re.compile(r"^\s*def (__\w+__)\(self", re.M)  # a method compiled from source
     assert [m for text in made for m in methods.findall(text)] == []
     assert len(made) == (0 if sys.version_info < (3, 13) else 1)
-    plain = {m for text in compiled[len(made):] for m in methods.findall(text)}
+    plain = {m for text in compiled[len(made) :] for m in methods.findall(text)}
     assert {"__init__", "__repr__", "__eq__"} <= plain  # the dataclass compiled them (the probe sees its exec)
-
 
 
 def test_a_record_has_no_post_init() -> None:
     with pytest.raises(TypeError, match="no __post_init__"):
+
         @record
         class Bad:
             """A record that cannot be."""
@@ -115,7 +115,7 @@ def test_a_record_has_no_post_init() -> None:
 
 def test_a_record_has_a_docstring() -> None:
     with pytest.raises(TypeError, match="needs a docstring"):
+
         @record
         class Bare:
             a: int
-

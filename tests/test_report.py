@@ -73,26 +73,35 @@ def test_markdown_report(runner, tmp_path: Path, lang: str, headings: list[str])
     lines = text.splitlines()
     assert [line for line in lines if re.match(r"#{1,2} ", line)] == headings
     a = _assessment(runner, "article-2-regional-lender")
-    label = {"en": {"decision": "Decision", "action": "Action", "tool": "Tool"},
-             "ru": {"decision": "Решение", "action": "Действие", "tool": "Инструмент"}}[lang]
-    recs = lines[lines.index(headings[10]):lines.index(headings[11])]
+    label = {
+        "en": {"decision": "Decision", "action": "Action", "tool": "Tool"},
+        "ru": {"decision": "Решение", "action": "Действие", "tool": "Инструмент"},
+    }[lang]
+    recs = lines[lines.index(headings[10]) : lines.index(headings[11])]
     rec_heads = [line for line in recs if line.startswith("###")]
     numbers = _numbers(a["recommendations"])
     assert rec_heads == [
         f"{'#' * (3 + numbers[r['id']].count('.'))} {numbers[r['id']]}. {label[r['kind']]}: {r['title'][lang]}"
-        for r in a["recommendations"]]
-    appendix = lines[lines.index(headings[11]):lines.index(headings[12])]
+        for r in a["recommendations"]
+    ]
+    appendix = lines[lines.index(headings[11]) : lines.index(headings[12])]
     assert [line for line in appendix if line.startswith("### ")] == [
-        f"### {numbers[r['id']]}. {r['title'][lang]}" for r in a["recommendations"]]
+        f"### {numbers[r['id']]}. {r['title'][lang]}" for r in a["recommendations"]
+    ]
     if lang == "en":
         assert lines[2] == "Prepared on 2026-01-10 from the facts file article-2-regional-lender.yaml"
-        assert "**Stage 3 of 6: Mobilize.** A dedicated CX role or team, a set of CX metrics, local standards, " \
-               "feedback at several touchpoints." in lines
-        assert "3. **Mobilize** ← You are here: A dedicated CX role or team, a set of CX metrics, local standards, " \
-               "feedback at several touchpoints." in lines
-        assert "| Purposeful leadership **!** | 3 | ■■■□□□ | A full-time CX person or team exists (in a small firm, " \
-               "a part-time owner backed by a sponsor), and CX metrics reach management at least now and then. |" \
-               in lines
+        assert (
+            "**Stage 3 of 6: Mobilize.** A dedicated CX role or team, a set of CX metrics, local standards, "
+            "feedback at several touchpoints." in lines
+        )
+        assert (
+            "3. **Mobilize** ← You are here: A dedicated CX role or team, a set of CX metrics, local standards, "
+            "feedback at several touchpoints." in lines
+        )
+        assert (
+            "| Purposeful leadership **!** | 3 | ■■■□□□ | A full-time CX person or team exists (in a small firm, "
+            "a part-time owner backed by a sponsor), and CX metrics reach management at least now and then. |" in lines
+        )
         assert "- **Cross-functional CX work in operation**" in lines  # no rule id for the client
         assert "  - Standing cross-functional CX teams (now: an informal or temporary group)" in lines
         assert "![Radar chart of the four competency levels (1 to 6)](lender.radar.svg)" in lines
@@ -148,10 +157,22 @@ def chromium() -> str:
 
 def _browser(binary: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / "profile"
-    command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={profile}", "--hide-scrollbars", "--force-device-scale-factor=1",
-               "--window-size=1280,4000", *args]
+    command = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        "--window-size=1280,4000",
+        *args,
+    ]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc

@@ -30,8 +30,8 @@ def test_the_report_holds_no_local_path(runner, tmp_path: Path, suffix: str) -> 
 
 def test_the_client_appendix_names_no_rule_and_no_line(runner, tmp_path: Path) -> None:
     lines = report(runner, "article-2-regional-lender", tmp_path / "lender.md").splitlines()
-    appendix = lines[lines.index("## Appendix B: why each recommendation is made"):]
-    first = appendix[appendix.index("### 4.1.2. Reward proposals for improving CX"):][:9]
+    appendix = lines[lines.index("## Appendix B: why each recommendation is made") :]
+    first = appendix[appendix.index("### 4.1.2. Reward proposals for improving CX") :][:9]
     assert first == [
         "### 4.1.2. Reward proposals for improving CX",
         "",
@@ -50,8 +50,8 @@ def test_the_client_appendix_names_no_rule_and_no_line(runner, tmp_path: Path) -
 
 def test_the_appendix_reads_as_sentences(runner, tmp_path: Path) -> None:
     lines = report(runner, "article-2-regional-lender", tmp_path / "lender.md", "--consultant").splitlines()
-    appendix = lines[lines.index("## Appendix B: why each recommendation is made"):]
-    first = appendix[appendix.index("### 4.1.2. Reward proposals for improving CX"):][:9]
+    appendix = lines[lines.index("## Appendix B: why each recommendation is made") :]
+    first = appendix[appendix.index("### 4.1.2. Reward proposals for improving CX") :][:9]
     assert first == [
         "### 4.1.2. Reward proposals for improving CX",
         "",
@@ -70,12 +70,15 @@ def test_the_appendix_reads_as_sentences(runner, tmp_path: Path) -> None:
 
 def test_sources_are_full_citations(runner, tmp_path: Path) -> None:
     lines = report(runner, "article-1-wellness-resort", tmp_path / "resort.md").splitlines()
-    sources = lines[lines.index("## Sources") + 2:lines.index("---")]
+    sources = lines[lines.index("## Sources") + 2 : lines.index("---")]
     assert [s[:3] for s in sources if s] == ["1. ", "2. ", "3. "]
-    assert sources[0].startswith("1. Irina Kozhemyakina (management consulting group “Upravlencheskaya praktika”), "
-                                 "«Достижение следующего уровня сервисной зрелости укрепляет зрелость всей компании»")
-    assert sources[1].startswith("2. Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience "
-                                 "Maturity model")
+    assert sources[0].startswith(
+        "1. Irina Kozhemyakina (management consulting group “Upravlencheskaya praktika”), "
+        "«Достижение следующего уровня сервисной зрелости укрепляет зрелость всей компании»"
+    )
+    assert sources[1].startswith(
+        "2. Temkin Group (from 2018 the Qualtrics XM Institute), Customer Experience Maturity model"
+    )
     ru = report(runner, "article-1-wellness-resort", tmp_path / "resort-ru.md", "--lang", "ru").splitlines()
     assert "1. Ирина Кожемякина (КГ «Управленческая практика»)" in ru[ru.index("## Источники") + 2]
 
@@ -113,8 +116,7 @@ def test_the_pdf_shows_the_chart_and_every_recommendation(runner, tmp_path: Path
     # the radar chart's filled area, drawn in the body after the plan (on one of its first pages)
     assert max(fill(image) for image in images) > 3000
     text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pages)
-    data = json.loads(runner.invoke(cli, ["assess", str(example("article-3-manufacturer")), "--format",
-                                          "json"]).output)
+    data = json.loads(runner.invoke(cli, ["assess", str(example("article-3-manufacturer")), "--format", "json"]).output)
     missing = [r["title"]["en"] for r in data["recommendations"] if " ".join(r["title"]["en"].split()) not in text]
     assert missing == []
     assert re.search(r"Radar chart of the four competency levels", text)
@@ -122,8 +124,9 @@ def test_the_pdf_shows_the_chart_and_every_recommendation(runner, tmp_path: Path
 
 @pytest.mark.slow
 @pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
-def test_the_pdf_is_the_same_at_another_time_whichever_subsetter(runner, tmp_path: Path, monkeypatch,
-                                                                  subsetter: str) -> None:
+def test_the_pdf_is_the_same_at_another_time_whichever_subsetter(
+    runner, tmp_path: Path, monkeypatch, subsetter: str
+) -> None:
     """fontTools (WeasyPrint's subsetter when HarfBuzz's is missing) stamps each font with the time now, unless
     SOURCE_DATE_EPOCH is set: the report sets it, so a day later the bytes are the same."""
     import os

@@ -28,7 +28,9 @@ def test_validation_refuses_a_wrong_shape(engine) -> None:
     with pytest.raises(ValidationError) as info:
         validate(Assessment, data)
     assert sorted((e["type"], e["loc"]) for e in info.value.errors()) == [
-        ("int_parsing", ("stage", "number")), ("unexpected_keyword_argument", ("surprise",))]
+        ("int_parsing", ("stage", "number")),
+        ("unexpected_keyword_argument", ("surprise",)),
+    ]
 
 
 def test_the_json_schema_carries_the_field_descriptions() -> None:
@@ -38,4 +40,5 @@ def test_the_json_schema_carries_the_field_descriptions() -> None:
     assert schema["properties"]["knowledge_base"]["description"] == "Fingerprint of the rule files used."
     assert stage["description"] == "The company's stage."
     assert json_schema(WhyNot)["properties"]["suggestion"]["description"] == (
-        "Null when no change set was found within the search limits.")
+        "Null when no change set was found within the search limits."
+    )

@@ -26,8 +26,10 @@ def rule(rule_id: str, body: str) -> str:
 
 CASES = {
     "unknown_fact": (
-        rule("typo-fact", "    when:\n      customers.feedback_colection: {at_least: regular}\n"
-                          "    then: {gate: explore}\n"),
+        rule(
+            "typo-fact",
+            "    when:\n      customers.feedback_colection: {at_least: regular}\n    then: {gate: explore}\n",
+        ),
         "{f}:7:7: rules[0].when.customers.feedback_colection: unknown fact 'customers.feedback_colection' "
         "(did you mean 'customers.feedback_collection'?)",
     ),
@@ -51,8 +53,10 @@ CASES = {
         "condition of its own in a list, e.g. [{{systems.present: {{has: ...}}}}, {{systems.present: {{lacks: ...}}}}]",
     ),
     "absent_with_tests": (  # "absent and above 3" never holds: the author means "not above 3" or "absent"
-        rule("absent-above", "    when:\n      company.employees: {present: false, above: 3}\n"
-                             "    then: {gate: explore}\n"),
+        rule(
+            "absent-above",
+            "    when:\n      company.employees: {present: false, above: 3}\n    then: {gate: explore}\n",
+        ),
         "{f}:7:27: rules[0].when.company.employees.present: 'present: false' must stand alone: to say that no "
         "value of 'company.employees' passes the other tests, write them under 'not:' "
         "(not: {{company.employees: {{...}}}})",
@@ -63,8 +67,7 @@ CASES = {
     ),
     "input_as_conclusion": (
         rule("change-input", "    when: always\n    then: {derive: {brand.values: documented}}\n"),
-        "{f}:7:21: rules[0].then.derive.brand.values: 'brand.values' is an input fact; rules may not "
-        "change inputs",
+        "{f}:7:21: rules[0].then.derive.brand.values: 'brand.values' is an input fact; rules may not change inputs",
     ),
     "unknown_recommendation": (
         rule("no-such-rec", "    when: always\n    then: {recommend: zzz-nothing-like-it}\n"),
@@ -74,8 +77,9 @@ CASES = {
         "facts:\n  flag_a: {type: bool, description: {en: A, ru: А}}\n"
         "  flag_b: {type: bool, description: {en: B, ru: Б}}\n"
         + rule("a-unless-b", "    when: {not: {flag_b: true}}\n    then: {derive: {flag_a: true}}\n")
-        + rule("b-unless-a", "    when: {not: {flag_a: true}}\n    then: {derive: {flag_b: true}}\n")
-        .replace("rules:\n", ""),
+        + rule("b-unless-a", "    when: {not: {flag_a: true}}\n    then: {derive: {flag_b: true}}\n").replace(
+            "rules:\n", ""
+        ),
         "{f}:9:11: rules[0].when: this rule depends on the absence of a fact that it helps to produce "
         "(a cycle through 'not')",
     ),
@@ -83,9 +87,10 @@ CASES = {
     "self_triggering_counter": (
         "facts:\n  counter: {type: int, description: {en: A counter., ru: Счётчик.}}\n"
         + rule("counter-start", "    when: always\n    then: {derive: {counter: 1}}\n")
-        + rule("counter-up", "    when: {counter: {at_least: 1}}\n"
-                             "    then: {derive: {counter: {copy: counter, plus: 1}}}\n")
-        .replace("rules:\n", ""),
+        + rule(
+            "counter-up",
+            "    when: {counter: {at_least: 1}}\n    then: {derive: {counter: {copy: counter, plus: 1}}}\n",
+        ).replace("rules:\n", ""),
         "{f}:15:30: rules[1].then.derive.counter: this rule computes 'counter' from itself (circle: counter -> "
         "counter; rules: counter-up), so the engine would never stop; compute it from other facts",
     ),
@@ -93,11 +98,12 @@ CASES = {
         "facts:\n  count_a: {type: int, description: {en: A., ru: А.}}\n"
         "  count_b: {type: int, description: {en: B., ru: Б.}}\n"
         + rule("a-seed", "    when: always\n    then: {derive: {count_a: 1}}\n")
-        + rule("b-from-a", "    when: {count_a: {at_least: 1}}\n"
-                           "    then: {derive: {count_b: {copy: count_a, plus: 1}}}\n")
-        .replace("rules:\n", "")
-        + rule("a-from-b", "    when: {count_b: {at_least: 1}}\n    then: {derive: {count_a: {copy: count_b}}}\n")
-        .replace("rules:\n", ""),
+        + rule(
+            "b-from-a", "    when: {count_a: {at_least: 1}}\n    then: {derive: {count_b: {copy: count_a, plus: 1}}}\n"
+        ).replace("rules:\n", "")
+        + rule(
+            "a-from-b", "    when: {count_b: {at_least: 1}}\n    then: {derive: {count_a: {copy: count_b}}}\n"
+        ).replace("rules:\n", ""),
         "{f}:16:30: rules[1].then.derive.count_b: this rule computes 'count_b' from itself (circle: count_a -> "
         "count_b -> count_a; rules: a-from-b, b-from-a), so the engine would never stop; compute it from other facts",
     ),
@@ -117,8 +123,11 @@ def test_bad_rule_file(case: str, tmp_path: Path, runner) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    text = (CASES["unknown_fact"][0] + CASES["operator_for_type"][0].replace("rules:\n", "")
-            + CASES["missing_russian"][0].replace("rules:\n", ""))
+    text = (
+        CASES["unknown_fact"][0]
+        + CASES["operator_for_type"][0].replace("rules:\n", "")
+        + CASES["missing_russian"][0].replace("rules:\n", "")
+    )
     (tmp_path / "extra.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(SourceError) as err:
         Engine([tmp_path])
@@ -135,8 +144,11 @@ def test_bad_rule_file_as_subprocess(tmp_path: Path) -> None:
 
 
 def test_extra_rule_overrides_builtin_with_warning(tmp_path: Path) -> None:
-    text = rule("gate-mobilize", "    when: {leadership.executive_sponsor: {at_least: declared}, "
-                                 "leadership.cx_owner: {at_least: part_time}}\n    then: {gate: mobilize}\n")
+    text = rule(
+        "gate-mobilize",
+        "    when: {leadership.executive_sponsor: {at_least: declared}, "
+        "leadership.cx_owner: {at_least: part_time}}\n    then: {gate: mobilize}\n",
+    )
     (tmp_path / "override.yaml").write_text(text, encoding="utf-8")
     eng = Engine([tmp_path])
     assert [str(w) for w in eng.kb.warnings] == [

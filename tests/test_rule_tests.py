@@ -29,14 +29,17 @@ def test_rule_case(case_id: str, outcomes) -> None:
     if outcome.case.case.todo:  # a known gap: it runs, and says so when it starts to pass
         assert not outcome.passed, f"{outcome.case.location}: todo case now passes: remove todo"
         pytest.xfail(f"todo: {outcome.case.case.todo}")
-    assert outcome.passed, (f"{outcome.case.location}: the rules no longer give what {case_id} expects "
-                            "(- expected, + actual); fix the rules or the case:\n" + "\n".join(outcome.diff))
+    assert outcome.passed, (
+        f"{outcome.case.location}: the rules no longer give what {case_id} expects "
+        "(- expected, + actual); fix the rules or the case:\n" + "\n".join(outcome.diff)
+    )
 
 
 def test_every_builtin_rule_fires_in_some_case(engine, outcomes) -> None:
     missing = [f"{r.id} ({r.location})" for r in ruletest.coverage(engine.kb, list(outcomes.values()))]
-    assert not missing, ("these rules fire in no rule test; add a case to the *.test.yaml beside them: "
-                         + ", ".join(missing))
+    assert not missing, "these rules fire in no rule test; add a case to the *.test.yaml beside them: " + ", ".join(
+        missing
+    )
 
 
 def test_every_rule_file_has_a_test_file() -> None:
@@ -73,38 +76,65 @@ def _kb():
     return load_knowledge()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (CASE.replace("    patch", "    pach"),
-     "x.test.yaml:4:5: cases[0].pach: unknown key 'pach' (did you mean 'patch'?)"),
-    (CASE.replace("article-1-wellness-resort", "article-1-wellnes-resort"),
-     "x.test.yaml:3:14: cases[0].example: no example 'article-1-wellnes-resort' (did you mean "
-     "'article-1-wellness-resort'?); give a built-in example name or a facts file next to this test"),
-    (CASE.replace("company.employees: 8", "company.employes: 8"),
-     "x.test.yaml:4:13: cases[0].patch.company.employes: unknown input path 'company.employes' (did you mean "
-     "'company.employees'?)"),
-    (CASE.replace("company.employees: 8", "company.employees: many"),
-     "x.test.yaml:4:32: patch: company.employees: expected a whole number, got 'many'"),
-    (CASE.replace("stage: explore", "stage: explor"),
-     "x.test.yaml:6:14: cases[0].expect.stage: unknown stage 'explor' (did you mean 'explore'?)"),
-    (CASE.replace("[size-micro]", "[size-mikro]"),
-     "x.test.yaml:7:15: cases[0].expect.fired[0]: unknown rule 'size-mikro' (did you mean 'size-micro'?)"),
-    (CASE.replace("    expect:\n      stage: explore\n      fired: [size-micro]\n", "    expect: {}\n"),
-     "x.test.yaml:5:13: cases[0].expect: expect nothing? give stage, levels, weakest, recommendations, "
-     "held_back, fired or not_fired"),
-    (CASE + CASE.replace("cases:\n", ""),
-     "x.test.yaml:8:11: cases[1].name: duplicate case name 'small-resort' (first at line 2)"),
-    (CASE.replace("    patch:", "    facts: {}\n    patch:"),
-     "x.test.yaml:2:5: cases[0]: give either 'example' or 'facts' (not both)"),
-    (CASE.replace("article-1-wellness-resort", "../outside.yaml"),
-     "x.test.yaml:3:14: cases[0].example: the example '../outside.yaml' is outside the folder of this test; "
-     "give a facts file in it (or below it)"),
-    (CASE.replace("article-1-wellness-resort", "/etc/facts.yaml"),
-     "x.test.yaml:3:14: cases[0].example: the example '/etc/facts.yaml' is outside the folder of this test; "
-     "give a facts file in it (or below it)"),
-    (CASE.replace("article-1-wellness-resort", "sub/../../x.json"),
-     "x.test.yaml:3:14: cases[0].example: the example 'sub/../../x.json' is outside the folder of this test; "
-     "give a facts file in it (or below it)"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            CASE.replace("    patch", "    pach"),
+            "x.test.yaml:4:5: cases[0].pach: unknown key 'pach' (did you mean 'patch'?)",
+        ),
+        (
+            CASE.replace("article-1-wellness-resort", "article-1-wellnes-resort"),
+            "x.test.yaml:3:14: cases[0].example: no example 'article-1-wellnes-resort' (did you mean "
+            "'article-1-wellness-resort'?); give a built-in example name or a facts file next to this test",
+        ),
+        (
+            CASE.replace("company.employees: 8", "company.employes: 8"),
+            "x.test.yaml:4:13: cases[0].patch.company.employes: unknown input path 'company.employes' (did you mean "
+            "'company.employees'?)",
+        ),
+        (
+            CASE.replace("company.employees: 8", "company.employees: many"),
+            "x.test.yaml:4:32: patch: company.employees: expected a whole number, got 'many'",
+        ),
+        (
+            CASE.replace("stage: explore", "stage: explor"),
+            "x.test.yaml:6:14: cases[0].expect.stage: unknown stage 'explor' (did you mean 'explore'?)",
+        ),
+        (
+            CASE.replace("[size-micro]", "[size-mikro]"),
+            "x.test.yaml:7:15: cases[0].expect.fired[0]: unknown rule 'size-mikro' (did you mean 'size-micro'?)",
+        ),
+        (
+            CASE.replace("    expect:\n      stage: explore\n      fired: [size-micro]\n", "    expect: {}\n"),
+            "x.test.yaml:5:13: cases[0].expect: expect nothing? give stage, levels, weakest, recommendations, "
+            "held_back, fired or not_fired",
+        ),
+        (
+            CASE + CASE.replace("cases:\n", ""),
+            "x.test.yaml:8:11: cases[1].name: duplicate case name 'small-resort' (first at line 2)",
+        ),
+        (
+            CASE.replace("    patch:", "    facts: {}\n    patch:"),
+            "x.test.yaml:2:5: cases[0]: give either 'example' or 'facts' (not both)",
+        ),
+        (
+            CASE.replace("article-1-wellness-resort", "../outside.yaml"),
+            "x.test.yaml:3:14: cases[0].example: the example '../outside.yaml' is outside the folder of this test; "
+            "give a facts file in it (or below it)",
+        ),
+        (
+            CASE.replace("article-1-wellness-resort", "/etc/facts.yaml"),
+            "x.test.yaml:3:14: cases[0].example: the example '/etc/facts.yaml' is outside the folder of this test; "
+            "give a facts file in it (or below it)",
+        ),
+        (
+            CASE.replace("article-1-wellness-resort", "sub/../../x.json"),
+            "x.test.yaml:3:14: cases[0].example: the example 'sub/../../x.json' is outside the folder of this test; "
+            "give a facts file in it (or below it)",
+        ),
+    ],
+)
 def test_bad_test_file_is_located(tmp_path: Path, text: str, expected: str) -> None:
     assert _problems(tmp_path, text)[0] == expected
 
@@ -113,8 +143,9 @@ def test_an_example_may_not_leave_the_test_folder_even_by_a_link(tmp_path: Path)
     """An existing file outside (here a built-in example) is refused, through ``..`` or a symbolic link;
     a file inside the folder, or below it, is read."""
     outside = tmp_path / "outside.yaml"
-    outside.write_text((Path(ruletest.EXAMPLES_DIR) / "article-1-wellness-resort.yaml").read_text(encoding="utf-8"),
-                       encoding="utf-8")
+    outside.write_text(
+        (Path(ruletest.EXAMPLES_DIR) / "article-1-wellness-resort.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     rules = tmp_path / "rules"
     (rules / "sub").mkdir(parents=True)
     (rules / "link.yaml").symlink_to(outside)
@@ -124,35 +155,47 @@ def test_an_example_may_not_leave_the_test_folder_even_by_a_link(tmp_path: Path)
         test.write_text(CASE.replace("article-1-wellness-resort", name), encoding="utf-8")
         with pytest.raises(SourceError) as err:
             ruletest.check_ids(_kb(), ruletest.load_cases([(test, "x.test.yaml")]))
-        assert str(err.value.problems[0]).endswith(f"the example {name!r} is outside the folder of this test; "
-                                                   "give a facts file in it (or below it)")
+        assert str(err.value.problems[0]).endswith(
+            f"the example {name!r} is outside the folder of this test; give a facts file in it (or below it)"
+        )
     test.write_text(CASE.replace("article-1-wellness-resort", "sub/inside.yaml"), encoding="utf-8")
     assert ruletest.check_ids(_kb(), ruletest.load_cases([(test, "x.test.yaml")])) is None
 
 
 def test_facts_profile_errors_are_located_in_the_test_file(tmp_path: Path) -> None:
-    text = ("cases:\n  - name: inline\n    facts:\n      company: {name: X, industry: [retail], markets: {b2c: 100},\n"
-            "                employees: lots, geography: local, country: RU}\n    expect: {stage: ignore}\n")
+    text = (
+        "cases:\n  - name: inline\n    facts:\n      company: {name: X, industry: [retail], markets: {b2c: 100},\n"
+        "                employees: lots, geography: local, country: RU}\n    expect: {stage: ignore}\n"
+    )
     assert _problems(tmp_path, text) == [
-        "x.test.yaml:5:28: cases[0].facts.company.employees: expected a whole number, got 'lots'"]
+        "x.test.yaml:5:28: cases[0].facts.company.employees: expected a whole number, got 'lots'"
+    ]
 
 
 @pytest.mark.slow
 def test_failing_case_shows_a_diff_and_coverage(tmp_path: Path, runner) -> None:
     rules = tmp_path / "mine"
     rules.mkdir()
-    (rules / "mine.test.yaml").write_text(CASE.replace("stage: explore", "stage: mobilize")
-                                          .replace("[size-micro]", "[size-micro, size-small]"), encoding="utf-8")
+    (rules / "mine.test.yaml").write_text(
+        CASE.replace("stage: explore", "stage: mobilize").replace("[size-micro]", "[size-micro, size-small]"),
+        encoding="utf-8",
+    )
     (rules / "mine.yaml").write_text(
         "rules:\n  - id: tiny-team\n    title: {en: Tiny team, ru: Крошечная команда}\n"
         "    because: {en: Exactly 9000001., ru: Ровно 9000001.}\n    source: Test\n"
-        "    when: {company.employees: {between: [9000001, 9000001]}}\n    then: {gate: explore}\n", encoding="utf-8")
+        "    when: {company.employees: {between: [9000001, 9000001]}}\n    then: {gate: explore}\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["rules", "test", "--rules", str(rules)])
     assert result.exit_code == 1
     out = result.stdout.splitlines()
     at = out.index(f"FAIL  {rules / 'mine.test.yaml'}::small-resort  ({rules / 'mine.test.yaml'}:2:5)")
-    assert out[at + 1:at + 5] == ["      - stage: mobilize", "      + stage: explore",
-                                  "      - fired: size-small", "      + fired: did not fire"]
+    assert out[at + 1 : at + 5] == [
+        "      - stage: mobilize",
+        "      + stage: explore",
+        "      - fired: size-small",
+        "      + fired: did not fire",
+    ]
     assert f"Coverage: 1 of {len(_kb().rules) + 1} rules fired in no case:" in out
     assert f"  tiny-team ({rules / 'mine.yaml'}:2:5)" in out
     assert out[-1].endswith("1 failed, 0 todo (70 cases)") or "1 failed" in out[-1]
@@ -226,8 +269,10 @@ def test_the_meta_test_rejects_a_stub(engine, tmp_path: Path) -> None:
 def test_a_todo_case_runs_and_reports_when_it_passes(engine, tmp_path: Path) -> None:
     """Article company 1 has 45 employees (micro is below 10): expecting size-micro there fails, and so is a
     known gap while marked todo; with 8 employees it passes, and the status says the mark should go."""
-    text = ("cases:\n  - name: gap\n    example: article-1-wellness-resort\n    patch: {company.employees: N}\n"
-            "    expect: {fired: [size-micro]}\n    todo: not yet\n")
+    text = (
+        "cases:\n  - name: gap\n    example: article-1-wellness-resort\n    patch: {company.employees: N}\n"
+        "    expect: {fired: [size-micro]}\n    todo: not yet\n"
+    )
     failing = ruletest.run_cases(engine, _loaded(tmp_path, text.replace("N", "45")))[0]
     passing = ruletest.run_cases(engine, _loaded(tmp_path, text.replace("N", "8")))[0]
     assert (failing.status, passing.status) == ("todo", "fixed")
@@ -242,7 +287,8 @@ def test_always_rules_fire_for_every_example(engine) -> None:
     assert sorted(r.id for r in declared) == sorted(
         [f"{c}-rung-1" for c in ("leadership", "brand", "employees", "customers")]
         + [f"{c}-evidence-level" for c in ("leadership", "brand", "employees", "customers")]
-        + ["reach-ignore", "cx-score", "stage-cap"])
+        + ["reach-ignore", "cx-score", "stage-cap"]
+    )
     for path in sorted(ruletest.EXAMPLES_DIR.glob("*.yaml")):
         fired = {f.rule for f in engine.run(load_facts(path)).firings}
         assert not [r.id for r in declared if r.id not in fired], path.name
@@ -309,13 +355,22 @@ cases:
 def test_casegen_keeps_hand_cases_byte_for_byte(tmp_path: Path) -> None:
     indent, hand = casegen_files.hand_cases(HAND)
     assert indent == "  " and [name for name, _ in hand] == ["b-by-hand", "c-by-hand"]
-    generated = [{"name": "a-fires", "generated": True, "example": "article-3-manufacturer",
-                  "expect": {"fired": ["size-medium"]}}]
+    generated = [
+        {
+            "name": "a-fires",
+            "generated": True,
+            "example": "article-3-manufacturer",
+            "expect": {"fired": ["size-medium"]},
+        }
+    ]
     text = casegen_files.render("rules/x.yaml", generated, indent, hand)
-    assert HAND[HAND.index("  # a hand case"):] in text  # the hand cases, as written, after the generated ones
+    assert HAND[HAND.index("  # a hand case") :] in text  # the hand cases, as written, after the generated ones
     assert casegen_files.hand_cases(text) == (indent, hand)  # a second run keeps them again
     assert casegen_files.render("rules/x.yaml", generated, indent, hand) == text
     (tmp_path / "x.test.yaml").write_text(text, encoding="utf-8")
     cases = ruletest.load_cases([(tmp_path / "x.test.yaml", "x.test.yaml")])
     assert [(c.case.name, c.case.generated) for c in cases] == [
-        ("a-fires", True), ("b-by-hand", False), ("c-by-hand", False)]
+        ("a-fires", True),
+        ("b-by-hand", False),
+        ("c-by-hand", False),
+    ]

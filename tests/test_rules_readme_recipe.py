@@ -36,8 +36,9 @@ def test_the_recipe_runs_in_a_shell_and_passes(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
     commands = block("", "sh").strip()
     assert commands.startswith("cp facts/examples/article-1-wellness-resort.yaml my-rules/my-company.facts.yaml")
-    done = subprocess.run(["bash", "-e", "-c", commands], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        ["bash", "-e", "-c", commands], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == "2 passed, 0 failed, 0 todo (2 cases)\n"
 
@@ -48,6 +49,8 @@ def test_a_facts_file_not_named_facts_yaml_is_refused_with_the_rename(runner, tm
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["rules", "test", "--rules", "my-rules", "-k", "my-rules"])
     assert result.exit_code == 2
-    assert result.stderr == ("my-rules/my-company.yaml:3:1: company: refused: a facts file (a company, and no model, "
-                             "facts, recommendations or rules), not a rule file; a rules folder reads every *.yaml in "
-                             "it and below but skips *.facts.yaml: move it out, or rename it my-company.facts.yaml\n")
+    assert result.stderr == (
+        "my-rules/my-company.yaml:3:1: company: refused: a facts file (a company, and no model, "
+        "facts, recommendations or rules), not a rule file; a rules folder reads every *.yaml in "
+        "it and below but skips *.facts.yaml: move it out, or rename it my-company.facts.yaml\n"
+    )

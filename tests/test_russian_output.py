@@ -19,9 +19,37 @@ from cxm.cli.report_prose import SOURCES
 from cxm.engine.authoring.lint.codes import CHECKS
 from tests.conftest import example
 
-ABBREVIATIONS = {"CX", "CRM", "IVR", "KPI", "NPS", "eNPS", "CSI", "CSAT", "CES", "LTV", "CJM", "EJM", "HR", "IT",
-                 "B2B", "B2C", "ISO", "IP", "QR", "FZ", "GDPR", "Enter", "alpha", "true", "false", "JSON",
-                 "Temkin", "Group", "HIPAA"}  # the model's authors, as the translated sources name them
+ABBREVIATIONS = {
+    "CX",
+    "CRM",
+    "IVR",
+    "KPI",
+    "NPS",
+    "eNPS",
+    "CSI",
+    "CSAT",
+    "CES",
+    "LTV",
+    "CJM",
+    "EJM",
+    "HR",
+    "IT",
+    "B2B",
+    "B2C",
+    "ISO",
+    "IP",
+    "QR",
+    "FZ",
+    "GDPR",
+    "Enter",
+    "alpha",
+    "true",
+    "false",
+    "JSON",
+    "Temkin",
+    "Group",
+    "HIPAA",
+}  # the model's authors, as the translated sources name them
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 
 
@@ -58,8 +86,11 @@ def leaks(text: str, engine, names: list[str]) -> list[str]:
     flat = re.sub(r"(\b[a-z]+ )?--[a-z-]+( [A-Z]\b)?", "", flat)  # options (and the command word before)
     flat = re.sub(r"\b[a-z0-9]+(-[a-z0-9]+)+\b|\bCXL\d+\b|\b[A-Z]{2}\b", "", flat)  # ids, lint codes, countries
     allowed = allowed_words(engine)
-    return [f"{m.group()!r} in ...{flat[max(0, m.start() - 50):m.end() + 30]}..."
-            for m in WORD.finditer(flat) if m.group() not in allowed]
+    return [
+        f"{m.group()!r} in ...{flat[max(0, m.start() - 50) : m.end() + 30]}..."
+        for m in WORD.finditer(flat)
+        if m.group() not in allowed
+    ]
 
 
 @pytest.mark.slow
@@ -68,13 +99,19 @@ def test_every_command_speaks_russian(runner, engine, tmp_path: Path) -> None:
     db, report = str(tmp_path / "h.sqlite3"), tmp_path / "r.md"
     name = "Regional credit organisation (article, company 2)"
     runs = [
-        ["assess", lender, "--save", "--db", db], ["why", str(example("article-3-manufacturer")), "kpi-per-touchpoint",
-                                                   "--full"],
-        ["why", resort, "stage"], ["why-not", lender, "crm-card-for-agents"],
+        ["assess", lender, "--save", "--db", db],
+        ["why", str(example("article-3-manufacturer")), "kpi-per-touchpoint", "--full"],
+        ["why", resort, "stage"],
+        ["why-not", lender, "crm-card-for-agents"],
         ["what-if", lender, "--set", "systems.present=[crm, contact_centre]"],
-        ["report", resort, "-o", str(report)], ["history", name, "--db", db], ["plan", name, "--db", db],
-        ["rules", "lint", "--explain", "CXL101"], ["rules", "lint", "--explain", "CXL007"],
-        ["rules", "show", "size-small"], ["rules", "show", "pickup-feedback-tablets"], ["rules", "list"],
+        ["report", resort, "-o", str(report)],
+        ["history", name, "--db", db],
+        ["plan", name, "--db", db],
+        ["rules", "lint", "--explain", "CXL101"],
+        ["rules", "lint", "--explain", "CXL007"],
+        ["rules", "show", "size-small"],
+        ["rules", "show", "pickup-feedback-tablets"],
+        ["rules", "list"],
         ["rules", "test", "-k", "bands"],
     ]
     found = []
@@ -82,11 +119,20 @@ def test_every_command_speaks_russian(runner, engine, tmp_path: Path) -> None:
         result = runner.invoke(cli, [*args, "--lang", "ru"])
         assert result.exit_code == 0, (args, result.output)
         text = result.stdout + result.stderr + (report.read_text(encoding="utf-8") if args[0] == "report" else "")
-        found += [f"{' '.join(args[:2])}: {leak}" for leak in leaks(text, engine, [
-            name, "Regional wellness resort (article, company 1)", "Large manufacturer (article, company 3)"])]
-    interview = runner.invoke(cli, ["interview", "--from", resort, "-o", str(tmp_path / "i.yaml"), "--lang", "ru"],
-                              input="\n" * 80)
+        found += [
+            f"{' '.join(args[:2])}: {leak}"
+            for leak in leaks(
+                text,
+                engine,
+                [name, "Regional wellness resort (article, company 1)", "Large manufacturer (article, company 3)"],
+            )
+        ]
+    interview = runner.invoke(
+        cli, ["interview", "--from", resort, "-o", str(tmp_path / "i.yaml"), "--lang", "ru"], input="\n" * 80
+    )
     assert interview.exit_code == 0, interview.output
-    found += [f"interview: {leak}" for leak in leaks(interview.output, engine, [
-        "Regional wellness resort (article, company 1)"])]
+    found += [
+        f"interview: {leak}"
+        for leak in leaks(interview.output, engine, ["Regional wellness resort (article, company 1)"])
+    ]
     assert found == [], "\n".join(found)

@@ -36,7 +36,8 @@ def test_ten_times_the_rules_assess_every_example_correctly(engine, tmp_path: Pa
         record = project(n, big.assess(loaded))
         alone = project(n, engine.assess(loaded))
         assert (record["stage"], record["levels"]) == (alone["stage"], alone["levels"]), path.name
-        assert plain.assess(flatten(loaded.data)) == {k: record[k] for k in
-                                                       ("stage", "levels", "recommendations", "held_back")}, path.name
+        assert plain.assess(flatten(loaded.data)) == {
+            k: record[k] for k in ("stage", "levels", "recommendations", "held_back")
+        }, path.name
         generated = [r for r in record["recommendations"] if r.startswith("syn-")]
         assert generated and set(record["recommendations"]) - set(generated) == set(alone["recommendations"])

@@ -23,8 +23,13 @@ from cxm.facts.source import SourceError, parse_text
 from cxm.facts.vocabulary import input_fields
 
 STAGES = ["ignore", "explore", "mobilize", "operationalize", "align", "embed"]
-COMPANY = {"industry": ["finance"], "markets": {"b2b": 30, "b2c": 70}, "geography": "regional", "country": "DE",
-           "resources": {"budget": "medium", "it_capacity": "medium"}}
+COMPANY = {
+    "industry": ["finance"],
+    "markets": {"b2b": 30, "b2c": 70},
+    "geography": "regional",
+    "country": "DE",
+    "resources": {"budget": "medium", "it_capacity": "medium"},
+}
 
 
 def load(data: dict[str, Any]) -> Any:
@@ -42,15 +47,22 @@ def derived(engine: Engine, data: dict[str, Any], name: str) -> set[Any]:
 # --- 1. partial credit: strong evidence above one missing rung ------------------------------------------------
 
 HOTEL = company(
-    "40-room hotel", 60,
+    "40-room hotel",
+    60,
     leadership={"executive_sponsor": "declared", "cx_owner": "part_time"},
     brand={"values": "implicit"},
     # employee engagement: rung 2 (training) yes, rung 3 (periodic training + engagement measured) yes,
     # rung 4 (staff surveyed AND asked about CX) NO: nobody asks staff how customers are served,
     # rung 5 (pay and HR follow CX) yes, rung 6 (pulse, suggestion scheme, employee journey map) yes
-    employees={"cx_training": "systematic", "engagement_measured": True, "feedback": "pulse",
-               "incentives_linked_to_cx": True, "hr_aligned_with_cx": True, "suggestion_scheme": True,
-               "journey_map": True},
+    employees={
+        "cx_training": "systematic",
+        "engagement_measured": True,
+        "feedback": "pulse",
+        "incentives_linked_to_cx": True,
+        "hr_aligned_with_cx": True,
+        "suggestion_scheme": True,
+        "journey_map": True,
+    },
     customers={"feedback_collection": "ad_hoc", "feedback_from_employees": False},
 )
 
@@ -61,8 +73,7 @@ def test_evidence_above_one_missing_rung_still_counts(engine: Engine) -> None:
     assert a.levels["employees"].level == 5
     # leadership: rung 2 (sponsor) only -> 2; brand: rung 2 (implicit values); rung 6 needs HR weighing CX and
     # the promise checked, which is not -> 2; customers: rung 2 (ad hoc feedback) -> 2; employees not the weakest
-    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 2, "brand": 2, "employees": 5,
-                                                          "customers": 2}
+    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 2, "brand": 2, "employees": 5, "customers": 2}
     assert "employees" not in a.weakest
     # the missing rung is the next one, and its failing test is the gap
     assert derived(engine, HOTEL, "next_rung.employees") == {4}
@@ -96,21 +107,39 @@ def test_why_explains_a_partial_level_down_to_the_input_facts(engine: Engine) ->
 # --- 2. a self-rating far below the evidence ------------------------------------------------------------------
 
 BANK = company(
-    "Retail bank", 900,
+    "Retail bank",
+    900,
     # leadership: rungs 2, 3, 4, 5 hold; rung 6 needs embedded values (they are only documented) -> 5
-    leadership={"executive_sponsor": "active", "cx_owner": "department", "governance": "cross_functional",
-                "cx_metrics_in_reviews": "on_par"},
+    leadership={
+        "executive_sponsor": "active",
+        "cx_owner": "department",
+        "governance": "cross_functional",
+        "cx_metrics_in_reviews": "on_par",
+    },
     # brand: rungs 2, 3, 4 (documented, company-wide); rung 5 no (not embedded); rung 6 no (HR weighs CX, but
     # nobody checks the promise) -> 4
     brand={"values": "documented", "service_standards": "company_wide"},
     # employees: every rung -> 6
-    employees={"cx_training": "systematic", "engagement_measured": True, "feedback": "pulse",
-               "incentives_linked_to_cx": True, "hr_aligned_with_cx": True, "suggestion_scheme": True,
-               "journey_map": True},
+    employees={
+        "cx_training": "systematic",
+        "engagement_measured": True,
+        "feedback": "pulse",
+        "incentives_linked_to_cx": True,
+        "hr_aligned_with_cx": True,
+        "suggestion_scheme": True,
+        "journey_map": True,
+    },
     # customers: every rung -> 6
-    customers={"feedback_collection": "systematic", "feedback_from_employees": True, "journey_map": True,
-               "segmentation": True, "ltv_by_segment": True, "leaders_meet_customers": True,
-               "insight_drives_decisions": True, "processes_redesigned_from_insight": True},
+    customers={
+        "feedback_collection": "systematic",
+        "feedback_from_employees": True,
+        "journey_map": True,
+        "segmentation": True,
+        "ltv_by_segment": True,
+        "leaders_meet_customers": True,
+        "insight_drives_decisions": True,
+        "processes_redesigned_from_insight": True,
+    },
     metrics={"in_use": ["nps"]},
     # five 1s per competency: a total of 5, self-assessed level 1 everywhere
     self_assessment={c: [1, 1, 1, 1, 1] for c in ("leadership", "brand", "employees", "customers")},
@@ -120,8 +149,7 @@ BANK = company(
 def test_a_self_rating_far_below_the_evidence_is_raised_to_one_below_it(engine: Engine) -> None:
     a = engine.assess(load(BANK))
     # evidence 5/4/6/6, self 1/1/1/1: each level is one below the evidence
-    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 4, "brand": 3, "employees": 5,
-                                                          "customers": 5}
+    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 4, "brand": 3, "employees": 5, "customers": 5}
     # 17 points: the Operationalize band; the gates of Explore, Mobilize and Operationalize are met
     assert a.stage.id == "operationalize"
     assert derived(engine, BANK, "level_floored") == {"leadership", "brand", "employees", "customers"}
@@ -163,37 +191,48 @@ def test_the_mismatch_is_a_portfolio_flag(runner, tmp_path) -> None:
     out = tmp_path / "results.jsonl"
     assert runner.invoke(cli, ["batch", str(folder), "-o", str(out)]).exit_code == 0
     records = {r["company"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
-    assert records["Retail bank"]["self_far"] == {c: "below" for c in ("leadership", "brand", "employees",
-                                                                       "customers")}
+    assert records["Retail bank"]["self_far"] == {c: "below" for c in ("leadership", "brand", "employees", "customers")}
     assert records["40-room hotel"]["self_far"] == {}
     done = runner.invoke(cli, ["portfolio", str(out), "--format", "json"])
-    assert json.loads(done.stdout)["figures"]["self_far"] == [{"id": "below", "count": 1, "share": 0.5},
-                                                              {"id": "above", "count": 0, "share": 0.0}]
+    assert json.loads(done.stdout)["figures"]["self_far"] == [
+        {"id": "below", "count": 1, "share": 0.5},
+        {"id": "above", "count": 0, "share": 0.0},
+    ]
     page = tmp_path / "p.md"
     assert runner.invoke(cli, ["portfolio", str(out), "-o", str(page)]).exit_code == 0
-    assert "Rate themselves far below what the facts show (two levels or more in a competency): 1; far above: 0." \
+    assert (
+        "Rate themselves far below what the facts show (two levels or more in a competency): 1; far above: 0."
         in page.read_text(encoding="utf-8").splitlines()
+    )
 
 
 # --- 3. a lost sponsor ----------------------------------------------------------------------------------------
 
 LOST = company(
-    "Bank that lost its sponsor", 900,
+    "Bank that lost its sponsor",
+    900,
     # leadership: rung 2 (an owner), rung 3 (full-time owner, metrics), rung 4 (cross-functional, regularly);
     # rung 5 needs an active sponsor: -> 4
-    leadership={"executive_sponsor": "none", "cx_owner": "department", "governance": "cross_functional",
-                "cx_metrics_in_reviews": "regularly"},
-    brand={"values": "documented", "service_standards": "company_wide"},          # rungs 2, 3, 4 -> 4
+    leadership={
+        "executive_sponsor": "none",
+        "cx_owner": "department",
+        "governance": "cross_functional",
+        "cx_metrics_in_reviews": "regularly",
+    },
+    brand={"values": "documented", "service_standards": "company_wide"},  # rungs 2, 3, 4 -> 4
     employees={"cx_training": "periodic", "engagement_measured": True, "feedback": "annual"},  # rungs 2, 3 -> 3
-    customers={"feedback_collection": "regular", "feedback_from_employees": True,  # employees rung 4 -> 4
-               "insight_drives_decisions": True, "processes_redesigned_from_insight": True},  # rungs 2, 3, 4 -> 4
+    customers={
+        "feedback_collection": "regular",
+        "feedback_from_employees": True,  # employees rung 4 -> 4
+        "insight_drives_decisions": True,
+        "processes_redesigned_from_insight": True,
+    },  # rungs 2, 3, 4 -> 4
 )
 
 
 def test_a_lost_sponsor_holds_the_company_at_explore_and_is_a_gap(engine: Engine) -> None:
     a = engine.assess(load(LOST))
-    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 4, "brand": 4, "employees": 4,
-                                                          "customers": 4}
+    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 4, "brand": 4, "employees": 4, "customers": 4}
     # 16 points: the Operationalize band, but Mobilize needs a sponsor: the gates allow Explore only
     assert a.stage.id == "explore"
     assert a.stage.rules == ["stage-capped-by-gates"]
@@ -218,20 +257,20 @@ def test_a_declared_sponsor_at_mobilize_is_told_to_become_active(engine: Engine)
 # --- 4. a 12-person firm with a part-time owner ---------------------------------------------------------------
 
 STUDIO = company(
-    "12-person design studio", 12,
+    "12-person design studio",
+    12,
     # the founder backs CX (declared) and a designer owns it part time; metrics reach the founder now and then:
     # leadership rungs 2 and 3 (part-time owner enough below 50 people, with a sponsor) -> 3
     leadership={"executive_sponsor": "declared", "cx_owner": "part_time", "cx_metrics_in_reviews": "occasionally"},
-    brand={"values": "documented", "service_standards": "local"},                    # rungs 2, 3 -> 3
-    employees={"cx_training": "periodic", "engagement_measured": True},              # rungs 2, 3 -> 3
-    customers={"feedback_collection": "regular"},                                    # rungs 2, 3 -> 3
+    brand={"values": "documented", "service_standards": "local"},  # rungs 2, 3 -> 3
+    employees={"cx_training": "periodic", "engagement_measured": True},  # rungs 2, 3 -> 3
+    customers={"feedback_collection": "regular"},  # rungs 2, 3 -> 3
 )
 
 
 def test_a_twelve_person_firm_with_a_part_time_owner_passes_mobilize(engine: Engine) -> None:
     a = engine.assess(load(STUDIO))
-    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 3, "brand": 3, "employees": 3,
-                                                          "customers": 3}
+    assert {c: lv.level for c, lv in a.levels.items()} == {"leadership": 3, "brand": 3, "employees": 3, "customers": 3}
     assert a.stage.id == "mobilize"  # 12 points, and the Mobilize gate is met
     assert "owner_full_time" not in derived(engine, STUDIO, "gap.leadership")
     # the same facts at 120 people: a part-time owner is not enough (leadership 2, 11 points, Explore)
@@ -287,7 +326,7 @@ def improvements(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         elif section == "self_assessment" and current:
             for i, rating in enumerate(current):
                 if rating < 5:
-                    out.append((f"{path}[{i}]+1", {path: current[:i] + [rating + 1] + current[i + 1:]}))
+                    out.append((f"{path}[{i}]+1", {path: current[:i] + [rating + 1] + current[i + 1 :]}))
                     break
     return out
 

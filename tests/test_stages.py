@@ -54,15 +54,21 @@ def test_gate_caps_the_score(engine, tmp_path) -> None:
 
 def test_self_assessment_is_capped_by_evidence(engine, tmp_path) -> None:
     text = example("article-1-wellness-resort").read_text(encoding="utf-8")
-    text += ("self_assessment:\n  leadership: [5, 5, 5, 5, 5]\n  brand: [2, 2, 2, 2, 2]\n"
-             "  employees: [3, 3, 3, 3, 2]\n  customers: [1, 1, 1, 1, 1]\n")
+    text += (
+        "self_assessment:\n  leadership: [5, 5, 5, 5, 5]\n  brand: [2, 2, 2, 2, 2]\n"
+        "  employees: [3, 3, 3, 3, 2]\n  customers: [1, 1, 1, 1, 1]\n"
+    )
     path = tmp_path / "self.yaml"
     path.write_text(text, encoding="utf-8")
     result = engine.assess_file(path)
     # leadership: self 25 -> 6, evidence 2 -> capped at 3; brand: self 10 -> 2; employees: 14 -> 4 (= 2 + 2,
     # capped at 3); customers: self 5 -> 1, below the evidence, taken as given.
     assert {c: lv.level for c, lv in result.levels.items()} == {
-        "leadership": 3, "brand": 2, "employees": 3, "customers": 1}
+        "leadership": 3,
+        "brand": 2,
+        "employees": 3,
+        "customers": 1,
+    }
     assert result.levels["leadership"].rules == ["leadership-level-capped"]
     assert result.levels["brand"].rules == ["brand-level-from-self"]
     assert result.levels["customers"].rules == ["customers-level-from-self"]

@@ -29,16 +29,39 @@ FRAGMENT = {
             "respondents": 12,
             "spread": {"leadership": 1.65, "brand": 0.7, "employees": 1.2, "customers": 0.65},
             "roles": [
-                {"role": "executive", "respondents": 3, "leadership": 4.6, "brand": 3.6, "employees": 3.6,
-                 "customers": 3.8},
-                {"role": "front_line", "respondents": 5, "leadership": 2.2, "brand": 2.6, "employees": 1.8,
-                 "customers": 2.8},
-                {"role": "manager", "respondents": 4, "leadership": 3.5, "brand": 2.8, "employees": 2.7,
-                 "customers": 3.2},
+                {
+                    "role": "executive",
+                    "respondents": 3,
+                    "leadership": 4.6,
+                    "brand": 3.6,
+                    "employees": 3.6,
+                    "customers": 3.8,
+                },
+                {
+                    "role": "front_line",
+                    "respondents": 5,
+                    "leadership": 2.2,
+                    "brand": 2.6,
+                    "employees": 1.8,
+                    "customers": 2.8,
+                },
+                {
+                    "role": "manager",
+                    "respondents": 4,
+                    "leadership": 3.5,
+                    "brand": 2.8,
+                    "employees": 2.7,
+                    "customers": 3.2,
+                },
             ],
             "disagreement": [
-                {"competency": "leadership", "high_role": "executive", "high": 4.6, "low_role": "front_line",
-                 "low": 2.2},
+                {
+                    "competency": "leadership",
+                    "high_role": "executive",
+                    "high": 4.6,
+                    "low_role": "front_line",
+                    "low": 2.2,
+                },
             ],
         },
     },
@@ -70,8 +93,9 @@ def test_the_shipped_csv_gives_the_asserted_medians_and_flags(runner) -> None:
     result = runner.invoke(cli, ["survey", str(RESPONSES)])
     assert result.exit_code == 0, result.output
     assert result.stdout == EXPECTED_YAML
-    assert result.stderr == (f"12 respondents used, 0 rows left out\n{LENDER}: 12 respondents, "
-                             "1 disagreements between roles\n")
+    assert result.stderr == (
+        f"12 respondents used, 0 rows left out\n{LENDER}: 12 respondents, 1 disagreements between roles\n"
+    )
     assert yaml.safe_load(result.stdout) == {LENDER: FRAGMENT}
 
 
@@ -164,8 +188,8 @@ def test_a_fragment_without_company_column_and_to_a_file(runner, tmp_path: Path)
     assert data["self_assessment"]["leadership"] == [3, 3, 3, 3, 3]
     assert data["self_assessment"]["survey"]["spread"]["leadership"] == 1.5  # Q1 2.5, Q3 4 (inclusive)
     assert data["self_assessment"]["survey"]["disagreement"] == [
-        {"competency": c, "high_role": "ceo", "high": 5.0, "low_role": "clerk", "low": 2.5}
-        for c in survey.COMPETENCIES]
+        {"competency": c, "high_role": "ceo", "high": 5.0, "low_role": "clerk", "low": 2.5} for c in survey.COMPETENCIES
+    ]
     again = tmp_path / "again.yaml"
     assert runner.invoke(cli, ["survey", str(path), "-o", str(again)]).exit_code == 0
     assert again.read_bytes() == out.read_bytes()
@@ -180,9 +204,8 @@ def test_into_keeps_comments_and_layout_and_the_assessment_shows_the_spread(runn
     assert result.exit_code == 0, result.output
     after = facts.read_text(encoding="utf-8")
     assert after.startswith(before)  # every line, comment and blank line of the file is kept
-    added = after[len(before):]
-    assert added == "self_assessment:\n" + "\n".join(
-        line[2:] for line in EXPECTED_YAML.splitlines()[2:]) + "\n"
+    added = after[len(before) :]
+    assert added == "self_assessment:\n" + "\n".join(line[2:] for line in EXPECTED_YAML.splitlines()[2:]) + "\n"
     assert yaml.safe_load(after)["self_assessment"] == FRAGMENT["self_assessment"]
     # merging again replaces the section and changes nothing else
     assert runner.invoke(cli, ["survey", str(RESPONSES), "--into", str(facts)]).exit_code == 0
@@ -190,26 +213,32 @@ def test_into_keeps_comments_and_layout_and_the_assessment_shows_the_spread(runn
 
     text = runner.invoke(cli, ["assess", str(facts)]).stdout.splitlines()
     i = text.index("  Purposeful leadership    4  ■■■■□□")
-    assert text[i + 1:i + 4] == [
+    assert text[i + 1 : i + 4] == [
         "      Self-ratings adding up to 14-17 of 25 correspond to level 4.",
         "      Self-assessment by 12 respondents: spread (interquartile range) 1.65; roles disagree:",
-        "      executive 4.6 / front_line 2.2"]
+        "      executive 4.6 / front_line 2.2",
+    ]
     ru = runner.invoke(cli, ["assess", str(facts), "--lang", "ru"]).stdout
     assert "Самооценка, респондентов: 12; разброс (межквартильный размах) 0.7" in ru
     data = json.loads(runner.invoke(cli, ["assess", str(facts), "--format", "json"]).stdout)
     assert data["survey"] == {
-        "respondents": 12, "spread": {"leadership": 1.65, "brand": 0.7, "employees": 1.2, "customers": 0.65},
-        "roles": [{"role": r["role"], "respondents": r["respondents"],
-                   "medians": {c: r[c] for c in survey.COMPETENCIES}}
-                  for r in FRAGMENT["self_assessment"]["survey"]["roles"]],
-        "disagreement": FRAGMENT["self_assessment"]["survey"]["disagreement"]}
+        "respondents": 12,
+        "spread": {"leadership": 1.65, "brand": 0.7, "employees": 1.2, "customers": 0.65},
+        "roles": [
+            {"role": r["role"], "respondents": r["respondents"], "medians": {c: r[c] for c in survey.COMPETENCIES}}
+            for r in FRAGMENT["self_assessment"]["survey"]["roles"]
+        ],
+        "disagreement": FRAGMENT["self_assessment"]["survey"]["disagreement"],
+    }
     plain = json.loads(runner.invoke(cli, ["assess", str(source), "--format", "json"]).stdout)
     assert "survey" not in plain  # no survey, no key: the JSON of other files is as it was
     out = tmp_path / "r.md"
     assert runner.invoke(cli, ["report", str(facts), "-o", str(out)]).exit_code == 0
-    assert ("| Purposeful leadership | 4 | ■■■■□□ | Self-ratings adding up to 14-17 of 25 correspond to level 4. "
-            "(Self-assessment by 12 respondents: spread (interquartile range) 1.65; roles disagree: executive 4.6 / "
-            "front\\_line 2.2) |") in out.read_text(encoding="utf-8").splitlines()
+    assert (
+        "| Purposeful leadership | 4 | ■■■■□□ | Self-ratings adding up to 14-17 of 25 correspond to level 4. "
+        "(Self-assessment by 12 respondents: spread (interquartile range) 1.65; roles disagree: executive 4.6 / "
+        "front\\_line 2.2) |"
+    ) in out.read_text(encoding="utf-8").splitlines()
 
 
 def test_into_a_bad_facts_file_writes_nothing(runner, tmp_path: Path) -> None:
@@ -223,13 +252,20 @@ def test_into_a_bad_facts_file_writes_nothing(runner, tmp_path: Path) -> None:
     assert "give -o or --into, not both" in result.output
 
 
-@pytest.mark.parametrize("survey_data", [
-    FRAGMENT["self_assessment"]["survey"],
-    {"respondents": 3, "spread": {"leadership": 0, "brand": 1, "employees": 2, "customers": 4}},
-    {"respondents": 0, "spread": {"leadership": 5, "brand": "1", "employees": 2}},
-    {"respondents": 2, "spread": {"leadership": 1, "brand": 1, "employees": 1, "customers": 1},
-     "roles": [{"role": "", "respondents": 1, "leadership": 6}], "disagreement": [{"competency": "sales"}]},
-])
+@pytest.mark.parametrize(
+    "survey_data",
+    [
+        FRAGMENT["self_assessment"]["survey"],
+        {"respondents": 3, "spread": {"leadership": 0, "brand": 1, "employees": 2, "customers": 4}},
+        {"respondents": 0, "spread": {"leadership": 5, "brand": "1", "employees": 2}},
+        {
+            "respondents": 2,
+            "spread": {"leadership": 1, "brand": 1, "employees": 1, "customers": 1},
+            "roles": [{"role": "", "respondents": 1, "leadership": 6}],
+            "disagreement": [{"competency": "sales"}],
+        },
+    ],
+)
 def test_the_compiled_validator_agrees_with_the_models_on_surveys(survey_data: dict) -> None:
     from pydantic import ValidationError
 
@@ -265,12 +301,18 @@ def test_interview_keeps_the_survey_while_the_ratings_stay(runner, tmp_path: Pat
     assert runner.invoke(cli, ["survey", str(RESPONSES), "--into", str(facts)]).exit_code == 0
     n = len([q for q in questions() if q.section != "self_assessment"])
     kept, changed = tmp_path / "kept.yaml", tmp_path / "changed.yaml"
-    result = runner.invoke(cli, ["interview", "--from", str(facts), "-o", str(kept)],
-                           input="\n".join([""] * n + ["y", "", "", "", ""]) + "\n")
+    result = runner.invoke(
+        cli,
+        ["interview", "--from", str(facts), "-o", str(kept)],
+        input="\n".join([""] * n + ["y", "", "", "", ""]) + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert yaml.safe_load(kept.read_text(encoding="utf-8"))["self_assessment"] == FRAGMENT["self_assessment"]
-    result = runner.invoke(cli, ["interview", "--from", str(facts), "-o", str(changed)],
-                           input="\n".join([""] * n + ["y", "5,5,5,5,5", "", "", ""]) + "\n")
+    result = runner.invoke(
+        cli,
+        ["interview", "--from", str(facts), "-o", str(changed)],
+        input="\n".join([""] * n + ["y", "5,5,5,5,5", "", "", ""]) + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert "survey" not in yaml.safe_load(changed.read_text(encoding="utf-8"))["self_assessment"]
 
@@ -284,11 +326,15 @@ def test_two_companies_give_a_fragment_each_and_messages_speak_russian(runner, t
     assert list(data) == ["Beta", "Alpha"]  # in the order the companies first appear
     assert data["Beta"]["self_assessment"]["brand"] == [4, 4, 4, 4, 4]  # the lower middle of 4 and 5
     assert data["Beta"]["self_assessment"]["survey"] == {
-        "respondents": 2, "spread": {c: 0.5 for c in survey.COMPETENCIES}}
+        "respondents": 2,
+        "spread": {c: 0.5 for c in survey.COMPETENCIES},
+    }
     assert data["Alpha"]["self_assessment"]["survey"]["spread"] == {c: 0.0 for c in survey.COMPETENCIES}
-    assert result.stderr.splitlines() == ["Учтено респондентов: 3, пропущено строк: 0",
-                                          "Beta: респондентов — 2, расхождений между ролями — 0",
-                                          "Alpha: респондентов — 1, расхождений между ролями — 0"]
+    assert result.stderr.splitlines() == [
+        "Учтено респондентов: 3, пропущено строк: 0",
+        "Beta: респондентов — 2, расхождений между ролями — 0",
+        "Alpha: респондентов — 1, расхождений между ролями — 0",
+    ]
 
 
 def test_the_html_report_shows_the_spread(runner, tmp_path: Path) -> None:
@@ -298,6 +344,8 @@ def test_the_html_report_shows_the_spread(runner, tmp_path: Path) -> None:
     page = tmp_path / "r.html"
     assert runner.invoke(cli, ["report", str(facts), "-o", str(page), "--lang", "ru"]).exit_code == 0
     text = page.read_text(encoding="utf-8")
-    assert ('<span class="muted survey">Самооценка, респондентов: 12; разброс (межквартильный размах) 1.65; '
-            "роли расходятся: executive 4.6 / front_line 2.2</span>") in text
+    assert (
+        '<span class="muted survey">Самооценка, респондентов: 12; разброс (межквартильный размах) 1.65; '
+        "роли расходятся: executive 4.6 / front_line 2.2</span>"
+    ) in text
     assert text.count('<span class="muted survey">') == 4

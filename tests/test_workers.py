@@ -126,8 +126,9 @@ FORKED = textwrap.dedent("""
 
 
 def test_a_forked_worker_does_not_hold_the_lock(tmp_path) -> None:
-    proc = subprocess.run([sys.executable, "-c", FORKED, str(tmp_path / "out.lock")], capture_output=True,
-                          text=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", FORKED, str(tmp_path / "out.lock")], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "[[False], [False], [False], [False]]\n"
 

@@ -40,8 +40,15 @@ from cxm.engine.runtime.session import Trace
 from cxm.facts.load import LoadedFacts
 from cxm.facts.vocabulary import flatten, input_fields
 
-ADVICE = ("no_recommendation", "own_effect_holds", "served_twice", "over_budget", "path_skips_weakest",
-          "do_refused", "no_path")
+ADVICE = (
+    "no_recommendation",
+    "own_effect_holds",
+    "served_twice",
+    "over_budget",
+    "path_skips_weakest",
+    "do_refused",
+    "no_path",
+)
 PLUMBING = ("weakest_unserved", "gap_unaddressed", "already_holds")
 SHARES = ADVICE + PLUMBING
 NAMES = {
@@ -121,8 +128,15 @@ def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
         for branch in rule.branches:
             if not _branch_holds(kb, [lit for lit in branch if lit.fact not in fields], facts):
                 continue
-            branches.append([lit for lit in branch if lit.fact in fields and not lit.negated and not all(
-                passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests)])
+            branches.append(
+                [
+                    lit
+                    for lit in branch
+                    if lit.fact in fields
+                    and not lit.negated
+                    and not all(passes(kb, lit.fact, _value(facts, lit.fact), t, {}) for t in lit.tests)
+                ]
+            )
         out.append((rule.id, branches))
     return out
 
@@ -130,6 +144,7 @@ def open_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
 def _served(kb: KnowledgeBase, plan_steps: list[PlanStep], facts: Facts) -> list[str]:
     """The (fact, value) pairs that two shown entries of the plan serve, neither being under the other: an entry
     serves the pairs its own effects would make true that do not hold yet and that no entry shown under it serves."""
+
     def new(rec_id: str) -> set[str]:
         out = set()
         for e in kb.catalogue[rec_id].rec.effects:
@@ -197,8 +212,13 @@ def _refused(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts) -> list[str]
     return out
 
 
-def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Callable[[dict[str, Any]], Trace],
-                 relevant: frozenset[str]) -> bool:
+def _path_exists(
+    kb: KnowledgeBase,
+    a: Assessment,
+    loaded: LoadedFacts,
+    run: Callable[[dict[str, Any]], Trace],
+    relevant: frozenset[str],
+) -> bool:
     """Whether a path through a weakest competency exists: every decision made (with what is made under it) takes
     the company to the next stage, and a decision of a weakest competency changes a fact the stage depends on."""
     from cxm.engine.knowledge.effects import retaken
@@ -208,8 +228,7 @@ def _path_exists(kb: KnowledgeBase, a: Assessment, loaded: LoadedFacts, run: Cal
     flat = flatten(loaded.data)
     everything = [r.id for r in a.recommendations]
     weak = [r.id for r in a.recommendations if r.kind == "decision" and r.competency in a.weakest]
-    if not any(c.path in relevant for d in weak
-               for c in effect_changes(kb, flat, subtree(kb, a.recommendations, d))):
+    if not any(c.path in relevant for d in weak for c in effect_changes(kb, flat, subtree(kb, a.recommendations, d))):
         return False
     changes = {c.path: c.value for c in effect_changes(kb, flat, everything)}
     for base in (flat, retaken(flat)):  # today's self-ratings, then a re-taken self-assessment (as the path search)
@@ -231,16 +250,24 @@ def _branch_holds(kb: KnowledgeBase, branch: Iterable[Literal], facts: Facts) ->
     return True
 
 
-def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts | None = None,
-          run: Callable[[dict[str, Any]], Trace] | None = None, relevant: frozenset[str] = frozenset()) -> Findings:
+def check(
+    kb: KnowledgeBase,
+    a: Assessment,
+    trace: Trace,
+    *,
+    loaded: LoadedFacts | None = None,
+    run: Callable[[dict[str, Any]], Trace] | None = None,
+    relevant: frozenset[str] = frozenset(),
+) -> Findings:
     """The checks on one assessment; with ``loaded``, whether `--do` refuses a recommendation; with ``run`` (a run
     of the stage's rules) and ``a.roadmap.shortest`` filled in, the shortest-path checks."""
     facts = group_facts(trace.facts.values())
     made = [r.id for r in a.recommendations]
     fields = input_fields()
     found = Findings(no_recommendation=not made)
-    found.own_effect_holds = [r for r in made if any(holds(fields[e.fact], _value(facts, e.fact), e)
-                                                     for e in kb.catalogue[r].rec.effects)]
+    found.own_effect_holds = [
+        r for r in made if any(holds(fields[e.fact], _value(facts, e.fact), e) for e in kb.catalogue[r].rec.effects)
+    ]
     found.served_twice = _served(kb, a.plan.now + a.plan.next + a.plan.later, facts)
     found.over_budget = _over_budget(a)
     if loaded is not None:
@@ -248,8 +275,9 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts
     if run is not None and loaded is not None and a.roadmap.next_stage is not None:
         found.no_path = not a.roadmap.shortest and a.roadmap.retake != "alone"
         weak_in_path = any(r.id in a.roadmap.shortest and r.competency in a.weakest for r in a.recommendations)
-        found.path_skips_weakest = (not weak_in_path and a.roadmap.retake != "alone"
-                                    and _path_exists(kb, a, loaded, run, relevant))
+        found.path_skips_weakest = (
+            not weak_in_path and a.roadmap.retake != "alone" and _path_exists(kb, a, loaded, run, relevant)
+        )
     # plumbing
     for comp in a.weakest:
         evidence = facts.get(f"evidence_level.{comp}")
@@ -259,8 +287,9 @@ def check(kb: KnowledgeBase, a: Assessment, trace: Trace, *, loaded: LoadedFacts
     effects = effects_of(kb, made)
     for rule_id, branches in open_tests(kb, a, facts):
         # the rung or gate holds once every failing test of one of its alternatives holds
-        unclosed = [[lit for lit in branch if not any(closes(kb, e, lit, facts) for e in effects)]
-                    for branch in branches]
+        unclosed = [
+            [lit for lit in branch if not any(closes(kb, e, lit, facts) for e in effects)] for branch in branches
+        ]
         if all(unclosed):
             found.gap_unaddressed += list(dict.fromkeys(f"{rule_id}:{lit.fact}" for u in unclosed for lit in u))
     for rec in made:
@@ -300,9 +329,16 @@ class Report:
 Assess = Callable[[dict[str, Any]], tuple[Assessment, Trace, LoadedFacts]]
 
 
-def audit(assess: Assess, kb: KnowledgeBase, companies: Iterable[dict[str, Any]], keep: int = 10, *,
-          run: Callable[[dict[str, Any]], Trace] | None = None, relevant: frozenset[str] = frozenset(),
-          name: str = "") -> Report:
+def audit(
+    assess: Assess,
+    kb: KnowledgeBase,
+    companies: Iterable[dict[str, Any]],
+    keep: int = 10,
+    *,
+    run: Callable[[dict[str, Any]], Trace] | None = None,
+    relevant: frozenset[str] = frozenset(),
+    name: str = "",
+) -> Report:
     """Assess every company (facts as mappings; ``assess`` fills in the shortest path when ``run`` is given) and
     count the defects; keep the ``keep`` worst."""
     report = Report(name=name)

@@ -78,8 +78,9 @@ class Expect(_Strict):
     @model_validator(mode="after")
     def _something(self) -> Expect:
         if not self.model_fields_set:
-            raise ValueError("expect nothing? give stage, levels, weakest, recommendations, held_back, "
-                             "fired or not_fired")
+            raise ValueError(
+                "expect nothing? give stage, levels, weakest, recommendations, held_back, fired or not_fired"
+            )
         return self
 
 
@@ -93,8 +94,11 @@ class Case(_Strict):
     patch: dict[Ident, Any] = Field(default_factory=dict, description="input paths to change")
     expect: Expect
     todo: bool | str = False
-    generated: bool = Field(False, description="written by casegen from the engine's own run (a regression pin, "
-                                                "rewritten on every run); hand cases leave it out")
+    generated: bool = Field(
+        False,
+        description="written by casegen from the engine's own run (a regression pin, "
+        "rewritten on every run); hand cases leave it out",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Case:
@@ -204,14 +208,23 @@ def _facts(lc: LoadedCase, source: Path, problems: list[Problem]) -> LoadedFacts
         local = source.parent / name
         is_file = name.endswith((".yaml", ".yml", ".json"))
         if is_file and not local.resolve().is_relative_to(source.parent.resolve()):  # ../, /etc/..., a link out
-            problems.append(lc.problem(("example",), f"the example {name!r} is outside the folder of this test; "
-                                                     "give a facts file in it (or below it)"))
+            problems.append(
+                lc.problem(
+                    ("example",),
+                    f"the example {name!r} is outside the folder of this test; give a facts file in it (or below it)",
+                )
+            )
             return None
         path = local if is_file and local.is_file() else EXAMPLES_DIR / f"{name}.yaml"
         if not path.is_file():
-            problems.append(lc.problem(("example",), f"no example {name!r}{suggest(name, example_names())}; "
-                                                     "give a built-in example name or a facts file next to "
-                                                     "this test"))
+            problems.append(
+                lc.problem(
+                    ("example",),
+                    f"no example {name!r}{suggest(name, example_names())}; "
+                    "give a built-in example name or a facts file next to "
+                    "this test",
+                )
+            )
             return None
         try:
             base = load_facts(path)
@@ -224,8 +237,9 @@ def _facts(lc: LoadedCase, source: Path, problems: list[Problem]) -> LoadedFacts
     bad = False
     for key in case.patch:
         if key not in allowed:
-            problems.append(lc.problem(("patch", key), f"unknown input path {key!r}{suggest(key, sorted(allowed))}",
-                                       key=True))
+            problems.append(
+                lc.problem(("patch", key), f"unknown input path {key!r}{suggest(key, sorted(allowed))}", key=True)
+            )
             bad = True
     if bad:
         return None
@@ -233,8 +247,10 @@ def _facts(lc: LoadedCase, source: Path, problems: list[Problem]) -> LoadedFacts
         return apply(base, [Change(k, v) for k, v in case.patch.items()])
     except SourceError as exc:
         for p in exc.problems:
-            found = next((k for k in case.patch if p.field == k or p.field.startswith(k + ".")
-                          or p.field.startswith(k + "[")), None)
+            found = next(
+                (k for k in case.patch if p.field == k or p.field.startswith(k + ".") or p.field.startswith(k + "[")),
+                None,
+            )
             at = lc.problem(("patch", found) if found else ("patch",), "")
             problems.append(Problem(at.file, at.line, at.col, f"patch: {p.field}", p.message))
         return None
@@ -371,4 +387,3 @@ def coverage(kb: KnowledgeBase, outcomes: list[Outcome]) -> list[Rule]:
 def covering(outcomes: list[Outcome], rule_id: str) -> list[str]:
     """The ids of the cases in which a rule fired."""
     return [o.case.id for o in outcomes if rule_id in o.fired]
-

@@ -42,8 +42,9 @@ def special(path: Path | str) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *,
-                own: bool = False) -> Iterator[IO]:
+def atomic_open(
+    path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *, own: bool = False
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` in one step.
 
     A device, a FIFO or ``/dev/stdout`` is written to directly (replacing ``/dev/null`` with a file, as root,

@@ -22,7 +22,7 @@ def clashes(named: Sequence[tuple[str, Path | str | None]]) -> list[str]:
     given = [(role, path) for role, path in named if path is not None]
     out = []
     for i, (role_a, a) in enumerate(given):
-        for role_b, b in given[i + 1:]:
+        for role_b, b in given[i + 1 :]:
             if same_file(a, b):
                 out.append(f"{role_a} {a} and {role_b} {b} are the same file; give different names")
     return out

@@ -21,16 +21,35 @@ def tree(kb: KnowledgeBase, trace: Trace, doc: Document, fact_id: str) -> WhyNod
     def node(fid: str) -> WhyNode:
         record = trace.facts[fid]
         if record.input:
-            return WhyNode(fact=fid, name=record.name, value=record.value,
-                           input=input_fact(doc, record.name, record.value), rule=None, children=[])
+            return WhyNode(
+                fact=fid,
+                name=record.name,
+                value=record.value,
+                input=input_fact(doc, record.name, record.value),
+                rule=None,
+                children=[],
+            )
         firing = trace.firings[record.by[0]]
         if fid in seen:
-            return WhyNode(fact=fid, name=record.name, value=record.value, input=None,
-                           rule=rule_ref(kb, firing.rule), children=[], repeated=True)
+            return WhyNode(
+                fact=fid,
+                name=record.name,
+                value=record.value,
+                input=None,
+                rule=rule_ref(kb, firing.rule),
+                children=[],
+                repeated=True,
+            )
         seen.add(fid)
         children = [node(m) for m in firing.matched]
-        return WhyNode(fact=fid, name=record.name, value=record.value, input=None, rule=rule_ref(kb, firing.rule),
-                       children=children)
+        return WhyNode(
+            fact=fid,
+            name=record.name,
+            value=record.value,
+            input=None,
+            rule=rule_ref(kb, firing.rule),
+            children=children,
+        )
 
     return node(fact_id)
 

@@ -68,7 +68,7 @@ def version() -> str:
             continue
         for name in sorted(names):
             if name.startswith("cx_maturity-") and name.endswith(".dist-info"):
-                return name[len("cx_maturity-"):-len(".dist-info")]
+                return name[len("cx_maturity-") : -len(".dist-info")]
     return "unknown"
 
 
@@ -114,8 +114,12 @@ def _racy(folders: list[Path]) -> bool:
     import time
 
     now = time.time_ns()
-    return any(now - path.stat().st_ctime_ns < SETTLED_NS
-               for folder in folders if folder.is_dir() for path in rule_files(folder))
+    return any(
+        now - path.stat().st_ctime_ns < SETTLED_NS
+        for folder in folders
+        if folder.is_dir()
+        for path in rule_files(folder)
+    )
 
 
 def _contents(folders: list[Path]) -> bytes:

@@ -34,7 +34,8 @@ def catalogue_item(rec: Recommendation) -> CatalogueItem:
         title=bilingual(rec.title),
         text=bilingual(rec.text),
         source=rec.source,
-        horizon=rec.horizon or "months", upkeep=rec.upkeep,
+        horizon=rec.horizon or "months",
+        upkeep=rec.upkeep,
         track=rec.track or ("obligation" if any(str(f).startswith("compliance.") for f in rec.effects) else "plan"),
     )
 

@@ -70,16 +70,20 @@ class _Loader:
             self.files.append(name)
             self.digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
             if not isinstance(doc.data, dict):
-                self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations "
-                                                     "or rules"))
+                self.problems.append(doc.problem((), "expected a mapping with model, facts, recommendations or rules"))
                 self.fatal = True
                 continue
             if "company" in doc.data and not {"model", "facts", "recommendations", "rules"} & set(doc.data):
-                self.problems.append(doc.problem(("company",), "refused: a facts file (a company, and no model, "
-                                                 "facts, recommendations or rules), not a rule file; a rules folder "
-                                                 "reads every *.yaml in it and below but skips *.facts.yaml: move it "
-                                                 f"out, or rename it {path.name.rsplit('.', 1)[0]}.facts.yaml",
-                                                 key=True))
+                self.problems.append(
+                    doc.problem(
+                        ("company",),
+                        "refused: a facts file (a company, and no model, "
+                        "facts, recommendations or rules), not a rule file; a rules folder "
+                        "reads every *.yaml in it and below but skips *.facts.yaml: move it "
+                        f"out, or rename it {path.name.rsplit('.', 1)[0]}.facts.yaml",
+                        key=True,
+                    )
+                )
                 self.fatal = True
                 continue
             parsed = self.validate(doc)
@@ -113,40 +117,61 @@ class _Loader:
         if parsed.model is not None:
             if self.model is not None:
                 first = self.model[1].where(("model",), key=True)[0]
-                self.problems.append(doc.problem(("model",), f"the model is already defined in "
-                                                            f"{self.model[1].file}:{first}", key=True,
-                                                 kind="duplicate"))
+                self.problems.append(
+                    doc.problem(
+                        ("model",),
+                        f"the model is already defined in {self.model[1].file}:{first}",
+                        key=True,
+                        kind="duplicate",
+                    )
+                )
             else:
                 self.model = (parsed.model, doc)
         for name, decl in parsed.facts.items():
             if name in self.decls or name in input_fields():
-                self.problems.append(doc.problem(("facts", name), f"fact {name!r} is already defined", key=True,
-                                                 kind="duplicate"))
+                self.problems.append(
+                    doc.problem(("facts", name), f"fact {name!r} is already defined", key=True, kind="duplicate")
+                )
             self.decls[name] = (decl, doc, ("facts", name))
         for i, rec in enumerate(parsed.recommendations):
             if rec.id in self.catalogue:
-                self.problems.append(doc.problem(("recommendations", i, "id"), f"recommendation {rec.id!r} is "
-                                                 f"already defined at {self.catalogue[rec.id].location}",
-                                                 kind="duplicate"))
+                self.problems.append(
+                    doc.problem(
+                        ("recommendations", i, "id"),
+                        f"recommendation {rec.id!r} is already defined at {self.catalogue[rec.id].location}",
+                        kind="duplicate",
+                    )
+                )
             if rec.upkeep and rec.effects:
-                self.problems.append(doc.problem(("recommendations", i, "effects"), "an upkeep entry keeps up what "
-                                                 "is in place and changes no fact: leave out its effects",
-                                                 kind="effects"))
+                self.problems.append(
+                    doc.problem(
+                        ("recommendations", i, "effects"),
+                        "an upkeep entry keeps up what is in place and changes no fact: leave out its effects",
+                        kind="effects",
+                    )
+                )
             self.catalogue[rec.id] = Entry(catalogue_item(rec), doc, ("recommendations", i))
             self.raw_effects[rec.id] = rec.effects
         for name, rows in parsed.tables.items():
             if name in self.tables:
-                self.problems.append(doc.problem(("tables", name), f"table {name!r} is already defined", key=True,
-                                                 kind="duplicate"))
+                self.problems.append(
+                    doc.problem(("tables", name), f"table {name!r} is already defined", key=True, kind="duplicate")
+                )
             self.tables[name] = rows
         for i, rule in enumerate(parsed.rules):
             path = ("rules", i)
             items = rule.for_each
             if isinstance(items, str):  # the rows of a table declared in this file or in one read before it
                 if items not in self.tables:
-                    self.problems.append(doc.problem(path + ("for_each",), f"no table {items!r} (a table is "
-                                                     "declared in this file or in one read before it)"
-                                                     f"{suggest(items, self.tables)}", kind="unknown-name"))
+                    self.problems.append(
+                        doc.problem(
+                            path + ("for_each",),
+                            f"no table {items!r} (a table is "
+                            "declared in this file or in one read before it)"
+                            f"{suggest(items, self.tables)}",
+                            kind="unknown-name",
+                        )
+                    )
                     continue
                 items = self.tables[items]
             for bindings in items or [{}]:
@@ -156,18 +181,21 @@ class _Loader:
                     self.problems.append(doc.problem(path + ("id",), f"rule id {rule_id!r} is not kebab-case{hint}"))
                     continue
                 if rule_id in seen:
-                    self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}",
-                                                     kind="duplicate"))
+                    self.problems.append(
+                        doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}", kind="duplicate")
+                    )
                     continue
                 seen.add(rule_id)
                 if rule_id in self.raw_rules:
                     if builtin:
-                        self.problems.append(doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}",
-                                                     kind="duplicate"))
+                        self.problems.append(
+                            doc.problem(path + ("id",), f"duplicate rule id {rule_id!r}", kind="duplicate")
+                        )
                         continue
                     old = self.raw_rules[rule_id][1]
-                    self.overrides[rule_id] = doc.problem(path + ("id",), f"rule {rule_id!r} overrides the one in "
-                                                          f"{old.file}")
+                    self.overrides[rule_id] = doc.problem(
+                        path + ("id",), f"rule {rule_id!r} overrides the one in {old.file}"
+                    )
                     del self.raw_rules[rule_id]
                 self.raw_rules[rule_id] = (rule, doc, path, bindings)
 
@@ -176,14 +204,24 @@ class _Loader:
         comps = tuple(c.id for c in model.competencies)
         specs: dict[str, FieldSpec] = dict(input_fields())
         for comp in model.competencies:
-            specs[f"level.{comp.id}"] = DerivedSpec(f"level.{comp.id}", "int", description=f"Level of {comp.name.en}",
-                                                    description_ru=f"Уровень компетенции «{comp.name.ru}»")
+            specs[f"level.{comp.id}"] = DerivedSpec(
+                f"level.{comp.id}",
+                "int",
+                description=f"Level of {comp.name.en}",
+                description_ru=f"Уровень компетенции «{comp.name.ru}»",
+            )
         specs["stage"] = DerivedSpec("stage", "enum", stages, True, description="the company's stage")
         specs["gate"] = DerivedSpec("gate", "enum", stages, True, many=True, description="stage gates met")
-        specs["recommendation"] = DerivedSpec("recommendation", "enum", tuple(sorted(self.catalogue)),
-                                              many=True, description="recommendations made")
-        specs["held_back"] = DerivedSpec("held_back", "enum", tuple(sorted(self.catalogue)), many=True,
-                                         description="recommendations held back, with the reason in the rule")
+        specs["recommendation"] = DerivedSpec(
+            "recommendation", "enum", tuple(sorted(self.catalogue)), many=True, description="recommendations made"
+        )
+        specs["held_back"] = DerivedSpec(
+            "held_back",
+            "enum",
+            tuple(sorted(self.catalogue)),
+            many=True,
+            description="recommendations held back, with the reason in the rule",
+        )
         specs["weakest"] = DerivedSpec("weakest", "enum", comps, many=True, description="weakest competencies")
         for name, (decl, doc, path) in self.decls.items():
             values: tuple[str, ...] = ()
@@ -197,8 +235,15 @@ class _Loader:
                     self.problems.append(doc.problem(path, "an enum fact needs 'values' or 'values_from'"))
             elif decl.values or decl.values_from or decl.ordered:
                 self.problems.append(doc.problem(path, "'values' and 'ordered' apply to enum facts only"))
-            specs[name] = DerivedSpec(name, decl.type.value, values, decl.ordered, many=decl.many,
-                                      description=decl.description.en, description_ru=decl.description.ru)
+            specs[name] = DerivedSpec(
+                name,
+                decl.type.value,
+                values,
+                decl.ordered,
+                many=decl.many,
+                description=decl.description.en,
+                description_ru=decl.description.ru,
+            )
         return specs
 
     def column(self, where: str, doc: Document, path: tuple) -> tuple[str, ...]:
@@ -206,13 +251,15 @@ class _Loader:
         name, column = where.split(".", 1)
         rows = self.tables.get(name)
         if rows is None:
-            self.problems.append(doc.problem(path, f"no table {name!r}{suggest(name, self.tables)}",
-                                             kind="unknown-name"))
+            self.problems.append(
+                doc.problem(path, f"no table {name!r}{suggest(name, self.tables)}", kind="unknown-name")
+            )
             return ()
         missing = [n + 1 for n, row in enumerate(rows) if column not in row]
         if missing:
-            self.problems.append(doc.problem(path, f"row {missing[0]} of table {name!r} has no {column!r}",
-                                             kind="missing"))
+            self.problems.append(
+                doc.problem(path, f"row {missing[0]} of table {name!r} has no {column!r}", kind="missing")
+            )
         return tuple(dict.fromkeys(str(row[column]) for row in rows if column in row))
 
     def build_rules(self, specs: dict[str, FieldSpec], model: ModelDef) -> list[Rule]:
@@ -240,16 +287,27 @@ class _Loader:
             if not branches:
                 self.problems.append(doc.problem(path + ("when",), "the condition can never hold"))
                 continue
-            rules.append(Rule(
-                id=rule_id, title=bilingual(rdef.title, bindings),
-                because=bilingual(rdef.because, bindings), source=str(substitute(rdef.source, bindings)),
-                status=rdef.status,
-                priority=rdef.priority, aliases=list(rdef.aliases), condition=condition, branches=branches,
-                conclusions=conclusions, doc=doc, path=path, bindings=bindings,
-                always=rdef.always or (len(branches) == 1 and not branches[0]),
-            ))
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    title=bilingual(rdef.title, bindings),
+                    because=bilingual(rdef.because, bindings),
+                    source=str(substitute(rdef.source, bindings)),
+                    status=rdef.status,
+                    priority=rdef.priority,
+                    aliases=list(rdef.aliases),
+                    condition=condition,
+                    branches=branches,
+                    conclusions=conclusions,
+                    doc=doc,
+                    path=path,
+                    bindings=bindings,
+                    always=rdef.always or (len(branches) == 1 and not branches[0]),
+                )
+            )
         resolve_closes(rules, self.raw_rules, self.problems)
         return rules
+
 
 def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = True) -> KnowledgeBase:
     """Load the built-in rules (unless ``builtin`` is false) plus ``extra`` folders."""
@@ -259,8 +317,7 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
         loader.read(folder, builtin=builtin and i == 0)
     if loader.model is None and not loader.fatal:
         where = str(folders[0]) if folders else "rules"
-        loader.problems.append(Problem(where, 1, 1, "model", "no rule file defines the model (stages, "
-                                                             "competencies)"))
+        loader.problems.append(Problem(where, 1, 1, "model", "no rule file defines the model (stages, competencies)"))
     if loader.fatal or loader.model is None:
         raise SourceError(loader.problems)
     model, _ = loader.model
@@ -276,8 +333,13 @@ def load_knowledge(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool =
         stages=[StageInfo(s.id, bilingual(s.name), bilingual(s.meaning)) for s in model.stages],
         competencies=[CompetencyInfo(c.id, bilingual(c.name)) for c in model.competencies],
         levels=(model.levels[0], model.levels[1]),
-        model_source=model.source, specs=specs, catalogue=dict(sorted(loader.catalogue.items())),
-        rules=[r for r in rules if r.status is not Status.DEPRECATED], digest=loader.digest.hexdigest()[:16],
-        files=loader.files, warnings=list(loader.overrides.values()), overrides=sorted(loader.overrides),
+        model_source=model.source,
+        specs=specs,
+        catalogue=dict(sorted(loader.catalogue.items())),
+        rules=[r for r in rules if r.status is not Status.DEPRECATED],
+        digest=loader.digest.hexdigest()[:16],
+        files=loader.files,
+        warnings=list(loader.overrides.values()),
+        overrides=sorted(loader.overrides),
         declared={name: (doc, path) for name, (_, doc, path) in loader.decls.items()},
     )

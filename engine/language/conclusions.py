@@ -27,8 +27,15 @@ from cxm.facts.source import Path_
 from cxm.facts.validation import suggest
 from cxm.facts.vocabulary import FieldSpec
 
-KINDS = {"derive": None, "level": "level.", "gate": "gate", "stage": "stage",
-         "recommend": "recommendation", "hold_back": "held_back", "weakest": "weakest"}
+KINDS = {
+    "derive": None,
+    "level": "level.",
+    "gate": "gate",
+    "stage": "stage",
+    "recommend": "recommendation",
+    "hold_back": "held_back",
+    "weakest": "weakest",
+}
 
 
 @record(frozen=True)
@@ -73,8 +80,11 @@ def parse_then(raw: Any, path: Path_, specs: dict[str, FieldSpec], derived: set[
         for kind, body in item.items():
             at = here + (kind,)
             if kind not in KINDS:
-                raise ConditionError(at, f"unknown conclusion {kind!r}{suggest(str(kind), KINDS)}; "
-                                         f"choose from: {', '.join(KINDS)}", key=True)
+                raise ConditionError(
+                    at,
+                    f"unknown conclusion {kind!r}{suggest(str(kind), KINDS)}; choose from: {', '.join(KINDS)}",
+                    key=True,
+                )
             if kind in ("derive", "level"):
                 if not isinstance(body, dict) or not body:
                     what = "facts" if kind == "derive" else "competencies"
@@ -96,9 +106,11 @@ def _conclusion(fact: str, raw: Any, path: Path_, specs: dict[str, FieldSpec], d
     if isinstance(raw, dict):
         return Conclusion(fact, _computed(spec, raw, path, specs), path)
     kind = spec.kind
-    ok = (kind == "enum" and isinstance(raw, str) and raw in spec.values) or (
-        kind == "bool" and isinstance(raw, bool)) or (
-        kind == "int" and isinstance(raw, int) and not isinstance(raw, bool))
+    ok = (
+        (kind == "enum" and isinstance(raw, str) and raw in spec.values)
+        or (kind == "bool" and isinstance(raw, bool))
+        or (kind == "int" and isinstance(raw, int) and not isinstance(raw, bool))
+    )
     if not ok:
         choices = f"; choose from: {', '.join(spec.values)}" if 0 < len(spec.values) <= 12 else ""
         hint = suggest(str(raw), spec.values) if spec.values else ""
@@ -110,8 +122,9 @@ def _computed(spec: FieldSpec, raw: dict, path: Path_, specs: dict[str, FieldSpe
     if set(raw) <= {"copy", "plus"} and "copy" in raw:
         source = specs.get(str(raw["copy"]))
         if source is None:
-            raise ConditionError(path + ("copy",), f"unknown fact {raw['copy']!r}{suggest(str(raw['copy']), specs)}",
-                                 kind="unknown-name")
+            raise ConditionError(
+                path + ("copy",), f"unknown fact {raw['copy']!r}{suggest(str(raw['copy']), specs)}", kind="unknown-name"
+            )
         plus = raw.get("plus", 0)
         same = source.kind == spec.kind and source.values == spec.values
         if not same and not (spec.kind == "int" and source.kind in ("int", "number")):
@@ -127,8 +140,11 @@ def _computed(spec: FieldSpec, raw: dict, path: Path_, specs: dict[str, FieldSpe
             if not numeric:
                 raise ConditionError(path + ("sum", j), f"{name!r} is not a number fact that can be added up")
         return Sum(tuple(str(n) for n in names))
-    raise ConditionError(path, "a computed value is {copy: FACT}, {copy: FACT, plus: N} or {sum: [FACT, ...]}"
-                               " (sum only into whole-number facts)")
+    raise ConditionError(
+        path,
+        "a computed value is {copy: FACT}, {copy: FACT, plus: N} or {sum: [FACT, ...]}"
+        " (sum only into whole-number facts)",
+    )
 
 
 def check_sources(conclusions: list[Conclusion], branches: list[Conjunction]) -> None:
@@ -138,5 +154,6 @@ def check_sources(conclusions: list[Conclusion], branches: list[Conjunction]) ->
             for branch in branches:
                 positive, _ = facts_of(branch)
                 if source not in positive:
-                    raise ConditionError(conclusion.path, f"{source!r} is used in the conclusion but the "
-                                                          "condition does not match it")
+                    raise ConditionError(
+                        conclusion.path, f"{source!r} is used in the conclusion but the condition does not match it"
+                    )

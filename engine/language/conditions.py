@@ -171,17 +171,25 @@ class Parser:
                     raise ConditionError(here, "'present' takes true or false")
                 if not operand and len(raw) > 1:
                     # {present: false, is: x} reads "absent and x", which never holds: say which is meant
-                    raise ConditionError(here, f"'present: false' must stand alone: to say that no value of {name!r} "
-                                               f"passes the other tests, write them under 'not:' "
-                                               f"(not: {{{name}: {{...}}}})", key=True)
+                    raise ConditionError(
+                        here,
+                        f"'present: false' must stand alone: to say that no value of {name!r} "
+                        f"passes the other tests, write them under 'not:' "
+                        f"(not: {{{name}: {{...}}}})",
+                        key=True,
+                    )
                 negated ^= not operand
                 continue
             if op in ("lacks", "has_none"):
                 if len(raw) > 1:
                     # a test of its own beside the others on the same fact holds as written (issue 26)
-                    raise ConditionError(here, f"{op!r} must stand alone in its mapping: write it as a condition "
-                                               f"of its own in a list, e.g. [{{{name}: {{has: ...}}}}, "
-                                               f"{{{name}: {{{op}: ...}}}}]", key=True)
+                    raise ConditionError(
+                        here,
+                        f"{op!r} must stand alone in its mapping: write it as a condition "
+                        f"of its own in a list, e.g. [{{{name}: {{has: ...}}}}, "
+                        f"{{{name}: {{{op}: ...}}}}]",
+                        key=True,
+                    )
                 negated = True
                 op = "has" if op == "lacks" else "has_any"
             tests.append(Test(op, self.operand(spec, op, operand, here), here))
@@ -199,8 +207,11 @@ class Parser:
         else:
             ok = True
         if not ok:
-            what = "a list" if spec.kind == "list" else ("an unordered choice" if spec.kind == "enum" else
-                                                        f"a {spec.kind} fact")
+            what = (
+                "a list"
+                if spec.kind == "list"
+                else ("an unordered choice" if spec.kind == "enum" else f"a {spec.kind} fact")
+            )
             raise ConditionError(path, f"operator {op!r} does not apply to {spec.path!r}, which is {what}")
 
     def value(self, spec: FieldSpec, raw: Any, path: Path_) -> Any:
@@ -209,8 +220,11 @@ class Parser:
         if kind == "enum":
             if not isinstance(raw, str) or raw not in spec.values:
                 hint = suggest(str(raw), spec.values)
-                raise ConditionError(path, f"{raw!r} is not a value of {spec.path!r}{hint}; "
-                                           f"choose from: {', '.join(spec.values)}", kind="bad-value")
+                raise ConditionError(
+                    path,
+                    f"{raw!r} is not a value of {spec.path!r}{hint}; choose from: {', '.join(spec.values)}",
+                    kind="bad-value",
+                )
         elif kind == "bool":
             if not isinstance(raw, bool):
                 raise ConditionError(path, f"{spec.path!r} is true or false, got {raw!r}")

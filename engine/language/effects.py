@@ -39,8 +39,12 @@ class Effect:
 
     def __str__(self) -> str:
         shown = "[" + ", ".join(self.value) + "]" if isinstance(self.value, tuple) else _show(self.value)
-        return {"value": f"{self.fact} = {shown}", "at_least": f"{self.fact} >= {shown}",
-                "at_most": f"{self.fact} <= {shown}", "adds": f"{self.fact} + {shown}"}[self.op]
+        return {
+            "value": f"{self.fact} = {shown}",
+            "at_least": f"{self.fact} >= {shown}",
+            "at_most": f"{self.fact} <= {shown}",
+            "adds": f"{self.fact} + {shown}",
+        }[self.op]
 
 
 def _show(value: Any) -> str:
@@ -57,8 +61,9 @@ def parse_effects(raw: Any, path: Path_, fields: dict[str, FieldSpec]) -> tuple[
         here = path + (name,)
         spec = fields.get(name)
         if spec is None:
-            raise ConditionError(here, f"unknown input fact {name!r}{suggest(str(name), list(fields))}", key=True,
-                                 kind="unknown-name")
+            raise ConditionError(
+                here, f"unknown input fact {name!r}{suggest(str(name), list(fields))}", key=True, kind="unknown-name"
+            )
         op, operand = "value", spec_raw
         if isinstance(spec_raw, dict):
             if len(spec_raw) != 1 or next(iter(spec_raw)) not in OPS[1:]:

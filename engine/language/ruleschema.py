@@ -81,10 +81,11 @@ class FactDecl(_Strict):
 
     type: FactType
     values: list[EnumValue] | None = Field(None, description="the members of an enum")
-    values_from: (Literal["stages", "competencies"]
-                  | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
-                  | None) = Field(None, description="take the members from the model, or from a column of a table "
-                                                    "(TABLE.COLUMN)")
+    values_from: (
+        Literal["stages", "competencies"]
+        | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+        | None
+    ) = Field(None, description="take the members from the model, or from a column of a table (TABLE.COLUMN)")
     ordered: bool = False
     many: bool = Field(False, description="true when several values may hold at once (a set)")
     description: Bilingual
@@ -100,13 +101,18 @@ class Recommendation(_Strict):
     effort: Scale
     cost: Scale
     horizon: Literal["weeks", "months", "year"] | None = Field(
-        None, description="how long it takes to carry out: weeks, months or a year (decisions and actions)")
+        None, description="how long it takes to carry out: weeks, months or a year (decisions and actions)"
+    )
     track: Literal["obligation"] | None = Field(None, description="obligation: a legal duty, apart from the plan")
     requires: list[Text] = Field(default_factory=list, description="prerequisites, in words")
-    upkeep: bool = Field(False, description="true: it keeps up what is in place (at the top stage) and changes no "
-                                            "fact, so it has no effects and is never already done")
+    upkeep: bool = Field(
+        False,
+        description="true: it keeps up what is in place (at the top stage) and changes no "
+        "fact, so it has no effects and is never already done",
+    )
     effects: dict[FactName, Any] = Field(
-        default_factory=dict, description="input facts that are true once it is carried out (see effects.py)")
+        default_factory=dict, description="input facts that are true once it is carried out (see effects.py)"
+    )
     title: Bilingual
     text: Bilingual
     source: Text
@@ -130,11 +136,16 @@ class RuleDef(_Strict):
     priority: int = Field(50, ge=0, le=1000, description="lower comes first in what the user reads")
     aliases: list[Id] = Field(default_factory=list)
     closes: Closes | None = Field(None, description="the rung or gate test whose failure this rule derives")
-    always: bool = Field(False, description="fires for every valid company (its conditions read facts every run "
-                                            "concludes); checked over the built-in examples")
+    always: bool = Field(
+        False,
+        description="fires for every valid company (its conditions read facts every run "
+        "concludes); checked over the built-in examples",
+    )
     for_each: list[dict[str, str | int | float | bool]] | TableName | None = Field(
-        None, description="expand the rule once per item, or per row of the named table; '<name>' stands for the "
-                          "item's value of name")
+        None,
+        description="expand the rule once per item, or per row of the named table; '<name>' stands for the "
+        "item's value of name",
+    )
     when: Any
     then: Any
 

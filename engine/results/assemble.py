@@ -71,8 +71,12 @@ class _Reader:
             conclusion = next(c for c in rule.conclusions if c.fact == name)
             source = conclusion.value
             if isinstance(source, Sum) and len(rule.conclusions) == 1:
-                addends = [f for n in source.facts for f in firing.matched
-                           if self.trace.facts[f].name == n and self.trace.facts[f].value]
+                addends = [
+                    f
+                    for n in source.facts
+                    for f in firing.matched
+                    if self.trace.facts[f].name == n and self.trace.facts[f].value
+                ]
                 if addends:
                     current = addends[-1]
                     continue
@@ -89,17 +93,30 @@ class _Reader:
         sid = self.trace.facts[fid].value
         sdef = self.kb.stage(str(sid))
         return Stage(
-            id=sdef.id, number=self.kb.stage_rank(sdef.id), name=sdef.name, meaning=sdef.meaning,
-            because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid))
+            id=sdef.id,
+            number=self.kb.stage_rank(sdef.id),
+            name=sdef.name,
+            meaning=sdef.meaning,
+            because=self.because(fid),
+            basis=self.basis(fid),
+            rules=self.rules_of(fid),
+            chain=self.chain(fid),
+        )
 
     def levels(self) -> dict[str, Level]:
         out = {}
         for comp in self.kb.competencies:
             fid = self.one(f"level.{comp.id}")
             out[comp.id] = Level(
-                competency=comp.id, name=comp.name, level=whole(self.trace.facts[fid].value),
-                because=self.because(fid), basis=self.basis(fid), rules=self.rules_of(fid), chain=self.chain(fid),
-                self_rating=self.self_rating(comp.id))
+                competency=comp.id,
+                name=comp.name,
+                level=whole(self.trace.facts[fid].value),
+                because=self.because(fid),
+                basis=self.basis(fid),
+                rules=self.rules_of(fid),
+                chain=self.chain(fid),
+                self_rating=self.self_rating(comp.id),
+            )
         return out
 
     def self_rating(self, comp: str) -> SelfRating | None:
@@ -110,8 +127,11 @@ class _Reader:
         floored = {str(self.trace.facts[f].value) for f in self.values("level_floored")}
         capped = {str(self.trace.facts[f].value) for f in self.values("level_capped")}
         far = "below" if comp in floored else "above" if comp in capped else None
-        return SelfRating(self_level=whole(self.trace.facts[own[0]].value),
-                          evidence_level=whole(self.trace.facts[evidence[0]].value), far=far)
+        return SelfRating(
+            self_level=whole(self.trace.facts[own[0]].value),
+            evidence_level=whole(self.trace.facts[evidence[0]].value),
+            far=far,
+        )
 
     def recommendations(self) -> list[Recommendation]:
         made = {str(self.trace.facts[f].value): f for f in self.values("recommendation")}
@@ -120,14 +140,28 @@ class _Reader:
             entry = self.kb.catalogue[rec_id].rec
             priority = min(self.kb.rule(r).priority for r in self.rules_of(fid))
             recs[rec_id] = Recommendation(
-                id=rec_id, kind=entry.kind.value, serves=entry.serves, competency=entry.competency,
-                priority=priority, effort=entry.effort.value, cost=entry.cost.value, horizon=entry.horizon,
-                track=entry.track, title=entry.title,
-                text=entry.text, because=self.because(fid), rules=self.rules_of(fid), source=entry.source,
-                chain=self.chain(fid), effects=[e.to_data() for e in entry.effects], closes=self.closes(fid),
+                id=rec_id,
+                kind=entry.kind.value,
+                serves=entry.serves,
+                competency=entry.competency,
+                priority=priority,
+                effort=entry.effort.value,
+                cost=entry.cost.value,
+                horizon=entry.horizon,
+                track=entry.track,
+                title=entry.title,
+                text=entry.text,
+                because=self.because(fid),
+                rules=self.rules_of(fid),
+                source=entry.source,
+                chain=self.chain(fid),
+                effects=[e.to_data() for e in entry.effects],
+                closes=self.closes(fid),
                 finding=self.finding(fid),
-                outcome=[bilingual(lambda lang, e=e: phrase(self.kb.specs[e.fact], e.op, e.value, lang))
-                         for e in entry.effects],
+                outcome=[
+                    bilingual(lambda lang, e=e: phrase(self.kb.specs[e.fact], e.op, e.value, lang))
+                    for e in entry.effects
+                ],
             )
         return ordered(list(recs.values()))
 
@@ -149,8 +183,9 @@ class _Reader:
                     said.append((closes[1], self.inputs[closes[1]]))
         if not said:
             return None
-        return bilingual(lambda lang: "; ".join(statement(self.kb.specs[f], v, lang, named=True)
-                                                for f, v in said) + ".")
+        return bilingual(
+            lambda lang: "; ".join(statement(self.kb.specs[f], v, lang, named=True) for f, v in said) + "."
+        )
 
     def closes(self, fact_id: str) -> list[GapTest]:
         """The gap tests behind a recommendation: the gaps its own rules matched, each with the test it names."""
@@ -169,8 +204,15 @@ class _Reader:
         for fid in self.values("held_back"):
             rec_id = str(self.trace.facts[fid].value)
             entry = self.kb.catalogue[rec_id].rec
-            out.append(HeldBack(id=rec_id, kind=entry.kind.value, title=entry.title,
-                                                because=self.because(fid), rules=self.rules_of(fid)))
+            out.append(
+                HeldBack(
+                    id=rec_id,
+                    kind=entry.kind.value,
+                    title=entry.title,
+                    because=self.because(fid),
+                    rules=self.rules_of(fid),
+                )
+            )
         return sorted(out, key=lambda h: h.id)
 
     def roadmap(self, stage: Stage, weakest: list[str]) -> Roadmap:
@@ -190,11 +232,20 @@ class _Reader:
 
     def full_trace(self) -> Trace:
         doc = self.loaded.doc
-        firings = [Firing(seq=f.seq, rule=f.rule, branch=f.branch, phase=f.stratum, matched=f.matched,
-                                           asserted=f.asserted) for f in self.trace.firings]
-        facts = [Fact(id=f.id, name=f.name, value=f.value, by=f.by,
-                                      input=input_fact(doc, f.name, f.value) if f.input else None)
-                 for f in self.trace.facts.values()]
+        firings = [
+            Firing(seq=f.seq, rule=f.rule, branch=f.branch, phase=f.stratum, matched=f.matched, asserted=f.asserted)
+            for f in self.trace.firings
+        ]
+        facts = [
+            Fact(
+                id=f.id,
+                name=f.name,
+                value=f.value,
+                by=f.by,
+                input=input_fact(doc, f.name, f.value) if f.input else None,
+            )
+            for f in self.trace.facts.values()
+        ]
         return Trace(firings=firings, facts=facts)
 
 
@@ -210,10 +261,14 @@ def survey_figures(loaded: LoadedFacts) -> SurveyFigures | None:
         return None
     comps = ("leadership", "brand", "employees", "customers")
     return SurveyFigures(
-        respondents=survey["respondents"], spread=dict(survey["spread"]),
-        roles=[RoleScores(role=r["role"], respondents=r["respondents"], medians={c: r[c] for c in comps})
-               for r in survey["roles"]],
-        disagreement=[RoleGap(**d) for d in survey["disagreement"]])
+        respondents=survey["respondents"],
+        spread=dict(survey["spread"]),
+        roles=[
+            RoleScores(role=r["role"], respondents=r["respondents"], medians={c: r[c] for c in comps})
+            for r in survey["roles"]
+        ],
+        disagreement=[RoleGap(**d) for d in survey["disagreement"]],
+    )
 
 
 def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, with_trace: bool = False) -> Assessment:
@@ -224,13 +279,29 @@ def assemble(kb: KnowledgeBase, trace: SessionTrace, loaded: LoadedFacts, *, wit
     stage = reader.stage()
     recs = reader.recommendations()
     result = Assessment(
-        company=loaded.company, file=loaded.file, knowledge_base=kb.digest,
-        stage=stage, levels=reader.levels(), weakest=weakest, recommendations=recs, held_back=reader.held_back(),
-        roadmap=reader.roadmap(stage, weakest), survey=survey_figures(loaded),
+        company=loaded.company,
+        file=loaded.file,
+        knowledge_base=kb.digest,
+        stage=stage,
+        levels=reader.levels(),
+        weakest=weakest,
+        recommendations=recs,
+        held_back=reader.held_back(),
+        roadmap=reader.roadmap(stage, weakest),
+        survey=survey_figures(loaded),
         trace=reader.full_trace() if with_trace else None,
-        overrides=list(kb.overrides), assumed=[Assumed(section=s, whole=w, fields=f, said=[
-            bilingual(lambda lang, p=p, v=v: statement(kb.specs[p], v, lang, named=True)) for p, v in f.items()])
-            for s, w, f in assumed(loaded)],
+        overrides=list(kb.overrides),
+        assumed=[
+            Assumed(
+                section=s,
+                whole=w,
+                fields=f,
+                said=[
+                    bilingual(lambda lang, p=p, v=v: statement(kb.specs[p], v, lang, named=True)) for p, v in f.items()
+                ],
+            )
+            for s, w, f in assumed(loaded)
+        ],
     )
     result.plan = build_plan(kb, result, group_facts(trace.facts.values()))
     first = [r for d in result.plan.order for r in subtree(kb, recs, d)]

@@ -42,18 +42,29 @@ def check_rule(kb: KnowledgeBase, rule: Rule, facts: Facts) -> list[RuleCheck]:
     out = []
     for b, branch in enumerate(rule.branches):
         conditions = [check_literal(kb, lit, facts) for lit in branch]
-        out.append(RuleCheck(rule=rule.id, branch=b, held=holds(kb, branch, facts), title=rule.title,
-                             source=rule.source, location=rule.location, conditions=conditions))
+        out.append(
+            RuleCheck(
+                rule=rule.id,
+                branch=b,
+                held=holds(kb, branch, facts),
+                title=rule.title,
+                source=rule.source,
+                location=rule.location,
+                conditions=conditions,
+            )
+        )
     return out
 
 
 def producers(kb: KnowledgeBase, fact: str, value: Any) -> list[Rule]:
     """Rules that could conclude ``fact`` with ``value`` (a copied or added-up value could be any)."""
-    return [rule for rule in kb.producing(fact)
-            if any(c.fact == fact and (isinstance(c.value, Copy | Sum) or c.value == value) for c in rule.conclusions)]
+    return [
+        rule
+        for rule in kb.producing(fact)
+        if any(c.fact == fact and (isinstance(c.value, Copy | Sum) or c.value == value) for c in rule.conclusions)
+    ]
 
 
 def why_not(kb: KnowledgeBase, fact: str, value: Any, facts: Facts) -> list[RuleCheck]:
     """Every rule that could conclude ``fact = value``, checked alternative by alternative."""
     return [check for rule in producers(kb, fact, value) for check in check_rule(kb, rule, facts)]
-

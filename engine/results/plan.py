@@ -89,8 +89,11 @@ def gate_tests(kb: KnowledgeBase, a: Assessment, facts: Facts) -> list[tuple[str
         if any(all(_passes(kb, lit, facts) for lit in b) for b in branches):
             continue
         for branch in branches:
-            out += [(rule.id, lit) for lit in branch if is_input(kb, lit.fact) and not lit.negated
-                    and not _passes(kb, lit, facts)]
+            out += [
+                (rule.id, lit)
+                for lit in branch
+                if is_input(kb, lit.fact) and not lit.negated and not _passes(kb, lit, facts)
+            ]
     return out
 
 
@@ -122,20 +125,42 @@ def subtree(kb: KnowledgeBase, recs: list[Recommendation], top: str) -> list[str
     return out
 
 
-def decision_key(kb: KnowledgeBase, a: Assessment, facts: Facts, tests: list[tuple[str, Any]],
-                 rec: Recommendation, duties: dict[str, str]) -> tuple[Any, ...]:
+def decision_key(
+    kb: KnowledgeBase,
+    a: Assessment,
+    facts: Facts,
+    tests: list[tuple[str, Any]],
+    rec: Recommendation,
+    duties: dict[str, str],
+) -> tuple[Any, ...]:
     """The place of a decision in the plan's ordering (lower first; see the module's docstring)."""
     under = subtree(kb, a.recommendations, rec.id)
     effects = [e for r in under for e in kb.catalogue[r].rec.effects]
     unlocks = sum(1 for _, lit in tests if closes(kb, effects, lit, facts))
     level = a.levels[rec.competency].level if rec.competency in a.levels else 99
-    return (0 if duties.get(rec.id) == "do" else 1, level, -unlocks, SCALE.get(rec.effort, 1),
-            SCALE.get(rec.cost, 1), HORIZON.get(rec.horizon, 1), rec.priority, rec.id)
+    return (
+        0 if duties.get(rec.id) == "do" else 1,
+        level,
+        -unlocks,
+        SCALE.get(rec.effort, 1),
+        SCALE.get(rec.cost, 1),
+        HORIZON.get(rec.horizon, 1),
+        rec.priority,
+        rec.id,
+    )
 
 
 def _step(r: Recommendation, steps: list[PlanStep] | None = None) -> PlanStep:
-    return PlanStep(id=r.id, kind=r.kind, competency=r.competency, effort=r.effort, cost=r.cost,
-                    horizon=r.horizon, title=r.title, steps=steps or [])
+    return PlanStep(
+        id=r.id,
+        kind=r.kind,
+        competency=r.competency,
+        effort=r.effort,
+        cost=r.cost,
+        horizon=r.horizon,
+        title=r.title,
+        steps=steps or [],
+    )
 
 
 class _Served:
@@ -170,8 +195,11 @@ def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
     """The plan of an assessment (its recommendations, levels, roadmap and assumed facts must be filled in)."""
     recs = {r.id: r for r in a.recommendations}
     assumed = {path for part in a.assumed for path in part.fields}
-    duties = {r.id: obligation_duty(kb.catalogue[r.id].rec, assumed) for r in a.recommendations
-              if r.kind == "decision" and r.track == "obligation"}
+    duties = {
+        r.id: obligation_duty(kb.catalogue[r.id].rec, assumed)
+        for r in a.recommendations
+        if r.kind == "decision" and r.track == "obligation"
+    }
     tests = gate_tests(kb, a, facts)
     decisions = [r for r in a.recommendations if r.kind == "decision" and duties.get(r.id) != "confirm"]
     decisions.sort(key=lambda r: decision_key(kb, a, facts, tests, r, duties))
@@ -193,10 +221,12 @@ def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
         own_parent = set(served.own(parent))
         out: list[str] = []
         while left and len(out) < limit:
+
             def key(r: Recommendation) -> tuple[Any, ...]:
                 fresh = [p for p in served.own(r.id) if not (served.by.get(p, set()) - above)]
                 purpose = [p for p in fresh if p in own_parent]
                 return (-len(purpose), -len(fresh), SCALE.get(r.effort, 1), SCALE.get(r.cost, 1), r.priority, r.id)
+
             left.sort(key=key)
             best = left.pop(0)
             why = "holds" if held(kb, served, best.id) else served.clash(best.id, above)
@@ -217,12 +247,20 @@ def build_plan(kb: KnowledgeBase, a: Assessment, facts: Facts) -> Plan:
     now = [tree(d, ACTIONS, TOOLS) for d in now_ids]
     nxt = [tree(d, NEXT_ACTIONS, 0) for d in rest[:NEXT]]
     later = [_step(recs[d]) for d in rest[NEXT:]]
-    obligations = [Obligation(id=d, duty=duty, facts=[e.fact for e in kb.catalogue[d].rec.effects],
-                              title=recs[d].title, laws=[_step(c) for c in children.get(d, [])])
-                   for d, duty in duties.items()]
+    obligations = [
+        Obligation(
+            id=d,
+            duty=duty,
+            facts=[e.fact for e in kb.catalogue[d].rec.effects],
+            title=recs[d].title,
+            laws=[_step(c) for c in children.get(d, [])],
+        )
+        for d, duty in duties.items()
+    ]
     order = [d.id for d in decisions] + [d for d, duty in duties.items() if duty == "confirm"]
-    return Plan(now=now, next=nxt, later=later, obligations=obligations, order=order,
-                merged=dict(sorted(merged.items())))
+    return Plan(
+        now=now, next=nxt, later=later, obligations=obligations, order=order, merged=dict(sorted(merged.items()))
+    )
 
 
 def steps_of(plan: Plan) -> list[PlanStep]:

@@ -75,8 +75,11 @@ def summarize(kb: KnowledgeBase, trace: Trace, company: str) -> Summary:
     held = sorted(str(facts[f].value) for f in concluded.get("held_back", []))
     order = [c.id for c in kb.competencies]
     weakest = sorted((str(facts[f].value) for f in concluded.get("weakest", [])), key=order.index)
-    far = {str(facts[f].value): way for way, name in (("below", "level_floored"), ("above", "level_capped"))
-           for f in concluded.get(name, [])}
+    far = {
+        str(facts[f].value): way
+        for way, name in (("below", "level_floored"), ("above", "level_capped"))
+        for f in concluded.get(name, [])
+    }
     self_far = {c: far[c] for c in order if c in far}
     return Summary(company, stage, levels, [r.id for r in ordered(recs)], held, weakest, self_far)
 
@@ -112,6 +115,7 @@ R = TypeVar("R", bound=_Ranked)
 
 def ordered(recs: list[R]) -> list[R]:
     """Decisions by priority, each followed by its actions, each action by its tools; orphans last."""
+
     def key(r: R) -> tuple[int, str]:
         return (r.priority, r.id)
 

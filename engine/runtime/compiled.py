@@ -47,7 +47,8 @@ class CompiledBase:
         if parsed is None:
             parsed = self.__dict__["_parsed"] = {
                 net: {rule: {**definition, "run": rule} for rule, definition in json.loads(text).items()}
-                for net, text in self.texts.items()}
+                for net, text in self.texts.items()
+            }
         return parsed
 
     @ruleset.setter
@@ -76,5 +77,7 @@ _FIRST = (0,)
 
 def _text(body: dict[str, Any]) -> str:
     """A network's rules as the JSON the C core reads (without ``run``, which it would refuse)."""
-    return json.dumps({rule: {k: v for k, v in definition.items() if k != "run"} for rule, definition in body.items()},
-                      ensure_ascii=False)
+    return json.dumps(
+        {rule: {k: v for k, v in definition.items() if k != "run"} for rule, definition in body.items()},
+        ensure_ascii=False,
+    )

@@ -73,8 +73,9 @@ def compile_base(kb: KnowledgeBase, *, control: str = "late") -> CompiledBase:
     if control not in CONTROLS:
         raise ValueError(f"control is one of {', '.join(CONTROLS)}, not {control!r}")
     rules, definitions, phase_of, in_stratum = _compile_rules(kb)
-    nets = (pack([(True, c) for c in rules.values()], definitions, single=True)
-            or pack(clustered(kb, list(rules.values())), definitions))
+    nets = pack([(True, c) for c in rules.values()], definitions, single=True) or pack(
+        clustered(kb, list(rules.values())), definitions
+    )
     # networks are filled as if every rule kept its control pattern: the model stays conservative, and a rule
     # base splits into the same networks whichever rules drop it
     _drop_controls(control, rules, definitions, phase_of)
@@ -88,8 +89,9 @@ def compile_base(kb: KnowledgeBase, *, control: str = "late") -> CompiledBase:
     return base
 
 
-def _compile_rules(kb: KnowledgeBase) -> tuple[dict[str, Compiled], dict[str, dict[str, Any]], dict[str, Phase],
-                                               dict[int, int]]:
+def _compile_rules(
+    kb: KnowledgeBase,
+) -> tuple[dict[str, Compiled], dict[str, dict[str, Any]], dict[str, Phase], dict[int, int]]:
     """Each alternative of each rule as a durable rule: the compiled rules, their definitions (each waiting for
     its phase's control fact), the phase of each, and how many rules each stratum has; every rule that cannot
     compile is one problem of the :class:`SourceError` raised."""
@@ -121,8 +123,9 @@ def _compile_rules(kb: KnowledgeBase) -> tuple[dict[str, Compiled], dict[str, di
     return rules, definitions, phase_of, in_stratum
 
 
-def _drop_controls(control: str, rules: dict[str, Compiled], definitions: dict[str, dict[str, Any]],
-                   phase_of: dict[str, Phase]) -> None:
+def _drop_controls(
+    control: str, rules: dict[str, Compiled], definitions: dict[str, dict[str, Any]], phase_of: dict[str, Phase]
+) -> None:
     """Take the control pattern out of the definitions of the rules that need not wait for it (``control``)."""
     if control == "every":
         return
@@ -144,12 +147,17 @@ def _name(bodies: list[dict[str, Any]]) -> str:
 def _phases(in_stratum: dict[int, int], definitions: dict[str, dict[str, Any]]) -> list[Phase]:
     """The control facts a session asserts, in order: a phase no rule waits for gets none."""
     waited = {control_of(d) for d in definitions.values()}
-    return [(stratum, g) for stratum in sorted(in_stratum)
-            for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1) if (stratum, g) in waited]
+    return [
+        (stratum, g)
+        for stratum in sorted(in_stratum)
+        for g in range((in_stratum[stratum] - 1) // GROUP_SIZE + 1)
+        if (stratum, g) in waited
+    ]
 
 
-def _routes(kb: KnowledgeBase, nets: list[Net], phases: list[Phase]
-            ) -> tuple[dict[str, tuple[int, ...]], dict[Phase, tuple[int, ...]], tuple[int, ...]]:
+def _routes(
+    kb: KnowledgeBase, nets: list[Net], phases: list[Phase]
+) -> tuple[dict[str, tuple[int, ...]], dict[Phase, tuple[int, ...]], tuple[int, ...]]:
     """Where facts go when there are several networks: the networks testing each fact, the networks holding
     each phase's rules, and the networks opened in every session (for a single network, the defaults)."""
     routes: dict[str, tuple[int, ...]] = {}
@@ -158,13 +166,19 @@ def _routes(kb: KnowledgeBase, nets: list[Net], phases: list[Phase]
     if len(nets) > 1:
         # a rule that matches no fact (only absences, or nothing) can fire in a session its network saw no
         # fact of; a network without such rules is left untouched until a fact it tests arrives
-        eager = tuple(n for n, net in enumerate(nets) if any(
-            all(key.endswith("$not") for pattern in fact_patterns(d) for key in pattern) for d in net.body.values()))
+        eager = tuple(
+            n
+            for n, net in enumerate(nets)
+            if any(
+                all(key.endswith("$not") for pattern in fact_patterns(d) for key in pattern) for d in net.body.values()
+            )
+        )
         for fact in kb.specs:
             routes[fact] = tuple(n for n, net in enumerate(nets) if fact in net.tests)
         for phase in phases:
-            phase_nets[phase] = tuple(n for n, net in enumerate(nets) if any(
-                control_of(d) == phase for d in net.body.values()))
+            phase_nets[phase] = tuple(
+                n for n, net in enumerate(nets) if any(control_of(d) == phase for d in net.body.values())
+            )
     return routes, phase_nets, eager
 
 

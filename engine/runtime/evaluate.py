@@ -39,8 +39,14 @@ def passes(kb: KnowledgeBase, fact: str, value: Any, test: Test, bound: dict[str
         if operand.fact not in bound:
             return False
         other = _cmp(kb, operand.fact, bound[operand.fact]) + operand.plus
-        return {"is": v == other, "is_not": v != other, "at_least": v >= other, "at_most": v <= other,
-                "above": v > other, "below": v < other}[op]
+        return {
+            "is": v == other,
+            "is_not": v != other,
+            "at_least": v >= other,
+            "at_most": v <= other,
+            "above": v > other,
+            "below": v < other,
+        }[op]
     if op == "has":
         return operand in value
     if op == "has_any":
@@ -54,8 +60,14 @@ def passes(kb: KnowledgeBase, fact: str, value: Any, test: Test, bound: dict[str
     if op == "between":
         return _cmp(kb, fact, operand[0]) <= v <= _cmp(kb, fact, operand[1])
     target = _cmp(kb, fact, operand)
-    return {"is": v == target, "is_not": v != target, "at_least": v >= target, "at_most": v <= target,
-            "above": v > target, "below": v < target}[op]
+    return {
+        "is": v == target,
+        "is_not": v != target,
+        "at_least": v >= target,
+        "at_most": v <= target,
+        "above": v > target,
+        "below": v < target,
+    }[op]
 
 
 def _groups(kb: KnowledgeBase, conj: Conjunction) -> list[tuple[str, list[Test]]]:
@@ -90,8 +102,11 @@ def matches(kb: KnowledgeBase, conj: Conjunction, facts: Facts) -> list[dict[str
         bound: dict[str, Any] = {}
         for (name, _), (_, value) in zip(groups, combo, strict=True):
             bound.setdefault(name, value)
-        ok = all(passes(kb, name, value, t, bound)
-                 for (name, tests), (_, value) in zip(groups, combo, strict=True) for t in tests)
+        ok = all(
+            passes(kb, name, value, t, bound)
+            for (name, tests), (_, value) in zip(groups, combo, strict=True)
+            for t in tests
+        )
         if ok and all(not _exists(kb, lit, facts, bound) for lit in conj if lit.negated):
             out.append(bound)
     return out
@@ -104,4 +119,3 @@ def _exists(kb: KnowledgeBase, lit: Literal, facts: Facts, bound: dict[str, Any]
 def holds(kb: KnowledgeBase, conj: Conjunction, facts: Facts) -> bool:
     """Whether a conjunction holds on the facts."""
     return bool(matches(kb, conj, facts))
-

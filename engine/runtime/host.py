@@ -30,15 +30,18 @@ BUILD_FLAGS = "-DPyEval_CallObject=PyObject_CallObject -O2"
 
 def rebuild_command() -> str:
     """The command that rebuilds durable-rules for this interpreter (no cached wheel: it may be a broken build)."""
-    return (f'CPPFLAGS="{BUILD_FLAGS}" {shlex.quote(sys.executable)} -m pip install --no-cache-dir '
-            "--force-reinstall --no-deps durable-rules==2.0.28")
+    return (
+        f'CPPFLAGS="{BUILD_FLAGS}" {shlex.quote(sys.executable)} -m pip install --no-cache-dir '
+        "--force-reinstall --no-deps durable-rules==2.0.28"
+    )
 
 
 def unavailable(exc: ImportError) -> EngineUnavailable:
     """The error for an engine that cannot be imported: what failed, and the command that rebuilds it."""
     version = ".".join(map(str, sys.version_info[:3]))
-    return EngineUnavailable(f"cannot load the durable-rules engine on Python {version}: {exc}. "
-                             f"Rebuild it with: {rebuild_command()}")
+    return EngineUnavailable(
+        f"cannot load the durable-rules engine on Python {version}: {exc}. Rebuild it with: {rebuild_command()}"
+    )
 
 
 def core() -> Any:
@@ -57,8 +60,9 @@ ANCHOR = "cxm_anchor"
 START = {"id": "cxm:start", "cxm_start": 1}
 
 
-def handle(name: str, text: str, where: Callable[[str], str] | None = None,
-           ruleset: Callable[[], dict[str, Any]] | None = None) -> int:
+def handle(
+    name: str, text: str, where: Callable[[str], str] | None = None, ruleset: Callable[[], dict[str, Any]] | None = None
+) -> int:
     """The C core's handle of a compiled network, created on first use from its JSON ``text`` (with the
     anchor rule).
 

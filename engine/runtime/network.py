@@ -44,7 +44,7 @@ _SERIAL = itertools.count()  # keys of nodes durable-rules never shares
 
 def _steps(expr: dict[str, Any]) -> list[tuple[str, str | None, dict[str, Any] | None]]:
     """The alpha nodes of one expression, in order: (key, exclusive property or None, or-expression)."""
-    (op, body), = expr.items()
+    ((op, body),) = expr.items()
     if op == "$and":
         return [step for part in body for step in _steps(part)]
     if op == "$or":

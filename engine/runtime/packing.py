@@ -95,8 +95,9 @@ SINK_RULE: dict[str, Any] = {"all": _SINK_PATTERNS, "run": SINK}
 FIXED: list[dict[str, Any]] = [*_SINK_PATTERNS, {"cxm_a": {"cxm_start": 1}}]
 
 
-def pack(order: list[tuple[bool, Compiled]], definitions: dict[str, dict[str, Any]], *,
-          single: bool = False) -> list[Net]:
+def pack(
+    order: list[tuple[bool, Compiled]], definitions: dict[str, dict[str, Any]], *, single: bool = False
+) -> list[Net]:
     """Fill networks with the rules in this order (the largest cluster's rules share no network with the
     others); with ``single``, an empty list where one network would not hold them all."""
     nets = [Net()]

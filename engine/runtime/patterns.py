@@ -31,7 +31,6 @@ def encode(spec: FieldSpec, value: Any) -> Any:
 class Branch:
     """The durable-rules patterns of one alternative (DNF branch) of a rule, with the aliases naming its facts."""
 
-
     def __init__(self, kb: KnowledgeBase, rule: Rule, conj: Conjunction, tag: str):
         self.kb, self.rule, self.conj, self.tag = kb, rule, conj, tag
         self.alias_of: dict[str, str] = {}
@@ -80,8 +79,11 @@ class Branch:
         spec = self.kb.specs[fact]
         refs = [t.operand.fact for t in tests if isinstance(t.operand, Ref)]
         if len(refs) > MAX_JOIN_TESTS:
-            raise Fail(self.rule.path + ("when",), f"{fact!r} is compared with other facts {len(refs)} times in one "
-                        f"alternative; durable-rules holds at most {MAX_JOIN_TESTS} (error 113)")
+            raise Fail(
+                self.rule.path + ("when",),
+                f"{fact!r} is compared with other facts {len(refs)} times in one "
+                f"alternative; durable-rules holds at most {MAX_JOIN_TESTS} (error 113)",
+            )
         if not refs:
             parts = [{"name": fact}] + [self.test(spec, t) for t in tests]
             return parts[0] if len(parts) == 1 else {"$and": parts}
@@ -139,8 +141,11 @@ class Branch:
             if any(isinstance(t.operand, Ref) and t.operand.fact == g[0] for t in g[1]):
                 raise Fail(g[2].path, f"{g[0]!r} is compared with itself")
         while pending:
-            ready = [g for g in pending if all(isinstance(t.operand, Ref) is False or t.operand.fact in
-                                               {o[0] for o in ordered} for t in g[1])]
+            ready = [
+                g
+                for g in pending
+                if all(isinstance(t.operand, Ref) is False or t.operand.fact in {o[0] for o in ordered} for t in g[1])
+            ]
             if not ready:
                 raise Fail(pending[0][2].path, "facts compare with each other in a circle")
             ordered.extend(ready)
@@ -160,7 +165,6 @@ class Branch:
 
 class Fail(Exception):
     """A rule alternative that cannot compile: where in its file, and why."""
-
 
     def __init__(self, path: tuple, message: str):
         self.path, self.message = path, message

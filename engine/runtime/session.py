@@ -159,8 +159,10 @@ class _Run:
             if isinstance(exc, _Located):
                 self.errors.append(f"{where}: {exc}")
             elif _RAW in str(exc):
-                self.errors.append(f"{where}: rule {rule!r} failed while firing: "
-                                   f"{hosting.engine_error(exc, 'asserting its conclusions')}")
+                self.errors.append(
+                    f"{where}: rule {rule!r} failed while firing: "
+                    f"{hosting.engine_error(exc, 'asserting its conclusions')}"
+                )
             else:
                 self.errors.append(f"{where}: rule {rule!r} failed while firing: {type(exc).__name__}: {exc}")
 
@@ -179,8 +181,10 @@ class _Run:
             if self.stopped:  # the actions still queued are taken, and dropped
                 return
             self.stopped = True
-            raise _Located(f"rule {rule.id!r} would fire after {MAX_FIRINGS:,} rule firings in one assessment, "
-                           "the engine's limit: do rules keep deriving new values from each other?")
+            raise _Located(
+                f"rule {rule.id!r} would fire after {MAX_FIRINGS:,} rule firings in one assessment, "
+                "the engine's limit: do rules keep deriving new values from each other?"
+            )
         record = FiringRecord(len(self.firings), rule.id, compiled.branch, rule.stratum, ids, [], [])
         self.firings.append(record)
         pending = []
@@ -280,9 +284,12 @@ def _ruleset(base: CompiledBase, name: str) -> dict[str, Any]:
 def prepare(base: CompiledBase) -> list[int]:
     """The C core's handles of a compiled base's networks, each created on first use (see :func:`hosting.handle`)."""
     with hosting.LOCK:
-        return [hosting.handle(name, text, where=lambda rule: _where(base, rule),
-                               ruleset=functools.partial(_ruleset, base, name))
-                for name, text in base.texts.items()]
+        return [
+            hosting.handle(
+                name, text, where=lambda rule: _where(base, rule), ruleset=functools.partial(_ruleset, base, name)
+            )
+            for name, text in base.texts.items()
+        ]
 
 
 def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trace:
@@ -314,8 +321,9 @@ def run(kb: KnowledgeBase, base: CompiledBase, inputs: dict[str, Value]) -> Trac
                 if batch:
                     session.settle(net, c.assert_facts(handles[net], _dumps(batch)), "the input facts")
             for phase in base.phases:
-                control = _dumps({"id": f"phase:{phase[0]}:{phase[1]}", "sid": sid, "phase": phase[0],
-                                  "group": phase[1]})
+                control = _dumps(
+                    {"id": f"phase:{phase[0]}:{phase[1]}", "sid": sid, "phase": phase[0], "group": phase[1]}
+                )
                 session.phases.append((phase, control))
                 for net in base.controls(phase):
                     if session.opened[net]:

@@ -117,8 +117,10 @@ class Engine:
             fact = f"recommendation={target}"
             if fact not in trace.facts:
                 held = " (it was held back)" if f"held_back={target}" in trace.facts else ""
-                raise TargetError(f"{target!r} was not recommended for this company{held}; "
-                                  f"`cxm why-not {loaded.file} {target}` says why")
+                raise TargetError(
+                    f"{target!r} was not recommended for this company{held}; "
+                    f"`cxm why-not {loaded.file} {target}` says why"
+                )
         else:
             raise self._unknown(target, self.targets())
         if fact is None:
@@ -138,21 +140,30 @@ class Engine:
         facts = group_facts(trace.facts.values())
         made = f"recommendation={rec_id}" in trace.facts
         suggestion = None if made else search(loaded, self.run, self.kb, "recommendation", rec_id)
-        return WhyNot(target=rec_id, file=loaded.file, made=made, held_back=f"held_back={rec_id}" in trace.facts,
-                      rules=why_not(self.kb, "recommendation", rec_id, facts), suggestion=suggestion)
+        return WhyNot(
+            target=rec_id,
+            file=loaded.file,
+            made=made,
+            held_back=f"held_back={rec_id}" in trace.facts,
+            rules=why_not(self.kb, "recommendation", rec_id, facts),
+            suggestion=suggestion,
+        )
 
     def what_if(self, loaded: LoadedFacts, changes: list[Change], do: Sequence[str] = ()) -> WhatIf:
         """Re-assess with changed facts, after carrying out the recommendations ``do`` (their declared effects);
         the difference, with the rules that made it."""
-        from cxm.engine.explain.whatif import effect_changes, what_if
+        from cxm.engine.explain.whatif import what_if
+        from cxm.engine.knowledge.effects import effect_changes
         from cxm.engine.results.assemble import assemble
         from cxm.engine.runtime.evaluate import group_facts
         from cxm.facts.changes import apply
 
         for rec_id in do:
             if rec_id not in self.kb.catalogue:
-                raise TargetError(f"--do {rec_id}: unknown recommendation{suggest(rec_id, list(self.kb.catalogue))}"
-                                  "; --do takes a recommendation id, as `cxm assess` lists them")
+                raise TargetError(
+                    f"--do {rec_id}: unknown recommendation{suggest(rec_id, list(self.kb.catalogue))}"
+                    "; --do takes a recommendation id, as `cxm assess` lists them"
+                )
         before = self.assess(loaded)
         done: list[str] = []
         for rec_id in do:  # a recommendation is carried out with the actions and tools recommended under it

@@ -149,7 +149,8 @@ class Deciding:
 
         data = facts_validator().validate_python(nest(flat))
         said: dict[tuple[str | int, ...], tuple[int, int]] = {
-            tuple(p.split(".")): (0, 0) for p, v in self.answers.items() if v is not None}
+            tuple(p.split(".")): (0, 0) for p, v in self.answers.items() if v is not None
+        }
         return self.engine.assess(LoadedFacts(data, Document("<interview>", nest(flat), dict(said), dict(said))))
 
     def direct(self, ident: str, a: Assessment) -> set[str]:

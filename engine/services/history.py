@@ -52,13 +52,29 @@ from cxm.engine.services.history_store import (
 )
 
 __all__ = [
-    "MAX_PATH", "NOW_ENV", "SCHEMA_VERSION", "STATUSES", "TABLES", "TIMEOUT", "Entry", "History",
-    "HistoryError", "PlanItem", "Saved", "StoreError", "default_path", "guard", "now", "open_history", "slug",
+    "MAX_PATH",
+    "NOW_ENV",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "TABLES",
+    "TIMEOUT",
+    "Entry",
+    "History",
+    "HistoryError",
+    "PlanItem",
+    "Saved",
+    "StoreError",
+    "default_path",
+    "guard",
+    "now",
+    "open_history",
+    "slug",
 ]
 
 STATUSES = ("open", "done", "dropped")
 
 NOW_ENV = "CXM_NOW"
+
 
 def slug(name: str) -> str:
     """The company identity used in the database: see the module docstring."""
@@ -118,12 +134,24 @@ class History:
             cur = db.execute(
                 "INSERT INTO assessments (company, company_name, at, knowledge_base, version, file, stage, "
                 "stage_number, levels, facts, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (company, name, at, result["knowledge_base"], version, result["file"], result["stage"]["id"],
-                 result["stage"]["number"], _json({c: v["level"] for c, v in result["levels"].items()}),
-                 _json(facts), _json(result)))
+                (
+                    company,
+                    name,
+                    at,
+                    result["knowledge_base"],
+                    version,
+                    result["file"],
+                    result["stage"]["id"],
+                    result["stage"]["number"],
+                    _json({c: v["level"] for c, v in result["levels"].items()}),
+                    _json(facts),
+                    _json(result),
+                ),
+            )
             aid = int(cur.lastrowid or 0)
-            known: dict[str, int | None] = dict(db.execute(
-                "SELECT rec, closed_by FROM plan WHERE company = ?", (company,)).fetchall())
+            known: dict[str, int | None] = dict(
+                db.execute("SELECT rec, closed_by FROM plan WHERE company = ?", (company,)).fetchall()
+            )
             added: list[str] = []
             reopened: list[str] = []
             closed: list[str] = []
@@ -134,22 +162,26 @@ class History:
                     db.execute(
                         "INSERT INTO plan (company, rec, kind, title_en, title_ru, position, status, first_seen, "
                         "last_seen) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
-                        (company, rec["id"], rec["kind"], rec["title"]["en"], rec["title"]["ru"], position, aid, aid))
+                        (company, rec["id"], rec["kind"], rec["title"]["en"], rec["title"]["ru"], position, aid, aid),
+                    )
                     continue
                 if known[rec["id"]] is not None:
                     reopened.append(rec["id"])
                 db.execute(
                     "UPDATE plan SET kind = ?, title_en = ?, title_ru = ?, position = ?, last_seen = ?, "
                     "closed_by = NULL, closed_reason = NULL WHERE company = ? AND rec = ?",
-                    (rec["kind"], rec["title"]["en"], rec["title"]["ru"], position, aid, company, rec["id"]))
+                    (rec["kind"], rec["title"]["en"], rec["title"]["ru"], position, aid, company, rec["id"]),
+                )
             made = {r["id"] for r in recs}
             for rec_id, closed_by in known.items():
                 if rec_id in made or closed_by is not None:
                     continue
                 reason = "held_back" if rec_id in held else "gap_closed"
                 (held_back if reason == "held_back" else closed).append(rec_id)
-                db.execute("UPDATE plan SET closed_by = ?, closed_reason = ? WHERE company = ? AND rec = ?",
-                           (aid, reason, company, rec_id))
+                db.execute(
+                    "UPDATE plan SET closed_by = ?, closed_reason = ? WHERE company = ? AND rec = ?",
+                    (aid, reason, company, rec_id),
+                )
             _before_commit()
         return Saved(aid, company, at, added, sorted(closed), sorted(held_back), reopened)
 
@@ -167,8 +199,9 @@ class History:
 
     @guarded
     def name(self, company: str) -> str:
-        row = self.conn.execute("SELECT company_name FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1",
-                                (company,)).fetchone()
+        row = self.conn.execute(
+            "SELECT company_name FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1", (company,)
+        ).fetchone()
         return row[0]
 
     @guarded
@@ -176,7 +209,9 @@ class History:
         """Every stored assessment of a company, oldest first."""
         rows = self.conn.execute(
             "SELECT id, at, knowledge_base, version, file, stage, stage_number, levels, result FROM assessments "
-            "WHERE company = ? ORDER BY id", (company,))
+            "WHERE company = ? ORDER BY id",
+            (company,),
+        )
         return [self._entry(r) for r in rows]
 
     def _entry(self, r: tuple[Any, ...]) -> Entry:
@@ -187,8 +222,10 @@ class History:
             levels = result = None
         why = damage(levels, result)
         if why:
-            raise StoreError(f"{self.path}: assessment #{r[0]} is damaged ({why}); it was changed outside cxm: "
-                             "restore the database from a copy")
+            raise StoreError(
+                f"{self.path}: assessment #{r[0]} is damaged ({why}); it was changed outside cxm: "
+                "restore the database from a copy"
+            )
         return Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], levels, result)
 
     @guarded
@@ -197,13 +234,15 @@ class History:
         rows = self.conn.execute(
             "SELECT rec, kind, title_en, title_ru, status, why, status_at, first_seen, last_seen, closed_by, "
             "closed_reason FROM plan WHERE company = ? "
-            "ORDER BY closed_by IS NOT NULL, closed_by, position, rec", (company,))
-        return [PlanItem(r[0], r[1], {"en": r[2], "ru": r[3]}, r[4], r[5], r[6], r[7], r[8], r[9], r[10])
-                for r in rows]
+            "ORDER BY closed_by IS NOT NULL, closed_by, position, rec",
+            (company,),
+        )
+        return [PlanItem(r[0], r[1], {"en": r[2], "ru": r[3]}, r[4], r[5], r[6], r[7], r[8], r[9], r[10]) for r in rows]
 
     @guarded
-    def set_status(self, company: str, rec: str, status: str, why: str | None = None,
-                   at: str | None = None) -> PlanItem:
+    def set_status(
+        self, company: str, rec: str, status: str, why: str | None = None, at: str | None = None
+    ) -> PlanItem:
         """The consultant's status of a recommendation: open, done or dropped (with a reason)."""
         if status not in STATUSES:
             raise HistoryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
@@ -211,21 +250,24 @@ class History:
             raise HistoryError("dropping a recommendation needs a reason (--why TEXT)")
         _one_line(why)
         with self._write() as db:
-            cur = db.execute("UPDATE plan SET status = ?, why = ?, status_at = ? WHERE company = ? AND rec = ?",
-                             (status, why if status == "dropped" else None, at or now(), company, rec))
+            cur = db.execute(
+                "UPDATE plan SET status = ?, why = ?, status_at = ? WHERE company = ? AND rec = ?",
+                (status, why if status == "dropped" else None, at or now(), company, rec),
+            )
             if cur.rowcount == 0:
-                recs = [r[0] for r in db.execute("SELECT rec FROM plan WHERE company = ? ORDER BY position",
-                                                 (company,))]
+                recs = [
+                    r[0] for r in db.execute("SELECT rec FROM plan WHERE company = ? ORDER BY position", (company,))
+                ]
                 raise HistoryError(f"{rec!r} is not in the plan of {company}{_close(rec, recs)}")
         return next(item for item in self.plan(company) if item.rec == rec)
-
 
     @guarded
     def parts(self, company: str, rec: str) -> list[str]:
         """The actions and tools carried out under a recommendation (``serves``, at any depth) in the latest
         assessment, in its order."""
-        row = self.conn.execute("SELECT result FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1",
-                                (company,)).fetchone()
+        row = self.conn.execute(
+            "SELECT result FROM assessments WHERE company = ? ORDER BY id DESC LIMIT 1", (company,)
+        ).fetchone()
         recs = json.loads(row[0])["recommendations"] if row else []
         under, found = {rec}, []
         for r in recs:  # a part comes after what it serves
@@ -235,8 +277,9 @@ class History:
         return found
 
     @guarded
-    def mark_done(self, company: str, rec: str, *, alone: bool = False,
-                  at: str | None = None) -> tuple[PlanItem, list[PlanItem]]:
+    def mark_done(
+        self, company: str, rec: str, *, alone: bool = False, at: str | None = None
+    ) -> tuple[PlanItem, list[PlanItem]]:
         """Mark a recommendation done and, unless ``alone``, those of its actions and tools of the latest
         assessment that are open, in one transaction. Returns the item, and its parts marked done with it (or,
         ``alone``, its parts still open)."""
@@ -244,17 +287,24 @@ class History:
         before = {i.rec: i for i in self.plan(company)}
         open_parts = [p for p in parts if p in before and before[p].status == "open" and before[p].current]
         with self._write() as db:
-            cur = db.execute("UPDATE plan SET status = 'done', why = NULL, status_at = ? WHERE company = ? AND rec = ?",
-                             (at or now(), company, rec))
+            cur = db.execute(
+                "UPDATE plan SET status = 'done', why = NULL, status_at = ? WHERE company = ? AND rec = ?",
+                (at or now(), company, rec),
+            )
             if cur.rowcount == 0:
-                recs = [r[0] for r in db.execute("SELECT rec FROM plan WHERE company = ? ORDER BY position",
-                                                 (company,))]
+                recs = [
+                    r[0] for r in db.execute("SELECT rec FROM plan WHERE company = ? ORDER BY position", (company,))
+                ]
                 raise HistoryError(f"{rec!r} is not in the plan of {company}{_close(rec, recs)}")
             if not alone:
-                db.executemany("UPDATE plan SET status = 'done', why = NULL, status_at = ? WHERE company = ? AND "
-                               "rec = ?", [(at or now(), company, p) for p in open_parts])
+                db.executemany(
+                    "UPDATE plan SET status = 'done', why = NULL, status_at = ? WHERE company = ? AND rec = ?",
+                    [(at or now(), company, p) for p in open_parts],
+                )
         after = {i.rec: i for i in self.plan(company)}
         return after[rec], [after[p] for p in open_parts]
+
+
 _NOT_IN_A_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -263,8 +313,10 @@ def _one_line(why: str | None) -> None:
     terminal that shows it."""
     bad = _NOT_IN_A_LINE.search(why or "")
     if bad:
-        raise HistoryError(f"--why must be one line of text: it holds the character U+{ord(bad.group()):04X} at "
-                           f"position {bad.start() + 1}")
+        raise HistoryError(
+            f"--why must be one line of text: it holds the character U+{ord(bad.group()):04X} at "
+            f"position {bad.start() + 1}"
+        )
 
 
 def _close(word: str, choices: list[str]) -> str:
@@ -287,5 +339,3 @@ def open_history(path: Path | str | None = None) -> History:
     """Open (and create, the first time) the history database at ``path`` (default: :func:`default_path`)."""
     target = Path(path) if path is not None else default_path()
     return History(connect(target), target)
-
-

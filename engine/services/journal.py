@@ -30,11 +30,17 @@ def _strings(value: Any) -> bool:
 
 
 def _is_record(record: Any, row: int) -> bool:
-    return (isinstance(record, dict) and record.get("row") == row and isinstance(record.get("company"), str)
-            and isinstance(record.get("stage"), str) and isinstance(record.get("levels"), dict)
-            and all(isinstance(k, str) and type(v) is int for k, v in record["levels"].items())
-            and _strings(record.get("recommendations")) and _strings(record.get("held_back"))
-            and _strings(record.get("warnings")))
+    return (
+        isinstance(record, dict)
+        and record.get("row") == row
+        and isinstance(record.get("company"), str)
+        and isinstance(record.get("stage"), str)
+        and isinstance(record.get("levels"), dict)
+        and all(isinstance(k, str) and type(v) is int for k, v in record["levels"].items())
+        and _strings(record.get("recommendations"))
+        and _strings(record.get("held_back"))
+        and _strings(record.get("warnings"))
+    )
 
 
 def entry_problem(entry: Any) -> str | None:
@@ -66,8 +72,9 @@ def read(path: Path, stamp: str) -> tuple[dict[int, int], int]:
     except ValueError:
         head = None
     if head != header(stamp):
-        raise JournalError([f"{path}: this journal belongs to another input or rule set; "
-                            "run with --restart to start over"])
+        raise JournalError(
+            [f"{path}: this journal belongs to another input or rule set; run with --restart to start over"]
+        )
     rows: dict[int, int] = {}
     digests: dict[int, bytes] = {}
     for number, line in enumerate(lines[1:], 2):
@@ -77,13 +84,18 @@ def read(path: Path, stamp: str) -> tuple[dict[int, int], int]:
             entry = None
         problem = "not JSON" if entry is None else entry_problem(entry)
         if problem is not None:
-            raise JournalError([f"{path}:{number}: the journal is damaged ({problem}); "
-                                "run with --restart to start over"])
+            raise JournalError(
+                [f"{path}:{number}: the journal is damaged ({problem}); run with --restart to start over"]
+            )
         row = entry["row"]
         digest = hashlib.blake2b(line, digest_size=16).digest()
         if row in rows and digests[row] != digest:
-            raise JournalError([f"{path}:{number}: the journal is damaged (row {row} again, unlike line "
-                                f"{rows[row]}); run with --restart to start over"])
+            raise JournalError(
+                [
+                    f"{path}:{number}: the journal is damaged (row {row} again, unlike line "
+                    f"{rows[row]}); run with --restart to start over"
+                ]
+            )
         rows.setdefault(row, number)
         digests.setdefault(row, digest)
     return rows, end

@@ -38,8 +38,18 @@ TOP = 10  # recommendations listed
 MARKETS = ("b2b", "b2c", "mixed")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
 CUTS = ("industry", "market", "size_class")
-FIELDS = ("company", "stage", "levels", "recommendations", "weakest", "gates_failing", "industry", "market",
-          "size_class", "warnings")
+FIELDS = (
+    "company",
+    "stage",
+    "levels",
+    "recommendations",
+    "weakest",
+    "gates_failing",
+    "industry",
+    "market",
+    "size_class",
+    "warnings",
+)
 
 
 class PortfolioError(ProblemsError):
@@ -62,9 +72,13 @@ class Model:
     def of(cls, kb: KnowledgeBase) -> Model:
         from cxm.facts.vocabulary import input_fields
 
-        return cls(tuple(s.id for s in kb.stages), tuple(c.id for c in kb.competencies),
-                   input_fields()["company.industry"].values, frozenset(kb.catalogue),
-                   frozenset(r.id for r in kb.rules))
+        return cls(
+            tuple(s.id for s in kb.stages),
+            tuple(c.id for c in kb.competencies),
+            input_fields()["company.industry"].values,
+            frozenset(kb.catalogue),
+            frozenset(r.id for r in kb.rules),
+        )
 
 
 @dataclass(frozen=True)
@@ -155,19 +169,23 @@ def _check(file: str, line: int, rec: Any, model: Model) -> list[str]:
     if not isinstance(levels, dict) or sorted(levels) != sorted(model.competencies):
         out.append(f"{at}: levels: expected a level for each of {', '.join(model.competencies)}")
     else:
-        out += [f"{at}: levels.{c}: expected a whole number from 1 to 6, got {v!r}" for c, v in levels.items()
-                if type(v) is not int or not 1 <= v <= 6]
+        out += [
+            f"{at}: levels.{c}: expected a whole number from 1 to 6, got {v!r}"
+            for c, v in levels.items()
+            if type(v) is not int or not 1 <= v <= 6
+        ]
     for key, allowed in (("weakest", model.competencies), ("industry", model.industries)):
         if not isinstance(rec[key], list) or any(v not in allowed for v in rec[key]):
             out.append(f"{at}: {key}: expected a list of {', '.join(allowed)}")
-    for key, known in (("recommendations", model.recommendations), ("gates_failing", model.rules),
-                       ("warnings", None)):
+    for key, known in (("recommendations", model.recommendations), ("gates_failing", model.rules), ("warnings", None)):
         what = "texts" if key == "warnings" else "ids"
         if not isinstance(rec[key], list) or not all(isinstance(v, str) for v in rec[key]):
             out.append(f"{at}: {key}: expected a list of {what}")
         elif known is not None and (unknown := [v for v in rec[key] if v not in known]):
-            out.append(f"{at}: {key}: {unknown[0]!r} is not in this rule base (written with other rules or another "
-                       "version of cxm? give the same --rules, or run cxm batch again)")
+            out.append(
+                f"{at}: {key}: {unknown[0]!r} is not in this rule base (written with other rules or another "
+                "version of cxm? give the same --rules, or run cxm batch again)"
+            )
     for key, allowed in (("market", MARKETS), ("size_class", SIZE_CLASSES)):
         if rec[key] not in allowed:
             out.append(f"{at}: {key}: expected one of {', '.join(allowed)}, got {rec[key]!r}")
@@ -209,8 +227,10 @@ def read_jsonl(path: Path, model: Model) -> list[dict[str, Any]]:
                 found = _check(str(path), line_no, rec, model)
                 row = rec.get("row") if not found else None
                 if row is not None and row in rows:  # one company counted once
-                    found = [f"{path}:{line_no}: row: row {row} again (first at line {rows[row]}); a portfolio "
-                             "counts each company once"]
+                    found = [
+                        f"{path}:{line_no}: row: row {row} again (first at line {rows[row]}); a portfolio "
+                        "counts each company once"
+                    ]
                 elif row is not None:
                     rows[row] = line_no
                 problems += found
@@ -278,18 +298,25 @@ def figures(records: Sequence[dict[str, Any]], model: Model) -> Figures:
     return Figures(
         companies=n,
         stages={s: stages[s] for s in model.stages},
-        levels={c: {str(lv): sum(1 for r in records if r["levels"][c] == lv) for lv in range(1, 7)}
-                for c in model.competencies},
-        weakest=[Share(c, weakest[c], _share(weakest[c], n))
-                 for c in sorted(model.competencies, key=lambda c: (-weakest[c], model.competencies.index(c)))],
+        levels={
+            c: {str(lv): sum(1 for r in records if r["levels"][c] == lv) for lv in range(1, 7)}
+            for c in model.competencies
+        },
+        weakest=[
+            Share(c, weakest[c], _share(weakest[c], n))
+            for c in sorted(model.competencies, key=lambda c: (-weakest[c], model.competencies.index(c)))
+        ],
         recommendations=_ranked(recs, n)[:TOP],
         gates=_ranked(gates, n),
         lowest_two=_share(sum(stages[s] for s in model.stages[:2]), n),
         highest_two=_share(sum(stages[s] for s in model.stages[-2:]), n),
         warned=sum(1 for r in records if r["warnings"]),
         unsettled=sum(1 for r in records if (r.get("range") or {}).get("settled") is False),
-        self_far=[Share(way, count, _share(count, n)) for way in ("below", "above")
-                  for count in [sum(1 for r in records if way in (r.get("self_far") or {}).values())]],
+        self_far=[
+            Share(way, count, _share(count, n))
+            for way in ("below", "above")
+            for count in [sum(1 for r in records if way in (r.get("self_far") or {}).values())]
+        ],
     )
 
 
@@ -344,8 +371,15 @@ def standing(company: dict[str, Any], records: Sequence[dict[str, Any]], model: 
         if len(group) < (1 if cut == "all" else MIN_GROUP):
             continue
         values = _values(group, model)
-        out.append(Standing(cut, key, len(group), {k: percentile(mine[k], v) for k, v in values.items()},
-                            {k: float(statistics.median(v)) for k, v in values.items()}))
+        out.append(
+            Standing(
+                cut,
+                key,
+                len(group),
+                {k: percentile(mine[k], v) for k, v in values.items()},
+                {k: float(statistics.median(v)) for k, v in values.items()},
+            )
+        )
     return out
 
 
@@ -356,8 +390,9 @@ def to_data(obj: Any) -> Any:
     return asdict(obj)
 
 
-def position(engine: Engine, loaded: LoadedFacts, assessment: Assessment,
-             records: Sequence[dict[str, Any]]) -> list[Standing]:
+def position(
+    engine: Engine, loaded: LoadedFacts, assessment: Assessment, records: Sequence[dict[str, Any]]
+) -> list[Standing]:
     """Where the assessed company stands in a portfolio (see :func:`standing`)."""
     from cxm.engine.services.batch import company_profile, project, warning_texts
 

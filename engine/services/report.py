@@ -118,8 +118,15 @@ def build(engine: Engine, loaded: LoadedFacts) -> Report:
     current = engine.kb.stage_rank(a.stage.id) - 1  # stage_rank counts from 1
     ladder = []
     for rank, stage in enumerate(engine.kb.stages):
-        place = ("reached" if rank < current else "current" if rank == current
-                 else "next" if rank == current + 1 else "ahead")
+        place = (
+            "reached"
+            if rank < current
+            else "current"
+            if rank == current
+            else "next"
+            if rank == current + 1
+            else "ahead"
+        )
         ladder.append(Rung(stage.id, rank + 1, stage.name, stage.meaning, place))
     nums = numbers(a.recommendations)
     items = []

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from cxm.facts.load import LoadedFacts
 
 __all__ = [
-    "DERIVED", "Bilingual", "cache_dir", "check_facts_text", "load_rules", "lower_first", "max_changes", "stage_runner",
+    "DERIVED",
+    "Bilingual",
+    "cache_dir",
+    "check_facts_text",
+    "load_rules",
+    "lower_first",
+    "max_changes",
+    "stage_runner",
 ]
 
 

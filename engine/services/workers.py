@@ -66,7 +66,7 @@ def threads() -> int:
 
 
 def start_method() -> str:
-    """"fork" when this process runs a single thread (on Linux), else "forkserver" (or "spawn"); see the module's
+    """ "fork" when this process runs a single thread (on Linux), else "forkserver" (or "spawn"); see the module's
     docstring. Elsewhere, macOS say, system libraries are not safe to fork even so (Python spawns there)."""
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods and threads() == 1:
@@ -206,6 +206,11 @@ class WorkerDied(EngineError):
 def _died(proc: Any) -> WorkerDied:
     proc.join(timeout=5)
     code = proc.exitcode
-    how = (f"killed by signal {-code}" if code is not None and code < 0
-           else f"exit code {code}" if code is not None else "it stopped answering")
+    how = (
+        f"killed by signal {-code}"
+        if code is not None and code < 0
+        else f"exit code {code}"
+        if code is not None
+        else "it stopped answering"
+    )
     return WorkerDied(f"a worker process ended unexpectedly ({how})")

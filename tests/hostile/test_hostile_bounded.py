@@ -23,8 +23,14 @@ RULES_NOTE = "Semantic checks run once the schema errors above are fixed."
 
 
 def _cxm(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cxm.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "cxm.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _zero(path: Path) -> Path:
@@ -40,15 +46,22 @@ def test_RF_fifo_is_refused_without_waiting(tmp_path: Path, cache: str) -> None:
     os.mkfifo(tmp_path / "r.yaml")  # opening it for reading would wait for ever for a writer
     proc = _cxm("rules", "lint", "--rules", str(tmp_path), env={"CXM_NO_CACHE": cache}, timeout=30)
     assert proc.returncode == 1
-    assert proc.stdout.splitlines()[0] == (f"{tmp_path}/r.yaml:1:1: CXL001 (root): the file is a FIFO, not a regular "
-                                           "file; give a file")
+    assert proc.stdout.splitlines()[0] == (
+        f"{tmp_path}/r.yaml:1:1: CXL001 (root): the file is a FIFO, not a regular file; give a file"
+    )
 
 
 @pytest.mark.parametrize("cache", ["", "1"])
 def test_RF_devzero_is_refused_before_reading(tmp_path: Path, cache: str) -> None:
     _zero(tmp_path / "zero.yaml")
-    proc = _cxm("assess", str(example("article-1-wellness-resort")), "--rules", str(tmp_path),
-                env={"CXM_NO_CACHE": cache}, timeout=30)
+    proc = _cxm(
+        "assess",
+        str(example("article-1-wellness-resort")),
+        "--rules",
+        str(tmp_path),
+        env={"CXM_NO_CACHE": cache},
+        timeout=30,
+    )
     assert proc.returncode == 2
     assert proc.stderr == f"{tmp_path}/zero.yaml:1:1: (root): the file is a device, not a regular file; give a file\n"
 
@@ -56,11 +69,12 @@ def test_RF_devzero_is_refused_before_reading(tmp_path: Path, cache: str) -> Non
 def test_RF_3GB_is_refused_by_its_size_unread(tmp_path: Path) -> None:
     big = tmp_path / "r.yaml"
     with big.open("wb") as handle:  # sparse: 3 GB on paper, no block on disk
-        handle.truncate(3 * 1024 ** 3)
+        handle.truncate(3 * 1024**3)
     proc = _cxm("assess", str(example("article-1-wellness-resort")), "--rules", str(tmp_path), timeout=30)
     assert proc.returncode == 2
-    assert proc.stderr == (f"{big}:1:1: (root): the file is larger than 5,000,000 bytes (3,221,225,472); "
-                           "nothing was read\n")
+    assert proc.stderr == (
+        f"{big}:1:1: (root): the file is larger than 5,000,000 bytes (3,221,225,472); nothing was read\n"
+    )
 
 
 # --- batch input ------------------------------------------------------------------------------------------
@@ -116,7 +130,7 @@ def test_B_cr_formula_csv_a_carriage_return_in_a_name_is_quoted(runner, tmp_path
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output
     body = out.read_bytes().split(b"\n", 1)[1]
-    assert body.startswith(b'1,"Acme\r=cmd|\' /C calc\'!A0",explore,')  # one record: the CR inside quotes
+    assert body.startswith(b"1,\"Acme\r=cmd|' /C calc'!A0\",explore,")  # one record: the CR inside quotes
     import csv
 
     with out.open(newline="", encoding="utf-8") as handle:
@@ -136,8 +150,10 @@ def test_PF_devzero_is_refused_before_reading(runner, tmp_path: Path) -> None:
 
 def test_PF_report_portfolio_devzero_is_refused_before_reading(runner, tmp_path: Path) -> None:
     src = _zero(tmp_path / "zero.jsonl")
-    result = runner.invoke(cli, ["report", str(example("article-1-wellness-resort")), "-o",
-                                 str(tmp_path / "r.md"), "--portfolio", str(src)])
+    result = runner.invoke(
+        cli,
+        ["report", str(example("article-1-wellness-resort")), "-o", str(tmp_path / "r.md"), "--portfolio", str(src)],
+    )
     assert result.exit_code == 2
     assert result.stderr == f"error: {src}: the portfolio is a device, not a regular file; give a file\n"
     assert not (tmp_path / "r.md").exists()

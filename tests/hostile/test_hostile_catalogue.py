@@ -18,8 +18,7 @@ CASES = {
     "B-jsonl-3GB-line": "test_hostile_bounded::test_B_3GB_line_is_its_rows_error_never_held",
     "B-jsonl-devzero": "test_hostile_bounded::test_B_devzero_input_is_refused_before_reading",
     "BSUM-errors-is-summary": "test_hostile_outputs::test_BSUM_errors_is_summary_is_refused_before_the_run",
-    "DN-batch-errors-chardev-owner":
-        "test_hostile_outputs::test_DN_batch_errors_chardev_owner_is_written_to_not_replaced",
+    "DN-batch-errors-chardev-owner": "test_hostile_outputs::test_DN_batch_errors_chardev_owner_is_written_to_not_replaced",
     "DN-batch-errors-unwritable-dir": "test_hostile_outputs::test_DN_batch_errors_unwritable_dir_fails_before_the_run",
     "DN-survey-o-chardev-owner": "test_hostile_outputs::test_DN_survey_o_chardev_owner_is_written_to_not_replaced",
     "DN-survey-o-stdout-link": "test_hostile_outputs::test_DN_survey_o_stdout_link_stays_a_link",
@@ -60,8 +59,7 @@ CASES = {
     # CONCERN (each test states the decision)
     "BSUM-all-rows-bad": "test_hostile_outputs::test_BSUM_all_rows_bad_says_the_summary_is_not_written",
     "BK-input-edited-during-run": "test_hostile_journal::test_BK_input_edited_during_run_is_said",
-    "BK-resume-input-changed-same-size-mtime":
-        "test_hostile_journal::test_BK_resume_input_changed_same_size_mtime_is_not_resumed",
+    "BK-resume-input-changed-same-size-mtime": "test_hostile_journal::test_BK_resume_input_changed_same_size_mtime_is_not_resumed",
     "CP-fifo-as-cache-file": "test_hostile_concerns::test_CP_fifo_as_cache_file_is_replaced_without_waiting",
     "CP-signed-wrong-object": "test_hostile_concerns::test_CP_signed_wrong_object_is_rebuilt",
     "DF-batch-journal-full": "test_hostile_journal::test_DF_batch_journal_full_names_the_journal_and_resume",

@@ -44,8 +44,9 @@ def test_A02_list99k_unknown_items_are_capped(runner, tmp_path: Path) -> None:
 def test_LC_cxmlang_garbage_is_a_usage_error_naming_the_variable(runner) -> None:
     result = runner.invoke(cli, ["assess", str(FACTS)], env={"CXM_LANG": "xx"})
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == ("Error: CXM_LANG='xx' is not a language of cxm: set it to en or ru, or "
-                                              "unset it")
+    assert result.stderr.splitlines()[-1] == (
+        "Error: CXM_LANG='xx' is not a language of cxm: set it to en or ru, or unset it"
+    )
     assert "--lang" not in result.stderr.splitlines()[-1]
     assert runner.invoke(cli, ["assess", str(FACTS)], env={"CXM_LANG": "ru"}).stdout.startswith("Оценка")
     assert runner.invoke(cli, ["assess", str(FACTS), "--lang", "en"], env={"CXM_LANG": "xx"}).exit_code == 0
@@ -81,8 +82,10 @@ def test_LP_batch_250_out_is_refused_before_the_run(runner, tmp_path: Path) -> N
     out = _long(tmp_path, ".jsonl")
     result = runner.invoke(cli, ["batch", str(EXAMPLES / "portfolio" / "companies.jsonl"), "-o", str(out)])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {out}: the name is too long for the files a run keeps beside it (such as "
-                             f"'{'n' * 10}.jsonl.partial' at the end); give a name of at most 244 bytes\n")
+    assert result.stderr == (
+        f"error: {out}: the name is too long for the files a run keeps beside it (such as "
+        f"'{'n' * 10}.jsonl.partial' at the end); give a name of at most 244 bytes\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -91,9 +94,11 @@ def test_LP_save_4000_path_names_sqlites_limit(runner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["assess", str(FACTS), "--save", "--db", str(db)])
     assert result.exit_code == 1
     size = len(os.fsencode(db))
-    assert result.stderr.splitlines()[-1] == (f"error: the assessment was printed but not saved: {db}: the path is "
-                                              f"longer than SQLite accepts ({size} bytes, at most 512); give a "
-                                              "shorter --db")
+    assert result.stderr.splitlines()[-1] == (
+        f"error: the assessment was printed but not saved: {db}: the path is "
+        f"longer than SQLite accepts ({size} bytes, at most 512); give a "
+        "shorter --db"
+    )
 
 
 def test_PF_dup_rows_a_company_counts_once(runner, tmp_path: Path) -> None:
@@ -114,21 +119,25 @@ def test_PF_other_version_ids_are_refused(runner, tmp_path: Path) -> None:
     src.write_text(json.dumps(record) + "\n", encoding="utf-8")
     result = runner.invoke(cli, ["portfolio", str(src), "--format", "json"])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {src}:1: recommendations: 'a-recommendation-of-version-9' is not in this rule "
-                             "base (written with other rules or another version of cxm? give the same --rules, or "
-                             "run cxm batch again)\n")
+    assert result.stderr == (
+        f"error: {src}:1: recommendations: 'a-recommendation-of-version-9' is not in this rule "
+        "base (written with other rules or another version of cxm? give the same --rules, or "
+        "run cxm batch again)\n"
+    )
 
 
 def test_RD_doc_hostile_rule_texts_are_literal_markdown(runner, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    hostile = '<img src=x onerror=alert(1)> [a](file:///etc/passwd) <object data=x> ![i](http://x/i.png) *b*'
+    hostile = "<img src=x onerror=alert(1)> [a](file:///etc/passwd) <object data=x> ![i](http://x/i.png) *b*"
     (rules / "hostile.yaml").write_text(
         "rules:\n  - id: hostile-doc\n"
         f"    title: {{en: {json.dumps(hostile)}, ru: {json.dumps(hostile)}}}\n"
         f"    because: {{en: {json.dumps(hostile)}, ru: Потому что.}}\n"
         f"    source: {json.dumps(hostile)}\n"
-        "    when: always\n    then: {gate: explore}\n", encoding="utf-8")
+        "    when: always\n    then: {gate: explore}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "docs"
     result = runner.invoke(cli, ["rules", "doc", "--rules", str(rules), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -142,8 +151,14 @@ def test_RD_doc_hostile_rule_texts_are_literal_markdown(runner, tmp_path: Path) 
 
 
 def _cached_run(cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cxm.cli", "assess", str(FACTS), "--no-path"], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, env={**os.environ, "CXM_CACHE_DIR": str(cache)})
+    return subprocess.run(
+        [sys.executable, "-m", "cxm.cli", "assess", str(FACTS), "--no-path"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "CXM_CACHE_DIR": str(cache)},
+    )
 
 
 def test_CP_fifo_as_cache_file_is_replaced_without_waiting(tmp_path: Path) -> None:

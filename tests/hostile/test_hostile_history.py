@@ -32,8 +32,10 @@ def test_DB_badjson_history_names_the_row(runner, tmp_path: Path) -> None:
     for args in (["history", KEY], ["plan", KEY], ["history", KEY, "--format", "json"]):
         result = runner.invoke(cli, [*args, "--db", str(db)])
         assert result.exit_code == 1, (args, result.output)
-        assert result.stderr == (f"error: {db}: assessment #1 is damaged (not valid JSON); it was changed outside "
-                                 "cxm: restore the database from a copy\n"), args
+        assert result.stderr == (
+            f"error: {db}: assessment #1 is damaged (not valid JSON); it was changed outside "
+            "cxm: restore the database from a copy\n"
+        ), args
 
 
 def test_DB_missingkey_history_names_the_row(runner, tmp_path: Path) -> None:
@@ -42,8 +44,10 @@ def test_DB_missingkey_history_names_the_row(runner, tmp_path: Path) -> None:
     _damage(db, "UPDATE assessments SET result = json_remove(result, '$.stage') WHERE id = 1")
     result = runner.invoke(cli, ["history", KEY, "--db", str(db)])
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {db}: assessment #1 is damaged (its result has no stage name); it was changed "
-                             "outside cxm: restore the database from a copy\n")
+    assert result.stderr == (
+        f"error: {db}: assessment #1 is damaged (its result has no stage name); it was changed "
+        "outside cxm: restore the database from a copy\n"
+    )
 
 
 def test_DB_foreign_db_is_left_alone(runner, tmp_path: Path) -> None:
@@ -54,9 +58,11 @@ def test_DB_foreign_db_is_left_alone(runner, tmp_path: Path) -> None:
     before = db.read_bytes()
     result = runner.invoke(cli, ["assess", str(FACTS), "--save", "--db", str(db)], env=ENV)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == (f"error: the assessment was printed but not saved: {db}: not a "
-                                              "cx-maturity history database (it holds other tables: notes); "
-                                              "nothing was changed")
+    assert result.stderr.splitlines()[-1] == (
+        f"error: the assessment was printed but not saved: {db}: not a "
+        "cx-maturity history database (it holds other tables: notes); "
+        "nothing was changed"
+    )
     assert db.read_bytes() == before
 
 
@@ -72,6 +78,7 @@ def test_HI_plan_why_escape_a_reason_is_one_line(runner, tmp_path: Path) -> None
     for why, char, at in (("no budget\n  written-brand-values  done", "000A", 10), ("ok\x1b[2J", "001B", 3)):
         result = runner.invoke(cli, ["plan", "drop", KEY, first, "--why", why, "--db", str(db)])
         assert result.exit_code == 1
-        assert result.stderr == (f"error: --why must be one line of text: it holds the character U+{char} at "
-                                 f"position {at}\n")
+        assert result.stderr == (
+            f"error: --why must be one line of text: it holds the character U+{char} at position {at}\n"
+        )
     assert runner.invoke(cli, ["plan", KEY, "--db", str(db)]).stdout == plan.stdout

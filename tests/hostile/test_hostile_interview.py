@@ -46,8 +46,11 @@ def test_from_f_o_f_writes_only_the_changed_values(runner, tmp_path: Path) -> No
     answers = "\n" + "retail, finance\n" + "\n\n" + "45\n" + ENOUGH
     result = runner.invoke(cli, ["interview", "--from", str(path), "-o", str(path)], input=answers)
     assert result.exit_code == 0, result.output
-    assert path.read_text(encoding="utf-8") == (HAND_WRITTEN.replace("industry: retail", "industry: [retail, finance]")
-                                                .replace("employees: 40", "employees: 45"))
+    assert path.read_text(encoding="utf-8") == (
+        HAND_WRITTEN.replace("industry: retail", "industry: [retail, finance]").replace(
+            "employees: 40", "employees: 45"
+        )
+    )
 
 
 def test_end_of_input_says_where_the_answers_are_and_they_resume(runner, tmp_path: Path) -> None:
@@ -55,8 +58,10 @@ def test_end_of_input_says_where_the_answers_are_and_they_resume(runner, tmp_pat
     draft = tmp_path / "acme.yaml.interview-draft"
     first = runner.invoke(cli, ["interview", "-o", str(out)], input="Acme Clinics\nhealthcare\n30\n")
     assert first.exit_code == 1
-    assert first.stderr == (f"error: the input ended; your 3 answers are saved in {draft}: run the same command "
-                            "again to continue from them\n")
+    assert first.stderr == (
+        f"error: the input ended; your 3 answers are saved in {draft}: run the same command "
+        "again to continue from them\n"
+    )
     assert "Aborted!" not in first.output and not out.exists()
     saved = json.loads(draft.read_text(encoding="utf-8"))["answers"]
     assert saved == {"company.name": "Acme Clinics", "company.industry": ["healthcare"], "company.markets.b2b": 30}
@@ -86,4 +91,5 @@ def test_a_planted_draft_link_is_replaced_not_followed(runner, tmp_path: Path) -
     assert result.exit_code == 1
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert json.loads((tmp_path / "acme.yaml.interview-draft").read_text(encoding="utf-8"))["answers"] == {
-        "company.name": "Acme"}
+        "company.name": "Acme"
+    }

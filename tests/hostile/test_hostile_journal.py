@@ -46,8 +46,10 @@ def test_BK_input_edited_during_run_is_said(runner, tmp_path: Path, monkeypatch)
     monkeypatch.setattr(batch_rows, "load_row", load_and_edit)
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[0] == (f"warning: {src} changed during the run; the results may mix rows of "
-                                             "its old and new contents: run again with --restart")
+    assert result.stderr.splitlines()[0] == (
+        f"warning: {src} changed during the run; the results may mix rows of "
+        "its old and new contents: run again with --restart"
+    )
 
 
 def test_an_unedited_input_gives_no_warning(runner, tmp_path: Path) -> None:
@@ -74,8 +76,9 @@ def test_BK_resume_input_changed_same_size_mtime_is_not_resumed(runner, tmp_path
     assert src.stat().st_size == st.st_size and src.stat().st_mtime_ns == st.st_mtime_ns
     again = runner.invoke(cli, ["batch", str(src), "-o", str(out), "--resume"])
     assert again.exit_code == 2
-    assert again.stderr == (f"error: {journal}: this journal belongs to another input or rule set; run with "
-                            "--restart to start over\n")
+    assert again.stderr == (
+        f"error: {journal}: this journal belongs to another input or rule set; run with --restart to start over\n"
+    )
 
 
 def test_DF_batch_journal_full_names_the_journal_and_resume(tmp_path: Path) -> None:
@@ -85,10 +88,18 @@ def test_DF_batch_journal_full_names_the_journal_and_resume(tmp_path: Path) -> N
     def limit() -> None:  # the journal's first chunk of rows does not fit
         resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
 
-    proc = subprocess.run([sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120, preexec_fn=limit)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxm.cli", "batch", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        preexec_fn=limit,
+    )
     assert proc.returncode == 1
     journal = tmp_path / "out.jsonl.partial"
-    assert proc.stderr == (f"error: cannot write the journal {journal}: File too large; the rows finished before are "
-                           "kept in it: make room and continue with --resume\n")
+    assert proc.stderr == (
+        f"error: cannot write the journal {journal}: File too large; the rows finished before are "
+        "kept in it: make room and continue with --resume\n"
+    )
     assert not out.exists()

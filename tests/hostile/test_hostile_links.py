@@ -38,8 +38,10 @@ def test_a_journal_link_is_refused_with_resume(runner, tmp_path: Path) -> None:
     journal.symlink_to(victim)
     result = runner.invoke(cli, ["batch", str(COMPANIES), "-o", str(tmp_path / "out.jsonl"), "--resume"])
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {journal} is a symbolic link; cxm batch does not follow one: remove it, or "
-                             "start over with --restart (which removes the link, not what it points to)\n")
+    assert result.stderr == (
+        f"error: {journal} is a symbolic link; cxm batch does not follow one: remove it, or "
+        "start over with --restart (which removes the link, not what it points to)\n"
+    )
     assert victim.read_text(encoding="utf-8") == VICTIM and journal.is_symlink()
 
 
@@ -53,8 +55,9 @@ def test_SL_lock_link_empty_and_digits_are_left_alone(runner, tmp_path: Path) ->
         lock.symlink_to(victim)
         result = runner.invoke(cli, ["batch", str(COMPANIES), "-o", str(tmp_path / "out.jsonl")])
         assert result.exit_code == 2
-        assert result.stderr == (f"error: {lock} exists and is not a lock file of cxm batch; move it away or choose "
-                                 "another OUTPUT\n")
+        assert result.stderr == (
+            f"error: {lock} exists and is not a lock file of cxm batch; move it away or choose another OUTPUT\n"
+        )
         assert victim.read_text(encoding="utf-8") == text and lock.is_symlink()
         assert not (tmp_path / "out.jsonl").exists()
 

@@ -72,8 +72,12 @@ def test_DN_survey_o_stdout_link_stays_a_link(tmp_path: Path) -> None:
     # /dev/stdout is a link to /proc/self/fd/1; a link of the test's own stands in for it
     link = tmp_path / "stdout"
     link.symlink_to("/proc/self/fd/1")
-    proc = subprocess.run([sys.executable, "-m", "cxm.cli", "survey", str(RESPONSES), "-o", str(link)],
-                          capture_output=True, cwd=ROOT, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxm.cli", "survey", str(RESPONSES), "-o", str(link)],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
     fragment = yaml.safe_load(proc.stdout.decode("utf-8").rsplit("\n", 2)[0])
@@ -110,22 +114,37 @@ def test_BSUM_errors_is_summary_is_refused_before_the_run(runner, tmp_path: Path
     same = tmp_path / "x.md"
     same.write_text("29 error lines\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = runner.invoke(cli, ["batch", str(COMPANIES), "-o", str(out), "--errors", str(same), "--summary",
-                                 str(same)])
+    result = runner.invoke(
+        cli, ["batch", str(COMPANIES), "-o", str(out), "--errors", str(same), "--summary", str(same)]
+    )
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for --summary: {same} would overwrite the errors "
-                                              f"file {same}; write the portfolio elsewhere")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --summary: {same} would overwrite the errors "
+        f"file {same}; write the portfolio elsewhere"
+    )
     assert same.read_text(encoding="utf-8") == "29 error lines\n" and not out.exists()
 
 
 def test_BSUM_summary_chart_onto_the_input_is_refused(runner, tmp_path: Path) -> None:
     src = tmp_path / "s.stages.svg"  # the Markdown summary s.md would write its stage chart here
     src.write_text(COMPANIES.read_text(encoding="utf-8"), encoding="utf-8")
-    result = runner.invoke(cli, ["batch", str(src), "--input-format", "jsonl", "-o", str(tmp_path / "o.jsonl"),
-                                 "--summary", str(tmp_path / "s.md")])
+    result = runner.invoke(
+        cli,
+        [
+            "batch",
+            str(src),
+            "--input-format",
+            "jsonl",
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--summary",
+            str(tmp_path / "s.md"),
+        ],
+    )
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for --summary: {src} would overwrite INPUT "
-                                              f"{src}; write the portfolio elsewhere")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --summary: {src} would overwrite INPUT {src}; write the portfolio elsewhere"
+    )
 
 
 def test_BSUM_all_rows_bad_says_the_summary_is_not_written(runner, tmp_path: Path) -> None:
@@ -137,9 +156,10 @@ def test_BSUM_all_rows_bad_says_the_summary_is_not_written(runner, tmp_path: Pat
     summary.write_text("old\n", encoding="utf-8")
     result = runner.invoke(cli, ["batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--summary", str(summary)])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-2:] == ["0 assessed, 2 errors",
-                                               "summary: not written, no row was assessed (the file there is left "
-                                               "as it was)"]
+    assert result.stderr.splitlines()[-2:] == [
+        "0 assessed, 2 errors",
+        "summary: not written, no row was assessed (the file there is left as it was)",
+    ]
     assert summary.read_text(encoding="utf-8") == "old\n"
 
 
@@ -149,8 +169,9 @@ def test_PF_chart_overwrites_input_is_refused(runner, tmp_path: Path) -> None:
     before = src.read_bytes()
     result = runner.invoke(cli, ["portfolio", str(src), "-o", str(tmp_path / "p.md")])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for -o/--output: {src} would overwrite the "
-                                              f"input {src}; write the portfolio elsewhere")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for -o/--output: {src} would overwrite the input {src}; write the portfolio elsewhere"
+    )
     assert src.read_bytes() == before and not (tmp_path / "p.md").exists()
 
 
@@ -182,9 +203,23 @@ def test_DN_batch_errors_unwritable_dir_fails_before_the_run(tmp_path: Path) -> 
     if os.geteuid() != 0:
         locked.chmod(0o555)
     try:
-        proc = subprocess.run([sys.executable, "-m", "cxm.cli", "batch", str(COMPANIES), "-o", str(work / "out.jsonl"),
-                               "--errors", str(locked / "errors.txt")], capture_output=True, text=True, cwd=ROOT,
-                              timeout=120)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cxm.cli",
+                "batch",
+                str(COMPANIES),
+                "-o",
+                str(work / "out.jsonl"),
+                "--errors",
+                str(locked / "errors.txt"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
     finally:
         _immutable(locked, False)
         locked.chmod(0o755)

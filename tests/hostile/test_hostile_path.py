@@ -20,7 +20,8 @@ from tests.conftest import example
 def _extra_decisions(folder: Path, n: int) -> Path:
     """``n`` decisions, each recommended always, each giving CX a full-time owner (a fact the stage tests)."""
     folder.mkdir()
-    recs = "".join(f"""  - id: extra-{k}
+    recs = "".join(
+        f"""  - id: extra-{k}
     kind: decision
     competency: leadership
     effort: low
@@ -29,14 +30,19 @@ def _extra_decisions(folder: Path, n: int) -> Path:
     title: {{en: "Extra decision {k}", ru: "Дополнительное решение {k}"}}
     text: {{en: "Extra decision {k}.", ru: "Дополнительное решение {k}."}}
     source: "Hostile test"
-""" for k in range(n))
-    rules = "".join(f"""  - id: recommend-extra-{k}
+"""
+        for k in range(n)
+    )
+    rules = "".join(
+        f"""  - id: recommend-extra-{k}
     title: {{en: "Recommend extra {k}", ru: "Рекомендовать решение {k}"}}
     because: {{en: "Because.", ru: "Потому что."}}
     source: "Hostile test"
     when: always
     then: {{recommend: extra-{k}}}
-""" for k in range(n))
+"""
+        for k in range(n)
+    )
     (folder / "extra.yaml").write_text(f"recommendations:\n{recs}rules:\n{rules}", encoding="utf-8")
     return folder
 
@@ -70,8 +76,13 @@ def test_RM_path_with_many_decisions_is_bounded_and_reaches(tmp_path: Path, n: i
 
     served = [r.id for r in result.recommendations if top(r.id) in path]
     changed = {**flat, **{c.path: c.value for c in effect_changes(engine.kb, flat, served)}}
-    stage = str(next(f.value for f in session.run(engine.kb, engine.compiled, changed).facts.values()
-                     if f.name == "stage" and not f.input))
+    stage = str(
+        next(
+            f.value
+            for f in session.run(engine.kb, engine.compiled, changed).facts.values()
+            if f.name == "stage" and not f.input
+        )
+    )
     reached = engine.kb.stage_rank(stage) >= result.roadmap.next_stage.number
     assert reached
     assert 0 < len(path) <= 64

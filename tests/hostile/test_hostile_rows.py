@@ -16,8 +16,16 @@ from cxm.facts import survey
 TYPE = "company.employees: expected a whole number, got 'about 50'"
 SUM = "company.markets: b2b and b2c shares must add up to 100, they add up to 110"
 BUDGET = "company.resources.budget: 'cheap' is not one of: low, medium, high"
-HEADER = ["company.name", "company.industry", "company.geography", "company.country", "company.employees",
-          "company.markets.b2b", "company.markets.b2c", "company.resources.budget"]
+HEADER = [
+    "company.name",
+    "company.industry",
+    "company.geography",
+    "company.country",
+    "company.employees",
+    "company.markets.b2b",
+    "company.markets.b2c",
+    "company.resources.budget",
+]
 
 
 def _csv(path: Path, rows: list[list[str]]) -> Path:
@@ -32,7 +40,8 @@ def test_a_type_error_in_a_batch_row_hides_none_of_its_other_errors(runner, tmp_
     result = runner.invoke(cli, ["batch", str(src), "-o", str(out)])
     assert result.exit_code == 2
     assert (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8") == (
-        f"row 1: {TYPE} [{src}:2:5]\nrow 1: {SUM} [{src}:2:6]\nrow 1: {BUDGET} [{src}:2:8]\n")
+        f"row 1: {TYPE} [{src}:2:5]\nrow 1: {SUM} [{src}:2:6]\nrow 1: {BUDGET} [{src}:2:8]\n"
+    )
 
 
 def test_a_short_batch_row_reports_its_cells_but_not_the_absent_ones_as_missing(runner, tmp_path: Path) -> None:
@@ -42,14 +51,17 @@ def test_a_short_batch_row_reports_its_cells_but_not_the_absent_ones_as_missing(
     assert (tmp_path / "out.jsonl.errors.txt").read_text(encoding="utf-8") == (
         f"row 1: (row): expected 8 cells, found 3 [{src}:2:1]\n"
         f"row 1: company.geography: 'regionl' is not one of: local, regional, national, international "
-        f"(did you mean 'regional'?) [{src}:2:3]\n")
+        f"(did you mean 'regional'?) [{src}:2:3]\n"
+    )
 
 
 def test_assess_lists_the_same_three_errors(runner, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text("company:\n  name: Acme\n  industry: [retail]\n  geography: regional\n  country: RU\n"
-                    "  employees: about 50\n  markets: {b2b: 50, b2c: 60}\n  resources: {budget: cheap}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "company:\n  name: Acme\n  industry: [retail]\n  geography: regional\n  country: RU\n"
+        "  employees: about 50\n  markets: {b2b: 50, b2c: 60}\n  resources: {budget: cheap}\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["assess", str(path)])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"{path}:6:14: {TYPE}", f"{path}:7:12: {SUM}", f"{path}:8:23: {BUDGET}"]

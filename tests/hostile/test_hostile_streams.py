@@ -23,8 +23,14 @@ SHOWN = "co\\xff\\xfe.yaml"
 
 
 def _cxm(*args: str, cwd: Path, env: dict[str, str] | None = None, **options) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "cxm.cli", *args], capture_output=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, **options)
+    return subprocess.run(
+        [sys.executable, "-m", "cxm.cli", *args],
+        capture_output=True,
+        cwd=cwd,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        **options,
+    )
 
 
 def test_DF_ulimit_stdout_is_an_error_not_a_cut(tmp_path: Path) -> None:
@@ -34,8 +40,14 @@ def test_DF_ulimit_stdout_is_an_error_not_a_cut(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
     with out.open("wb") as handle:
-        proc = subprocess.run([sys.executable, "-m", "cxm.cli", "schema"], stdout=handle, stderr=subprocess.PIPE,
-                              cwd=ROOT, timeout=120, preexec_fn=limit)
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxm.cli", "schema"],
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+            preexec_fn=limit,
+        )
     assert proc.returncode == 1
     assert proc.stderr == b"error: cannot write the output: File too large\n"
     assert out.stat().st_size == 4096
@@ -43,8 +55,9 @@ def test_DF_ulimit_stdout_is_an_error_not_a_cut(tmp_path: Path) -> None:
 
 def test_full_disk_stdout_is_an_error(tmp_path: Path) -> None:
     with open("/dev/full", "wb") as full:
-        proc = subprocess.run([sys.executable, "-m", "cxm.cli", "schema"], stdout=full, stderr=subprocess.PIPE,
-                              cwd=ROOT, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxm.cli", "schema"], stdout=full, stderr=subprocess.PIPE, cwd=ROOT, timeout=120
+        )
     assert proc.returncode == 1
     assert proc.stderr == b"error: cannot write the output: No space left on device\n"
 
@@ -60,8 +73,14 @@ def test_LC_latin1_en_shows_what_it_cannot_encode_as_a_question_mark(tmp_path: P
 
 def test_LC_koi8r_ru_keeps_cyrillic_and_replaces_the_rest(tmp_path: Path) -> None:
     utf8 = _cxm("assess", str(example("article-1-wellness-resort")), "--lang", "ru", cwd=ROOT)
-    proc = _cxm("assess", str(example("article-1-wellness-resort")), "--lang", "ru", cwd=ROOT,
-                env={"PYTHONIOENCODING": "koi8-r"})
+    proc = _cxm(
+        "assess",
+        str(example("article-1-wellness-resort")),
+        "--lang",
+        "ru",
+        cwd=ROOT,
+        env={"PYTHONIOENCODING": "koi8-r"},
+    )
     assert proc.returncode == 0, proc.stderr
     text = utf8.stdout.decode("utf-8")
 
@@ -113,5 +132,7 @@ def test_LC_nonutf8_batch_folder_assesses_every_file(tmp_path: Path) -> None:
     proc = _cxm("batch", "in", "-o", "out.jsonl", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b"2 assessed, 0 errors\n"
-    assert [json.loads(line)["row"] for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()] \
-        == [1, 2]
+    assert [json.loads(line)["row"] for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()] == [
+        1,
+        2,
+    ]

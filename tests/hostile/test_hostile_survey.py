@@ -57,9 +57,12 @@ def test_SV_devzero_is_refused_before_reading(runner, tmp_path: Path) -> None:
 
 def test_SV_dimension_lie_reads_only_the_cells_present(runner, tmp_path: Path) -> None:
     # 2.7 KB declaring A1:XFD1048576: openpyxl walked every declared cell (killed after 120 s)
-    path = _workbook(tmp_path / "lie.xlsx", [_row()], lambda name, xml: re.sub(
-        r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', xml))
-    assert 'A1:XFD1048576' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    path = _workbook(
+        tmp_path / "lie.xlsx",
+        [_row()],
+        lambda name, xml: re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', xml),
+    )
+    assert "A1:XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     result = _survey(runner, path)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == "1 respondents used, 0 rows left out"
@@ -77,8 +80,11 @@ def test_SV_bomb_shared_is_refused_before_unpacking(runner, tmp_path: Path) -> N
     assert path.stat().st_size < 200_000
     result = _survey(runner, path)
     assert result.exit_code == 2
-    assert re.fullmatch(rf"{re.escape(str(path))}:1:1: \(file\): the workbook unpacks to [\d,]+ bytes, more than "
-                        r"20,000,000; nothing was read\n", result.stderr)
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}:1:1: \(file\): the workbook unpacks to [\d,]+ bytes, more than "
+        r"20,000,000; nothing was read\n",
+        result.stderr,
+    )
     assert big[:100] not in result.output
 
 
@@ -117,7 +123,8 @@ def test_SV_one_bad_byte_is_the_error_of_its_row_alone(runner, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[:2] == [
         f"{path}:5:2: role: invalid UTF-8 byte 0xff (save the file as UTF-8)",
-        "5 respondents used, 1 rows left out"]
+        "5 respondents used, 1 rows left out",
+    ]
 
 
 def test_SV_one_huge_cell_is_the_error_of_its_row_alone(runner, tmp_path: Path) -> None:
@@ -139,7 +146,8 @@ def test_SV_names_on_tty_never_reach_the_terminal_raw(runner, tmp_path: Path) ->
     assert result.stderr.splitlines()[:3] == [
         f"{path}:2:1: company: control or invisible character U+001B in the company",
         f"{path}:3:1: company: control or invisible character U+202E in the company",
-        "1 respondents used, 2 rows left out"]
+        "1 respondents used, 2 rows left out",
+    ]
 
 
 def test_SV_nul_in_a_name_is_the_rows_error(runner, tmp_path: Path) -> None:
@@ -154,13 +162,18 @@ def test_SV_nul_in_a_name_is_the_rows_error(runner, tmp_path: Path) -> None:
 def test_SV_dup_ids_a_repeated_respondent_counts_once(runner, tmp_path: Path) -> None:
     # CONCERN SV-dup_ids.csv, decided: the same respondent id of one company answers once; later rows are
     # reported and left out (r1 nine times with 5s no longer makes every median 5)
-    path = _csv(tmp_path / "r.csv", [_row(respondent="r1", rating="5") for _ in range(9)]
-                + [_row(respondent=f"s{i}", rating="1") for i in range(3)])
+    path = _csv(
+        tmp_path / "r.csv",
+        [_row(respondent="r1", rating="5") for _ in range(9)]
+        + [_row(respondent=f"s{i}", rating="1") for i in range(3)],
+    )
     result = _survey(runner, path)
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    assert lines[:8] == [f"{path}:{n}:3: respondent: respondent 'r1' already answered at row 2; this row is left out"
-                         for n in range(3, 11)]
+    assert lines[:8] == [
+        f"{path}:{n}:3: respondent: respondent 'r1' already answered at row 2; this row is left out"
+        for n in range(3, 11)
+    ]
     assert lines[8] == "4 respondents used, 8 rows left out"
     assert "leadership: [1, 1, 1, 1, 1]" in result.stdout  # the lower middle of 5, 1, 1, 1
 
@@ -171,8 +184,9 @@ def test_SV_roles_distinct_are_capped_before_the_pairs_are_built(runner, tmp_pat
     path = _csv(tmp_path / "r.csv", [_row(role=f"role{i}", rating=str(1 + i % 5)) for i in range(roles)])
     result = _survey(runner, path)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == (f"{path}:2:1: role: Acme: {roles:,} distinct roles, at most 50 (does "
-                                              "the role column hold respondent ids?)")
+    assert result.stderr.splitlines()[-1] == (
+        f"{path}:2:1: role: Acme: {roles:,} distinct roles, at most 50 (does the role column hold respondent ids?)"
+    )
 
 
 def test_fifty_roles_are_still_compared_pairwise(runner, tmp_path: Path) -> None:

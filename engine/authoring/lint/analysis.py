@@ -86,8 +86,9 @@ class Analysis:
 
     # candidate values ---------------------------------------------------------------------------
 
-    def candidates(self, fact: str, consts: list[Any], *, everything: bool = False,
-                   allowed: set[Any] | None = None) -> list[Any]:
+    def candidates(
+        self, fact: str, consts: list[Any], *, everything: bool = False, allowed: set[Any] | None = None
+    ) -> list[Any]:
         """The values worth trying for a fact (``allowed``: the only ones an ``is``/``in`` test lets through)."""
         spec = self.kb.specs[fact]
         if allowed is not None:
@@ -212,8 +213,11 @@ class Analysis:
             return set(plain_tests(weak.tests)) <= set(plain_tests(strong.tests))
         consts = constants([*strong.tests, *weak.tests])
         cands = domain(spec, consts)
-        return all(self._passes(a.fact, v, plain_tests(weak.tests)) for v in cands
-                   if self._passes(a.fact, v, plain_tests(strong.tests)))
+        return all(
+            self._passes(a.fact, v, plain_tests(weak.tests))
+            for v in cands
+            if self._passes(a.fact, v, plain_tests(strong.tests))
+        )
 
     def branch_implies(self, narrow: Conjunction, broad: Conjunction) -> bool:
         """Whether ``narrow`` holding guarantees ``broad`` holds (every literal of broad is implied)."""

@@ -42,8 +42,10 @@ class Chains:
     def __init__(self, an: Analysis):
         self.an = an
         self.expandable = {
-            fact for fact in an.derived
-            if an.kb.producing(fact) and not any(p in "/" + r.file for p in METHOD for r in an.kb.producing(fact))}
+            fact
+            for fact in an.derived
+            if an.kb.producing(fact) and not any(p in "/" + r.file for p in METHOD for r in an.kb.producing(fact))
+        }
 
     def _alternatives(self, lit: Literal) -> Iterator[tuple[Literal, ...]]:
         for rule in self.an.kb.producing(lit.fact):

@@ -39,8 +39,11 @@ def _never(an: Analysis) -> list[Finding]:
                 what = f"rule {rule.id!r} can never fire"
             else:
                 what = f"alternative {i + 1} of rule {rule.id!r} can never hold"
-            out.append(finding_at(rule.doc, lits[-1].path, "CXL101",
-                                  f"{what}: these tests on {fact!r} cannot all hold: {tests}"))
+            out.append(
+                finding_at(
+                    rule.doc, lits[-1].path, "CXL101", f"{what}: these tests on {fact!r} cannot all hold: {tests}"
+                )
+            )
         if contradicted or rule.id in an.fires:
             continue
         for branch in rule.branches:
@@ -50,8 +53,14 @@ def _never(an: Analysis) -> list[Finding]:
             lits = [lit for lit in branch if lit.fact == missing and not lit.negated]
             lit = lits[0] if lits else branch[0]
             need = describe(lit)
-            out.append(finding_at(rule.doc, lit.path, "CXL102", f"rule {rule.id!r} can never fire: it needs '{need}', "
-                                                         "which no rule can conclude"))
+            out.append(
+                finding_at(
+                    rule.doc,
+                    lit.path,
+                    "CXL102",
+                    f"rule {rule.id!r} can never fire: it needs '{need}', which no rule can conclude",
+                )
+            )
             break
     return out
 
@@ -69,14 +78,23 @@ def _absence(an: Analysis) -> list[Finding]:
                 if ANY in made:
                     continue
                 if not any(an._passes(lit.fact, v, lit.tests) for v in made):
-                    out.append(finding_at(rule.doc, lit.path, "CXL104", f"rule {rule.id!r} tests '{describe(lit)}', "
-                                          "which always holds: no rule concludes that"))
+                    out.append(
+                        finding_at(
+                            rule.doc,
+                            lit.path,
+                            "CXL104",
+                            f"rule {rule.id!r} tests '{describe(lit)}', which always holds: no rule concludes that",
+                        )
+                    )
     return out
 
 
 def _unconcluded(an: Analysis) -> list[Finding]:
-    return [finding_at(doc, path, "CXL103", f"fact {name!r} is declared but no rule concludes it", key=True)
-            for name, (doc, path) in an.kb.declared.items() if not an.kb.producing(name)]
+    return [
+        finding_at(doc, path, "CXL103", f"fact {name!r} is declared but no rule concludes it", key=True)
+        for name, (doc, path) in an.kb.declared.items()
+        if not an.kb.producing(name)
+    ]
 
 
 def _location_order(an: Analysis, rule: Rule) -> tuple[int, str, int, int, str]:
@@ -100,11 +118,18 @@ def _shadowed(an: Analysis) -> list[Finding]:
             if not all(any(an.branch_implies(b, a) for a in other.branches) for b in rule.branches):
                 continue
             mutual = set(other.conclusions) <= mine and all(
-                any(an.branch_implies(a, b) for b in rule.branches) for a in other.branches)
+                any(an.branch_implies(a, b) for b in rule.branches) for a in other.branches
+            )
             if mutual and _location_order(an, other) > _location_order(an, rule):
                 continue  # equivalent rules: report the later one only
-            out.append(rule_finding(rule, "CXL201", f"rule {rule.id!r} is shadowed by {other.id!r} ({other.location}): "
-                                                "whenever it fires, that rule fires too and concludes the same"))
+            out.append(
+                rule_finding(
+                    rule,
+                    "CXL201",
+                    f"rule {rule.id!r} is shadowed by {other.id!r} ({other.location}): "
+                    "whenever it fires, that rule fires too and concludes the same",
+                )
+            )
             break
     return out
 
@@ -129,9 +154,15 @@ def _conflicts(an: Analysis) -> list[Finding]:
                 continue
             first, second = sorted([(r1, t1), (r2, t2)], key=lambda x: _location_order(an, x[0]))
             if _overlap(an, first[0], second[0]):
-                out.append(rule_finding(second[0], "CXL202", f"rule {second[0].id!r} concludes {second[1]} but "
-                                                         f"{first[0].id!r} ({first[0].location}) concludes "
-                                                         f"{first[1]}, and one condition includes the other"))
+                out.append(
+                    rule_finding(
+                        second[0],
+                        "CXL202",
+                        f"rule {second[0].id!r} concludes {second[1]} but "
+                        f"{first[0].id!r} ({first[0].location}) concludes "
+                        f"{first[1]}, and one condition includes the other",
+                    )
+                )
     return out
 
 
@@ -181,12 +212,17 @@ def _cycles(an: Analysis) -> list[Finding]:
     out = []
     for comp in cycles(edges, key=_node_text):
         members = set(comp)
-        rules = sorted({via[(s, t)].id for s in comp for t in edges.get(s, ()) if t in members
-                        and (s, t) in via})
+        rules = sorted({via[(s, t)].id for s in comp for t in edges.get(s, ()) if t in members and (s, t) in via})
         first = min((an.kb.rule(r) for r in rules), key=lambda r: _location_order(an, r))
         names = sorted({_node_text(n) for n in comp})
-        out.append(rule_finding(first, "CXL301", f"derived facts support each other in a circle: {' -> '.join(names)} "
-                                             f"-> {names[0]} (rules: {', '.join(rules)})"))
+        out.append(
+            rule_finding(
+                first,
+                "CXL301",
+                f"derived facts support each other in a circle: {' -> '.join(names)} "
+                f"-> {names[0]} (rules: {', '.join(rules)})",
+            )
+        )
     return out
 
 
@@ -207,8 +243,14 @@ def _text_findings(doc: Document, path: Path_, text: Bilingual, where: str) -> l
         value = getattr(text, lang)
         left = _PLACEHOLDER.search(value)
         if left:
-            out.append(finding_at(doc, path + (lang,), "CXL401", f"{where}: {left.group(0)} is left in the text; "
-                                                          "add it to every for_each item"))
+            out.append(
+                finding_at(
+                    doc,
+                    path + (lang,),
+                    "CXL401",
+                    f"{where}: {left.group(0)} is left in the text; add it to every for_each item",
+                )
+            )
     if re.search(r"[A-Za-z]", text.ru) and not _CYRILLIC.search(text.ru):
         out.append(finding_at(doc, path + ("ru",), "CXL401", f"{where}: the Russian text has no Cyrillic letters"))
     if _CYRILLIC.search(text.en):
@@ -223,17 +265,36 @@ def _texts(an: Analysis) -> list[Finding]:
             out += _text_findings(rule.doc, rule.path + (part,), getattr(rule, part), f"rule {rule.id!r} {part}")
     for rec_id, entry in an.kb.catalogue.items():
         for part in ("title", "text"):
-            out += _text_findings(entry.doc, entry.path + (part,), getattr(entry.rec, part),
-                                  f"recommendation {rec_id!r} {part}")
+            out += _text_findings(
+                entry.doc, entry.path + (part,), getattr(entry.rec, part), f"recommendation {rec_id!r} {part}"
+            )
     return out
 
 
 def _unreachable(an: Analysis) -> list[Finding]:
     made = an.producible.get("recommendation", set())
-    return [finding_at(entry.doc, entry.path + ("id",), "CXL501",
-                       f"recommendation {rec_id!r} is in the catalogue but no rule can recommend it")
-            for rec_id, entry in an.kb.catalogue.items() if rec_id not in made]
+    return [
+        finding_at(
+            entry.doc,
+            entry.path + ("id",),
+            "CXL501",
+            f"recommendation {rec_id!r} is in the catalogue but no rule can recommend it",
+        )
+        for rec_id, entry in an.kb.catalogue.items()
+        if rec_id not in made
+    ]
 
 
-SEMANTIC = (_never, _absence, _unconcluded, _shadowed, _conflicts, _cycles, _texts, _unreachable,
-            recommends_what_holds, own_effect_may_hold, effect_breaks_consistency)
+SEMANTIC = (
+    _never,
+    _absence,
+    _unconcluded,
+    _shadowed,
+    _conflicts,
+    _cycles,
+    _texts,
+    _unreachable,
+    recommends_what_holds,
+    own_effect_may_hold,
+    effect_breaks_consistency,
+)

@@ -55,8 +55,13 @@ class Report:
 _TEXT_FIELDS = {"en", "ru", "source", "title", "because", "text", "description", "name", "meaning"}
 
 
-_CODES = {"unknown-name": "CXL002", "bad-value": "CXL003", "duplicate": "CXL004", "cycle": "CXL006",
-          "computed-cycle": "CXL301"}
+_CODES = {
+    "unknown-name": "CXL002",
+    "bad-value": "CXL003",
+    "duplicate": "CXL004",
+    "cycle": "CXL006",
+    "computed-cycle": "CXL301",
+}
 
 
 def classify(problem: Problem) -> str:
@@ -68,8 +73,9 @@ def classify(problem: Problem) -> str:
 
 
 def from_problem(problem: Problem, code: str | None = None) -> Finding:
-    return Finding(problem.file, problem.line, problem.col, code or classify(problem),
-                   f"{problem.field}: {problem.message}")
+    return Finding(
+        problem.file, problem.line, problem.col, code or classify(problem), f"{problem.field}: {problem.message}"
+    )
 
 
 def finding_at(doc: Document, path: Path_, code: str, message: str, *, key: bool = False) -> Finding:

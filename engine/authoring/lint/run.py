@@ -47,10 +47,18 @@ def _always_fails(kb: KnowledgeBase, compiled: Any) -> list[Finding]:
         for rule in declared:
             if rule.id not in fired:
                 silent[rule.id].append(path.stem)
-    return [rule_finding(r, "CXL009", f"rule {r.id!r} is declared always: true but does not fire for "
-                                      f"{len(silent[r.id])} of {len(examples)} built-in examples (first: "
-                                      f"{silent[r.id][0]})", ("always",))
-            for r in declared if silent[r.id]]
+    return [
+        rule_finding(
+            r,
+            "CXL009",
+            f"rule {r.id!r} is declared always: true but does not fire for "
+            f"{len(silent[r.id])} of {len(examples)} built-in examples (first: "
+            f"{silent[r.id][0]})",
+            ("always",),
+        )
+        for r in declared
+        if silent[r.id]
+    ]
 
 
 def lint(extra: Iterable[Path] = (), *, builtin: bool = True) -> Report:

@@ -82,13 +82,16 @@ def lean_record(engine: Any, loaded: Any, row: int) -> dict[str, Any]:
     loaded, unknown = batch_range(engine, loaded)  # facts nobody knew: the lowest end, and the range (issue 27)
     trace = engine.run(loaded)
     summary = summarize(engine.kb, trace, loaded.company)
-    return record(
-        row,
-        summary,
-        failing_gates(engine.kb, trace, summary.stage),
-        company_profile(loaded, trace),
-        warning_texts(loaded),
-    ) | unknown
+    return (
+        record(
+            row,
+            summary,
+            failing_gates(engine.kb, trace, summary.stage),
+            company_profile(loaded, trace),
+            warning_texts(loaded),
+        )
+        | unknown
+    )
 
 
 def record(
