@@ -25,15 +25,18 @@ leaders meet customers, segmentation, journey map, every metric, ...):
   values embedded -> 3
 - brand: rungs 2, 3, 4 (documented + company-wide standards); 5 needs embedded; 6 needs HR -> 4
 - employees: rungs 2, 3 (periodic training + engagement measured); 4 needs feedback from employees -> 3
-- customers: rungs 2, 3; 5 needs systematic collection; 6 needs LTV per segment -> 3
-- score 13: band Mobilize; its gate (sponsor >= declared, owner >= full_time) holds -> Mobilize.
+- customers: rungs 2, 3, and 6: the clinic is a health-care service (public_service, rules/derive/company.yaml), so
+  rung 6 asks for leaders meeting customers and segments instead of LTV, both in place here; 5 needs systematic
+  collection -> 4
+- score 14: band Mobilize; its gate (sponsor >= declared, owner >= full_time) holds -> Mobilize.
 
 What decides: cx_owner at none takes the highest end's leadership to 2 (score 12, still the Mobilize band) and
 fails the Mobilize gate -> Explore; at department it lifts the lowest end's leadership to 3 (score 11, still
 Explore): one stage and two levels. Service standards and engagement each move one level at each end and no
-stage (scores 11 and 12 stay in their bands). Governance (rung 4 also needs regular reviews), leaders meeting
-customers (rung 6 needs embedded values / LTV), segmentation and the journey map (rung 5 needs systematic
-collection), the brand book, mystery shopping and the metrics (the Align gate) move nothing alone.
+stage (scores 11 and 13 stay in their bands). Leaders meeting customers and segmentation each take the highest
+end's customers back to 3 (rung 6 needs both; score 13, still Mobilize) and move nothing at the lowest end (the
+other one is missing there): one level each. Governance (rung 4 also needs regular reviews), the journey map (rung 5
+needs systematic collection), the brand book, mystery shopping and the metrics (the Align gate) move nothing alone.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ UNKNOWN = [
     "metrics.in_use",
 ]
 LOW = {"leadership": 2, "brand": 3, "employees": 2, "customers": 3}
-HIGH = {"leadership": 3, "brand": 4, "employees": 3, "customers": 3}
+HIGH = {"leadership": 3, "brand": 4, "employees": 3, "customers": 4}
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +105,8 @@ def test_the_range_and_what_decides_it_as_derived_by_hand(engine: Engine) -> Non
         ("leadership.cx_owner", None, "explore", 1, 2),
         ("brand.service_standards", None, None, 0, 2),
         ("employees.engagement_measured", None, None, 0, 2),
+        ("customers.leaders_meet_customers", None, None, 0, 1),
+        ("customers.segmentation", None, None, 0, 1),
     ]
     # the plan rests on the lowest end; what depends on an unknown is to be confirmed first and never leads
     assert rng.confirm_first["dedicate-cx-owner"] == ["leadership.cx_owner"]
@@ -138,6 +143,8 @@ def test_the_range_in_text_json_and_the_report(runner, tmp_path: Path) -> None:
         "leadership.cx_owner",
         "brand.service_standards",
         "employees.engagement_measured",
+        "customers.leaders_meet_customers",
+        "customers.segmentation",
     ]
     assert data["range"]["unknown"] == UNKNOWN
     report = tmp_path / "clinic.md"

@@ -219,6 +219,7 @@ from cxm.engine.explain.path import (  # noqa: E402  the roadmap's shortest path
     shortest_path,
     stage_inputs,
 )
+from cxm.engine.knowledge.effects import effect_changes  # noqa: E402  re-exported for its callers
 
 __all__ = [
     "MAX_CHANGES",
@@ -228,6 +229,7 @@ __all__ = [
     "MAX_RUNS",
     "MAX_SEARCH_RUNS",
     "candidates",
+    "effect_changes",
     "find_path",
     "path_cost",
     "search",
