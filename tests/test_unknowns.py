@@ -213,11 +213,13 @@ def test_the_interview_cli_stops_early_and_writes_unknown(runner, tmp_path: Path
 
 
 @pytest.mark.slow
-def test_replaying_1000_generated_companies_settles_each_stage_in_few_questions() -> None:
+def test_replaying_generated_companies_settles_each_stage_in_few_questions() -> None:
+    """250 companies of the seed the benchmark replays 1,000 of (`python bench/interview.py`, figures in
+    bench/RESULTS.md): the whole replay takes some 17 CPU minutes, too long for every CI run."""
     from bench.interview import run
 
-    figures = run(1000, seed=2027, jobs=2, depth=1)
-    assert figures["stage_ok"] == 1000, [r["company"] for r in figures["rows"] if not r["stage_ok"]][:5]
+    figures = run(250, seed=2027, jobs=2, depth=1)
+    assert figures["stage_ok"] == 250, [r["company"] for r in figures["rows"] if not r["stage_ok"]][:5]
     assert figures["median"] <= 0.4 * figures["full"]
 
 
@@ -235,7 +237,13 @@ def test_a_batch_record_carries_its_range_and_the_portfolio_counts_it(runner, tm
         "lowest": "explore",
         "highest": "mobilize",
         "settled": False,
-        "deciding": ["leadership.cx_owner", "brand.service_standards", "employees.engagement_measured"],
+        "deciding": [
+            "leadership.cx_owner",
+            "brand.service_standards",
+            "employees.engagement_measured",
+            "customers.leaders_meet_customers",
+            "customers.segmentation",
+        ],
         "unknown": UNKNOWN,
     }
     assert "range" not in records["Regional wellness resort (article, company 1)"]
