@@ -5,8 +5,9 @@ network) becomes one CLIPS ``defrule`` with the same patterns: its phase's contr
 rule waits for one, a pattern per matched fact with the same tests, a ``not`` per absence. Facts are
 ``(f (name N) (value V) (items ...))`` (a list's values are its items; ordered enums are ranks, as in the
 engine). An action asserts the rule's conclusions, a ``by`` fact (which rule concluded which fact) and a
-``fired`` fact keyed by the rule and the sorted indexes of the facts it matched, which CLIPS keeps once: a
-rule's alternatives that hold for the same facts count as one firing, as the engine records them. A session
+``fired`` fact keyed by the rule's alternative and the sorted indexes of the facts it matched, which CLIPS keeps
+once: each alternative that holds is one firing, as the engine records them (an ``in`` test's several matches of
+the same facts count once). A session
 asserts the inputs and runs, then asserts each phase's control fact and runs, as the engine does.
 
 Needs ``pip install -e '.[bench]'`` (clipspy); never a dependency of the product.
@@ -152,9 +153,9 @@ class _Rule:
         rule = compiled.rule
         ids = " ".join(f"(fact-index ?{a}_f)" for a in compiled.aliases)
         rhs = [
-            f"(assert (fired (rule {literal(rule.id)}) (ids (sort > {ids}))))"
+            f"(assert (fired (rule {literal(self.name)}) (ids (sort > {ids}))))"
             if ids
-            else f"(assert (fired (rule {literal(rule.id)})))"
+            else f"(assert (fired (rule {literal(self.name)})))"
         ]
         for conclusion in rule.conclusions:
             spec = conclusion.value

@@ -326,13 +326,25 @@ def _exhaustive(engine, assessment, flat) -> list[str]:
     relevant = stage_inputs(kb, (c.rule for c in engine.stage_rules.rules.values()))
     decisions = [d for d in decisions if any(c.path in relevant for c in effect_changes(kb, flat, under.get(d, [d])))]
     scale = {"low": 1, "medium": 2, "high": 3}
+    # a set reaches the next stage with today's self-ratings or, else, with the self-assessment re-taken (left out,
+    # so that every level follows the facts), as the roadmap documents; a re-take alone needs no decision
+    retake = {k: v for k, v in flat.items() if not k.startswith("self_assessment.")}
+
+    def reaches(changes: dict) -> bool:
+        for base in (flat, retake):
+            trace = session.run(kb, engine.compiled, {**base, **changes})
+            stage = next(f.value for f in trace.facts.values() if f.name == "stage" and not f.input)
+            if kb.stage_rank(str(stage)) >= assessment.roadmap.next_stage.number:
+                return True
+        return False
+
+    if reaches({}):
+        return []
     best = None
     for size in range(1, len(decisions) + 1):
         for combo in combinations(decisions, size):
             changes = effect_changes(kb, flat, [x for d in combo for x in under.get(d, [d])])
-            trace = session.run(kb, engine.compiled, {**flat, **{c.path: c.value for c in changes}})
-            stage = next(f.value for f in trace.facts.values() if f.name == "stage" and not f.input)
-            if kb.stage_rank(str(stage)) < assessment.roadmap.next_stage.number:
+            if not reaches({c.path: c.value for c in changes}):
                 continue
             values = sum(
                 len([v for v in c.value if v not in (flat.get(c.path) or [])]) if isinstance(c.value, list) else 1
