@@ -22,7 +22,7 @@ import click
 
 from cxm.cli.errors import Failure
 from cxm.cli.options import lang_option
-from cxm.cli.questionnaire import LABELS, NO, NONE, YES, Answer, _shown, label, to_yaml  # noqa: F401
+from cxm.cli.questionnaire import LABELS, NO, NONE, YES, Answer, _shown, label, show_question, to_yaml  # noqa: F401
 from cxm.facts.questions import (
     REQUIRED,
     Question,
@@ -33,18 +33,7 @@ from cxm.facts.questions import (
 
 
 def _ask(q: Question, default: Any, lang: str, answers: dict[str, Any]) -> Any:
-    click.echo(f"{q.path}: {q.help[lang]}")
-    if q.kind == "enum" or (q.kind == "list" and q.item == "enum"):
-        click.echo("  " + label("one_of" if q.kind == "enum" else "some_of", lang))
-        width = max(len(v) for v in q.values)
-        for i, (value, doc) in enumerate(zip(q.values, q.descriptions[lang], strict=True), 1):
-            click.echo(f"  {i:>2}. {value:<{width}}  {doc}")
-    elif q.kind == "bool":
-        click.echo("  " + label("yes_no", lang))
-    elif q.kind == "int":
-        click.echo("  " + label("number_or_none" if q.optional else "number", lang))
-    elif q.kind == "list" and q.item == "int":
-        click.echo("  " + label("ratings", lang))
+    show_question(q, lang)
     if default is REQUIRED:  # an empty answer reaches Answer, which says why it is asked again
         return click.prompt(q.name, default="", type=Answer(q, lang, answers, required=True), show_default=False)
     shown = _shown(q, default)

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from cxm.cli.i18n import translator
-from cxm.cli.questionnaire import Answer, _shown, label, to_yaml
+from cxm.cli.questionnaire import Answer, _shown, show_question, to_yaml
 from cxm.facts.questions import REQUIRED, Question, questions
 
 LABELS: dict[str, dict[str, str]] = {
@@ -87,18 +87,7 @@ class MaybeAnswer(Answer):
 
 def ask(q: Question, lang: str, answers: dict[str, Any], *, may_not_know: bool) -> Any:
     """One question with its help and choices; the answer, or :data:`UNKNOWN_ANSWER`."""
-    click.echo(f"{q.path}: {q.help[lang]}")
-    if q.kind == "enum" or (q.kind == "list" and q.item == "enum"):
-        click.echo("  " + label("one_of" if q.kind == "enum" else "some_of", lang))
-        width = max(len(v) for v in q.values)
-        for i, (value, doc) in enumerate(zip(q.values, q.descriptions[lang], strict=True), 1):
-            click.echo(f"  {i:>2}. {value:<{width}}  {doc}")
-    elif q.kind == "bool":
-        click.echo("  " + label("yes_no", lang))
-    elif q.kind == "int":
-        click.echo("  " + label("number_or_none" if q.optional else "number", lang))
-    elif q.kind == "list" and q.item == "int":
-        click.echo("  " + label("ratings", lang))
+    show_question(q, lang)
     if may_not_know:
         click.echo("  " + t("dont_know", lang))
         return click.prompt(q.name, default="?", type=MaybeAnswer(q, lang, answers), show_default=True)

@@ -189,3 +189,19 @@ def to_yaml(answers: dict[str, Any]) -> str:
         "# Check and assess them with `cxm assess FILE`; `cxm interview --from FILE` updates them.\n"
     )
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+
+
+def show_question(q: Question, lang: str) -> None:
+    """A question's path and help, then how to answer it: its choices, yes/no, a number or the ratings."""
+    click.echo(f"{q.path}: {q.help[lang]}")
+    if q.kind == "enum" or (q.kind == "list" and q.item == "enum"):
+        click.echo("  " + label("one_of" if q.kind == "enum" else "some_of", lang))
+        width = max(len(v) for v in q.values)
+        for i, (value, doc) in enumerate(zip(q.values, q.descriptions[lang], strict=True), 1):
+            click.echo(f"  {i:>2}. {value:<{width}}  {doc}")
+    elif q.kind == "bool":
+        click.echo("  " + label("yes_no", lang))
+    elif q.kind == "int":
+        click.echo("  " + label("number_or_none" if q.optional else "number", lang))
+    elif q.kind == "list" and q.item == "int":
+        click.echo("  " + label("ratings", lang))
