@@ -164,6 +164,7 @@ LABELS.update(
             "duty_confirm_client",
             "shortest",
             "retake_with",
+            "gate_or",
             "retake_alone",
             "now",
             "absent",
